@@ -1,0 +1,58 @@
+# The two commands a new machine needs: `make serve` and `make test`. Both are safe to re-run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: serve test lint format superuser fixture clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the locked requirements change.
+$(VENV)/.installed-%: requirements/%.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+# A local .env with a fresh secret key, made once and never committed.
+.env:
+	sed "s|^DJANGO_SECRET_KEY=.*|DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')|" .env.example > .env
+
+## Install, migrate, load the demo content (into an empty database only) and serve the site.
+serve: $(VENV)/.installed-base .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo "Serving the help site at http://$(HOST):$(PORT)/ (editors: http://$(HOST):$(PORT)/admin/)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+## Install what the tests need, check lint and formatting, and run the whole suite.
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djade --check $$(find templates -name '*.html')
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=helpcenter.test_settings
+	$(BIN)/pytest --cov --cov-report=term
+
+## Fix lint and formatting where the tools can.
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djade $$(find templates -name '*.html')
+
+## Create an admin account for an editor (asks for a name and password).
+superuser: $(VENV)/.installed-base .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createsuperuser
+
+## Regenerate fixtures/imessage.json from the content in the local database (edit it in the admin).
+fixture: $(VENV)/.installed-base .env
+	$(MANAGE) render_content
+	$(MANAGE) dumpdata troubleshooting --natural-foreign --natural-primary --indent 2 \
+		--output fixtures/imessage.json
+
+clean:
+	rm -rf $(VENV) staticfiles .coverage htmlcov

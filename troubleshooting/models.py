@@ -1,0 +1,530 @@
+"""Troubleshooting content: topics, symptoms, causes, fix steps and triage questions."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+from .markdown import render_markdown
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft (only editors can see it)"
+    PUBLISHED = "published", "Published"
+
+
+class Severity(models.IntegerChoices):
+    """How much a fix step disturbs the person; the flow tries gentler steps first."""
+
+    QUICK = 1, "Quick and safe"
+    MODERATE = 2, "Moderate"
+    DISRUPTIVE = 3, "Disruptive"
+    DESTRUCTIVE = 4, "Destructive (can lose data)"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """Return only what the public may see."""
+        return self.filter(status=Status.PUBLISHED)
+
+
+class SlugManager(models.Manager.from_queryset(PublishableQuerySet)):
+    """Look content up by its slug, so fixtures load the same on every database."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Content(models.Model):
+    """Fields and behaviour shared by every editable piece of content."""
+
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Drafts are hidden from the public site until you publish them.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    # Pairs of (Markdown source field, rendered HTML field), rendered once on save.
+    markdown_fields: tuple[tuple[str, str], ...] = ()
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.render_markdown()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {target for source, target in self.markdown_fields if source in update_fields}
+            kwargs["update_fields"] = set(update_fields) | extra
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    def render_markdown(self) -> None:
+        """Store the sanitized HTML of every Markdown field beside its source."""
+        for source, target in self.markdown_fields:
+            setattr(self, target, render_markdown(getattr(self, source)))
+
+
+def _slug_field(what: str):
+    return models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text=f"The {what}'s address on the site, filled in from the title. Changing it "
+        "breaks links people have saved, so change it only when you must.",
+    )
+
+
+class Topic(Content):
+    """A product area, such as "Messages and iMessage", grouping its symptoms."""
+
+    title = models.CharField(max_length=120, help_text="Shown as the page heading and in menus.")
+    slug = _slug_field("topic")
+    summary = models.CharField(
+        max_length=300,
+        help_text="One or two sentences shown under the title and in search results.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Topics are listed on the home page from the lowest number up."
+    )
+    escalation = models.TextField(
+        "where to go next",
+        blank=True,
+        help_text="Markdown. Shown on the last page of every guided fix in this topic when nothing "
+        "worked: who to contact (support, the carrier) and what to tell them.",
+    )
+    escalation_html = models.TextField(blank=True, editable=False)
+
+    markdown_fields = (("escalation", "escalation_html"),)
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("troubleshooting:topic", args=[self.slug])
+
+
+class Cause(Content):
+    """Why a symptom happens, such as "No internet connection"."""
+
+    title = models.CharField(max_length=120, help_text='A short reason, e.g. "iMessage is off".')
+    slug = _slug_field("cause")
+    description = models.TextField(
+        blank=True, help_text="Markdown. Explain the cause in plain words, in a sentence or two."
+    )
+    description_html = models.TextField(blank=True, editable=False)
+
+    markdown_fields = (("description", "description_html"),)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class FixStep(Content):
+    """One action a person takes to fix a problem; shared between symptoms."""
+
+    title = models.CharField(
+        max_length=120, help_text='An instruction, e.g. "Turn iMessage off and on again".'
+    )
+    slug = _slug_field("fix step")
+    instructions = models.TextField(
+        help_text="Markdown. What to do, one action per line, in the words people see on screen."
+    )
+    instructions_html = models.TextField(blank=True, editable=False)
+    settings_path = models.CharField(
+        "where to find it",
+        max_length=200,
+        blank=True,
+        help_text='Where it is on the phone, with ">" between levels, e.g. '
+        '"Settings > Messages > Send & Receive". Leave empty if it is not in Settings.',
+    )
+    minutes = models.PositiveSmallIntegerField(
+        "time it takes (minutes)",
+        default=1,
+        help_text="A realistic estimate for someone doing it for the first time.",
+    )
+    severity = models.PositiveSmallIntegerField(
+        choices=Severity.choices,
+        default=Severity.QUICK,
+        db_index=True,
+        help_text="How much it disturbs the person. Destructive steps can lose data: they need a "
+        "warning, always come after safer steps, and people must confirm before seeing them.",
+    )
+    warning = models.TextField(
+        blank=True,
+        help_text="Markdown. What can go wrong or be lost, and how to avoid it. Required for "
+        "destructive steps.",
+    )
+    warning_html = models.TextField(blank=True, editable=False)
+    interrupts = models.BooleanField(
+        "interrupts the person",
+        default=False,
+        help_text="Tick if the step restarts the phone or takes people away from this page; "
+        "we then remind them to keep the link so they can carry on where they left off.",
+    )
+    causes = models.ManyToManyField(
+        Cause,
+        blank=True,
+        related_name="fix_steps",
+        help_text="The causes this step addresses.",
+    )
+
+    markdown_fields = (("instructions", "instructions_html"), ("warning", "warning_html"))
+
+    class Meta:
+        ordering = ["severity", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(severity=Severity.DESTRUCTIVE) | ~Q(warning=""),
+                name="destructive_step_has_warning",
+                violation_error_message="A destructive step needs a warning.",
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__gte=Severity.QUICK, severity__lte=Severity.DESTRUCTIVE),
+                name="fix_step_severity_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.severity == Severity.DESTRUCTIVE and not self.warning.strip():
+            raise ValidationError(
+                {"warning": "A destructive step needs a warning that says what can be lost."}
+            )
+
+    @property
+    def is_destructive(self) -> bool:
+        return self.severity == Severity.DESTRUCTIVE
+
+    @property
+    def time_estimate(self) -> str:
+        """Return the time the step takes, in words."""
+        if self.minutes <= 1:
+            return "About a minute"
+        if self.minutes < 60:
+            return f"About {self.minutes} minutes"
+        hours = round(self.minutes / 60)
+        return f"About {hours} hour{'' if hours == 1 else 's'}"
+
+    @property
+    def settings_path_parts(self) -> list[str]:
+        return [part.strip() for part in self.settings_path.split(">") if part.strip()]
+
+
+class SymptomQuerySet(PublishableQuerySet):
+    def for_article(self):
+        """Return published symptoms with everything their article shows, in few queries."""
+        return (
+            self.published()
+            .select_related("topic")
+            .prefetch_related(
+                Prefetch(
+                    "symptom_causes",
+                    queryset=SymptomCause.objects.filter(cause__status=Status.PUBLISHED)
+                    .select_related("cause")
+                    .order_by("position"),
+                    to_attr="published_causes",
+                ),
+                Prefetch(
+                    "symptom_steps",
+                    queryset=SymptomStep.objects.filter(step__status=Status.PUBLISHED)
+                    .select_related("step")
+                    .order_by("position"),
+                    to_attr="published_steps",
+                ),
+            )
+        )
+
+
+class SymptomManager(models.Manager.from_queryset(SymptomQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Symptom(Content):
+    """What the person sees, in their words, such as "Stuck on Sending…"."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="symptoms")
+    title = models.CharField(
+        max_length=120, help_text='What people see, in their words, e.g. "Stuck on Sending…".'
+    )
+    slug = _slug_field("symptom")
+    summary = models.CharField(
+        max_length=300,
+        help_text="One or two plain sentences shown under the title, in lists and in search "
+        "engine results.",
+    )
+    body = models.TextField(
+        "what it means",
+        help_text="Markdown. What the symptom means and why it happens, before any fix.",
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    aliases = models.TextField(
+        "other words people use",
+        blank=True,
+        help_text='One per line: how people describe it, e.g. "red exclamation mark". Used by '
+        "search.",
+    )
+    next_moves = models.TextField(
+        "where to go next",
+        blank=True,
+        help_text="Markdown. Shown on the last page of the guided fix when nothing worked, above "
+        "the topic's general advice: what else it could be and who can help.",
+    )
+    next_moves_html = models.TextField(blank=True, editable=False)
+    featured = models.BooleanField(
+        "common problem",
+        default=False,
+        help_text="Tick to list it on the home page among the common problems.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Symptoms are listed in their topic from the lowest number up."
+    )
+    causes = models.ManyToManyField(Cause, through="SymptomCause", related_name="symptoms")
+    steps = models.ManyToManyField(FixStep, through="SymptomStep", related_name="symptoms")
+
+    markdown_fields = (("body", "body_html"), ("next_moves", "next_moves_html"))
+
+    objects = SymptomManager()
+
+    class Meta:
+        ordering = ["topic", "position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("troubleshooting:symptom", args=[self.topic.slug, self.slug])
+
+    def get_flow_url(self):
+        return reverse("troubleshooting:flow_step", args=[self.topic.slug, self.slug, 1])
+
+
+class SymptomCauseManager(models.Manager):
+    def get_by_natural_key(self, symptom_slug, cause_slug):
+        return self.get(symptom__slug=symptom_slug, cause__slug=cause_slug)
+
+
+class SymptomStepManager(models.Manager):
+    def get_by_natural_key(self, symptom_slug, step_slug):
+        return self.get(symptom__slug=symptom_slug, step__slug=step_slug)
+
+
+class SymptomCause(models.Model):
+    """A likely cause of a symptom, in the order the article lists them."""
+
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="symptom_causes")
+    cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="symptom_causes")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Most likely first: lower numbers are listed first."
+    )
+
+    objects = SymptomCauseManager()
+
+    class Meta:
+        ordering = ["symptom", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["symptom", "cause"], name="unique_symptom_cause"),
+        ]
+
+    def __str__(self):
+        return f"{self.symptom}: {self.cause}"
+
+    def natural_key(self):
+        return self.symptom.natural_key() + self.cause.natural_key()
+
+    natural_key.dependencies = ["troubleshooting.symptom", "troubleshooting.cause"]
+
+
+class SymptomStep(models.Model):
+    """A fix step in a symptom's ordered list: quick and safe first, last resorts last."""
+
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="symptom_steps")
+    step = models.ForeignKey(FixStep, on_delete=models.CASCADE, related_name="symptom_steps")
+    position = models.PositiveSmallIntegerField(
+        help_text="The order people try the steps in: lower numbers first."
+    )
+
+    objects = SymptomStepManager()
+
+    class Meta:
+        ordering = ["symptom", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["symptom", "step"], name="unique_symptom_step"),
+            models.UniqueConstraint(
+                fields=["symptom", "position"], name="unique_symptom_step_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.symptom}: {self.position}. {self.step}"
+
+    def natural_key(self):
+        return self.symptom.natural_key() + self.step.natural_key()
+
+    natural_key.dependencies = ["troubleshooting.symptom", "troubleshooting.fixstep"]
+
+
+class TriageQuestion(Content):
+    """A question that narrows a broad problem down to a specific symptom."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    slug = _slug_field("question")
+    prompt = models.CharField(
+        "question",
+        max_length=200,
+        help_text='Ask about something people can see, e.g. "What does it say under your message?"',
+    )
+    help = models.TextField(
+        blank=True,
+        help_text="Markdown. An optional hint on how to answer, shown under the question.",
+    )
+    help_html = models.TextField(blank=True, editable=False)
+    is_start = models.BooleanField(
+        "first question",
+        default=False,
+        help_text="Tick for the question the guided fix of this topic starts with (one per topic).",
+    )
+
+    markdown_fields = (("help", "help_html"),)
+
+    class Meta:
+        ordering = ["topic", "-is_start", "prompt"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic"], condition=Q(is_start=True), name="one_start_question_per_topic"
+            ),
+        ]
+
+    def __str__(self):
+        return self.prompt
+
+    def get_absolute_url(self):
+        if self.is_start:
+            return reverse("troubleshooting:flow_start", args=[self.topic.slug])
+        return reverse("troubleshooting:flow_question", args=[self.topic.slug, self.slug])
+
+    def reachable_question_ids(self) -> set[int]:
+        """Return the ids of every question reachable from this one by following answers."""
+        edges: dict[int, list[int]] = {}
+        for source, target in TriageChoice.objects.filter(
+            question__topic_id=self.topic_id, next_question__isnull=False
+        ).values_list("question_id", "next_question_id"):
+            edges.setdefault(source, []).append(target)
+        seen: set[int] = set()
+        pending = [self.pk]
+        while pending:
+            for target in edges.get(pending.pop(), []):
+                if target not in seen:
+                    seen.add(target)
+                    pending.append(target)
+        return seen
+
+
+class TriageChoiceManager(models.Manager):
+    def get_by_natural_key(self, question_slug, position):
+        return self.get(question__slug=question_slug, position=position)
+
+
+class TriageChoice(models.Model):
+    """An answer to a triage question, leading to another question or to a symptom."""
+
+    question = models.ForeignKey(TriageQuestion, on_delete=models.CASCADE, related_name="choices")
+    label = models.CharField(
+        max_length=120, help_text='The answer as people would say it, e.g. "Not Delivered".'
+    )
+    hint = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Optional detail that helps people recognise it, e.g. "with a red "!"".',
+    )
+    position = models.PositiveSmallIntegerField(help_text="Answers are listed from the lowest up.")
+    next_question = models.ForeignKey(
+        TriageQuestion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_choices",
+        help_text="Ask this question next… (fill in this or the symptom, not both)",
+    )
+    symptom = models.ForeignKey(
+        Symptom,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="triage_choices",
+        help_text="…or go straight to the fix steps of this symptom.",
+    )
+
+    objects = TriageChoiceManager()
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "position"], name="unique_triage_choice_position"
+            ),
+            models.CheckConstraint(
+                condition=(Q(next_question__isnull=False) & Q(symptom__isnull=True))
+                | (Q(next_question__isnull=True) & Q(symptom__isnull=False)),
+                name="triage_choice_has_one_target",
+                violation_error_message="An answer leads to a question or a symptom, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return self.question.natural_key() + (self.position,)
+
+    natural_key.dependencies = ["troubleshooting.triagequestion", "troubleshooting.symptom"]
+
+    def clean(self):
+        super().clean()
+        if (self.next_question_id is None) == (self.symptom_id is None):
+            raise ValidationError(
+                "Choose where this answer leads: another question or a symptom (one of the two)."
+            )
+        if self.next_question_id is not None and self.question_id is not None:
+            if self.next_question_id == self.question_id:
+                raise ValidationError(
+                    {"next_question": "An answer cannot lead to its own question."}
+                )
+            if self.next_question.topic_id != self.question.topic_id:
+                raise ValidationError(
+                    {"next_question": "The next question must belong to the same topic."}
+                )
+            if self.question_id in self.next_question.reachable_question_ids():
+                raise ValidationError(
+                    {
+                        "next_question": "That would make a loop: the next question already "
+                        "leads back to this one."
+                    }
+                )
+        if (
+            self.symptom_id is not None
+            and self.question_id is not None
+            and self.symptom.topic_id != self.question.topic_id
+        ):
+            raise ValidationError({"symptom": "The symptom must belong to the same topic."})

@@ -1,0 +1,217 @@
+"""Public pages: browsing the guides and the guided fix flow.
+
+Each view serves its whole page, or with htmx just the page's ``main`` partial, from one template.
+"""
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from . import services
+from .forms import AnswerForm
+from .models import Severity, Status, Symptom, Topic, TriageQuestion
+from .services import Answer, InvalidFlowState
+
+
+def render_page(request, template_name: str, context: dict, *, status: int = 200):
+    """Render the whole page, or only its ``main`` partial for an htmx swap."""
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        template_name = f"{template_name}#main"
+    return TemplateResponse(request, template_name, context, status=status)
+
+
+def bad_flow_state(request, symptom: Symptom):
+    """Answer a tampered or outdated flow URL with a clear 400 page."""
+    context = {"title": "This link to the guided fix doesn't work", "symptom": symptom}
+    return render_page(request, "troubleshooting/flow_invalid.html", context, status=400)
+
+
+def _published_symptom(topic_slug: str, symptom_slug: str) -> Symptom:
+    return get_object_or_404(
+        Symptom.objects.published().select_related("topic"),
+        topic__slug=topic_slug,
+        topic__status=Status.PUBLISHED,
+        slug=symptom_slug,
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def home(request):
+    symptoms = Symptom.objects.published().filter(topic__status=Status.PUBLISHED)
+    topics = Topic.objects.published().prefetch_related(
+        Prefetch("symptoms", queryset=symptoms.order_by("position", "title"))
+    )
+    common = symptoms.filter(featured=True).select_related("topic").order_by("position", "title")
+    context = {"title": "Fix it yourself", "topics": topics, "common_symptoms": common}
+    return render_page(request, "troubleshooting/home.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def topic(request, topic_slug):
+    topic = get_object_or_404(Topic.objects.published(), slug=topic_slug)
+    symptoms = topic.symptoms.published().order_by("position", "title")
+    start = TriageQuestion.objects.published().filter(topic=topic, is_start=True).first()
+    context = {"title": topic.title, "topic": topic, "symptoms": symptoms, "start_question": start}
+    return render_page(request, "troubleshooting/topic.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def symptom(request, topic_slug, symptom_slug):
+    symptom = get_object_or_404(
+        Symptom.objects.for_article(),
+        topic__slug=topic_slug,
+        topic__status=Status.PUBLISHED,
+        slug=symptom_slug,
+    )
+    steps = symptom.published_steps
+    context = {
+        "title": symptom.title,
+        "symptom": symptom,
+        "topic": symptom.topic,
+        "causes": [symptom_cause.cause for symptom_cause in symptom.published_causes],
+        "steps": [symptom_step.step for symptom_step in steps],
+    }
+    return render_page(request, "troubleshooting/symptom.html", context)
+
+
+def _question_page(request, question: TriageQuestion):
+    choices = services.visible_choices(question)
+    context = {
+        "title": question.prompt,
+        "topic": question.topic,
+        "question": question,
+        "choices": [(choice, services.choice_url(choice)) for choice in choices],
+    }
+    return render_page(request, "troubleshooting/flow_question.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def flow_start(request, topic_slug):
+    question = get_object_or_404(
+        TriageQuestion.objects.published().select_related("topic"),
+        topic__slug=topic_slug,
+        topic__status=Status.PUBLISHED,
+        is_start=True,
+    )
+    return _question_page(request, question)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def flow_question(request, topic_slug, question_slug):
+    question = get_object_or_404(
+        TriageQuestion.objects.published().select_related("topic"),
+        topic__slug=topic_slug,
+        topic__status=Status.PUBLISHED,
+        slug=question_slug,
+    )
+    if question.is_start:
+        return redirect(question.get_absolute_url())
+    return _question_page(request, question)
+
+
+@require_GET
+def flow_begin(request, topic_slug, symptom_slug):
+    symptom = _published_symptom(topic_slug, symptom_slug)
+    return HttpResponseRedirect(symptom.get_flow_url())
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def flow_step(request, topic_slug, symptom_slug, number):
+    symptom = _published_symptom(topic_slug, symptom_slug)
+    steps = services.flow_steps(symptom)
+    if not 1 <= number <= len(steps):
+        raise Http404("No such step in this guide.")
+    try:
+        results = services.parse_results(request.GET.get("r", ""), steps=number - 1)
+    except InvalidFlowState:
+        return bad_flow_state(request, symptom)
+    if len(results) != number - 1:
+        return bad_flow_state(request, symptom)
+    step = steps[number - 1]
+    needs_confirmation = step.severity == Severity.DESTRUCTIVE
+
+    status = 200
+    answer_form = AnswerForm(needs_confirmation=needs_confirmation)
+    if request.method == "POST":  # "Did this fix it?"
+        answer_form = AnswerForm(request.POST, needs_confirmation=needs_confirmation)
+        if answer_form.is_valid():
+            url = services.url_after_answer(
+                symptom=symptom,
+                steps=steps,
+                results=results,
+                answer=answer_form.cleaned_data["answer"],
+            )
+            return HttpResponseRedirect(url, status=303)
+        status = 400
+    confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
+
+    context = {
+        "title": f"Step {number} of {len(steps)}: {step.title}",
+        "topic": symptom.topic,
+        "symptom": symptom,
+        "step": step,
+        "number": number,
+        "total": len(steps),
+        "results": results,
+        "confirmed": confirmed,
+        "answer_form": answer_form,
+        "answers": Answer,
+        "previous_url": services.previous_url(symptom=symptom, results=results),
+        "end_url": services.end_url(symptom, results),
+        "step_url": services.step_url(symptom, number, results),
+        "confirmed_url": services.step_url(symptom, number, results, confirm="1"),
+    }
+    return render_page(request, "troubleshooting/flow_step.html", context, status=status)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def flow_fixed(request, topic_slug, symptom_slug):
+    symptom = _published_symptom(topic_slug, symptom_slug)
+    steps = services.flow_steps(symptom)
+    try:
+        results = services.parse_results(request.GET.get("r", ""), steps=len(steps), resolved=True)
+    except InvalidFlowState:
+        return bad_flow_state(request, symptom)
+    attempts = services.attempts(steps, results)
+    context = {
+        "title": "Fixed",
+        "topic": symptom.topic,
+        "symptom": symptom,
+        "fixed_by": attempts[len(results) - 1],
+        "tried": attempts[: len(results) - 1],
+    }
+    return render_page(request, "troubleshooting/flow_fixed.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def flow_end(request, topic_slug, symptom_slug):
+    symptom = _published_symptom(topic_slug, symptom_slug)
+    steps = services.flow_steps(symptom)
+    try:
+        results = services.parse_results(request.GET.get("r", ""), steps=len(steps))
+    except InvalidFlowState:
+        return bad_flow_state(request, symptom)
+    attempts = services.attempts(steps, results)
+    context = {
+        "title": "Still not working? Here's where to go next",
+        "topic": symptom.topic,
+        "symptom": symptom,
+        "attempts": attempts,
+        "tried_count": sum(1 for attempt in attempts if attempt.result == Answer.NOT_FIXED),
+        "skipped_count": sum(1 for attempt in attempts if attempt.result == Answer.SKIPPED),
+        "back_url": services.resume_url(symptom=symptom, steps=steps, results=results),
+        "guide_url": request.build_absolute_uri(symptom.get_absolute_url()),
+    }
+    return render_page(request, "troubleshooting/flow_end.html", context)
