@@ -1,6 +1,9 @@
 import pytest
+from django.core.management import call_command
 
 from tests.factories import make_guide
+from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
+from troubleshooting.models import Cause, FixStep, Symptom, Topic, TriageChoice, TriageQuestion
 
 
 @pytest.fixture
@@ -18,3 +21,14 @@ def destructive_guide(db):
 @pytest.fixture
 def htmx_headers():
     return {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(scope="module")
+def demo_content(django_db_setup, django_db_blocker):
+    """Load the shipped demo guide once for a module's tests, and remove it afterwards."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        for model in (TriageChoice, TriageQuestion, Symptom, FixStep, Cause, Topic):
+            model.objects.all().delete()

@@ -1,0 +1,93 @@
+"""Project-level checks: settings safety, migrations, commands and error pages."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from troubleshooting.models import Topic
+
+
+def run_settings(env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "helpcenter.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = run_settings({"DJANGO_SECRET_KEY": "", "DJANGO_DEBUG": "0"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_starts_with_a_secret_key_or_in_debug():
+    assert run_settings({"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_DEBUG": "0"}).returncode == 0
+    assert run_settings({"DJANGO_SECRET_KEY": "", "DJANGO_DEBUG": "1"}).returncode == 0
+
+
+def test_no_pending_migrations(db):
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_demo_fills_an_empty_database_once():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Demo content loaded" in out.getvalue()
+    topic = Topic.objects.get(slug="messages")
+    topic.title = "Edited by an editor"
+    topic.save()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "already present" in out.getvalue()
+    assert Topic.objects.get(slug="messages").title == "Edited by an editor"
+    call_command("load_demo", "--force", stdout=StringIO())
+    assert Topic.objects.get(slug="messages").title == "Messages and iMessage"
+
+
+@pytest.mark.django_db
+def test_render_content_restores_html(client):
+    call_command("load_demo", stdout=StringIO())
+    Topic.objects.update(escalation_html="")
+    call_command("render_content", stdout=StringIO())
+    assert "support.apple.com" in Topic.objects.get().escalation_html
+
+
+def test_server_error_page_is_friendly_and_self_contained():
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html
+    assert html.count("<h1") == 1
+
+
+def test_bad_request_page(client):
+    from django.views.defaults import bad_request
+
+    response = bad_request(RequestFactory().get("/"), exception=None)
+    assert response.status_code == 400
+    assert (
+        "isn&#x27;t right" in response.content.decode()
+        or "isn't right" in response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_disallowed_host_gets_a_400(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400

@@ -1,0 +1,57 @@
+"""Every public page of the demo guide renders, with one <h1>, and no internal link is broken."""
+
+import re
+from html import unescape
+
+import pytest
+
+from troubleshooting import services
+from troubleshooting.models import Symptom, Topic, TriageQuestion
+
+pytestmark = pytest.mark.django_db
+
+
+def public_urls() -> list[str]:
+    urls = ["/"]
+    for topic in Topic.objects.published():
+        urls.append(topic.get_absolute_url())
+    for question in TriageQuestion.objects.published().select_related("topic"):
+        urls.append(question.get_absolute_url())
+    for symptom in Symptom.objects.published().select_related("topic"):
+        urls.append(symptom.get_absolute_url())
+        steps = services.flow_steps(symptom)
+        for number, step in enumerate(steps, start=1):
+            results = "n" * (number - 1)
+            urls.append(services.step_url(symptom, number, results))
+            if step.is_destructive:
+                urls.append(services.step_url(symptom, number, results, confirm="1"))
+        urls.append(services.fixed_url(symptom, "n" * (len(steps) - 1) + "y"))
+        urls.append(services.end_url(symptom, "n" * len(steps)))
+        urls.append(services.end_url(symptom, ""))
+    return urls
+
+
+def test_every_public_page_renders_with_one_heading(client, demo_content):
+    urls = public_urls()
+    assert len(urls) > 80  # the whole guide, every step of every symptom
+    for url in urls:
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            response = client.get(url, **headers)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            assert len(re.findall(r"<h1[\s>]", html)) == 1, url
+            assert "{{" not in html and "{%" not in html, url
+
+
+def test_no_internal_link_is_broken(client, demo_content):
+    checked: dict[str, int] = {}
+    for url in public_urls():
+        html = client.get(url).content.decode()
+        for href in re.findall(r'(?:href|hx-get)="(/[^"#]*)', html):
+            href = unescape(href)
+            if href.startswith(("/static/", "/admin/")) or href in checked:
+                continue
+            checked[href] = client.get(href).status_code
+    broken = {href: status for href, status in checked.items() if status not in (200, 302)}
+    assert not broken
+    assert len(checked) > 80
