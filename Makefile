@@ -34,7 +34,6 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djade --check $$(find templates -name '*.html')
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=helpcenter.test_settings
 	$(BIN)/pytest --cov --cov-report=term
 
 ## Fix lint and formatting where the tools can.
