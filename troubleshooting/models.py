@@ -77,10 +77,24 @@ class Content(models.Model):
             setattr(self, target, render_markdown(getattr(self, source)))
 
 
+# Addresses the site itself uses: content under these slugs could never be reached.
+RESERVED_SLUGS = frozenset({"admin", "api", "fix", "media", "search", "static"})
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            "“%(value)s” is used by the site itself. Please choose another address.",
+            code="reserved",
+            params={"value": value},
+        )
+
+
 def _slug_field(what: str):
     return models.SlugField(
         max_length=80,
         unique=True,
+        validators=[validate_slug_not_reserved],
         help_text=f"The {what}'s address on the site, filled in from the title. Changing it "
         "breaks links people have saved, so change it only when you must.",
     )

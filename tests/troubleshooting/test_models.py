@@ -149,3 +149,12 @@ def test_string_representations():
     symptom = make_symptom(title="Not Delivered", steps=[make_step(title="Restart")])
     assert str(symptom) == "Not Delivered"
     assert str(symptom.symptom_steps.get()) == "Not Delivered: 1. Restart"
+
+
+@pytest.mark.parametrize("slug", ["admin", "fix", "static", "Search"])
+def test_slugs_the_site_uses_are_refused(slug):
+    topic = make_topic()
+    symptom = Symptom(topic=topic, title="x", slug=slug, summary="x", body="x")
+    with pytest.raises(ValidationError) as excinfo:
+        symptom.full_clean()
+    assert "used by the site itself" in str(excinfo.value.message_dict["slug"])

@@ -47,7 +47,7 @@ def test_no_internal_link_is_broken(client, demo_content):
     checked: dict[str, int] = {}
     for url in public_urls():
         html = client.get(url).content.decode()
-        for href in re.findall(r'(?:href|hx-get)="(/[^"#]*)', html):
+        for href in re.findall(r'<a [^>]*?href="(/[^"#]*)', html):
             href = unescape(href)
             if href.startswith(("/static/", "/admin/")) or href in checked:
                 continue
@@ -55,3 +55,15 @@ def test_no_internal_link_is_broken(client, demo_content):
     broken = {href: status for href, status in checked.items() if status not in (200, 302)}
     assert not broken
     assert len(checked) > 80
+
+
+def test_every_htmx_link_is_also_a_plain_link(client, demo_content):
+    """Links work without JavaScript: hx-get always repeats the href."""
+    pairs = 0
+    for url in public_urls():
+        for tag in re.findall(r"<a [^>]*hx-get=[^>]*>", client.get(url).content.decode()):
+            href = re.search(r'href="([^"]*)"', tag)
+            hx_get = re.search(r'hx-get="([^"]*)"', tag)
+            assert href and href.group(1) == hx_get.group(1), tag
+            pairs += 1
+    assert pairs > 100

@@ -317,6 +317,10 @@ class TestDestructiveSteps:
         html = client.get(f"{step_path(symptom, 3)}?r=nn").content.decode()
         assert "Warning: this step can delete data" in html
         assert 'name="confirm"' in html and "required" in html
+        # A GET form replaces the query string: the state travels in a hidden field, once.
+        path = step_path(symptom, 3)
+        assert f'<form class="confirm" method="get" action="{path}" hx-get="{path}">' in html
+        assert '<input type="hidden" name="r" value="nn">' in html
         assert steps[2].instructions_html not in html
         assert "Did this fix it?" not in html
         assert "Skip this step" in html
