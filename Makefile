@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint format superuser fixture clean
+.PHONY: serve test check suite lighthouse format superuser fixture clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,12 +29,29 @@ serve: $(VENV)/.installed-base .env
 	@echo "Serving the help site at http://$(HOST):$(PORT)/ (editors: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-## Install what the tests need, check lint and formatting, and run the whole suite.
-test: $(VENV)/.installed-test
+## Install what the tests need, then lint, run the whole suite (unit, browser, accessibility) and
+## Lighthouse. Browser checks are skipped, saying so, only where no Chromium is installed.
+test: check suite lighthouse
+
+## Lint and formatting of Python and templates.
+check: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djade --check $$(find templates -name '*.html')
-	$(BIN)/pytest --cov --cov-report=term
+
+## The pytest suite with coverage, on DATABASE_URL's database (default SQLite).
+suite: $(VENV)/.installed-test
+	mkdir -p .local/tmp
+	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest --cov --cov-report=term
+
+## Lighthouse scores (mobile) of the home page, an article and a flow step; fails below 0.95.
+lighthouse: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/python scripts/lighthouse.py
+
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: Lighthouse will be skipped."; fi
 
 ## Fix lint and formatting where the tools can.
 format: $(VENV)/.installed-test
@@ -54,4 +71,4 @@ fixture: $(VENV)/.installed-base .env
 		--output fixtures/imessage.json
 
 clean:
-	rm -rf $(VENV) staticfiles .coverage htmlcov
+	rm -rf $(VENV) node_modules staticfiles .coverage htmlcov test-results .local

@@ -47,7 +47,18 @@ def home(request):
         Prefetch("symptoms", queryset=symptoms.order_by("position", "title"))
     )
     common = symptoms.filter(featured=True).select_related("topic").order_by("position", "title")
-    context = {"title": "Fix it yourself", "topics": topics, "common_symptoms": common}
+    start_questions = (
+        TriageQuestion.objects.published()
+        .filter(is_start=True, topic__status=Status.PUBLISHED)
+        .select_related("topic")
+        .order_by("topic__position", "topic__title")
+    )
+    context = {
+        "title": "Fix it yourself",
+        "topics": topics,
+        "common_symptoms": common,
+        "start_questions": start_questions,
+    }
     return render_page(request, "troubleshooting/home.html", context)
 
 

@@ -55,6 +55,12 @@ class TestHome:
         make_symptom(featured=True)
         assert_fragment(client.get("/", **htmx_headers))
 
+    def test_offers_the_guided_fix_to_people_who_cannot_name_the_problem(self, client, guide):
+        question = guide[3]
+        html = client.get("/").content.decode()
+        assert f'href="{question.get_absolute_url()}"' in html
+        assert "Not sure? Answer a question" in html
+
     def test_history_restore_gets_the_full_page(self, client):
         response = client.get("/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
         assert_full_page(response)

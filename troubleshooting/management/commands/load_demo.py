@@ -21,8 +21,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, **options):
+        verbosity = options["verbosity"]
         if Topic.objects.exists() and not force:
-            self.stdout.write("Content already present: demo content not loaded (use --force).")
+            if verbosity:
+                self.stdout.write("Content already present: demo content not loaded (use --force).")
             return
-        call_command("loaddata", str(DEMO_FIXTURE), verbosity=options["verbosity"])
-        self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+        call_command("loaddata", str(DEMO_FIXTURE), verbosity=verbosity)
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS("Demo content loaded."))

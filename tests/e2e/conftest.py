@@ -1,0 +1,90 @@
+"""Real-browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Skipped, with the reason printed, where no Chromium is installed; CI installs it so they run there.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM must be allowed beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if Path(str(item.fspath)).is_relative_to(HERE)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if browser_items and not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER"):
+            raise pytest.UsageError(
+                f"REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}"
+            )
+        reason = (
+            f"no Chromium at {CHROMIUM}: browser tests skipped. Install it with "
+            "`apt-get install chromium` (or set CHROMIUM_PATH) to run them."
+        )
+        for item in browser_items:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE}
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live site with the demo guide loaded; returns its base URL."""
+    call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
+    return live_server.url
+
+
+class ConsoleWatch:
+    """Collect console errors and uncaught exceptions of every page a test opens."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+
+    def watch(self, page):
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        return page
+
+
+@pytest.fixture
+def console():
+    return ConsoleWatch()
+
+
+@pytest.fixture
+def page(page, console):
+    """Playwright's page, failing the test on any console error."""
+    console.watch(page)
+    yield page
+    assert console.errors == [], console.errors

@@ -1,0 +1,70 @@
+"""Small helpers shared by the browser tests."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def mark_page(page: Page) -> None:
+    """Tag the loaded document, so a later check can tell an htmx swap from a full page load."""
+    page.evaluate("window.__sameDocument = true")
+
+
+def assert_swapped(page: Page, url_pattern: str, heading: str | re.Pattern) -> None:
+    """Assert htmx swapped in the new state: address pushed, same document, focus on the heading."""
+    expect(page).to_have_url(re.compile(url_pattern))
+    expect(page.locator("h1")).to_have_text(heading)
+    assert page.evaluate("window.__sameDocument === true"), "expected an htmx swap, got a page load"
+    expect(page.locator("h1")).to_be_focused()
+    assert page.locator("header.site-header").count() == 1
+
+
+def focused_text(page: Page) -> str:
+    return page.evaluate("(document.activeElement.innerText || '').trim()")
+
+
+def tab_to(page: Page, text: str, *, limit: int = 60) -> None:
+    """Press Tab until the focused element's text starts with `text`, like a keyboard user."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused_text(page).startswith(text):
+            assert_focus_visible(page)
+            return
+    raise AssertionError(f"could not reach {text!r} with the Tab key")
+
+
+def assert_focus_visible(page: Page) -> None:
+    """The focused element shows a visible focus indicator."""
+    style = page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const s = getComputedStyle(el);
+            return {visible: el.matches(':focus-visible'), outline: s.outlineStyle,
+                    width: parseFloat(s.outlineWidth)};
+        }"""
+    )
+    assert style["visible"] and style["outline"] != "none" and style["width"] >= 2, style
+
+
+SYMPTOMS = [
+    "stuck-on-sending",
+    "not-delivered",
+    "no-delivered-status",
+    "delivered-not-received",
+    "delivered-no-reply",
+    "sent-as-text-message",
+    "only-one-contact",
+]
+
+
+def public_pages(base: str) -> list[str]:
+    """One of every kind of public page of the demo guide, and every article."""
+    paths = ["/", "/messages/", "/messages/fix/", "/messages/fix/sending-to-whom/"]
+    for slug in SYMPTOMS:
+        paths += [f"/messages/{slug}/", f"/messages/{slug}/fix/1/"]
+    paths += [
+        "/messages/only-one-contact/fix/11/?r=" + "n" * 10 + "&confirm=1",
+        "/messages/only-one-contact/fix/end/?r=" + "n" * 12,
+        "/messages/only-one-contact/fix/fixed/?r=ny",
+    ]
+    return [base + path for path in paths]

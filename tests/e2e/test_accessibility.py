@@ -1,0 +1,122 @@
+"""Accessibility in a real browser: axe-core (WCAG 2.x A and AA), heading order, motion."""
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import assert_swapped, mark_page, public_pages
+
+AXE = Axe()
+WCAG_A_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
+    }
+}
+
+HEADING_LEVELS = """() => Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+    .filter(h => h.offsetParent !== null)
+    .map(h => Number(h.tagName[1]))"""
+
+
+def assert_accessible(page) -> None:
+    results = AXE.run(page, options=WCAG_A_AA)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    levels = page.evaluate(HEADING_LEVELS)
+    assert levels and levels[0] == 1 and levels.count(1) == 1, (page.url, levels)
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, f"{page.url}: heading level jumps from h{before} to h{after}"
+
+
+def test_every_public_page_passes_axe(page, site, console):
+    for url in public_pages(site):
+        page.goto(url)
+        assert_accessible(page)
+    # Error pages too. Their status is the point, so their console messages are expected.
+    for url, heading in [
+        (site + "/no-such-page/", "We can't find that page"),
+        (site + "/messages/not-delivered/fix/3/?r=zz", "This link to the guided fix doesn't work"),
+    ]:
+        page.goto(url)
+        expect(page.locator("h1")).to_have_text(heading)
+        assert_accessible(page)
+    console.errors = [error for error in console.errors if "status of 40" not in error]
+
+
+def test_every_htmx_swap_leaves_an_accessible_page(page, site):
+    page.goto(site + "/")
+    mark_page(page)
+    assert_accessible(page)
+    page.get_by_role("link", name="Not sure? Answer a question").click()
+    assert_swapped(page, r"/messages/fix/$", re.compile(".+"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Not Delivered").click()
+    assert_swapped(page, r"/fix/1/$", re.compile(".+"))
+    assert_accessible(page)
+    page.goto(site + "/messages/only-one-contact/fix/10/?r=" + "n" * 9)
+    mark_page(page)
+    page.get_by_role("button", name="No, still not working").click()
+    assert_swapped(page, r"/fix/11/", re.compile(".+"))  # the destructive step's warning
+    assert_accessible(page)
+    page.get_by_label("I've read the warning and understand what I could lose.").check()
+    page.get_by_role("button", name="Show me how").click()
+    assert_swapped(page, r"confirm=1$", re.compile(".+"))
+    assert_accessible(page)
+    page.get_by_role("button", name="No, still not working").click()
+    assert_swapped(page, r"/fix/12/", re.compile(".+"))
+    page.get_by_role("button", name="Skip this step").click()
+    assert_swapped(page, r"/fix/end/", re.compile(".+"))
+    assert_accessible(page)
+
+
+def test_reduced_motion_is_respected(browser, site):
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(site + "/messages/not-delivered/")
+    moving = page.evaluate(
+        """() => Array.from(document.querySelectorAll('*')).filter(el => {
+            const s = getComputedStyle(el);
+            return parseFloat(s.transitionDuration) > 0 || parseFloat(s.animationDuration) > 0
+                || s.scrollBehavior === 'smooth';
+        }).map(el => el.tagName)"""
+    )
+    assert moving == []
+    context.close()
+
+
+def test_swapped_content_is_announced_by_moving_focus(page, site):
+    """Screen readers announce the focused heading of the new content after each swap."""
+    page.goto(site + "/messages/not-delivered/fix/1/")
+    mark_page(page)
+    page.get_by_role("button", name="No, still not working").click()
+    expect(page.locator("h1")).to_be_focused()
+    expect(page.locator("h1")).to_have_attribute("tabindex", "-1")
+    # The offline notice is a polite live region, so it is read out when it appears.
+    expect(page.locator("#connection-status")).to_have_attribute("aria-live", "polite")
+
+
+def test_the_checks_catch_real_problems(page, site):
+    """Guard the guard: a missing label, poor contrast or a skipped heading level must fail."""
+    page.goto(site + "/messages/")
+    page.evaluate(
+        """() => {
+            const main = document.querySelector('main');
+            main.insertAdjacentHTML('beforeend',
+                '<input type="text"><p style="color:#bbb;background:#fff">faint</p>');
+        }"""
+    )
+    try:
+        assert_accessible(page)
+    except AssertionError as error:
+        assert "label" in str(error) and "color-contrast" in str(error)
+    else:
+        raise AssertionError("axe found nothing wrong with an unlabelled field")
+    page.goto(site + "/messages/")
+    page.evaluate("document.querySelector('h1').insertAdjacentHTML('afterend', '<h3>x</h3>')")
+    try:
+        assert_accessible(page)
+    except AssertionError as error:
+        assert "heading level jumps from h1 to h3" in str(error)
+    else:
+        raise AssertionError("a skipped heading level went unnoticed")

@@ -1,0 +1,182 @@
+"""The guided fix in a real browser: by mouse, by keyboard, without JavaScript, with history."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.helpers import (
+    assert_focus_visible,
+    assert_swapped,
+    mark_page,
+    public_pages,
+    tab_to,
+)
+
+
+def test_mouse_from_home_to_resolution(page, site):
+    page.goto(site + "/")
+    mark_page(page)
+    page.get_by_role("link", name="Not sure? Answer a question").click()
+    assert_swapped(page, r"/messages/fix/$", "What does it say under your message?")
+    page.get_by_role("link", name="Sending…").click()
+    assert_swapped(page, r"/messages/fix/sending-to-whom/$", re.compile("every conversation"))
+    page.get_by_role("link", name=re.compile("^Every conversation")).click()
+    assert_swapped(page, r"/messages/stuck-on-sending/fix/1/$", "Turn Airplane Mode on and off")
+    expect(page.get_by_text("Step 1 of 11")).to_be_visible()
+    page.get_by_role("button", name="No, still not working").click()
+    assert_swapped(page, r"/fix/2/\?r=n$", "Check that Wi-Fi and mobile data are on")
+    page.get_by_role("button", name="Skip this step").click()
+    assert_swapped(page, r"/fix/3/\?r=ns$", re.compile("data roaming"))
+    page.get_by_role("button", name="Yes, it's fixed").click()
+    assert_swapped(page, r"/fix/fixed/\?r=nsy$", "Great, it's fixed")
+    expect(page.locator("main")).to_contain_text("Check data roaming if you're abroad")
+    expect(page).to_have_title(re.compile("^Fixed"))
+
+
+def test_mouse_from_home_to_the_end_page(page, site):
+    page.goto(site + "/")
+    mark_page(page)
+    page.get_by_role("link", name="Not sure? Answer a question").click()
+    page.get_by_role("link", name=re.compile("^Read")).click()
+    assert_swapped(page, r"/delivered-no-reply/fix/1/$", re.compile(".+"))
+    for number in range(2, 5):
+        page.get_by_role("button", name="No, still not working").click()
+        assert_swapped(page, rf"/fix/{number}/\?r=n+$", re.compile(".+"))
+    page.get_by_role("button", name="No, still not working").click()
+    assert_swapped(page, r"/fix/end/\?r=nnnn$", "Still not working? Here's where to go next")
+    main = page.locator("main")
+    expect(main).to_contain_text("You tried 4 fixes")
+    expect(main.locator(".attempt-result")).to_have_text(["Didn't fix it"] * 4)
+    expect(main.get_by_role("link", name="contact Apple Support")).to_be_visible()
+    expect(main.get_by_label("Link to the guide")).to_have_value(
+        re.compile(r"/messages/delivered-no-reply/$")
+    )
+
+
+def test_keyboard_only(page, site):
+    page.goto(site + "/")
+    mark_page(page)
+    tab_to(page, "Not sure? Answer a question")
+    page.keyboard.press("Enter")
+    assert_swapped(page, r"/messages/fix/$", "What does it say under your message?")
+    tab_to(page, "Not Delivered")
+    page.keyboard.press("Enter")
+    assert_swapped(page, r"/not-delivered/fix/1/$", "Resend it as a text message")
+    tab_to(page, "No, still not working")
+    page.keyboard.press("Space")
+    assert_swapped(page, r"/not-delivered/fix/2/\?r=n$", "Turn Airplane Mode on and off")
+    tab_to(page, "Yes, it's fixed")
+    page.keyboard.press("Enter")
+    assert_swapped(page, r"/fix/fixed/\?r=ny$", "Great, it's fixed")
+
+
+def test_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(site + "/")
+    page.get_by_role("link", name="Not sure? Answer a question").click()
+    page.get_by_role("link", name="Sending…").click()
+    page.get_by_role("link", name=re.compile("^Just one person")).click()
+    expect(page).to_have_url(re.compile(r"/only-one-contact/fix/1/$"))
+    page.get_by_role("button", name="No, still not working").click()
+    expect(page).to_have_url(re.compile(r"/only-one-contact/fix/2/\?r=n$"))
+    expect(page.get_by_text("Step 2 of 12")).to_be_visible()
+    page.get_by_role("link", name="← Back").click()
+    expect(page).to_have_url(re.compile(r"/only-one-contact/fix/1/$"))
+    page.get_by_role("button", name="Skip this step").click()
+    page.get_by_role("link", name="Stop here and get help").click()
+    expect(page).to_have_url(re.compile(r"/fix/end/\?r=s$"))
+    expect(page.locator(".attempt-result").first).to_have_text("Skipped")
+    page.go_back()
+    page.get_by_role("button", name="Yes, it's fixed").click()
+    expect(page).to_have_url(re.compile(r"/fix/fixed/\?r=sy$"))
+    expect(page.locator("h1")).to_have_text("Great, it's fixed")
+    context.close()
+
+
+def test_back_forward_reload_and_a_shared_link(page, browser, site):
+    page.goto(site + "/messages/stuck-on-sending/fix/1/")
+    page.get_by_role("button", name="No, still not working").click()
+    expect(page).to_have_url(re.compile(r"/fix/2/\?r=n$"))
+    page.get_by_role("button", name="No, still not working").click()
+    expect(page).to_have_url(re.compile(r"/fix/3/\?r=nn$"))
+    step_three = page.locator("h1").inner_text()
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/fix/2/\?r=n$"))
+    expect(page.get_by_text("Step 2 of 11")).to_be_visible()
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"/fix/3/\?r=nn$"))
+    expect(page.locator("h1")).to_have_text(step_three)
+    page.reload()
+    expect(page.locator("h1")).to_have_text(step_three)
+    expect(page.get_by_text("Step 3 of 11")).to_be_visible()
+
+    # The person restarts the phone and opens the link they copied: same step, same answers.
+    shared = page.url
+    other = browser.new_context(viewport=PHONE)
+    reopened = other.new_page()
+    reopened.goto(shared)
+    expect(reopened.locator("h1")).to_have_text(step_three)
+    reopened.get_by_role("link", name="Stop here and get help").click()
+    expect(reopened.locator(".attempt-result")).to_have_text(
+        ["Didn't fix it", "Didn't fix it"] + ["Not tried"] * 9
+    )
+    other.close()
+
+
+def test_a_destructive_step_needs_its_confirmation(page, site, console):
+    url = site + "/messages/only-one-contact/fix/11/?r=" + "n" * 10
+    page.goto(url)
+    expect(page.locator(".warning-strong")).to_contain_text("can delete data")
+    expect(page.get_by_text("Did this fix it?")).to_have_count(0)
+
+    page.get_by_role("button", name="Show me how").click()  # without ticking the box
+    expect(page).to_have_url(url)
+    expect(page.get_by_text("Did this fix it?")).to_have_count(0)
+
+    # Forcing an answer without the confirmation is refused by the server too.
+    status = page.evaluate(
+        """async () => {
+            const token = document.querySelector('[name=csrfmiddlewaretoken]').value;
+            const body = new URLSearchParams({answer: 'n', csrfmiddlewaretoken: token});
+            const response = await fetch(location.href, {method: 'POST', body});
+            return response.status;
+        }"""
+    )
+    assert status == 400
+    assert console.errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+    console.errors.clear()  # that refusal was the point
+
+    page.get_by_label("I've read the warning and understand what I could lose.").check()
+    page.get_by_role("button", name="Show me how").click()
+    expect(page).to_have_url(re.compile(r"confirm=1$"))
+    expect(page.get_by_text("Did this fix it?")).to_be_visible()
+    expect(page.locator("h1")).to_be_focused()
+    page.get_by_role("button", name="No, still not working").click()
+    expect(page).to_have_url(re.compile(r"/fix/12/\?r=n{11}$"))
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_horizontal_scrolling(browser, site, viewport, console):
+    context = browser.new_context(viewport=viewport)
+    page = console.watch(context.new_page())
+    for url in public_pages(site):
+        page.goto(url)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
+    context.close()
+    assert console.errors == []
+
+
+def test_focus_is_visible_on_every_kind_of_control(page, site):
+    page.goto(site + "/messages/stuck-on-sending/fix/1/")
+    for text in ["Skip to content", "Fix it yourself", "Yes, it's fixed", "← Back"]:
+        tab_to(page, text)
+        assert_focus_visible(page)
