@@ -53,24 +53,31 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
     raise SystemExit(f"The site did not start at {url}")
 
 
-def lighthouse(url: str, report: Path) -> dict[str, float]:
-    subprocess.run(
-        [
-            "timeout",
-            "150",
-            str(LIGHTHOUSE),
-            url,
-            "--output=json",
-            f"--output-path={report}",
-            "--quiet",
-            f"--only-categories={','.join(CATEGORIES)}",
-            f"--chrome-flags={CHROME_FLAGS}",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-    )
-    data = json.loads(report.read_text())
-    return {name: data["categories"][name]["score"] for name in CATEGORIES}
+def lighthouse(url: str, report: Path, *, attempts: int = 3) -> dict[str, float]:
+    """Score one page. A run that crashes (Lighthouse's trace sometimes fails) is retried; a low
+    score is never retried."""
+    for attempt in range(1, attempts + 1):
+        report.unlink(missing_ok=True)
+        result = subprocess.run(
+            [
+                "timeout",
+                "150",
+                str(LIGHTHOUSE),
+                url,
+                "--output=json",
+                f"--output-path={report}",
+                "--quiet",
+                f"--only-categories={','.join(CATEGORIES)}",
+                f"--chrome-flags={CHROME_FLAGS}",
+            ],
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            check=False,
+        )
+        data = json.loads(report.read_text()) if report.exists() else {}
+        if result.returncode == 0 and "runtimeError" not in data and data.get("categories"):
+            return {name: data["categories"][name]["score"] for name in CATEGORIES}
+        print(f"Lighthouse run {attempt} of {attempts} on {url} failed; trying again.")
+    raise SystemExit(f"Lighthouse could not score {url} in {attempts} attempts.")
 
 
 def main() -> int:
