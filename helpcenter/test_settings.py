@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from helpcenter.settings import *  # noqa: E402, F403
 
@@ -14,4 +15,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# A variable a template cannot resolve shows up in the page, where the URL sweep looks for it.
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "MISSING-TEMPLATE-VARIABLE(%s)"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -32,7 +32,8 @@ def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
 
 
 def test_starts_with_a_secret_key_or_in_debug():
-    assert run_settings({"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_DEBUG": "0"}).returncode == 0
+    configured = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "help.example.com"}
+    assert run_settings({**configured, "DJANGO_DEBUG": "0"}).returncode == 0
     assert run_settings({"DJANGO_SECRET_KEY": "", "DJANGO_DEBUG": "1"}).returncode == 0
 
 
@@ -91,3 +92,28 @@ def test_bad_request_page(client):
 def test_disallowed_host_gets_a_400(client):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_forced_reload_restores_the_demo_after_editors_reordered_it():
+    from troubleshooting.models import SymptomStep
+
+    call_command("load_demo", stdout=StringIO())
+    links = SymptomStep.objects.filter(symptom__slug="stuck-on-sending").order_by("position")
+    original = list(links.values_list("step__slug", flat=True))
+    first, second = links[0], links[1]
+    first.position, second.position = 99, 1
+    first.save()
+    second.save()
+    first.position = 2
+    first.save()
+    call_command("load_demo", "--force", stdout=StringIO())
+    assert list(links.values_list("step__slug", flat=True)) == original
+
+
+def test_refuses_to_start_without_allowed_hosts_when_debug_is_off():
+    result = run_settings(
+        {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": ""}
+    )
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr

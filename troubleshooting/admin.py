@@ -1,7 +1,10 @@
 """The editors' admin: symptoms with their ordered steps and causes, steps, causes, triage."""
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Max
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
 from .models import (
@@ -28,18 +31,22 @@ class PublishingAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected items")
     def publish(self, request, queryset):
-        # Save one by one so rendering on save and validation still apply.
-        count = 0
-        for obj in queryset.exclude(status=Status.PUBLISHED):
-            obj.status = Status.PUBLISHED
-            obj.save(update_fields=["status", "updated"])
-            count += 1
+        count = self._set_status(queryset, Status.PUBLISHED)
         self.message_user(request, f"Published {count} item(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected items (make them drafts)")
     def unpublish(self, request, queryset):
-        count = queryset.filter(status=Status.PUBLISHED).update(status=Status.DRAFT)
+        count = self._set_status(queryset, Status.DRAFT)
         self.message_user(request, f"Moved {count} item(s) back to draft.", messages.SUCCESS)
+
+    @staticmethod
+    def _set_status(queryset, status) -> int:
+        # One save each, so "updated" records when an item was published or withdrawn.
+        changed = list(queryset.exclude(status=status))
+        for obj in changed:
+            obj.status = status
+            obj.save(update_fields=["status", "updated"])
+        return len(changed)
 
     @admin.display(description="On the site", boolean=True, ordering="status")
     def published(self, obj):
@@ -49,10 +56,78 @@ class PublishingAdmin(admin.ModelAdmin):
         return obj.get_absolute_url() if obj.is_published else None
 
 
-class SymptomStepInline(admin.TabularInline):
+class OrderedInlineFormSet(BaseInlineFormSet):
+    """Rows with a position that editors renumber to reorder.
+
+    Django's formset validation already refuses duplicate positions; this saves a valid
+    reordering (such as swapping two rows) without tripping the unique constraint half-way.
+    """
+
+    def kept_forms(self):
+        return [
+            form
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+    @transaction.atomic
+    def save(self, commit=True):
+        if commit:
+            # The database checks unique positions row by row, so swapping two rows would clash
+            # half-way: first park every row that moves or goes beyond the highest position.
+            moving = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk
+                and ("position" in form.changed_data or self._should_delete_form(form))
+            ]
+            if moving:
+                rows = self.model._default_manager.filter(**{self.fk.name: self.instance})
+                offset = (rows.aggregate(top=Max("position"))["top"] or 0) + 1
+                rows.filter(pk__in=moving).update(position=F("position") + offset)
+        return super().save(commit)
+
+
+class SymptomStepFormSet(OrderedInlineFormSet):
+    def clean(self):
+        super().clean()
+        rows = sorted(
+            (form.cleaned_data["position"], form.cleaned_data["step"])
+            for form in self.kept_forms()
+            if form.cleaned_data.get("position") and form.cleaned_data.get("step")
+        )
+        destructive_seen = None
+        for _, step in rows:
+            if step.is_destructive:
+                destructive_seen = destructive_seen or step
+            elif destructive_seen is not None:
+                raise ValidationError(
+                    f"“{step}” comes after the destructive step “{destructive_seen}”. Destructive "
+                    "steps can lose data, so they must come after every safer step."
+                )
+
+
+class SharedChoicesInline(admin.TabularInline):
+    """Build each dropdown's options once per page rather than once per row."""
+
+    shared_choice_fields: tuple[str, ...] = ()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name in self.shared_choice_fields:
+            field = formset.form.base_fields[name]
+            choices = list(field.choices)
+            field.choices = choices
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+            widget.choices = choices
+        return formset
+
+
+class SymptomStepInline(SharedChoicesInline):
     model = SymptomStep
+    formset = SymptomStepFormSet
     extra = 1
-    autocomplete_fields = ["step"]
+    shared_choice_fields = ("step",)
     fields = ["position", "step", "step_severity"]
     readonly_fields = ["step_severity"]
     ordering = ["position"]
@@ -61,19 +136,32 @@ class SymptomStepInline(admin.TabularInline):
         "Fix steps, in the order people try them (quick and safe first, destructive last)"
     )
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("symptom", "step")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "step":
+            field.label_from_instance = lambda step: f"{step} ({step.get_severity_display()})"
+        return field
+
     @admin.display(description="Severity")
     def step_severity(self, obj):
         return obj.step.get_severity_display() if obj.step_id else "—"
 
 
-class SymptomCauseInline(admin.TabularInline):
+class SymptomCauseInline(SharedChoicesInline):
     model = SymptomCause
+    formset = OrderedInlineFormSet
     extra = 1
-    autocomplete_fields = ["cause"]
+    shared_choice_fields = ("cause",)
     fields = ["position", "cause"]
     ordering = ["position"]
     verbose_name = "likely cause"
     verbose_name_plural = "Likely causes, most likely first"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("symptom", "cause")
 
 
 @admin.register(Topic)
@@ -164,15 +252,19 @@ class FixStepAdmin(PublishingAdmin):
         return None
 
 
-class TriageChoiceInline(admin.TabularInline):
+class TriageChoiceInline(SharedChoicesInline):
     model = TriageChoice
+    formset = OrderedInlineFormSet
     fk_name = "question"
     extra = 1
     fields = ["position", "label", "hint", "next_question", "symptom"]
-    autocomplete_fields = ["next_question", "symptom"]
+    shared_choice_fields = ("next_question", "symptom")
     ordering = ["position"]
     verbose_name = "answer"
     verbose_name_plural = "Answers: each leads to another question or to a symptom's fix steps"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question", "next_question", "symptom")
 
 
 @admin.register(TriageQuestion)

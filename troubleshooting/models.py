@@ -1,6 +1,7 @@
 """Troubleshooting content: topics, symptoms, causes, fix steps and triage questions."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -76,6 +77,9 @@ class Content(models.Model):
         for source, target in self.markdown_fields:
             setattr(self, target, render_markdown(getattr(self, source)))
 
+
+# Positions within a list; small, so rows can be moved out of each other's way while reordering.
+POSITION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(999)]
 
 # Addresses the site itself uses: content under these slugs could never be reached.
 RESERVED_SLUGS = frozenset({"admin", "api", "fix", "media", "search", "static"})
@@ -172,7 +176,8 @@ class FixStep(Content):
     minutes = models.PositiveSmallIntegerField(
         "time it takes (minutes)",
         default=1,
-        help_text="A realistic estimate for someone doing it for the first time.",
+        validators=[MaxValueValidator(24 * 60)],
+        help_text="A realistic estimate for someone doing it for the first time (at most a day).",
     )
     severity = models.PositiveSmallIntegerField(
         choices=Severity.choices,
@@ -330,6 +335,20 @@ class Symptom(Content):
     def get_absolute_url(self):
         return reverse("troubleshooting:symptom", args=[self.topic.slug, self.slug])
 
+    def clean(self):
+        super().clean()
+        if (
+            self.pk is not None
+            and self.topic_id is not None
+            and self.triage_choices.exclude(question__topic=self.topic_id).exists()
+        ):
+            raise ValidationError(
+                {
+                    "topic": "Answers to questions of its current topic lead to this symptom. "
+                    "Change those answers before moving it to another topic."
+                }
+            )
+
     def get_flow_url(self):
         return reverse("troubleshooting:flow_step", args=[self.topic.slug, self.slug, 1])
 
@@ -350,7 +369,9 @@ class SymptomCause(models.Model):
     symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="symptom_causes")
     cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="symptom_causes")
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Most likely first: lower numbers are listed first."
+        default=1,
+        validators=POSITION_VALIDATORS,
+        help_text="Most likely first: lower numbers are listed first.",
     )
 
     objects = SymptomCauseManager()
@@ -376,7 +397,8 @@ class SymptomStep(models.Model):
     symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="symptom_steps")
     step = models.ForeignKey(FixStep, on_delete=models.CASCADE, related_name="symptom_steps")
     position = models.PositiveSmallIntegerField(
-        help_text="The order people try the steps in: lower numbers first."
+        validators=POSITION_VALIDATORS,
+        help_text="The order people try the steps in: lower numbers first.",
     )
 
     objects = SymptomStepManager()
@@ -426,7 +448,11 @@ class TriageQuestion(Content):
         ordering = ["topic", "-is_start", "prompt"]
         constraints = [
             models.UniqueConstraint(
-                fields=["topic"], condition=Q(is_start=True), name="one_start_question_per_topic"
+                fields=["topic"],
+                condition=Q(is_start=True),
+                name="one_start_question_per_topic",
+                violation_error_message="This topic already has a first question: untick "
+                "“first question” there before choosing this one.",
             ),
         ]
 
@@ -437,6 +463,28 @@ class TriageQuestion(Content):
         if self.is_start:
             return reverse("troubleshooting:flow_start", args=[self.topic.slug])
         return reverse("troubleshooting:flow_question", args=[self.topic.slug, self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.pk is None or self.topic_id is None:
+            return
+        elsewhere = Q(question__topic=self.topic_id)
+        crossing = (
+            self.incoming_choices.exclude(elsewhere).exists()
+            or self.choices.exclude(next_question__isnull=True)
+            .exclude(next_question__topic=self.topic_id)
+            .exists()
+            or self.choices.exclude(symptom__isnull=True)
+            .exclude(symptom__topic=self.topic_id)
+            .exists()
+        )
+        if crossing:
+            raise ValidationError(
+                {
+                    "topic": "Answers link this question with questions or symptoms of its current "
+                    "topic. Change those answers before moving it to another topic."
+                }
+            )
 
     def reachable_question_ids(self) -> set[int]:
         """Return the ids of every question reachable from this one by following answers."""
@@ -472,7 +520,9 @@ class TriageChoice(models.Model):
         blank=True,
         help_text='Optional detail that helps people recognise it, e.g. "with a red "!"".',
     )
-    position = models.PositiveSmallIntegerField(help_text="Answers are listed from the lowest up.")
+    position = models.PositiveSmallIntegerField(
+        validators=POSITION_VALIDATORS, help_text="Answers are listed from the lowest up."
+    )
     next_question = models.ForeignKey(
         TriageQuestion,
         on_delete=models.PROTECT,
@@ -502,7 +552,8 @@ class TriageChoice(models.Model):
                 condition=(Q(next_question__isnull=False) & Q(symptom__isnull=True))
                 | (Q(next_question__isnull=True) & Q(symptom__isnull=False)),
                 name="triage_choice_has_one_target",
-                violation_error_message="An answer leads to a question or a symptom, not both.",
+                violation_error_message="An answer leads to exactly one place: another question "
+                "or a symptom.",
             ),
         ]
 
@@ -520,25 +571,34 @@ class TriageChoice(models.Model):
             raise ValidationError(
                 "Choose where this answer leads: another question or a symptom (one of the two)."
             )
-        if self.next_question_id is not None and self.question_id is not None:
-            if self.next_question_id == self.question_id:
+        # On the add page the question is not saved yet, but its topic is already set.
+        question = self._question_or_none()
+        if question is None:
+            return
+        if self.next_question_id is not None:
+            if self.next_question_id == question.pk:
                 raise ValidationError(
                     {"next_question": "An answer cannot lead to its own question."}
                 )
-            if self.next_question.topic_id != self.question.topic_id:
+            if self.next_question.topic_id != question.topic_id:
                 raise ValidationError(
                     {"next_question": "The next question must belong to the same topic."}
                 )
-            if self.question_id in self.next_question.reachable_question_ids():
+            if (
+                question.pk is not None
+                and question.pk in self.next_question.reachable_question_ids()
+            ):
                 raise ValidationError(
                     {
                         "next_question": "That would make a loop: the next question already "
                         "leads back to this one."
                     }
                 )
-        if (
-            self.symptom_id is not None
-            and self.question_id is not None
-            and self.symptom.topic_id != self.question.topic_id
-        ):
+        if self.symptom_id is not None and self.symptom.topic_id != question.topic_id:
             raise ValidationError({"symptom": "The symptom must belong to the same topic."})
+
+    def _question_or_none(self):
+        try:
+            return self.question
+        except TriageQuestion.DoesNotExist:
+            return None

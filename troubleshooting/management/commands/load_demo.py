@@ -1,8 +1,11 @@
+import json
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
-from troubleshooting.models import Topic
+from troubleshooting.models import SymptomCause, SymptomStep, Topic, TriageChoice
 
 DEMO_FIXTURE = settings.BASE_DIR / "fixtures" / "imessage.json"
 
@@ -17,15 +20,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Load even if there is content: demo items are overwritten by their slugs.",
+            help="Load even if there is content: demo items are overwritten by their slugs, and "
+            "the demo symptoms' step lists and the demo questions' answers are replaced.",
         )
 
+    @transaction.atomic
     def handle(self, *args, force=False, **options):
         verbosity = options["verbosity"]
         if Topic.objects.exists() and not force:
             if verbosity:
                 self.stdout.write("Content already present: demo content not loaded (use --force).")
             return
+        if force:
+            self.clear_demo_lists()
         call_command("loaddata", str(DEMO_FIXTURE), verbosity=verbosity)
         if verbosity:
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+
+    def clear_demo_lists(self) -> None:
+        """Drop the ordered rows the fixture brings back, so reordered rows cannot clash with it."""
+        data = json.loads(DEMO_FIXTURE.read_text())
+        slugs = {
+            model: {obj["fields"]["slug"] for obj in data if obj["model"] == model}
+            for model in ("troubleshooting.symptom", "troubleshooting.triagequestion")
+        }
+        symptoms = slugs["troubleshooting.symptom"]
+        SymptomStep.objects.filter(symptom__slug__in=symptoms).delete()
+        SymptomCause.objects.filter(symptom__slug__in=symptoms).delete()
+        TriageChoice.objects.filter(
+            question__slug__in=slugs["troubleshooting.triagequestion"]
+        ).delete()
