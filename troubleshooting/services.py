@@ -2,16 +2,21 @@
 
 The whole state of a guided fix lives in its URL, so it can be bookmarked, shared and resumed after
 the phone restarts: the step number in the path and, in the ``r`` query parameter, one letter per
-step already answered (``n`` did not fix it, ``s`` skipped, ``y`` fixed it).
+step already answered (``n`` did not fix it, ``s`` skipped, ``y`` fixed it). ``v`` fingerprints the
+step list the answers refer to, so a link made before an editor changed the steps is recognised as
+outdated instead of pinning old answers on different steps.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import TextChoices
+from django.db.models import Exists, OuterRef, TextChoices
+from django.http import QueryDict
 from django.urls import reverse
 
 from .models import FixStep, Status, Symptom, SymptomStep, TriageChoice, TriageQuestion
@@ -51,98 +56,114 @@ class Attempt:
         return RESULT_LABELS.get(self.result, NOT_TRIED)
 
 
-def flow_steps(symptom: Symptom) -> list[FixStep]:
-    """Return the published fix steps of a symptom, in the order people should try them."""
-    return [
-        symptom_step.step
-        for symptom_step in SymptomStep.objects.filter(
-            symptom=symptom, step__status=Status.PUBLISHED
+@dataclass(frozen=True)
+class Flow:
+    """A symptom's guided fix: its published steps in order, and the URLs between its states."""
+
+    symptom: Symptom
+    steps: tuple[FixStep, ...]
+
+    @classmethod
+    def for_symptom(cls, symptom: Symptom) -> Flow:
+        """Load the published steps of a symptom, in the order people should try them."""
+        links = (
+            SymptomStep.objects.filter(symptom=symptom, step__status=Status.PUBLISHED)
+            .select_related("step")
+            .order_by("position")
         )
-        .select_related("step")
-        .order_by("position")
-    ]
+        return cls(symptom=symptom, steps=tuple(link.step for link in links))
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @cached_property
+    def version(self) -> str:
+        """Fingerprint the step list, so answers are never applied to a changed list."""
+        slugs = "\n".join(step.slug for step in self.steps).encode()
+        return hashlib.blake2s(slugs, digest_size=4).hexdigest()
+
+    def results(self, query: QueryDict, *, resolved: bool = False) -> str:
+        """Return the validated answers from a flow URL's query; raise InvalidFlowState if bad."""
+        raw = query.get("r", "")
+        pattern = _RESOLVED_RESULTS if resolved else _OPEN_RESULTS
+        if len(raw) > len(self.steps) or not pattern.fullmatch(raw):
+            raise InvalidFlowState("malformed answers")
+        if raw and query.get("v") != self.version:
+            raise InvalidFlowState("the steps have changed since the link was made")
+        return raw
+
+    def _url(self, name: str, args: list, results: str, **extra: str) -> str:
+        url = reverse(f"troubleshooting:{name}", args=[self.symptom.topic.slug, *args])
+        params = {"r": results, "v": self.version, **extra} if results else extra
+        return f"{url}?{urlencode(params)}" if params else url
+
+    def step_url(self, number: int, results: str, **extra: str) -> str:
+        """Return the URL of step ``number`` after the given answers."""
+        return self._url("flow_step", [self.symptom.slug, number], results, **extra)
+
+    def fixed_url(self, results: str) -> str:
+        return self._url("flow_fixed", [self.symptom.slug], results)
+
+    def end_url(self, results: str) -> str:
+        return self._url("flow_end", [self.symptom.slug], results)
+
+    def url_after(self, *, results: str, answer: str) -> str:
+        """Return where the flow goes once the current step has been answered."""
+        answered = results + answer
+        if answer == Answer.FIXED:
+            return self.fixed_url(answered)
+        if len(answered) >= len(self.steps):
+            return self.end_url(answered)
+        return self.step_url(len(answered) + 1, answered)
+
+    def previous_url(self, *, results: str) -> str:
+        """Return the page before the current step: the previous step, or how people got here."""
+        if results:
+            return self.step_url(len(results), results[:-1])
+        return entry_url(self.symptom)
+
+    def resume_url(self, *, results: str) -> str | None:
+        """Return the step to go back to from the end page: the one the person stopped at."""
+        if not self.steps:
+            return None
+        if len(results) < len(self.steps):
+            return self.step_url(len(results) + 1, results)
+        return self.step_url(len(results), results[:-1])
+
+    def attempts(self, results: str) -> list[Attempt]:
+        """Pair every step with its result ("" where it was not tried), for summaries."""
+        return [
+            Attempt(number=number, step=step, result=results[number - 1 : number])
+            for number, step in enumerate(self.steps, start=1)
+        ]
 
 
-def parse_results(raw: str, *, steps: int, resolved: bool = False) -> str:
-    """Validate the ``r`` parameter against the number of steps; raise InvalidFlowState if bad."""
-    pattern = _RESOLVED_RESULTS if resolved else _OPEN_RESULTS
-    if len(raw) > steps or not pattern.fullmatch(raw):
-        raise InvalidFlowState(raw)
-    return raw
-
-
-def attempts(steps: list[FixStep], results: str) -> list[Attempt]:
-    """Pair every step with its result ("" where it was not tried), for summaries."""
-    return [
-        Attempt(number=index, step=step, result=results[index - 1] if index <= len(results) else "")
-        for index, step in enumerate(steps, start=1)
-    ]
-
-
-def _with_results(url: str, results: str, **extra: str) -> str:
-    params = {"r": results, **extra} if results else extra
-    return f"{url}?{urlencode(params)}" if params else url
-
-
-def step_url(symptom: Symptom, number: int, results: str, **extra: str) -> str:
-    """Return the URL of step ``number`` after the given results."""
-    url = reverse("troubleshooting:flow_step", args=[symptom.topic.slug, symptom.slug, number])
-    return _with_results(url, results, **extra)
-
-
-def fixed_url(symptom: Symptom, results: str) -> str:
-    url = reverse("troubleshooting:flow_fixed", args=[symptom.topic.slug, symptom.slug])
-    return _with_results(url, results)
-
-
-def end_url(symptom: Symptom, results: str) -> str:
-    url = reverse("troubleshooting:flow_end", args=[symptom.topic.slug, symptom.slug])
-    return _with_results(url, results)
-
-
-def url_after_answer(*, symptom: Symptom, steps: list[FixStep], results: str, answer: str) -> str:
-    """Return where the flow goes once the current step has been answered."""
-    answered = results + answer
-    if answer == Answer.FIXED:
-        return fixed_url(symptom, answered)
-    if len(answered) >= len(steps):
-        return end_url(symptom, answered)
-    return step_url(symptom, len(answered) + 1, answered)
-
-
-def resume_url(*, symptom: Symptom, steps: list[FixStep], results: str) -> str | None:
-    """Return the step to go back to from the end page: the one the person stopped at."""
-    if not steps:
-        return None
-    if len(results) < len(steps):
-        return step_url(symptom, len(results) + 1, results)
-    return step_url(symptom, len(results), results[:-1])
-
-
-def previous_url(*, symptom: Symptom, results: str) -> str:
-    """Return the page before the current step: the previous step, or how the person got here."""
-    if results:
-        return step_url(symptom, len(results), results[:-1])
+def entry_url(symptom: Symptom) -> str:
+    """Return the question that leads to a symptom, or its article if none does."""
     choice = (
         TriageChoice.objects.filter(symptom=symptom, question__status=Status.PUBLISHED)
         .select_related("question__topic")
-        .order_by("pk")
+        .order_by("question__is_start", "pk")
         .first()
     )
-    if choice is not None:
-        return choice.question.get_absolute_url()
-    return symptom.get_absolute_url()
+    return choice.question.get_absolute_url() if choice else symptom.get_absolute_url()
 
 
 def visible_choices(question: TriageQuestion) -> list[TriageChoice]:
-    """Return the answers of a question that lead somewhere the public can see."""
+    """Return the answers of a question that lead somewhere people can go on from."""
+    has_steps = SymptomStep.objects.filter(
+        symptom=OuterRef("symptom"), step__status=Status.PUBLISHED
+    )
+    choices = (
+        question.choices.select_related("next_question__topic", "symptom__topic")
+        .annotate(symptom_has_steps=Exists(has_steps))
+        .order_by("position")
+    )
     return [
         choice
-        for choice in question.choices.select_related(
-            "next_question__topic", "symptom__topic"
-        ).order_by("position")
+        for choice in choices
         if (choice.next_question is not None and choice.next_question.is_published)
-        or (choice.symptom is not None and choice.symptom.is_published)
+        or (choice.symptom is not None and choice.symptom.is_published and choice.symptom_has_steps)
     ]
 
 

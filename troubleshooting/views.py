@@ -7,13 +7,13 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import services
 from .forms import AnswerForm
 from .models import Severity, Status, Symptom, Topic, TriageQuestion
-from .services import Answer, InvalidFlowState
+from .services import Answer, Flow, InvalidFlowState
 
 
 def render_page(request, template_name: str, context: dict, *, status: int = 200):
@@ -39,7 +39,7 @@ def _published_symptom(topic_slug: str, symptom_slug: str) -> Symptom:
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def home(request):
     symptoms = Symptom.objects.published().filter(topic__status=Status.PUBLISHED)
@@ -54,7 +54,7 @@ def home(request):
         .order_by("topic__position", "topic__title")
     )
     context = {
-        "title": "Fix it yourself",
+        "title": None,
         "topics": topics,
         "common_symptoms": common,
         "start_questions": start_questions,
@@ -62,7 +62,7 @@ def home(request):
     return render_page(request, "troubleshooting/home.html", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def topic(request, topic_slug):
     topic = get_object_or_404(Topic.objects.published(), slug=topic_slug)
@@ -72,7 +72,7 @@ def topic(request, topic_slug):
     return render_page(request, "troubleshooting/topic.html", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def symptom(request, topic_slug, symptom_slug):
     symptom = get_object_or_404(
@@ -103,7 +103,7 @@ def _question_page(request, question: TriageQuestion):
     return render_page(request, "troubleshooting/flow_question.html", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def flow_start(request, topic_slug):
     question = get_object_or_404(
@@ -115,7 +115,7 @@ def flow_start(request, topic_slug):
     return _question_page(request, question)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def flow_question(request, topic_slug, question_slug):
     question = get_object_or_404(
@@ -129,26 +129,29 @@ def flow_question(request, topic_slug, question_slug):
     return _question_page(request, question)
 
 
-@require_GET
+@require_safe
 def flow_begin(request, topic_slug, symptom_slug):
     symptom = _published_symptom(topic_slug, symptom_slug)
     return HttpResponseRedirect(symptom.get_flow_url())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def flow_step(request, topic_slug, symptom_slug, number):
     symptom = _published_symptom(topic_slug, symptom_slug)
-    steps = services.flow_steps(symptom)
-    if not 1 <= number <= len(steps):
-        raise Http404("No such step in this guide.")
+    flow = Flow.for_symptom(symptom)
+    if not flow.steps:
+        # Nothing to try yet: the article says so and shows where to go next.
+        return HttpResponseRedirect(symptom.get_absolute_url())
     try:
-        results = services.parse_results(request.GET.get("r", ""), steps=number - 1)
+        results = flow.results(request.GET)
     except InvalidFlowState:
         return bad_flow_state(request, symptom)
+    if not 1 <= number <= len(flow):
+        raise Http404("No such step in this guide.")
     if len(results) != number - 1:
         return bad_flow_state(request, symptom)
-    step = steps[number - 1]
+    step = flow.steps[number - 1]
     needs_confirmation = step.severity == Severity.DESTRUCTIVE
 
     status = 200
@@ -156,45 +159,41 @@ def flow_step(request, topic_slug, symptom_slug, number):
     if request.method == "POST":  # "Did this fix it?"
         answer_form = AnswerForm(request.POST, needs_confirmation=needs_confirmation)
         if answer_form.is_valid():
-            url = services.url_after_answer(
-                symptom=symptom,
-                steps=steps,
-                results=results,
-                answer=answer_form.cleaned_data["answer"],
-            )
+            url = flow.url_after(results=results, answer=answer_form.cleaned_data["answer"])
             return HttpResponseRedirect(url, status=303)
         status = 400
     confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
 
     context = {
-        "title": f"Step {number} of {len(steps)}: {step.title}",
+        "title": f"Step {number} of {len(flow)}: {step.title}",
         "topic": symptom.topic,
         "symptom": symptom,
         "step": step,
         "number": number,
-        "total": len(steps),
+        "total": len(flow),
         "results": results,
+        "version": flow.version,
         "confirmed": confirmed,
         "answer_form": answer_form,
         "answers": Answer,
-        "previous_url": services.previous_url(symptom=symptom, results=results),
-        "end_url": services.end_url(symptom, results),
-        "step_url": services.step_url(symptom, number, results),
-        "confirmed_url": services.step_url(symptom, number, results, confirm="1"),
+        "previous_url": flow.previous_url(results=results),
+        "end_url": flow.end_url(results),
+        "step_url": flow.step_url(number, results),
+        "confirmed_url": flow.step_url(number, results, confirm="1"),
     }
     return render_page(request, "troubleshooting/flow_step.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def flow_fixed(request, topic_slug, symptom_slug):
     symptom = _published_symptom(topic_slug, symptom_slug)
-    steps = services.flow_steps(symptom)
+    flow = Flow.for_symptom(symptom)
     try:
-        results = services.parse_results(request.GET.get("r", ""), steps=len(steps), resolved=True)
+        results = flow.results(request.GET, resolved=True)
     except InvalidFlowState:
         return bad_flow_state(request, symptom)
-    attempts = services.attempts(steps, results)
+    attempts = flow.attempts(results)
     context = {
         "title": "Fixed",
         "topic": symptom.topic,
@@ -205,24 +204,25 @@ def flow_fixed(request, topic_slug, symptom_slug):
     return render_page(request, "troubleshooting/flow_fixed.html", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def flow_end(request, topic_slug, symptom_slug):
     symptom = _published_symptom(topic_slug, symptom_slug)
-    steps = services.flow_steps(symptom)
+    flow = Flow.for_symptom(symptom)
     try:
-        results = services.parse_results(request.GET.get("r", ""), steps=len(steps))
+        results = flow.results(request.GET)
     except InvalidFlowState:
         return bad_flow_state(request, symptom)
-    attempts = services.attempts(steps, results)
+    attempts = flow.attempts(results)
     context = {
         "title": "Still not working? Here's where to go next",
         "topic": symptom.topic,
         "symptom": symptom,
         "attempts": attempts,
-        "tried_count": sum(1 for attempt in attempts if attempt.result == Answer.NOT_FIXED),
-        "skipped_count": sum(1 for attempt in attempts if attempt.result == Answer.SKIPPED),
-        "back_url": services.resume_url(symptom=symptom, steps=steps, results=results),
+        "tried_count": results.count(Answer.NOT_FIXED),
+        "skipped_count": results.count(Answer.SKIPPED),
+        "back_url": flow.resume_url(results=results),
+        "restart_url": symptom.get_flow_url() if flow.steps else None,
         "guide_url": request.build_absolute_uri(symptom.get_absolute_url()),
     }
     return render_page(request, "troubleshooting/flow_end.html", context)

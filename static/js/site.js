@@ -11,9 +11,8 @@
     enhance(document.getElementById("main"));
   });
 
-  // A failed request (offline while Wi-Fi or Airplane Mode is being toggled, or an error page)
-  // falls back to an ordinary page load, so people always see a real page or the browser's own
-  // offline message, and the address still holds their place.
+  // A request that cannot be sent (offline while Wi-Fi or Airplane Mode is being toggled) says so;
+  // the address still holds the person's place.
   var status = document.getElementById("connection-status");
   document.addEventListener("htmx:sendError", function () {
     if (!status) return;
@@ -23,12 +22,13 @@
   document.addEventListener("htmx:beforeRequest", function () {
     if (status) status.hidden = true;
   });
-  document.addEventListener("htmx:responseError", function (event) {
-    var path = event.detail.pathInfo && event.detail.pathInfo.requestPath;
-    if (event.detail.requestConfig && event.detail.requestConfig.verb === "get" && path) {
-      window.location.assign(path);
-    } else {
-      window.location.reload();
+  // Every response is swapped, errors included: our own 400s are fragments (a form error, an
+  // outdated flow link), while Django's error pages (403 for a stale form, 404, 500) are whole
+  // documents, of which only the main content goes in, so people read the friendly message.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var body = event.detail.serverResponse;
+    if (typeof body === "string" && /<!DOCTYPE html>/i.test(body)) {
+      event.detail.selectOverride = "#main > *";
     }
   });
 

@@ -4,6 +4,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from troubleshooting.models import Symptom
+from troubleshooting.services import Flow
+
 
 def mark_page(page: Page) -> None:
     """Tag the loaded document, so a later check can tell an htmx swap from a full page load."""
@@ -62,9 +65,17 @@ def public_pages(base: str) -> list[str]:
     paths = ["/", "/messages/", "/messages/fix/", "/messages/fix/sending-to-whom/"]
     for slug in SYMPTOMS:
         paths += [f"/messages/{slug}/", f"/messages/{slug}/fix/1/"]
+    flow = Flow.for_symptom(Symptom.objects.get(slug="only-one-contact"))
     paths += [
-        "/messages/only-one-contact/fix/11/?r=" + "n" * 10 + "&confirm=1",
-        "/messages/only-one-contact/fix/end/?r=" + "n" * 12,
-        "/messages/only-one-contact/fix/fixed/?r=ny",
+        "/messages/fix/not-delivered-to-whom/",
+        flow.step_url(11, "n" * 10, confirm="1"),
+        flow.end_url("n" * len(flow)),
+        flow.fixed_url("ny"),
     ]
     return [base + path for path in paths]
+
+
+def flow_url(symptom_slug: str, number: int, results: str, **extra: str) -> str:
+    """The path of a step of a demo symptom's guided fix, after the given answers."""
+    flow = Flow.for_symptom(Symptom.objects.get(slug=symptom_slug))
+    return flow.step_url(number, results, **extra)

@@ -9,6 +9,7 @@ from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.helpers import (
     assert_focus_visible,
     assert_swapped,
+    flow_url,
     mark_page,
     public_pages,
     tab_to,
@@ -26,11 +27,11 @@ def test_mouse_from_home_to_resolution(page, site):
     assert_swapped(page, r"/messages/stuck-on-sending/fix/1/$", "Turn Airplane Mode on and off")
     expect(page.get_by_text("Step 1 of 11")).to_be_visible()
     page.get_by_role("button", name="No, still not working").click()
-    assert_swapped(page, r"/fix/2/\?r=n$", "Check that Wi-Fi and mobile data are on")
+    assert_swapped(page, r"/fix/2/\?r=n&v=\w+$", "Check that Wi-Fi and mobile data are on")
     page.get_by_role("button", name="Skip this step").click()
-    assert_swapped(page, r"/fix/3/\?r=ns$", re.compile("data roaming"))
+    assert_swapped(page, r"/fix/3/\?r=ns&v=\w+$", re.compile("data roaming"))
     page.get_by_role("button", name="Yes, it's fixed").click()
-    assert_swapped(page, r"/fix/fixed/\?r=nsy$", "Great, it's fixed")
+    assert_swapped(page, r"/fix/fixed/\?r=nsy&v=\w+$", "Great, it's fixed")
     expect(page.locator("main")).to_contain_text("Check data roaming if you're abroad")
     expect(page).to_have_title(re.compile("^Fixed"))
 
@@ -43,9 +44,9 @@ def test_mouse_from_home_to_the_end_page(page, site):
     assert_swapped(page, r"/delivered-no-reply/fix/1/$", re.compile(".+"))
     for number in range(2, 5):
         page.get_by_role("button", name="No, still not working").click()
-        assert_swapped(page, rf"/fix/{number}/\?r=n+$", re.compile(".+"))
+        assert_swapped(page, rf"/fix/{number}/\?r=n+&v=\w+$", re.compile(".+"))
     page.get_by_role("button", name="No, still not working").click()
-    assert_swapped(page, r"/fix/end/\?r=nnnn$", "Still not working? Here's where to go next")
+    assert_swapped(page, r"/fix/end/\?r=nnnn&v=\w+$", "Still not working? Here's where to go next")
     main = page.locator("main")
     expect(main).to_contain_text("You tried 4 fixes")
     expect(main.locator(".attempt-result")).to_have_text(["Didn't fix it"] * 4)
@@ -63,13 +64,16 @@ def test_keyboard_only(page, site):
     assert_swapped(page, r"/messages/fix/$", "What does it say under your message?")
     tab_to(page, "Not Delivered")
     page.keyboard.press("Enter")
+    assert_swapped(page, r"/messages/fix/not-delivered-to-whom/$", re.compile("everyone"))
+    tab_to(page, "Everyone")
+    page.keyboard.press("Enter")
     assert_swapped(page, r"/not-delivered/fix/1/$", "Resend it as a text message")
     tab_to(page, "No, still not working")
     page.keyboard.press("Space")
-    assert_swapped(page, r"/not-delivered/fix/2/\?r=n$", "Turn Airplane Mode on and off")
+    assert_swapped(page, r"/not-delivered/fix/2/\?r=n&v=\w+$", "Turn Airplane Mode on and off")
     tab_to(page, "Yes, it's fixed")
     page.keyboard.press("Enter")
-    assert_swapped(page, r"/fix/fixed/\?r=ny$", "Great, it's fixed")
+    assert_swapped(page, r"/fix/fixed/\?r=ny&v=\w+$", "Great, it's fixed")
 
 
 def test_without_javascript(browser, site):
@@ -81,17 +85,17 @@ def test_without_javascript(browser, site):
     page.get_by_role("link", name=re.compile("^Just one person")).click()
     expect(page).to_have_url(re.compile(r"/only-one-contact/fix/1/$"))
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(re.compile(r"/only-one-contact/fix/2/\?r=n$"))
+    expect(page).to_have_url(re.compile(r"/only-one-contact/fix/2/\?r=n&v=\w+$"))
     expect(page.get_by_text("Step 2 of 12")).to_be_visible()
     page.get_by_role("link", name="← Back").click()
     expect(page).to_have_url(re.compile(r"/only-one-contact/fix/1/$"))
     page.get_by_role("button", name="Skip this step").click()
     page.get_by_role("link", name="Stop here and get help").click()
-    expect(page).to_have_url(re.compile(r"/fix/end/\?r=s$"))
+    expect(page).to_have_url(re.compile(r"/fix/end/\?r=s&v=\w+$"))
     expect(page.locator(".attempt-result").first).to_have_text("Skipped")
     page.go_back()
     page.get_by_role("button", name="Yes, it's fixed").click()
-    expect(page).to_have_url(re.compile(r"/fix/fixed/\?r=sy$"))
+    expect(page).to_have_url(re.compile(r"/fix/fixed/\?r=sy&v=\w+$"))
     expect(page.locator("h1")).to_have_text("Great, it's fixed")
     context.close()
 
@@ -99,16 +103,16 @@ def test_without_javascript(browser, site):
 def test_back_forward_reload_and_a_shared_link(page, browser, site):
     page.goto(site + "/messages/stuck-on-sending/fix/1/")
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(re.compile(r"/fix/2/\?r=n$"))
+    expect(page).to_have_url(re.compile(r"/fix/2/\?r=n&v=\w+$"))
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(re.compile(r"/fix/3/\?r=nn$"))
+    expect(page).to_have_url(re.compile(r"/fix/3/\?r=nn&v=\w+$"))
     step_three = page.locator("h1").inner_text()
 
     page.go_back()
-    expect(page).to_have_url(re.compile(r"/fix/2/\?r=n$"))
+    expect(page).to_have_url(re.compile(r"/fix/2/\?r=n&v=\w+$"))
     expect(page.get_by_text("Step 2 of 11")).to_be_visible()
     page.go_forward()
-    expect(page).to_have_url(re.compile(r"/fix/3/\?r=nn$"))
+    expect(page).to_have_url(re.compile(r"/fix/3/\?r=nn&v=\w+$"))
     expect(page.locator("h1")).to_have_text(step_three)
     page.reload()
     expect(page.locator("h1")).to_have_text(step_three)
@@ -128,7 +132,7 @@ def test_back_forward_reload_and_a_shared_link(page, browser, site):
 
 
 def test_a_destructive_step_needs_its_confirmation(page, site, console):
-    url = site + "/messages/only-one-contact/fix/11/?r=" + "n" * 10
+    url = site + flow_url("only-one-contact", 11, "n" * 10)
     page.goto(url)
     expect(page.locator(".warning-strong")).to_contain_text("can delete data")
     expect(page.get_by_text("Did this fix it?")).to_have_count(0)
@@ -154,11 +158,11 @@ def test_a_destructive_step_needs_its_confirmation(page, site, console):
 
     page.get_by_label("I've read the warning and understand what I could lose.").check()
     page.get_by_role("button", name="Show me how").click()
-    expect(page).to_have_url(re.compile(r"confirm=1$"))
+    expect(page).to_have_url(re.compile(r"confirm=1"))
     expect(page.get_by_text("Did this fix it?")).to_be_visible()
     expect(page.locator("h1")).to_be_focused()
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(re.compile(r"/fix/12/\?r=n{11}$"))
+    expect(page).to_have_url(re.compile(r"/fix/12/\?r=n{11}&v=\w+$"))
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -180,3 +184,17 @@ def test_focus_is_visible_on_every_kind_of_control(page, site):
     for text in ["Skip to content", "Fix it yourself", "Yes, it's fixed", "← Back"]:
         tab_to(page, text)
         assert_focus_visible(page)
+
+
+def test_a_stale_form_shows_the_friendly_message_not_a_silent_reload(page, site, console):
+    """If the CSRF cookie is gone (cleared, expired), the answer is refused with a clear page."""
+    page.goto(site + "/messages/not-delivered/fix/1/")
+    mark_page(page)
+    page.context.clear_cookies()
+    page.get_by_role("button", name="No, still not working").click()
+    assert_swapped(page, r"/not-delivered/fix/1/$", "Please try that again")
+    expect(page.locator("main")).to_contain_text("Nothing was lost")
+    assert console.errors == [
+        "Failed to load resource: the server responded with a status of 403 (Forbidden)"
+    ]
+    console.errors.clear()

@@ -5,8 +5,8 @@ from html import unescape
 
 import pytest
 
-from troubleshooting import services
 from troubleshooting.models import Symptom, Topic, TriageQuestion
+from troubleshooting.services import Flow
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +19,15 @@ def public_urls() -> list[str]:
         urls.append(question.get_absolute_url())
     for symptom in Symptom.objects.published().select_related("topic"):
         urls.append(symptom.get_absolute_url())
-        steps = services.flow_steps(symptom)
-        for number, step in enumerate(steps, start=1):
+        flow = Flow.for_symptom(symptom)
+        for number, step in enumerate(flow.steps, start=1):
             results = "n" * (number - 1)
-            urls.append(services.step_url(symptom, number, results))
+            urls.append(flow.step_url(number, results))
             if step.is_destructive:
-                urls.append(services.step_url(symptom, number, results, confirm="1"))
-        urls.append(services.fixed_url(symptom, "n" * (len(steps) - 1) + "y"))
-        urls.append(services.end_url(symptom, "n" * len(steps)))
-        urls.append(services.end_url(symptom, ""))
+                urls.append(flow.step_url(number, results, confirm="1"))
+        urls.append(flow.fixed_url("n" * (len(flow) - 1) + "y"))
+        urls.append(flow.end_url("n" * len(flow)))
+        urls.append(flow.end_url(""))
     return urls
 
 
@@ -41,6 +41,7 @@ def test_every_public_page_renders_with_one_heading(client, demo_content):
             html = response.content.decode()
             assert len(re.findall(r"<h1[\s>]", html)) == 1, url
             assert "{{" not in html and "{%" not in html, url
+            assert "MISSING-TEMPLATE-VARIABLE" not in html, url
 
 
 def test_no_internal_link_is_broken(client, demo_content):

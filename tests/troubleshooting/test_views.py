@@ -1,13 +1,17 @@
 """The public pages: whole pages, htmx fragments, the guided flow and bad input."""
 
 import re
+from html import escape
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import make_choice, make_question, make_step, make_symptom, make_topic
 from troubleshooting.models import Severity, Status
+from troubleshooting.services import Flow
 
 pytestmark = pytest.mark.django_db
 
@@ -213,19 +217,19 @@ class TestFlowSteps:
         symptom = guide[1]
         response = client.post(symptom.get_flow_url(), {"answer": "n"})
         assert response.status_code == 303
-        assert response["Location"] == f"{step_path(symptom, 2)}?r=n"
+        assert response["Location"] == step_url(symptom, 2, "n")
 
     def test_skip_is_remembered_for_the_summary(self, client, guide):
         symptom = guide[1]
-        response = client.post(f"{step_path(symptom, 2)}?r=n", {"answer": "s"})
-        assert response["Location"] == f"{step_path(symptom, 3)}?r=ns"
+        response = client.post(step_url(symptom, 2, "n"), {"answer": "s"})
+        assert response["Location"] == step_url(symptom, 3, "ns")
 
     def test_later_step_shows_progress_and_back_link(self, client, guide):
         symptom, steps = guide[1], guide[2]
-        html = client.get(f"{step_path(symptom, 3)}?r=ns").content.decode()
+        html = client.get(step_url(symptom, 3, "ns")).content.decode()
         assert "Step 3 of 3" in html
         assert steps[2].title in html
-        assert f'href="{step_path(symptom, 2)}?r=n"' in html
+        assert f'href="{escape(step_url(symptom, 2, "n"))}"' in html
 
     def test_invalid_answer_is_a_form_error(self, client, guide):
         response = client.post(guide[1].get_flow_url(), {"answer": "maybe"})
@@ -240,7 +244,7 @@ class TestFlowSteps:
     def test_htmx_answer_follows_the_redirect_to_the_fragment(self, client, guide, htmx_headers):
         symptom, steps = guide[1], guide[2]
         response = client.post(symptom.get_flow_url(), {"answer": "n"}, follow=True, **htmx_headers)
-        assert response.redirect_chain == [(f"{step_path(symptom, 2)}?r=n", 303)]
+        assert response.redirect_chain == [(step_url(symptom, 2, "n"), 303)]
         assert_fragment(response)
         assert steps[1].title in response.content.decode()
 
@@ -254,6 +258,18 @@ class TestFlowSteps:
 
 def step_path(symptom, number):
     return reverse("troubleshooting:flow_step", args=[symptom.topic.slug, symptom.slug, number])
+
+
+def step_url(symptom, number, results="", **extra):
+    return Flow.for_symptom(symptom).step_url(number, results, **extra)
+
+
+def fixed_url(symptom, results):
+    return Flow.for_symptom(symptom).fixed_url(results)
+
+
+def end_url(symptom, results=""):
+    return Flow.for_symptom(symptom).end_url(results)
 
 
 class TestFlowJourneys:
@@ -271,7 +287,7 @@ class TestFlowJourneys:
         url = response["Location"]
         response = client.post(url, {"answer": "y"})
         assert response.status_code == 303
-        assert response["Location"].endswith("/fix/fixed/?r=ny")
+        assert response["Location"] == fixed_url(symptom, "ny")
 
         fixed = client.get(response["Location"])
         assert_full_page(fixed)
@@ -287,7 +303,7 @@ class TestFlowJourneys:
             response = client.post(url, {"answer": answer})
             assert response.status_code == 303
             url = response["Location"]
-        assert url.endswith("/fix/end/?r=nsn")
+        assert url == end_url(symptom, "nsn")
         end = client.get(url)
         assert_full_page(end)
         html = end.content.decode()
@@ -298,29 +314,24 @@ class TestFlowJourneys:
         assert "Send this guide to the other person" in html
         assert "http://testserver" + symptom.get_absolute_url() in html
         assert "Contact <strong>support</strong>." in html  # the topic's escalation advice
-        assert f'href="{step_path(symptom, 3)}?r=ns"' in html  # back to the last step
+        assert f'href="{escape(step_url(symptom, 3, "ns"))}"' in html  # back to the last step
 
     def test_stopping_early_marks_the_rest_not_tried(self, client, guide):
         symptom = guide[1]
-        html = client.get(
-            reverse("troubleshooting:flow_end", args=[symptom.topic.slug, symptom.slug]) + "?r=n"
-        ).content.decode()
+        html = client.get(end_url(symptom, "n")).content.decode()
         assert html.count("Not tried") == 2
-        assert f'href="{step_path(symptom, 2)}?r=n"' in html
+        assert f'href="{escape(step_url(symptom, 2, "n"))}"' in html
 
     def test_end_and_fixed_fragments(self, client, guide, htmx_headers):
         symptom = guide[1]
-        args = [symptom.topic.slug, symptom.slug]
-        end = reverse("troubleshooting:flow_end", args=args) + "?r=nnn"
-        fixed = reverse("troubleshooting:flow_fixed", args=args) + "?r=y"
-        assert_fragment(client.get(end, **htmx_headers))
-        assert_fragment(client.get(fixed, **htmx_headers))
+        assert_fragment(client.get(end_url(symptom, "nnn"), **htmx_headers))
+        assert_fragment(client.get(fixed_url(symptom, "y"), **htmx_headers))
 
 
 class TestDestructiveSteps:
     def test_warning_and_confirmation_come_before_the_instructions(self, client, destructive_guide):
         symptom, steps = destructive_guide[1], destructive_guide[2]
-        html = client.get(f"{step_path(symptom, 3)}?r=nn").content.decode()
+        html = client.get(step_url(symptom, 3, "nn")).content.decode()
         assert "Warning: this step can delete data" in html
         assert 'name="confirm"' in html and "required" in html
         # A GET form replaces the query string: the state travels in a hidden field, once.
@@ -333,30 +344,30 @@ class TestDestructiveSteps:
 
     def test_confirmed_step_shows_instructions(self, client, destructive_guide):
         symptom, steps = destructive_guide[1], destructive_guide[2]
-        html = client.get(f"{step_path(symptom, 3)}?r=nn&confirm=1").content.decode()
+        html = client.get(step_url(symptom, 3, "nn", confirm="1")).content.decode()
         assert steps[2].instructions_html in html
         assert "Did this fix it?" in html
         assert 'name="confirmed" value="1"' in html
 
     def test_cannot_answer_without_confirming(self, client, destructive_guide):
         symptom = destructive_guide[1]
-        response = client.post(f"{step_path(symptom, 3)}?r=nn", {"answer": "n"})
+        response = client.post(step_url(symptom, 3, "nn"), {"answer": "n"})
         assert response.status_code == 400
         assert "confirm you understand" in response.content.decode()
 
     def test_answer_after_confirming(self, client, destructive_guide):
         symptom = destructive_guide[1]
         response = client.post(
-            f"{step_path(symptom, 3)}?r=nn&confirm=1", {"answer": "y", "confirmed": "1"}
+            step_url(symptom, 3, "nn", confirm="1"), {"answer": "y", "confirmed": "1"}
         )
         assert response.status_code == 303
-        assert response["Location"].endswith("/fix/fixed/?r=nny")
+        assert response["Location"] == fixed_url(symptom, "nny")
 
     def test_skipping_needs_no_confirmation(self, client, destructive_guide):
         symptom = destructive_guide[1]
-        response = client.post(f"{step_path(symptom, 3)}?r=nn", {"answer": "s"})
+        response = client.post(step_url(symptom, 3, "nn"), {"answer": "s"})
         assert response.status_code == 303
-        assert response["Location"].endswith("/fix/end/?r=nns")
+        assert response["Location"] == end_url(symptom, "nns")
 
 
 class TestBadInput:
@@ -440,16 +451,18 @@ class TestQueryCounts:
         return topic, question, created[0]
 
     def urls(self, topic, question, symptom):
-        args = [topic.slug, symptom.slug]
+        steps = symptom.symptom_steps.count()
         return [
             "/",
             topic.get_absolute_url(),
             symptom.get_absolute_url(),
             question.get_absolute_url(),
             symptom.get_flow_url(),
-            step_path(symptom, 3) + "?r=nn",
-            reverse("troubleshooting:flow_fixed", args=args) + "?r=ny",
-            reverse("troubleshooting:flow_end", args=args) + "?r=nnnnnnnn",
+            step_url(symptom, 3, "nn"),
+            step_url(symptom, steps, "n" * (steps - 1), confirm="1"),
+            fixed_url(symptom, "ny"),
+            end_url(symptom, "n" * steps),
+            end_url(symptom),
         ]
 
     def test_bounded(self, client, django_assert_max_num_queries):
@@ -457,23 +470,18 @@ class TestQueryCounts:
             with django_assert_max_num_queries(5):
                 assert client.get(url).status_code == 200, url
 
-    def test_does_not_grow_with_content(self, client, django_assert_num_queries):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
+    def test_does_not_grow_with_content(self, client):
+        def counts(urls):
+            result = []
+            for url in urls:
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(url).status_code == 200, url
+                result.append(len(queries))
+            return result
 
-        small = self.urls(*self.build(symptoms=2, steps=3))
-        counts_small = []
-        for url in small:
-            with CaptureQueriesContext(connection) as ctx:
-                client.get(url)
-            counts_small.append(len(ctx))
-        large = self.urls(*self.build(symptoms=20, steps=3))
-        counts_large = []
-        for url in large:
-            with CaptureQueriesContext(connection) as ctx:
-                client.get(url)
-            counts_large.append(len(ctx))
-        assert counts_small == counts_large
+        small = counts(self.urls(*self.build(symptoms=2, steps=3)))
+        large = counts(self.urls(*self.build(symptoms=20, steps=12)))
+        assert small == large
 
 
 def test_destructive_flag_on_meta_badge(client):
@@ -481,3 +489,86 @@ def test_destructive_flag_on_meta_badge(client):
     symptom = make_symptom(steps=[make_step(), step])
     html = client.get(symptom.get_absolute_url()).content.decode()
     assert "Destructive (can lose data)" in html
+
+
+class TestOutdatedLinks:
+    """A saved link whose steps changed since is refused, never applied to different steps."""
+
+    def test_answers_without_their_fingerprint_are_refused(self, client, guide):
+        response = client.get(step_path(guide[1], 2) + "?r=n")
+        assert response.status_code == 400
+
+    def test_link_made_before_the_steps_changed_is_refused(self, client, guide):
+        symptom, steps = guide[1], guide[2]
+        saved = step_url(symptom, 3, "nn")
+        saved_end = end_url(symptom, "nnn")
+        assert client.get(saved).status_code == 200
+        steps[0].status = Status.DRAFT
+        steps[0].save()
+        for url in (saved, saved_end):
+            response = client.get(url)
+            assert response.status_code == 400
+            html = response.content.decode()
+            assert "the guide has been updated" in html
+            assert f'href="{symptom.get_flow_url()}"' in html
+
+    def test_reordering_steps_also_outdates_links(self, client, guide):
+        symptom = guide[1]
+        saved = step_url(symptom, 2, "n")
+        first, second = symptom.symptom_steps.order_by("position")[:2]
+        first.position, second.position = 90, 1
+        first.save()
+        second.save()
+        assert client.get(saved).status_code == 400
+
+
+class TestContentInProgress:
+    def test_answers_leading_to_a_symptom_without_steps_are_hidden(self, client, guide):
+        topic, _, _, start = guide
+        empty = make_symptom(topic=topic, title="Not written yet")
+        make_choice(question=start, label="Leads nowhere yet", symptom=empty)
+        html = client.get(start.get_absolute_url()).content.decode()
+        assert "Leads nowhere yet" not in html
+
+    def test_flow_of_a_symptom_without_steps_sends_people_to_its_article(self, client):
+        symptom = make_symptom()
+        response = client.get(symptom.get_flow_url())
+        assert response.status_code == 302
+        assert response["Location"] == symptom.get_absolute_url()
+
+    def test_end_page_without_any_answer_does_not_claim_fixes_were_tried(self, client, guide):
+        html = client.get(end_url(guide[1])).content.decode()
+        assert "You tried" not in html
+        assert "Here&#x27;s who can help" in html or "Here's who can help" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/topic-h/", "/topic-h/fix/", "/topic-h/symptom-h/", "/topic-h/symptom-h/fix/1/"],
+)
+def test_head_requests_are_answered(client, path):
+    topic = make_topic(slug="topic-h")
+    symptom = make_symptom(topic=topic, slug="symptom-h", steps=[make_step()])
+    make_choice(question=make_question(topic=topic, is_start=True), symptom=symptom)
+    response = client.head(path)
+    assert response.status_code == 200
+
+
+def test_home_title_names_the_site_once(client):
+    html = client.get("/").content.decode()
+    assert "<title>Fix it yourself</title>" in html
+
+
+def test_reading_pages_set_no_cookie_so_they_can_be_cached(client, guide):
+    topic, symptom, _, question = guide
+    for url in [
+        "/",
+        topic.get_absolute_url(),
+        symptom.get_absolute_url(),
+        question.get_absolute_url(),
+    ]:
+        response = client.get(url)
+        assert "csrftoken" not in response.cookies, url
+        assert "Cookie" not in response.get("Vary", ""), url
+    # The steps, which post answers, do carry the CSRF token.
+    assert "csrftoken" in client.get(symptom.get_flow_url()).cookies
