@@ -31,8 +31,12 @@ THRESHOLD = 0.95
 PAGES = {
     "home": "/",
     "article": "/messages/not-delivered/",
-    "flow step": "/messages/stuck-on-sending/fix/2/?r=n",
+    "flow step": None,  # step 2 of "Stuck on Sending", asked of the app: it carries a version
 }
+FLOW_STEP = (
+    "from troubleshooting.models import Symptom; from troubleshooting.services import Flow; "
+    "print(Flow.for_symptom(Symptom.objects.get(slug='stuck-on-sending')).step_url(2, 'n'))"
+)
 
 
 def free_port() -> int:
@@ -103,6 +107,19 @@ def main() -> int:
         ["collectstatic", "--noinput", "-v0"],
     ):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+    PAGES["flow step"] = (
+        subprocess.run(
+            [python, "manage.py", "shell", "-c", FLOW_STEP],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
 
     port = free_port()
     server = subprocess.Popen(
