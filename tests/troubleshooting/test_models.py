@@ -158,3 +158,22 @@ def test_slugs_the_site_uses_are_refused(slug):
     with pytest.raises(ValidationError) as excinfo:
         symptom.full_clean()
     assert "used by the site itself" in str(excinfo.value.message_dict["slug"])
+
+
+def test_a_question_cannot_move_away_from_the_answers_linking_it():
+    topic = make_topic()
+    start = make_question(topic=topic, is_start=True)
+    follow_up = make_question(topic=topic)
+    make_choice(question=start, next_question=follow_up)
+    follow_up.topic = make_topic()
+    with pytest.raises(ValidationError) as excinfo:
+        follow_up.full_clean()
+    assert "before moving it to another topic" in str(excinfo.value.message_dict["topic"])
+    lone = make_question(topic=topic)
+    lone.topic = follow_up.topic
+    lone.full_clean()  # nothing links it: free to move
+
+
+def test_an_answer_without_a_question_is_only_checked_for_its_target():
+    symptom = make_symptom()
+    TriageChoice(label="x", position=1, symptom=symptom).clean()

@@ -572,3 +572,15 @@ def test_reading_pages_set_no_cookie_so_they_can_be_cached(client, guide):
         assert "Cookie" not in response.get("Vary", ""), url
     # The steps, which post answers, do carry the CSRF token.
     assert "csrftoken" in client.get(symptom.get_flow_url()).cookies
+
+
+def test_a_guided_fix_url_with_a_skipped_number_is_refused(client, guide):
+    symptom = guide[1]
+    assert client.get(step_url(symptom, 3, "n")).status_code == 400  # answers for step 2, not 3
+
+
+def test_end_page_of_a_symptom_without_steps(client):
+    symptom = make_symptom()
+    html = client.get(end_url(symptom)).content.decode()
+    assert "Start again from step 1" not in html
+    assert "Back to the last step" not in html
