@@ -67,7 +67,8 @@ superuser: $(VENV)/.installed-base .env
 ## Regenerate fixtures/imessage.json from the content in the local database (edit it in the admin).
 fixture: $(VENV)/.installed-base .env
 	$(MANAGE) render_content
-	$(MANAGE) dumpdata troubleshooting --natural-foreign --natural-primary --indent 2 \
+	$(MANAGE) dumpdata troubleshooting --exclude troubleshooting.slugredirect \
+		--natural-foreign --natural-primary --indent 2 \
 		--output fixtures/imessage.json
 
 clean:

@@ -11,6 +11,7 @@ from .models import (
     Cause,
     FixStep,
     Severity,
+    SlugRedirect,
     Status,
     Symptom,
     SymptomCause,
@@ -276,3 +277,16 @@ class TriageQuestionAdmin(PublishingAdmin):
     prepopulated_fields = {"slug": ["prompt"]}
     inlines = [TriageChoiceInline]
     fields = ["topic", "prompt", "slug", "help", "is_start", "status", "created", "updated"]
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    """Old addresses kept when editors renamed content; they answer with a permanent redirect."""
+
+    list_display = ["old_slug", "model", "object_id", "created"]
+    list_filter = ["model"]
+    search_fields = ["old_slug"]
+    readonly_fields = ["model", "old_slug", "object_id", "created"]
+
+    def has_add_permission(self, request):
+        return False

@@ -51,6 +51,8 @@ class Content(models.Model):
 
     # Pairs of (Markdown source field, rendered HTML field), rendered once on save.
     markdown_fields: tuple[tuple[str, str], ...] = ()
+    # Content with its own page: renaming its slug keeps a redirect from the old address.
+    keeps_old_slugs = False
 
     objects = SlugManager()
 
@@ -63,7 +65,15 @@ class Content(models.Model):
         if update_fields is not None:
             extra = {target for source, target in self.markdown_fields if source in update_fields}
             kwargs["update_fields"] = set(update_fields) | extra
+        renamed_from = None
+        if self.keeps_old_slugs and self.pk and (update_fields is None or "slug" in update_fields):
+            renamed_from = (
+                type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            )
+        creating = self._state.adding
         super().save(*args, **kwargs)
+        if self.keeps_old_slugs and (creating or (renamed_from and renamed_from != self.slug)):
+            SlugRedirect.objects.record(self, old_slug=renamed_from)
 
     def natural_key(self):
         return (self.slug,)
@@ -125,6 +135,7 @@ class Topic(Content):
     escalation_html = models.TextField(blank=True, editable=False)
 
     markdown_fields = (("escalation", "escalation_html"),)
+    keeps_old_slugs = True
 
     class Meta:
         ordering = ["position", "title"]
@@ -323,6 +334,7 @@ class Symptom(Content):
     steps = models.ManyToManyField(FixStep, through="SymptomStep", related_name="symptoms")
 
     markdown_fields = (("body", "body_html"), ("next_moves", "next_moves_html"))
+    keeps_old_slugs = True
 
     objects = SymptomManager()
 
@@ -443,6 +455,7 @@ class TriageQuestion(Content):
     )
 
     markdown_fields = (("help", "help_html"),)
+    keeps_old_slugs = True
 
     class Meta:
         ordering = ["topic", "-is_start", "prompt"]
@@ -602,3 +615,42 @@ class TriageChoice(models.Model):
             return self.question
         except TriageQuestion.DoesNotExist:
             return None
+
+
+class SlugRedirectManager(models.Manager):
+    def record(self, obj: Content, *, old_slug: str | None) -> None:
+        """Remember a renamed slug; a slug in use again belongs to its new owner."""
+        label = obj._meta.model_name
+        if old_slug and old_slug != obj.slug:
+            self.update_or_create(model=label, old_slug=old_slug, defaults={"object_id": obj.pk})
+        self.filter(model=label, old_slug=obj.slug).delete()
+
+    def current_slug(self, model: type[models.Model], old_slug: str) -> str | None:
+        """Return today's slug of the content that once had ``old_slug``, if it still exists."""
+        object_id = (
+            self.filter(model=model._meta.model_name, old_slug=old_slug)
+            .values_list("object_id", flat=True)
+            .first()
+        )
+        if object_id is None:
+            return None
+        return model._default_manager.filter(pk=object_id).values_list("slug", flat=True).first()
+
+
+class SlugRedirect(models.Model):
+    """An address an editor renamed, kept so that links people saved still work (with a 301)."""
+
+    model = models.CharField(max_length=40)
+    old_slug = models.SlugField(max_length=80)
+    object_id = models.PositiveBigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = SlugRedirectManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "old_slug"], name="unique_old_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.old_slug} → #{self.object_id}"

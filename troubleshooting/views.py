@@ -3,21 +3,33 @@
 Each view serves its whole page, or with htmx just the page's ``main`` partial, from one template.
 """
 
+from functools import wraps
+
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import services
 from .forms import AnswerForm
-from .models import Severity, Status, Symptom, Topic, TriageQuestion
+from .models import Severity, SlugRedirect, Status, Symptom, Topic, TriageQuestion
 from .services import Answer, Flow, InvalidFlowState
+
+DEFAULT_DESCRIPTION = (
+    "Step-by-step help to fix common phone problems yourself, quick and safe fixes first."
+)
+SLUG_MODELS = {"topic_slug": Topic, "symptom_slug": Symptom, "question_slug": TriageQuestion}
 
 
 def render_page(request, template_name: str, context: dict, *, status: int = 200):
     """Render the whole page, or only its ``main`` partial for an htmx swap."""
+    context.setdefault("description", DEFAULT_DESCRIPTION)
+    context.setdefault("og_type", "website")
+    canonical_path = context.pop("canonical_path", request.path)
+    context["canonical_url"] = request.build_absolute_uri(canonical_path)
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
         template_name = f"{template_name}#main"
@@ -28,6 +40,29 @@ def bad_flow_state(request, symptom: Symptom):
     """Answer a tampered or outdated flow URL with a clear 400 page."""
     context = {"title": "This link to the guided fix doesn't work", "symptom": symptom}
     return render_page(request, "troubleshooting/flow_invalid.html", context, status=400)
+
+
+def follow_renamed_slugs(view):
+    """Answer a 404 for a slug an editor renamed with a 301 to the same page at its new address."""
+
+    @wraps(view)
+    def wrapper(request, **kwargs):
+        try:
+            return view(request, **kwargs)
+        except Http404:
+            renamed = {
+                name: current
+                for name, model in SLUG_MODELS.items()
+                if name in kwargs
+                and (current := SlugRedirect.objects.current_slug(model, kwargs[name]))
+            }
+            if not renamed:
+                raise
+            url = reverse(request.resolver_match.view_name, kwargs={**kwargs, **renamed})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    return wrapper
 
 
 def _published_symptom(topic_slug: str, symptom_slug: str) -> Symptom:
@@ -64,16 +99,24 @@ def home(request):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_renamed_slugs
 def topic(request, topic_slug):
     topic = get_object_or_404(Topic.objects.published(), slug=topic_slug)
     symptoms = topic.symptoms.published().order_by("position", "title")
     start = TriageQuestion.objects.published().filter(topic=topic, is_start=True).first()
-    context = {"title": topic.title, "topic": topic, "symptoms": symptoms, "start_question": start}
+    context = {
+        "title": topic.title,
+        "description": topic.summary,
+        "topic": topic,
+        "symptoms": symptoms,
+        "start_question": start,
+    }
     return render_page(request, "troubleshooting/topic.html", context)
 
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_renamed_slugs
 def symptom(request, topic_slug, symptom_slug):
     symptom = get_object_or_404(
         Symptom.objects.for_article(),
@@ -84,6 +127,8 @@ def symptom(request, topic_slug, symptom_slug):
     steps = symptom.published_steps
     context = {
         "title": symptom.title,
+        "description": symptom.summary,
+        "og_type": "article",
         "symptom": symptom,
         "topic": symptom.topic,
         "causes": [symptom_cause.cause for symptom_cause in symptom.published_causes],
@@ -96,6 +141,8 @@ def _question_page(request, question: TriageQuestion):
     choices = services.visible_choices(question)
     context = {
         "title": question.prompt,
+        "description": f"{question.prompt} Answer to go straight to the right fixes: "
+        f"{question.topic.summary}",
         "topic": question.topic,
         "question": question,
         "choices": [(choice, services.choice_url(choice)) for choice in choices],
@@ -105,6 +152,7 @@ def _question_page(request, question: TriageQuestion):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_renamed_slugs
 def flow_start(request, topic_slug):
     question = get_object_or_404(
         TriageQuestion.objects.published().select_related("topic"),
@@ -117,6 +165,7 @@ def flow_start(request, topic_slug):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_renamed_slugs
 def flow_question(request, topic_slug, question_slug):
     question = get_object_or_404(
         TriageQuestion.objects.published().select_related("topic"),
@@ -130,6 +179,7 @@ def flow_question(request, topic_slug, question_slug):
 
 
 @require_safe
+@follow_renamed_slugs
 def flow_begin(request, topic_slug, symptom_slug):
     symptom = _published_symptom(topic_slug, symptom_slug)
     return HttpResponseRedirect(symptom.get_flow_url())
@@ -137,6 +187,7 @@ def flow_begin(request, topic_slug, symptom_slug):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
+@follow_renamed_slugs
 def flow_step(request, topic_slug, symptom_slug, number):
     symptom = _published_symptom(topic_slug, symptom_slug)
     flow = Flow.for_symptom(symptom)
@@ -166,6 +217,10 @@ def flow_step(request, topic_slug, symptom_slug, number):
 
     context = {
         "title": f"Step {number} of {len(flow)}: {step.title}",
+        "description": f"{symptom.title}: step {number} of {len(flow)} of the guided fix. "
+        f"{symptom.summary}",
+        # Answers make many addresses of one page; search engines index the article instead.
+        "canonical_path": symptom.get_absolute_url() if results else request.path,
         "topic": symptom.topic,
         "symptom": symptom,
         "step": step,
@@ -186,6 +241,7 @@ def flow_step(request, topic_slug, symptom_slug, number):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_renamed_slugs
 def flow_fixed(request, topic_slug, symptom_slug):
     symptom = _published_symptom(topic_slug, symptom_slug)
     flow = Flow.for_symptom(symptom)
@@ -196,6 +252,8 @@ def flow_fixed(request, topic_slug, symptom_slug):
     attempts = flow.attempts(results)
     context = {
         "title": "Fixed",
+        "description": symptom.summary,
+        "canonical_path": symptom.get_absolute_url(),
         "topic": symptom.topic,
         "symptom": symptom,
         "fixed_by": attempts[len(results) - 1],
@@ -206,6 +264,7 @@ def flow_fixed(request, topic_slug, symptom_slug):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_renamed_slugs
 def flow_end(request, topic_slug, symptom_slug):
     symptom = _published_symptom(topic_slug, symptom_slug)
     flow = Flow.for_symptom(symptom)
@@ -216,6 +275,8 @@ def flow_end(request, topic_slug, symptom_slug):
     attempts = flow.attempts(results)
     context = {
         "title": "Still not working? Here's where to go next",
+        "description": symptom.summary,
+        "canonical_path": symptom.get_absolute_url(),
         "topic": symptom.topic,
         "symptom": symptom,
         "attempts": attempts,
@@ -226,3 +287,10 @@ def flow_end(request, topic_slug, symptom_slug):
         "guide_url": request.build_absolute_uri(symptom.get_absolute_url()),
     }
     return render_page(request, "troubleshooting/flow_end.html", context)
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("troubleshooting:sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -382,3 +382,12 @@ def test_publish_records_when(editor):
     )
     step.refresh_from_db()
     assert step.updated > before
+
+
+def test_editors_can_see_old_addresses(editor):
+    symptom = Symptom.objects.get()
+    old = symptom.slug
+    symptom.slug = "a-new-address"
+    symptom.save()
+    html = editor.get(reverse("admin:troubleshooting_slugredirect_changelist")).content.decode()
+    assert old in html

@@ -1,0 +1,66 @@
+"""sitemap.xml: the published pages search engines should know about."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Status, Symptom, Topic, TriageQuestion
+
+
+class HomeSitemap(Sitemap):
+    priority = 1.0
+
+    def items(self):
+        return ["troubleshooting:home"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class TopicSitemap(Sitemap):
+    priority = 0.6
+
+    def items(self):
+        return Topic.objects.published().order_by("position", "pk")
+
+    def lastmod(self, topic):
+        return topic.updated
+
+
+class SymptomSitemap(Sitemap):
+    priority = 0.8
+
+    def items(self):
+        return (
+            Symptom.objects.published()
+            .filter(topic__status=Status.PUBLISHED)
+            .select_related("topic")
+            .order_by("topic__position", "position", "pk")
+        )
+
+    def lastmod(self, symptom):
+        return symptom.updated
+
+
+class GuidedFixSitemap(Sitemap):
+    """The first question of each topic's guided fix."""
+
+    priority = 0.5
+
+    def items(self):
+        return (
+            TriageQuestion.objects.published()
+            .filter(is_start=True, topic__status=Status.PUBLISHED)
+            .select_related("topic")
+            .order_by("topic__position", "pk")
+        )
+
+    def lastmod(self, question):
+        return question.updated
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "topics": TopicSitemap,
+    "symptoms": SymptomSitemap,
+    "guided-fixes": GuidedFixSitemap,
+}
