@@ -68,6 +68,7 @@ superuser: $(VENV)/.installed-base .env
 fixture: $(VENV)/.installed-base .env
 	$(MANAGE) render_content
 	$(MANAGE) dumpdata troubleshooting --exclude troubleshooting.slugredirect \
+		--exclude troubleshooting.searchdocument --exclude troubleshooting.searchmiss \
 		--natural-foreign --natural-primary --indent 2 \
 		--output fixtures/imessage.json
 

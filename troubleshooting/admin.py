@@ -3,13 +3,14 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
 from .models import (
     Cause,
     FixStep,
+    SearchMiss,
     Severity,
     SlugRedirect,
     Status,
@@ -58,10 +59,11 @@ class PublishingAdmin(admin.ModelAdmin):
 
 
 class OrderedInlineFormSet(BaseInlineFormSet):
-    """Rows with a position that editors renumber to reorder.
+    """Rows with a position that editors renumber to reorder, or point at another step.
 
-    Django's formset validation already refuses duplicate positions; this saves a valid
-    reordering (such as swapping two rows) without tripping the unique constraint half-way.
+    Django's formset validation already refuses duplicate rows; this saves a valid change that
+    swaps values between rows (two positions, or two steps) without tripping a unique constraint
+    half-way: the rows that change or go are removed first, and the changed ones written back.
     """
 
     def kept_forms(self):
@@ -74,18 +76,14 @@ class OrderedInlineFormSet(BaseInlineFormSet):
     @transaction.atomic
     def save(self, commit=True):
         if commit:
-            # The database checks unique positions row by row, so swapping two rows would clash
-            # half-way: first park every row that moves or goes beyond the highest position.
-            moving = [
+            touched = [
                 form.instance.pk
                 for form in self.initial_forms
-                if form.instance.pk
-                and ("position" in form.changed_data or self._should_delete_form(form))
+                if form.instance.pk and (form.has_changed() or self._should_delete_form(form))
             ]
-            if moving:
-                rows = self.model._default_manager.filter(**{self.fk.name: self.instance})
-                offset = (rows.aggregate(top=Max("position"))["top"] or 0) + 1
-                rows.filter(pk__in=moving).update(position=F("position") + offset)
+            # Saving a changed row then inserts it again under its own id (its UPDATE finds
+            # nothing), after every clashing value has gone.
+            self.model._default_manager.filter(pk__in=touched).delete()
         return super().save(commit)
 
 
@@ -287,6 +285,19 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     list_filter = ["model"]
     search_fields = ["old_slug"]
     readonly_fields = ["model", "old_slug", "object_id", "created"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SearchMiss)
+class SearchMissAdmin(admin.ModelAdmin):
+    """What people searched for and did not find: ideas for aliases and new guides."""
+
+    list_display = ["query", "count", "last_seen", "first_seen"]
+    search_fields = ["query"]
+    date_hierarchy = "last_seen"
+    readonly_fields = ["query", "count", "first_seen", "last_seen"]
 
     def has_add_permission(self, request):
         return False

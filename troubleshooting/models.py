@@ -241,6 +241,31 @@ class FixStep(Content):
             raise ValidationError(
                 {"warning": "A destructive step needs a warning that says what can be lost."}
             )
+        if self.pk is not None:
+            clash = self._symptom_where_order_breaks()
+            if clash is not None:
+                raise ValidationError(
+                    {
+                        "severity": f"In “{clash}”, destructive steps would then come before "
+                        "safer ones. Move this step in that symptom's list first."
+                    }
+                )
+
+    def _symptom_where_order_breaks(self):
+        """Return a symptom whose list would put a destructive step ahead of a safer one."""
+        for link in self.symptom_steps.select_related("symptom"):
+            others = link.symptom.symptom_steps.exclude(pk=link.pk)
+            if self.severity == Severity.DESTRUCTIVE:
+                breaks = others.filter(
+                    position__gt=link.position, step__severity__lt=Severity.DESTRUCTIVE
+                )
+            else:
+                breaks = others.filter(
+                    position__lt=link.position, step__severity=Severity.DESTRUCTIVE
+                )
+            if breaks.exists():
+                return link.symptom
+        return None
 
     @property
     def is_destructive(self) -> bool:
@@ -654,3 +679,48 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.old_slug} → #{self.object_id}"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one published symptom, fix step or cause.
+
+    Kept in step with the content on every save (see ``search.py``); the search engines index this
+    table: SQLite through an FTS5 table fed by triggers, PostgreSQL through GIN indexes.
+    """
+
+    class Kind(models.TextChoices):
+        SYMPTOM = "symptom", "Symptom"
+        STEP = "step", "Fix step"
+        CAUSE = "cause", "Cause"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=200)
+    aliases = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_document_per_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"
+
+
+class SearchMiss(models.Model):
+    """A search that found nothing: the words only, never who searched."""
+
+    query = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=1)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-count", "-last_seen"]
+        verbose_name = "search that found nothing"
+        verbose_name_plural = "searches that found nothing"
+
+    def __str__(self):
+        return self.query

@@ -1,14 +1,30 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 from .sitemaps import SITEMAPS
 
 app_name = "troubleshooting"
 
+
+class StepNumber:
+    """A step number as we write it: no leading zero, so each step has one address."""
+
+    regex = "[1-9][0-9]{0,3}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(StepNumber, "step")
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("search/", views.search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("<slug:topic_slug>/", views.topic, name="topic"),
     path("<slug:topic_slug>/fix/", views.flow_start, name="flow_start"),
@@ -16,7 +32,7 @@ urlpatterns = [
     path("<slug:topic_slug>/<slug:symptom_slug>/", views.symptom, name="symptom"),
     path("<slug:topic_slug>/<slug:symptom_slug>/fix/", views.flow_begin, name="flow_begin"),
     path(
-        "<slug:topic_slug>/<slug:symptom_slug>/fix/<int:number>/",
+        "<slug:topic_slug>/<slug:symptom_slug>/fix/<step:number>/",
         views.flow_step,
         name="flow_step",
     ),

@@ -5,14 +5,16 @@ Each view serves its whole page, or with htmx just the page's ``main`` partial, 
 
 from functools import wraps
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import replace_url
 
+from . import search as search_engine
 from . import services
 from .forms import AnswerForm
 from .models import Severity, SlugRedirect, Status, Symptom, Topic, TriageQuestion
@@ -21,6 +23,7 @@ from .services import Answer, Flow, InvalidFlowState
 DEFAULT_DESCRIPTION = (
     "Step-by-step help to fix common phone problems yourself, quick and safe fixes first."
 )
+HOME_SYMPTOMS_PER_TOPIC = 6
 SLUG_MODELS = {"topic_slug": Topic, "symptom_slug": Symptom, "question_slug": TriageQuestion}
 
 
@@ -78,8 +81,16 @@ def _published_symptom(topic_slug: str, symptom_slug: str) -> Symptom:
 @vary_on_headers("HX-Request")
 def home(request):
     symptoms = Symptom.objects.published().filter(topic__status=Status.PUBLISHED)
-    topics = Topic.objects.published().prefetch_related(
-        Prefetch("symptoms", queryset=symptoms.order_by("position", "title"))
+    topics = (
+        Topic.objects.published()
+        .annotate(symptom_count=Count("symptoms", filter=Q(symptoms__status=Status.PUBLISHED)))
+        .prefetch_related(
+            Prefetch(
+                "symptoms",
+                queryset=symptoms.order_by("position", "title")[:HOME_SYMPTOMS_PER_TOPIC],
+                to_attr="listed_symptoms",
+            )
+        )
     )
     common = symptoms.filter(featured=True).select_related("topic").order_by("position", "title")
     start_questions = (
@@ -287,6 +298,32 @@ def flow_end(request, topic_slug, symptom_slug):
         "guide_url": request.build_absolute_uri(symptom.get_absolute_url()),
     }
     return render_page(request, "troubleshooting/flow_end.html", context)
+
+
+@require_safe
+@vary_on_headers("HX-Request", "HX-Target")
+def search(request):
+    query = request.GET.get("q", "")
+    results = search_engine.search(query, exact=request.GET.get("exact") == "1")
+    common = (
+        Symptom.objects.published()
+        .filter(topic__status=Status.PUBLISHED, featured=True)
+        .select_related("topic")
+        .order_by("position", "title")
+    )
+    title = f"Search results for “{results.query}”" if results.query else "Search"
+    context = {
+        "title": title,
+        "description": "Search the guides by what you see on your screen.",
+        "results": results,
+        "common_symptoms": common,
+    }
+    htmx = request.htmx
+    if htmx and htmx.target == "search-results" and not htmx.history_restore_request:
+        response = TemplateResponse(request, "troubleshooting/search.html#results", context)
+        # Keep the address in step with the words typed, without a history entry per keystroke.
+        return replace_url(response, request.get_full_path())
+    return render_page(request, "troubleshooting/search.html", context)
 
 
 @require_safe

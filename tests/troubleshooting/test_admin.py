@@ -391,3 +391,50 @@ def test_editors_can_see_old_addresses(editor):
     symptom.save()
     html = editor.get(reverse("admin:troubleshooting_slugredirect_changelist")).content.decode()
     assert old in html
+
+
+def test_editors_see_the_searches_that_found_nothing(editor):
+    from troubleshooting import search
+
+    search.search("bluetooth headphones")
+    search.search("bluetooth headphones")
+    html = editor.get(reverse("admin:troubleshooting_searchmiss_changelist")).content.decode()
+    assert "bluetooth headphones" in html
+    assert ">2<" in html
+
+
+def test_editor_swaps_which_step_two_rows_hold(editor):
+    symptom = Symptom.objects.get()
+    before = step_order(symptom)
+    rows = current_rows(symptom)
+    rows[0], rows[1] = (rows[0][0], rows[0][1], rows[1][2]), (rows[1][0], rows[1][1], rows[0][2])
+    response = editor.post(
+        admin_url(Symptom, "change", symptom.pk), symptom_form_data(symptom, rows)
+    )
+    assert response.status_code == 302
+    assert step_order(symptom) == [before[1], before[0], *before[2:]]
+
+
+def test_editor_swaps_which_cause_two_rows_hold(editor):
+    symptom = Symptom.objects.get()
+    SymptomCause.objects.create(symptom=symptom, cause=make_cause(title="Second cause"), position=2)
+    causes = [(link.pk, link.position, link.cause_id) for link in symptom.symptom_causes.all()]
+    swapped = [(causes[0][0], 1, causes[1][2]), (causes[1][0], 2, causes[0][2])]
+    data = symptom_form_data(symptom, current_rows(symptom), swapped)
+    response = editor.post(admin_url(Symptom, "change", symptom.pk), data)
+    assert response.status_code == 302
+    order = list(symptom.symptom_causes.order_by("position").values_list("cause__title", flat=True))
+    assert order[0] == "Second cause"
+
+
+def test_editor_moves_a_step_into_a_row_being_deleted(editor):
+    symptom = Symptom.objects.get()
+    before = step_order(symptom)
+    rows = current_rows(symptom)
+    rows[0] = (rows[0][0], rows[0][1], rows[1][2])
+    rows[1] = (*rows[1], "delete")
+    response = editor.post(
+        admin_url(Symptom, "change", symptom.pk), symptom_form_data(symptom, rows)
+    )
+    assert response.status_code == 302
+    assert step_order(symptom) == [before[1], *before[2:]]

@@ -177,3 +177,28 @@ def test_a_question_cannot_move_away_from_the_answers_linking_it():
 def test_an_answer_without_a_question_is_only_checked_for_its_target():
     symptom = make_symptom()
     TriageChoice(label="x", position=1, symptom=symptom).clean()
+
+
+def test_a_step_cannot_become_destructive_ahead_of_safer_steps():
+    first, second = make_step(), make_step()
+    symptom = make_symptom(title="Stuck", steps=[first, second])
+    first.severity = Severity.DESTRUCTIVE
+    first.warning = "Deletes things."
+    with pytest.raises(ValidationError) as excinfo:
+        first.full_clean()
+    assert "In “Stuck”, destructive steps would then come before safer ones" in str(
+        excinfo.value.message_dict["severity"]
+    )
+    second.severity = Severity.DESTRUCTIVE
+    second.warning = "Deletes things."
+    second.full_clean()  # last in the list: fine
+    assert symptom.symptom_steps.count() == 2
+
+
+def test_a_step_after_a_destructive_one_cannot_become_safe():
+    destructive = make_step(severity=Severity.DESTRUCTIVE)
+    later = make_step(severity=Severity.DESTRUCTIVE)
+    make_symptom(steps=[destructive, later])
+    later.severity = Severity.QUICK
+    with pytest.raises(ValidationError):
+        later.full_clean()

@@ -1,0 +1,175 @@
+"""Search latency on a generated corpus of 10,000 symptoms, as a ratio to the home page.
+
+    .venv/bin/python bench/search.py                      # SQLite (a throwaway file)
+    .venv/bin/python bench/search.py --database-url postgres://user:pass@127.0.0.1:5432/db
+
+On PostgreSQL the URL's credentials are used to create a scratch database beside ``db`` (the role
+needs CREATEDB), which is dropped afterwards; nothing existing is touched. Requests go through
+Django's test client in this process, alternating the home page and searches so both see the same
+machine load; the figures are ratios because absolute times mean little on a shared machine.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    "green bubble",
+    "says delivered but he never got it",
+    "imesage not workng",
+    "red exclamation mark",
+    "stuck on sending",
+    "deliv",
+    "bluetooth headphones pairing",
+    "wifi calling drops",
+]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def scratch_postgres(url: str) -> tuple[str, callable]:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = f"{parsed.path.lstrip('/') or 'postgres'}_bench_{os.getpid()}"
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunparse(parsed._replace(path=f"/{name}")), drop
+
+
+def generate(count: int) -> None:
+    """Add ``count`` published symptoms with plausible, varied text to the demo guide."""
+    from troubleshooting import search
+    from troubleshooting.models import SearchDocument, Status, Symptom, Topic
+
+    random.seed(20261123)
+    vocabulary = sorted(set(search.vocabulary()))
+    extra = [
+        "bluetooth", "headphones", "pairing", "battery", "charging", "camera", "blurry", "screen",
+        "flicker", "keyboard", "calling", "wifi", "hotspot", "facetime", "voicemail", "contacts",
+        "storage", "backup", "icloud", "photos", "alarm", "volume", "speaker", "microphone",
+    ]  # fmt: skip
+    words = vocabulary + extra * 20
+
+    def sentence(length: int) -> str:
+        return " ".join(random.choice(words) for _ in range(length)).capitalize() + "."
+
+    topics = [
+        Topic.objects.create(
+            title=f"Area {n}", slug=f"area-{n}", summary="Generated.", status=Status.PUBLISHED
+        )
+        for n in range(20)
+    ]
+    symptoms = [
+        Symptom(
+            topic=topics[n % len(topics)],
+            title=sentence(random.randint(3, 6))[:-1],
+            slug=f"generated-{n}",
+            summary=sentence(18),
+            body=" ".join(sentence(random.randint(8, 16)) for _ in range(5)),
+            aliases="\n".join(sentence(3)[:-1].lower() for _ in range(2)),
+            status=Status.PUBLISHED,
+        )
+        for n in range(count)
+    ]
+    Symptom.objects.bulk_create(symptoms, batch_size=1000)  # no save(): indexed below at once
+    search.rebuild()
+    search.vocabulary()
+    print(f"Corpus: {Symptom.objects.count()} symptoms, {SearchDocument.objects.count()} documents")
+
+
+def measure(rounds: int) -> None:
+    from django.test import Client
+
+    client = Client()
+    for _ in range(3):  # warm up caches and connections
+        client.get("/")
+        for query in QUERIES:
+            client.get("/search/", {"q": query})
+
+    home, found = [], []
+    for _ in range(rounds):
+        for query in QUERIES:
+            started = time.perf_counter()
+            assert client.get("/").status_code == 200
+            home.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            assert client.get("/search/", {"q": query}).status_code == 200
+            found.append(time.perf_counter() - started)
+
+    home_median, home_p99 = statistics.median(home), percentile(home, 0.99)
+    search_median, search_p99 = statistics.median(found), percentile(found, 0.99)
+    print(f"{'':14}{'median ms':>12}{'p99 ms':>12}{'median ratio':>15}{'p99 ratio':>12}")
+    print(
+        f"{'home page':14}{home_median * 1000:>12.2f}{home_p99 * 1000:>12.2f}{1:>15.2f}{1:>12.2f}"
+    )
+    print(
+        f"{'search':14}{search_median * 1000:>12.2f}{search_p99 * 1000:>12.2f}"
+        f"{search_median / home_median:>15.2f}{search_p99 / home_p99:>12.2f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="a PostgreSQL URL (default: a SQLite file)")
+    parser.add_argument("--symptoms", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=40, help="rounds over the queries")
+    args = parser.parse_args()
+
+    cleanup = None
+    workdir = tempfile.TemporaryDirectory(prefix="bench-search-")
+    if args.database_url:
+        url, cleanup = scratch_postgres(args.database_url)
+    else:
+        url = f"sqlite:///{workdir.name}/bench.sqlite3"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="helpcenter.settings",
+        DATABASE_URL=url,
+        DJANGO_SECRET_KEY="bench-only",
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connections
+
+    settings.STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+    try:
+        print(f"Database: {connections['default'].vendor}")
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", verbosity=0)
+        generate(args.symptoms)
+        measure(args.rounds)
+    finally:
+        connections.close_all()
+        if cleanup:
+            cleanup()
+        workdir.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Search in a real browser: results as you type, announced, and the plain form without JS."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PHONE
+from tests.e2e.helpers import mark_page
+from tests.e2e.test_accessibility import assert_accessible
+
+
+def test_results_appear_as_you_type_and_are_announced(page, site):
+    page.goto(site + "/")
+    mark_page(page)
+    box = page.get_by_label("Describe the problem in your own words")
+    box.press_sequentially("says delivred but", delay=30)  # typos and all, typed quickly
+    results = page.locator("#search-results")
+    expect(results.locator(".result").first).to_contain_text("Delivered")
+    expect(results).to_contain_text("Showing results for")
+    expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ results? for "))
+    expect(page).to_have_url(re.compile(r"/search/\?q=says(%20|\+)delivred(%20|\+)but$"))
+    assert page.evaluate("window.__sameDocument === true"), "typing must not reload the page"
+    expect(box).to_be_focused()  # the caret stays where the person is typing
+    assert_accessible(page)
+
+    box.fill("green bubble")
+    expect(results.locator(".result-title").first).to_have_text(
+        "Sent as Text Message (green bubble)"
+    )
+    expect(results.locator("mark").first).to_have_text(re.compile("green", re.IGNORECASE))
+    results.get_by_role("link", name="Sent as Text Message (green bubble)", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/messages/sent-as-text-message/$"))
+    expect(page.locator("h1")).to_be_focused()
+
+
+def test_nothing_found_offers_common_problems(page, site):
+    page.goto(site + "/search/")
+    page.get_by_label("What do you see on your screen?").fill("xyzzy")
+    expect(page.locator("#search-results")).to_contain_text("Nothing matched")
+    expect(page.locator("#search-results")).to_contain_text("Common problems")
+    assert_accessible(page)
+
+
+def test_search_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(site + "/messages/")
+    page.get_by_label("Search the guides").fill("red exclamation mark")
+    page.get_by_label("Search the guides").press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=red\+exclamation\+mark$"))
+    expect(page.locator(".result-title").first).to_have_text("Not Delivered")
+    page.get_by_role("link", name=re.compile(r"^Fix it step by step\s*: Not Delivered$")).click()
+    expect(page).to_have_url(re.compile(r"/messages/not-delivered/fix/1/$"))
+    context.close()

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from troubleshooting import search
+
+
+class Command(BaseCommand):
+    help = "Index all published content for search from scratch (saves keep it up to date)."
+
+    def handle(self, *args, **options):
+        count = search.rebuild()
+        self.stdout.write(self.style.SUCCESS(f"Indexed {count} documents for search."))

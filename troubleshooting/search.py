@@ -1,0 +1,413 @@
+"""Search over symptoms, fix steps and causes, in the words people use.
+
+One small interface, ``search(query)``, over two real engines: SQLite FTS5 (bm25 with titles
+weighted above aliases and body) on the default database, and PostgreSQL full-text search (weighted
+tsvector ranking) with pg_trgm word similarity. Both see the same ``SearchDocument`` rows, kept in
+step with the content on every save and delete, and both answer with the same ``SearchResults``.
+
+Typos are corrected against the words of the guide itself ("imesage" → "imessage"), every word also
+matches as a prefix ("deliv" finds "delivered"), and a query that finds nothing gets a "did you
+mean" and is recorded (its words only) for editors.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from .models import (
+    Cause,
+    FixStep,
+    SearchDocument,
+    SearchMiss,
+    Status,
+    Symptom,
+    SymptomCause,
+    SymptomStep,
+)
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+WORD = re.compile(r"[^\W_]+")
+# Words that say nothing about the problem; they would match almost every document.
+STOPWORDS = frozenset(
+    """a about an and are as at be but by can do does doesn't don't for from get got had has have he
+    her him his how i i'm if in into is isn't it it's its just me my no not of on or our out she so
+    that the their them then there they this to too up us was we were what when where which who why
+    will with won't you your wont cant dont doesnt isnt didnt im ive""".split()  # noqa: SIM905 (a list of 90 words reads better as prose)
+)
+KIND_ORDER = {
+    SearchDocument.Kind.SYMPTOM: 0,
+    SearchDocument.Kind.STEP: 1,
+    SearchDocument.Kind.CAUSE: 2,
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: what it is, where it leads, and a snippet with the matches marked."""
+
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+    symptom: Symptom | None = None  # the symptom to open (for steps and causes: one that uses it)
+    flow_url: str | None = None
+
+
+@dataclass
+class SearchResults:
+    query: str
+    terms: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    corrected_query: str | None = None  # results are for this, after fixing typos
+    suggestion: str | None = None  # nothing found; this might work
+
+    @property
+    def symptoms(self) -> list[Hit]:
+        return [hit for hit in self.hits if hit.kind == SearchDocument.Kind.SYMPTOM]
+
+
+# Keeping the index in step ---------------------------------------------------------------------
+
+
+def document_for(obj) -> dict | None:
+    """Return the searchable fields of a piece of content, or None if the public can't see it."""
+    if not obj.is_published:
+        return None
+    if isinstance(obj, Symptom):
+        return {
+            "kind": SearchDocument.Kind.SYMPTOM,
+            "title": obj.title,
+            "aliases": obj.aliases,
+            "body": f"{obj.summary}\n{obj.body}",
+        }
+    if isinstance(obj, FixStep):
+        return {
+            "kind": SearchDocument.Kind.STEP,
+            "title": obj.title,
+            "aliases": obj.settings_path,
+            "body": f"{obj.instructions}\n{obj.warning}",
+        }
+    if isinstance(obj, Cause):
+        return {"kind": SearchDocument.Kind.CAUSE, "title": obj.title, "body": obj.description}
+    return None
+
+
+KIND_OF_MODEL = {
+    Symptom: SearchDocument.Kind.SYMPTOM,
+    FixStep: SearchDocument.Kind.STEP,
+    Cause: SearchDocument.Kind.CAUSE,
+}
+
+
+def index(obj) -> None:
+    """Add, update or (when unpublished) remove one object's search document."""
+    kind = KIND_OF_MODEL[type(obj)]
+    fields = document_for(obj)
+    if fields is None:
+        SearchDocument.objects.filter(kind=kind, object_id=obj.pk).delete()
+        return
+    fields.pop("kind")
+    SearchDocument.objects.update_or_create(kind=kind, object_id=obj.pk, defaults=fields)
+
+
+def unindex(obj) -> None:
+    SearchDocument.objects.filter(kind=KIND_OF_MODEL[type(obj)], object_id=obj.pk).delete()
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Index all published content from scratch; return how many documents there are."""
+    SearchDocument.objects.all().delete()
+    documents = []
+    for model in KIND_OF_MODEL:
+        for obj in model.objects.published().iterator():
+            fields = document_for(obj)
+            documents.append(SearchDocument(object_id=obj.pk, **fields))
+    SearchDocument.objects.bulk_create(documents, batch_size=500)
+    return len(documents)
+
+
+# Understanding the query -----------------------------------------------------------------------
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def query_terms(query: str) -> list[str]:
+    """Return the meaningful words of a query, at most MAX_TERMS of them."""
+    terms = []
+    for word in words(query[:MAX_QUERY_LENGTH]):
+        if word not in STOPWORDS and word not in terms:
+            terms.append(word)
+    return terms[:MAX_TERMS]
+
+
+_vocabulary_cache: tuple[tuple, list[str]] | None = None
+
+
+def vocabulary() -> list[str]:
+    """Return the sorted words of everything indexed, rebuilt only when the index changed."""
+    global _vocabulary_cache
+    state = SearchDocument.objects.aggregate(count=Count("pk"), changed=Max("updated"))
+    key = (connection.alias, connection.settings_dict["NAME"], state["count"], state["changed"])
+    if _vocabulary_cache is None or _vocabulary_cache[0] != key:
+        found = set()
+        for title, aliases, body in SearchDocument.objects.values_list("title", "aliases", "body"):
+            found.update(words(f"{title} {aliases} {body}"))
+        _vocabulary_cache = (key, sorted(found))
+    return _vocabulary_cache[1]
+
+
+def forget_vocabulary() -> None:
+    global _vocabulary_cache
+    _vocabulary_cache = None
+
+
+def _known(term: str, vocab: list[str]) -> bool:
+    """Is the term a word of the guide, or the start of one?"""
+    at = bisect.bisect_left(vocab, term)
+    return at < len(vocab) and vocab[at].startswith(term)
+
+
+def correct(terms: list[str], vocab: list[str], *, cutoff: float) -> list[str]:
+    """Replace words the guide never uses by the closest word it does use."""
+    corrected = []
+    for term in terms:
+        if _known(term, vocab) or len(term) < 3:
+            corrected.append(term)
+            continue
+        close = difflib.get_close_matches(term, vocab, n=1, cutoff=cutoff)
+        corrected.append(close[0] if close else term)
+    return corrected
+
+
+# The engines -----------------------------------------------------------------------------------
+
+
+def _sqlite_ranked(terms: list[str], limit: int) -> list[int]:
+    match = " OR ".join(f'"{term}"*' for term in terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM troubleshooting_search_fts "
+            "WHERE troubleshooting_search_fts MATCH %s "
+            "ORDER BY bm25(troubleshooting_search_fts, 10.0, 6.0, 1.0) LIMIT %s",
+            [match, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _postgres_ranked(terms: list[str], limit: int) -> list[int]:
+    from django.contrib.postgres.search import (
+        SearchQuery,
+        SearchRank,
+        SearchVectorField,
+        TrigramWordSimilarity,
+    )
+    from django.db.models.expressions import RawSQL
+    from django.db.models.functions import Greatest
+
+    # The weighted tsvector that PostgreSQL stores beside each document (migration 0003).
+    stored_vector = RawSQL(
+        '"troubleshooting_searchdocument"."search_vector"', [], output_field=SearchVectorField()
+    )
+    tsquery = SearchQuery(
+        " | ".join(f"{term}:*" for term in terms), search_type="raw", config="english"
+    )
+    text = " ".join(terms)
+    documents = SearchDocument.objects.annotate(vector=stored_vector)
+    # Words or prefixes of the query in the text (@@ on the GIN-indexed vector), best first.
+    found = list(
+        documents.filter(vector=tsquery)
+        .annotate(rank=SearchRank(F("vector"), tsquery, weights=[0.1, 0.2, 0.5, 1.0]))
+        .order_by("-rank", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if len(found) >= limit // 2:
+        return found
+    # Few full-text matches: add titles and aliases close to the words (pg_trgm's %>, served by
+    # the trigram indexes), for typos the vocabulary did not catch.
+    similar = (
+        documents.filter(
+            Q(title__trigram_word_similar=text) | Q(aliases__trigram_word_similar=text)
+        )
+        .exclude(pk__in=found)
+        .annotate(
+            similarity=Greatest(
+                TrigramWordSimilarity(text, "title"), TrigramWordSimilarity(text, "aliases")
+            )
+        )
+        .order_by("-similarity", "pk")
+        .values_list("pk", flat=True)[: limit - len(found)]
+    )
+    return found + list(similar)
+
+
+def ranked_document_ids(terms: list[str], *, limit: int = 60) -> list[int]:
+    """Return matching SearchDocument ids, best first, from the database's own engine."""
+    if not terms:
+        return []
+    if connection.vendor == "postgresql":
+        return _postgres_ranked(terms, limit)
+    return _sqlite_ranked(terms, limit)
+
+
+# Putting it together ---------------------------------------------------------------------------
+
+
+def search(
+    query: str, *, limit: int = 20, exact: bool = False, record_misses: bool = True
+) -> SearchResults:
+    """Find the symptoms, fix steps and causes that match a query, symptoms first.
+
+    ``exact`` searches the words as typed, without correcting typos.
+    """
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    results = SearchResults(query=query, terms=query_terms(query))
+    if not results.terms:
+        return results
+    vocab = vocabulary()
+    terms = results.terms if exact else correct(results.terms, vocab, cutoff=0.75)
+    if terms != results.terms:
+        results.corrected_query = " ".join(terms)
+    fixes = dict(zip(results.terms, terms, strict=True))
+    phrase = " ".join(fixes.get(word, word) for word in words(query))
+    results.terms = terms
+    results.hits = _hits(ranked_document_ids(terms), terms, phrase=phrase)[:limit]
+    if not results.hits:
+        results.corrected_query = None
+        suggestion = correct(query_terms(query), vocab, cutoff=0.6)
+        if suggestion != query_terms(query):
+            results.suggestion = " ".join(suggestion)
+        if record_misses:
+            record_miss(query)
+    return results
+
+
+def _hits(document_ids: list[int], terms: list[str], *, phrase: str = "") -> list[Hit]:
+    documents = SearchDocument.objects.in_bulk(document_ids)
+    ids = {kind: [] for kind in KIND_ORDER}
+    for document in documents.values():
+        ids[document.kind].append(document.object_id)
+
+    published_topic = Q(topic__status=Status.PUBLISHED)
+    symptoms = Symptom.objects.published().filter(published_topic).select_related("topic")
+    symptoms = symptoms.in_bulk(ids[SearchDocument.Kind.SYMPTOM])
+    # A step or cause opens the first published symptom that lists it.
+    owner = {
+        SearchDocument.Kind.STEP: _owners(SymptomStep, "step", ids[SearchDocument.Kind.STEP]),
+        SearchDocument.Kind.CAUSE: _owners(SymptomCause, "cause", ids[SearchDocument.Kind.CAUSE]),
+    }
+
+    hits = []
+    for position, document_id in enumerate(document_ids):
+        document = documents.get(document_id)
+        if document is None:
+            continue
+        if document.kind == SearchDocument.Kind.SYMPTOM:
+            symptom = symptoms.get(document.object_id)
+            if symptom is None:
+                continue
+            url, flow_url = symptom.get_absolute_url(), symptom.get_flow_url()
+            text = f"{symptom.summary} {document.aliases}"
+        else:
+            symptom = owner[document.kind].get(document.object_id)
+            if symptom is None:
+                continue
+            url, flow_url = symptom.get_absolute_url(), None
+            text = document.body
+        hit = Hit(
+            kind=document.kind,
+            title=document.title,
+            url=url,
+            snippet=highlight(text, terms),
+            symptom=symptom,
+            flow_url=flow_url,
+        )
+        # The query naming a title or an alias ("says not delivered") beats scattered words.
+        naming = min(
+            _naming(phrase, " ".join(words(line)))
+            for line in [document.title, *document.aliases.splitlines()]
+        )
+        hits.append((KIND_ORDER[document.kind], naming, position, hit))
+    return [item[-1] for item in sorted(hits, key=lambda item: item[:3])]
+
+
+def _naming(phrase: str, line: str) -> int:
+    """0: the query is this title or alias; 1: one contains the other (two words or more)."""
+    if not phrase or not line:
+        return 2
+    if phrase == line:
+        return 0
+    padded_phrase, padded_line = f" {phrase} ", f" {line} "
+    if padded_phrase in padded_line or (" " in line and padded_line in padded_phrase):
+        return 1
+    return 2
+
+
+def _owners(link_model, field_name: str, object_ids: list[int]) -> dict[int, Symptom]:
+    links = (
+        link_model.objects.filter(
+            **{f"{field_name}_id__in": object_ids},
+            symptom__status=Status.PUBLISHED,
+            symptom__topic__status=Status.PUBLISHED,
+        )
+        .select_related("symptom__topic")
+        .order_by("symptom__topic__position", "symptom__position", "position")
+    )
+    owners: dict[int, Symptom] = {}
+    for link in links:
+        owners.setdefault(getattr(link, f"{field_name}_id"), link.symptom)
+    return owners
+
+
+MARKDOWN_NOISE = re.compile(r"[*_`#>\[\]()]+|\n+")
+
+
+def highlight(text: str, terms: list[str], *, width: int = 180) -> SafeString:
+    """Return an escaped excerpt of text around the first match, with every match in <mark>."""
+    plain = " ".join(MARKDOWN_NOISE.sub(" ", text).split())
+    if not terms:
+        return escape(plain[:width])
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(term) for term in terms) + r")\w*", re.IGNORECASE
+    )
+    first = pattern.search(plain)
+    start = max(0, (first.start() if first else 0) - width // 3)
+    if start:
+        start = plain.find(" ", start) + 1 or start
+    excerpt = plain[start : start + width]
+    if start + width < len(plain):
+        excerpt = excerpt.rsplit(" ", 1)[0] + "…"
+    if start:
+        excerpt = "…" + excerpt
+    pieces, last = [], 0
+    for match in pattern.finditer(excerpt):
+        pieces.append((excerpt[last : match.start()], match.group(0)))
+        last = match.end()
+    return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pieces), excerpt[last:])
+
+
+def record_miss(query: str) -> None:
+    """Count a search that found nothing, by its words alone; concurrent counts are kept."""
+    text = " ".join(words(query))[:MAX_QUERY_LENGTH]
+    if not text:
+        return
+    seen = SearchMiss.objects.filter(query=text)
+    if seen.update(count=F("count") + 1, last_seen=timezone.now()):
+        return
+    try:
+        with transaction.atomic():
+            SearchMiss.objects.create(query=text)
+    except IntegrityError:  # someone recorded it first
+        seen.update(count=F("count") + 1, last_seen=timezone.now())
