@@ -117,3 +117,13 @@ def test_refuses_to_start_without_allowed_hosts_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_it_was_given():
+    """DATABASE_URL chooses the engine: a PostgreSQL run must really be on PostgreSQL."""
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "sqlite:")
+    expected = "postgresql" if url.startswith(("postgres:", "postgresql:")) else "sqlite"
+    assert connection.vendor == expected

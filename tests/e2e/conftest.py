@@ -4,6 +4,7 @@ Skipped, with the reason printed, where no Chromium is installed; CI installs it
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -87,4 +88,38 @@ def page(page, console):
     """Playwright's page, failing the test on any console error."""
     console.watch(page)
     yield page
+    assert console.errors == [], console.errors
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.failed_in_call = report.failed
+    return report
+
+
+@pytest.fixture
+def new_page(browser, console, request, pytestconfig):
+    """Open a page in a context of its own (no JavaScript, another size, a second visitor),
+    watched for console errors and photographed if the test fails, like the default page."""
+    contexts = []
+
+    def open_page(**context_options):
+        context = browser.new_context(**{"viewport": PHONE, **context_options})
+        contexts.append(context)
+        return console.watch(context.new_page())
+
+    yield open_page
+    if getattr(request.node, "failed_in_call", False):
+        output = Path(pytestconfig.getoption("--output"))
+        output.mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"[^\w.-]+", "-", request.node.nodeid)
+        for number, context in enumerate(contexts):
+            for index, opened in enumerate(context.pages):
+                opened.screenshot(
+                    path=output / f"{slug}-context{number}-{index}.png", full_page=True
+                )
+    for context in contexts:
+        context.close()
     assert console.errors == [], console.errors

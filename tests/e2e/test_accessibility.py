@@ -2,9 +2,11 @@
 
 import re
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.helpers import assert_swapped, flow_url, mark_page, public_pages
 
 AXE = Axe()
@@ -29,7 +31,9 @@ def assert_accessible(page) -> None:
         assert after <= before + 1, f"{page.url}: heading level jumps from h{before} to h{after}"
 
 
-def test_every_public_page_passes_axe(page, site, console):
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_every_public_page_passes_axe(new_page, site, console, viewport):
+    page = new_page(viewport=viewport)
     for url in public_pages(site):
         page.goto(url)
         assert_accessible(page)
@@ -73,19 +77,22 @@ def test_every_htmx_swap_leaves_an_accessible_page(page, site):
     assert_accessible(page)
 
 
-def test_reduced_motion_is_respected(browser, site):
-    context = browser.new_context(reduced_motion="reduce")
-    page = context.new_page()
-    page.goto(site + "/messages/not-delivered/")
-    moving = page.evaluate(
-        """() => Array.from(document.querySelectorAll('*')).filter(el => {
-            const s = getComputedStyle(el);
-            return parseFloat(s.transitionDuration) > 0 || parseFloat(s.animationDuration) > 0
-                || s.scrollBehavior === 'smooth';
-        }).map(el => el.tagName)"""
-    )
-    assert moving == []
-    context.close()
+MOTION = """() => {
+    const content = document.querySelector('#main > *');
+    return {
+        animation: getComputedStyle(content).animationName,
+        scroll: getComputedStyle(document.documentElement).scrollBehavior,
+    };
+}"""
+
+
+def test_reduced_motion_is_respected(new_page, site):
+    moving = new_page()
+    moving.goto(site + "/messages/not-delivered/")
+    assert moving.evaluate(MOTION) == {"animation": "appear", "scroll": "smooth"}
+    still = new_page(reduced_motion="reduce")
+    still.goto(site + "/messages/not-delivered/")
+    assert still.evaluate(MOTION) == {"animation": "none", "scroll": "auto"}
 
 
 def test_swapped_content_is_announced_by_moving_focus(page, site):

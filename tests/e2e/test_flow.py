@@ -16,7 +16,9 @@ from tests.e2e.helpers import (
 )
 
 
-def test_mouse_from_home_to_resolution(page, site):
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_mouse_from_home_to_resolution(new_page, site, viewport):
+    page = new_page(viewport=viewport)
     page.goto(site + "/")
     mark_page(page)
     page.get_by_role("link", name="Not sure? Answer a question").click()
@@ -76,9 +78,8 @@ def test_keyboard_only(page, site):
     assert_swapped(page, r"/fix/fixed/\?r=ny&v=\w+$", "Great, it's fixed")
 
 
-def test_without_javascript(browser, site):
-    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
-    page = context.new_page()
+def test_without_javascript(new_page, site):
+    page = new_page(java_script_enabled=False)
     page.goto(site + "/")
     page.get_by_role("link", name="Not sure? Answer a question").click()
     page.get_by_role("link", name="Sending…").click()
@@ -97,10 +98,9 @@ def test_without_javascript(browser, site):
     page.get_by_role("button", name="Yes, it's fixed").click()
     expect(page).to_have_url(re.compile(r"/fix/fixed/\?r=sy&v=\w+$"))
     expect(page.locator("h1")).to_have_text("Great, it's fixed")
-    context.close()
 
 
-def test_back_forward_reload_and_a_shared_link(page, browser, site):
+def test_back_forward_reload_and_a_shared_link(page, new_page, site):
     page.goto(site + "/messages/stuck-on-sending/fix/1/")
     page.get_by_role("button", name="No, still not working").click()
     expect(page).to_have_url(re.compile(r"/fix/2/\?r=n&v=\w+$"))
@@ -120,15 +120,13 @@ def test_back_forward_reload_and_a_shared_link(page, browser, site):
 
     # The person restarts the phone and opens the link they copied: same step, same answers.
     shared = page.url
-    other = browser.new_context(viewport=PHONE)
-    reopened = other.new_page()
+    reopened = new_page()
     reopened.goto(shared)
     expect(reopened.locator("h1")).to_have_text(step_three)
     reopened.get_by_role("link", name="Stop here and get help").click()
     expect(reopened.locator(".attempt-result")).to_have_text(
         ["Didn't fix it", "Didn't fix it"] + ["Not tried"] * 9
     )
-    other.close()
 
 
 def test_a_destructive_step_needs_its_confirmation(page, site, console):
@@ -166,17 +164,14 @@ def test_a_destructive_step_needs_its_confirmation(page, site, console):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_no_horizontal_scrolling(browser, site, viewport, console):
-    context = browser.new_context(viewport=viewport)
-    page = console.watch(context.new_page())
+def test_no_horizontal_scrolling(new_page, site, viewport):
+    page = new_page(viewport=viewport)
     for url in public_pages(site):
         page.goto(url)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
-    context.close()
-    assert console.errors == []
 
 
 def test_focus_is_visible_on_every_kind_of_control(page, site):
@@ -198,3 +193,22 @@ def test_a_stale_form_shows_the_friendly_message_not_a_silent_reload(page, site,
         "Failed to load resource: the server responded with a status of 403 (Forbidden)"
     ]
     console.errors.clear()
+
+
+def test_keyboard_only_to_the_end_page(page, site):
+    page.goto(site + "/messages/")
+    mark_page(page)
+    tab_to(page, "Start the guided fix")
+    page.keyboard.press("Enter")
+    assert_swapped(page, r"/messages/fix/$", "What does it say under your message?")
+    tab_to(page, "Read")
+    page.keyboard.press("Enter")
+    assert_swapped(page, r"/delivered-no-reply/fix/1/$", re.compile(".+"))
+    for number in range(2, 6):
+        tab_to(page, "No, still not working")
+        page.keyboard.press("Space")
+        expected = rf"/fix/{number}/\?r=n+&v=\w+$" if number < 5 else r"/fix/end/\?r=nnnn&v=\w+$"
+        assert_swapped(page, expected, re.compile(".+"))
+    expect(page.locator("h1")).to_have_text("Still not working? Here's where to go next")
+    tab_to(page, "contact Apple Support")
+    assert_focus_visible(page)

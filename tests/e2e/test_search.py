@@ -4,7 +4,6 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE
 from tests.e2e.helpers import mark_page
 from tests.e2e.test_accessibility import assert_accessible
 
@@ -41,9 +40,8 @@ def test_nothing_found_offers_common_problems(page, site):
     assert_accessible(page)
 
 
-def test_search_without_javascript(browser, site):
-    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
-    page = context.new_page()
+def test_search_without_javascript(new_page, site):
+    page = new_page(java_script_enabled=False)
     page.goto(site + "/messages/")
     page.get_by_label("Search the guides").fill("red exclamation mark")
     page.get_by_label("Search the guides").press("Enter")
@@ -51,4 +49,3 @@ def test_search_without_javascript(browser, site):
     expect(page.locator(".result-title").first).to_have_text("Not Delivered")
     page.get_by_role("link", name=re.compile(r"^Fix it step by step\s*: Not Delivered$")).click()
     expect(page).to_have_url(re.compile(r"/messages/not-delivered/fix/1/$"))
-    context.close()

@@ -162,6 +162,9 @@ class TestTriage:
         response = client.get(follow_up.get_absolute_url())
         assert_full_page(response)
         assert "Just one person" in response.content.decode()
+        fragment = client.get(follow_up.get_absolute_url(), HTTP_HX_REQUEST="true")
+        assert_fragment(fragment)
+        assert "Just one person" in fragment.content.decode()
 
     def test_answers_leading_to_drafts_are_hidden(self, client, guide):
         topic, _, _, start = guide
@@ -454,11 +457,15 @@ class TestQueryCounts:
 
     def urls(self, topic, question, symptom):
         steps = symptom.symptom_steps.count()
+        follow_up = make_question(topic=topic)
+        make_choice(question=follow_up, symptom=symptom)
         return [
             "/",
             topic.get_absolute_url(),
             symptom.get_absolute_url(),
             question.get_absolute_url(),
+            follow_up.get_absolute_url(),
+            "/search/?q=symptom",
             symptom.get_flow_url(),
             step_url(symptom, 3, "nn"),
             step_url(symptom, steps, "n" * (steps - 1), confirm="1"),
@@ -468,9 +475,17 @@ class TestQueryCounts:
         ]
 
     def test_bounded(self, client, django_assert_max_num_queries):
-        for url in self.urls(*self.build()):
-            with django_assert_max_num_queries(5):
+        topic, question, symptom = self.build()
+        for url in self.urls(topic, question, symptom):
+            with django_assert_max_num_queries(8):
                 assert client.get(url).status_code == 200, url
+        for url, status in [
+            (step_path(symptom, 2) + "?r=zz", 400),
+            ("/no-such-topic/", 404),
+            (f"{topic.get_absolute_url()}no-such-symptom/", 404),
+        ]:
+            with django_assert_max_num_queries(6):
+                assert client.get(url).status_code == status, url
 
     def test_does_not_grow_with_content(self, client):
         def counts(urls):
