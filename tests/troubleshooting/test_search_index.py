@@ -79,3 +79,25 @@ class TestMisses:
         assert miss.count == 2
         field_names = {f.name for f in SearchMiss._meta.get_fields()}
         assert field_names == {"id", "query", "count", "first_seen", "last_seen"}
+
+
+def test_rebuild_command_reports_what_it_indexed():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_symptom(title="Keyboard lag")
+    make_cause(title="Cache full", status=Status.DRAFT)
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "Indexed 1 documents" in out.getvalue()
+    assert str(SearchDocument.objects.get()) == "symptom: Keyboard lag"
+
+
+def test_a_snippet_without_search_words_is_the_start_of_the_text():
+    assert search.highlight("**Plain** text & <more>", []) == "Plain text &amp; &lt;more"
+
+
+def test_a_miss_without_words_is_not_recorded():
+    search.record_miss("?!  …")
+    assert not SearchMiss.objects.exists()
