@@ -308,7 +308,9 @@ def _hits(document_ids: list[int], terms: list[str], *, phrase: str = "") -> lis
             if symptom is None:
                 continue
             url, flow_url = symptom.get_absolute_url(), symptom.get_flow_url()
-            text = f"{symptom.summary} {document.aliases}"
+            text = symptom.summary
+            if not _mentions(text, terms) and document.aliases:
+                text = "Also called: " + "; ".join(document.aliases.splitlines())
         else:
             symptom = owner[document.kind].get(document.object_id)
             if symptom is None:
@@ -360,6 +362,14 @@ def _owners(link_model, field_name: str, object_ids: list[int]) -> dict[int, Sym
     return owners
 
 
+def _match_pattern(terms: list[str]) -> re.Pattern:
+    return re.compile(r"\b(" + "|".join(re.escape(term) for term in terms) + r")\w*", re.IGNORECASE)
+
+
+def _mentions(text: str, terms: list[str]) -> bool:
+    return bool(terms) and _match_pattern(terms).search(text) is not None
+
+
 MARKDOWN_NOISE = re.compile(r"[*_`#>\[\]()]+|\n+")
 
 
@@ -368,9 +378,7 @@ def highlight(text: str, terms: list[str], *, width: int = 180) -> SafeString:
     plain = " ".join(MARKDOWN_NOISE.sub(" ", text).split())
     if not terms:
         return escape(plain[:width])
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(term) for term in terms) + r")\w*", re.IGNORECASE
-    )
+    pattern = _match_pattern(terms)
     first = pattern.search(plain)
     start = max(0, (first.start() if first else 0) - width // 3)
     if start:

@@ -101,3 +101,11 @@ def test_a_snippet_without_search_words_is_the_start_of_the_text():
 def test_a_miss_without_words_is_not_recorded():
     search.record_miss("?!  …")
     assert not SearchMiss.objects.exists()
+
+
+def test_a_symptom_found_by_its_aliases_shows_them_in_the_snippet():
+    make_symptom(
+        title="Screen problem", summary="The display misbehaves.", aliases="flicker\nflashing"
+    )
+    hit = search.search("flicker", record_misses=False).hits[0]
+    assert hit.snippet == "Also called: <mark>flicker</mark>; flashing"
