@@ -262,21 +262,22 @@ def search(
     ``exact`` searches the words as typed, without correcting typos.
     """
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
-    results = SearchResults(query=query, terms=query_terms(query))
-    if not results.terms:
+    typed = query_terms(query)
+    results = SearchResults(query=query, terms=typed)
+    if not typed:
         return results
     vocab = vocabulary()
-    terms = results.terms if exact else correct(results.terms, vocab, cutoff=0.75)
-    if terms != results.terms:
+    terms = typed if exact else correct(typed, vocab, cutoff=0.75)
+    if terms != typed:
         results.corrected_query = " ".join(terms)
-    fixes = dict(zip(results.terms, terms, strict=True))
+    fixes = dict(zip(typed, terms, strict=True))
     phrase = " ".join(fixes.get(word, word) for word in words(query))
     results.terms = terms
     results.hits = _hits(ranked_document_ids(terms), terms, phrase=phrase)[:limit]
     if not results.hits:
         results.corrected_query = None
-        suggestion = correct(query_terms(query), vocab, cutoff=0.6)
-        if suggestion != query_terms(query):
+        suggestion = correct(typed, vocab, cutoff=0.6)
+        if suggestion != typed:
             results.suggestion = " ".join(suggestion)
         if record_misses:
             record_miss(query)
