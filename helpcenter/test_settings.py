@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, made fast and independent of the build."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -17,4 +18,10 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # A variable a template cannot resolve shows up in the page, where the URL sweep looks for it.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "MISSING-TEMPLATE-VARIABLE(%s)"  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory database: there, concurrent writers fail at once with
+    # "table is locked" instead of waiting, and the concurrency tests need real waiting writers.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"helpcenter-test-{os.getpid()}.sqlite3")
+    }
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,4 +1,4 @@
-"""Troubleshooting content: topics, symptoms, causes, fix steps and triage questions."""
+"""The guides' content: topics, symptoms, causes, fix steps and triage questions."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from .markdown import render_markdown
+from ..markdown import render_markdown
 
 
 class Status(models.TextChoices):

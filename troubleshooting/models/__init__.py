@@ -1,0 +1,41 @@
+"""The app's models: the guides' content, and what happens when people use them."""
+
+from .content import (
+    POSITION_VALIDATORS,
+    RESERVED_SLUGS,
+    Cause,
+    Content,
+    FixStep,
+    SearchDocument,
+    SearchMiss,
+    Severity,
+    SlugRedirect,
+    Status,
+    Symptom,
+    SymptomCause,
+    SymptomStep,
+    Topic,
+    TriageChoice,
+    TriageQuestion,
+    validate_slug_not_reserved,
+)
+
+__all__ = [
+    "POSITION_VALIDATORS",
+    "RESERVED_SLUGS",
+    "Cause",
+    "Content",
+    "FixStep",
+    "SearchDocument",
+    "SearchMiss",
+    "Severity",
+    "SlugRedirect",
+    "Status",
+    "Symptom",
+    "SymptomCause",
+    "SymptomStep",
+    "Topic",
+    "TriageChoice",
+    "TriageQuestion",
+    "validate_slug_not_reserved",
+]
