@@ -168,6 +168,17 @@ if env_bool("DJANGO_HTTPS", default=False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
 
+# Outcomes of the guided fix and article votes (anonymous; see troubleshooting/outcomes.py).
+# Raw records older than this are added up into daily counts and deleted (`purge_outcomes`).
+OUTCOMES_RETENTION_DAYS = int(os.environ.get("DJANGO_OUTCOMES_RETENTION_DAYS", "90"))
+# A guided session with no answer for this long counts as abandoned. Some steps (waiting for
+# activation) take hours, so a late answer still counts: the session simply carries on.
+OUTCOMES_ABANDON_AFTER_MINUTES = int(os.environ.get("DJANGO_OUTCOMES_ABANDON_AFTER_MINUTES", "120"))
+# Answers or votes recorded per session (or voter) per minute; more are not recorded.
+OUTCOMES_RATE_LIMIT_PER_MINUTE = 30
+# A step needs this many tries before its fix rate may move it in the suggested order.
+OUTCOMES_MIN_TRIES_TO_REORDER = 20
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

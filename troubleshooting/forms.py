@@ -2,6 +2,7 @@
 
 from django import forms
 
+from .models import CantDoReason
 from .services import Answer
 
 
@@ -16,6 +17,20 @@ class AnswerForm(forms.Form):
         },
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Only read with "I can't do this step": what stood in the way, so editors can fix the step.
+    reason = forms.ChoiceField(
+        label="What's stopping you? (optional)",
+        choices=CantDoReason.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Anything else we should know? (optional, no personal details please)",
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Please keep the note to %(limit_value)d characters."},
+    )
 
     def __init__(self, *args, needs_confirmation: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

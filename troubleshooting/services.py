@@ -2,16 +2,18 @@
 
 The whole state of a guided fix lives in its URL, so it can be bookmarked, shared and resumed after
 the phone restarts: the step number in the path and, in the ``r`` query parameter, one letter per
-step already answered (``n`` did not fix it, ``s`` skipped, ``y`` fixed it). ``v`` fingerprints the
-step list the answers refer to, so a link made before an editor changed the steps is recognised as
-outdated instead of pinning old answers on different steps.
+step already answered (``n`` did not fix it, ``s`` skipped, ``c`` couldn't do it, ``y`` fixed it).
+``v`` fingerprints the step list the answers refer to, so a link made before an editor changed the
+steps is recognised as outdated instead of pinning old answers on different steps. ``s`` is the
+anonymous key under which the session's outcomes are recorded (see ``outcomes``); the flow works
+the same without it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -19,24 +21,29 @@ from django.db.models import Exists, OuterRef, TextChoices
 from django.http import QueryDict
 from django.urls import reverse
 
-from .models import FixStep, Status, Symptom, SymptomStep, TriageChoice, TriageQuestion
+from .models import (
+    FixStep,
+    Result,
+    Status,
+    Symptom,
+    SymptomStep,
+    TriageChoice,
+    TriageQuestion,
+)
 
 
 class Answer(TextChoices):
     FIXED = "y", "Yes, it's fixed"
     NOT_FIXED = "n", "No, still not working"
     SKIPPED = "s", "Skip this step"
+    CANT_DO = "c", "Go on without this step"
 
 
-RESULT_LABELS = {
-    Answer.FIXED: "Fixed it",
-    Answer.NOT_FIXED: "Didn't fix it",
-    Answer.SKIPPED: "Skipped",
-}
+RESULT_LABELS = dict(Result.choices)
 NOT_TRIED = "Not tried"
 
-_OPEN_RESULTS = re.compile(r"[ns]*")
-_RESOLVED_RESULTS = re.compile(r"[ns]*y")
+_OPEN_RESULTS = re.compile(r"[nsc]*")
+_RESOLVED_RESULTS = re.compile(r"[nsc]*y")
 
 
 class InvalidFlowState(ValueError):
@@ -62,6 +69,7 @@ class Flow:
 
     symptom: Symptom
     steps: tuple[FixStep, ...]
+    session: str = ""
 
     @classmethod
     def for_symptom(cls, symptom: Symptom) -> Flow:
@@ -72,6 +80,10 @@ class Flow:
             .order_by("position")
         )
         return cls(symptom=symptom, steps=tuple(link.step for link in links))
+
+    def with_session(self, key: str) -> Flow:
+        """Return the same flow, with URLs that carry the outcomes session ``key``."""
+        return replace(self, session=key)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -94,7 +106,9 @@ class Flow:
 
     def _url(self, name: str, args: list, results: str, **extra: str) -> str:
         url = reverse(f"troubleshooting:{name}", args=[self.symptom.topic.slug, *args])
-        params = {"r": results, "v": self.version, **extra} if results else extra
+        params = {"r": results, "v": self.version, **extra} if results else dict(extra)
+        if self.session:
+            params["s"] = self.session
         return f"{url}?{urlencode(params)}" if params else url
 
     def step_url(self, number: int, results: str, **extra: str) -> str:
@@ -136,6 +150,25 @@ class Flow:
             Attempt(number=number, step=step, result=results[number - 1 : number])
             for number, step in enumerate(self.steps, start=1)
         ]
+
+
+def _count(n: int, noun: str = "") -> str:
+    return f"{n} {noun}{'es' if n != 1 else ''}" if noun else str(n)
+
+
+def summarize(results: str) -> str:
+    """Say what was done with the steps, e.g. "tried 2 fixes, skipped 1 and couldn't do 1"."""
+    tried, skipped, cant_do = (results.count(answer) for answer in "nsc")
+    parts = []
+    if tried:
+        parts.append(f"tried {_count(tried, 'fix')}")
+    if skipped:
+        parts.append(f"skipped {_count(skipped, '' if parts else 'fix')}")
+    if cant_do:
+        parts.append(f"couldn't do {_count(cant_do, '' if parts else 'fix')}")
+    if len(parts) > 1:
+        return f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return "".join(parts)
 
 
 def entry_url(symptom: Symptom) -> str:

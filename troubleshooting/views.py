@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url
 
+from . import outcomes, services
 from . import search as search_engine
-from . import services
 from .forms import AnswerForm
 from .models import Severity, SlugRedirect, Status, Symptom, Topic, TriageQuestion
 from .services import Answer, Flow, InvalidFlowState
@@ -189,11 +189,24 @@ def flow_question(request, topic_slug, question_slug):
     return _question_page(request, question)
 
 
+def _flow(request, symptom: Symptom) -> Flow:
+    """Load a symptom's flow, keeping the outcomes session of the address if it is well formed."""
+    flow = Flow.for_symptom(symptom)
+    key = request.GET.get("s", "")
+    return flow.with_session(key) if outcomes.is_key(key) else flow
+
+
 @require_safe
 @follow_renamed_slugs
 def flow_begin(request, topic_slug, symptom_slug):
+    """Start a guided fix: give it an anonymous session, then go to step 1."""
     symptom = _published_symptom(topic_slug, symptom_slug)
-    return HttpResponseRedirect(symptom.get_flow_url())
+    flow = Flow.for_symptom(symptom)
+    if not flow.steps:
+        return HttpResponseRedirect(symptom.get_absolute_url())
+    if request.method == "GET":  # HEAD (link checkers, previews) starts nothing
+        flow = flow.with_session(outcomes.start_session(symptom))
+    return HttpResponseRedirect(flow.step_url(1, ""))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -201,7 +214,7 @@ def flow_begin(request, topic_slug, symptom_slug):
 @follow_renamed_slugs
 def flow_step(request, topic_slug, symptom_slug, number):
     symptom = _published_symptom(topic_slug, symptom_slug)
-    flow = Flow.for_symptom(symptom)
+    flow = _flow(request, symptom)
     if not flow.steps:
         # Nothing to try yet: the article says so and shows where to go next.
         return HttpResponseRedirect(symptom.get_absolute_url())
@@ -221,7 +234,18 @@ def flow_step(request, topic_slug, symptom_slug, number):
     if request.method == "POST":  # "Did this fix it?"
         answer_form = AnswerForm(request.POST, needs_confirmation=needs_confirmation)
         if answer_form.is_valid():
-            url = flow.url_after(results=results, answer=answer_form.cleaned_data["answer"])
+            answer = answer_form.cleaned_data["answer"]
+            key = outcomes.record_answer(
+                key=flow.session,
+                symptom=symptom,
+                number=number,
+                step=step,
+                result=answer,
+                is_last=number == len(flow),
+                reason=answer_form.cleaned_data["reason"],
+                note=answer_form.cleaned_data["note"],
+            )
+            url = flow.with_session(key).url_after(results=results, answer=answer)
             return HttpResponseRedirect(url, status=303)
         status = 400
     confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
@@ -278,11 +302,13 @@ def flow_fixed(request, topic_slug, symptom_slug):
 @follow_renamed_slugs
 def flow_end(request, topic_slug, symptom_slug):
     symptom = _published_symptom(topic_slug, symptom_slug)
-    flow = Flow.for_symptom(symptom)
+    flow = _flow(request, symptom)
     try:
         results = flow.results(request.GET)
     except InvalidFlowState:
         return bad_flow_state(request, symptom)
+    if request.method == "GET":
+        outcomes.record_end(key=flow.session, symptom=symptom)
     attempts = flow.attempts(results)
     context = {
         "title": "Still not working? Here's where to go next",
@@ -292,7 +318,7 @@ def flow_end(request, topic_slug, symptom_slug):
         "symptom": symptom,
         "attempts": attempts,
         "tried_count": results.count(Answer.NOT_FIXED),
-        "skipped_count": results.count(Answer.SKIPPED),
+        "summary": services.summarize(results),
         "back_url": flow.resume_url(results=results),
         "restart_url": symptom.get_flow_url() if flow.steps else None,
         "guide_url": request.build_absolute_uri(symptom.get_absolute_url()),

@@ -132,7 +132,7 @@ class TestSearchPage:
         assert re.search(r"<h1[^>]*>Search the guides</h1>", html)
         assert 'value="green bubble"' in html
         assert "Sent as Text Message (green bubble)" in html
-        assert "/messages/sent-as-text-message/fix/1/" in html
+        assert '/messages/sent-as-text-message/fix/"' in html
         assert "<mark>green</mark>" in html
 
     def test_live_results_return_just_the_results_and_announce_them(self, client, demo_content):

@@ -72,7 +72,7 @@ def test_every_page_kind_describes_itself(client, guide):
         "/": None,
         topic.get_absolute_url(): topic.summary,
         question.get_absolute_url(): question.prompt,
-        symptom.get_flow_url(): symptom.title,
+        flow.step_url(1, ""): symptom.title,
         flow.end_url("n"): symptom.summary,
     }
     for url, expected in pages.items():
@@ -88,8 +88,13 @@ def test_answered_flow_pages_point_search_engines_at_the_article(client, guide):
     article = f"http://testserver{symptom.get_absolute_url()}"
     for url in [flow.step_url(2, "n"), flow.end_url("nnn"), flow.fixed_url("y")]:
         assert canonical(client.get(url).content.decode()) == article, url
-    first = f"http://testserver{symptom.get_flow_url()}"
-    assert canonical(client.get(symptom.get_flow_url()).content.decode()) == first
+    first_step = flow.step_url(1, "")
+    first = f"http://testserver{first_step}"
+    assert canonical(client.get(first_step).content.decode()) == first
+    # The anonymous session key of a guided fix never reaches search engines.
+    started = client.get(symptom.get_flow_url())["Location"]
+    assert "?s=" in started
+    assert canonical(client.get(started).content.decode()) == first
 
 
 class TestRenamedSlugs:

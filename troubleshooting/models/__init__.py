@@ -19,8 +19,30 @@ from .content import (
     TriageQuestion,
     validate_slug_not_reserved,
 )
+from .outcomes import (
+    AnswerTally,
+    ArticleVote,
+    CantDoReason,
+    FeedbackReason,
+    FlowSession,
+    Outcome,
+    Result,
+    SessionTally,
+    StepAnswer,
+    VoteTally,
+)
 
 __all__ = [
+    "AnswerTally",
+    "ArticleVote",
+    "CantDoReason",
+    "FeedbackReason",
+    "FlowSession",
+    "Outcome",
+    "Result",
+    "SessionTally",
+    "StepAnswer",
+    "VoteTally",
     "POSITION_VALIDATORS",
     "RESERVED_SLUGS",
     "Cause",

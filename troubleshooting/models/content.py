@@ -387,7 +387,8 @@ class Symptom(Content):
             )
 
     def get_flow_url(self):
-        return reverse("troubleshooting:flow_step", args=[self.topic.slug, self.slug, 1])
+        """Return where the guided fix begins (it starts a session, then shows step 1)."""
+        return reverse("troubleshooting:flow_begin", args=[self.topic.slug, self.slug])
 
 
 class SymptomCauseManager(models.Manager):

@@ -1,0 +1,188 @@
+"""What happens when people use the guides: guided sessions, their answers, and article votes.
+
+Everything here is anonymous: a session or a voter is a random key, never an account, an IP
+address or anything else about the person. Raw rows are kept for OUTCOMES_RETENTION_DAYS; before
+they are deleted they are added up into daily tallies, which the dashboards read together with
+the raw rows that are still there.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .content import FixStep, Symptom
+
+
+class Result(models.TextChoices):
+    """What happened when someone tried a step; the same letters as in the flow's address."""
+
+    FIXED = "y", "Fixed it"
+    NOT_FIXED = "n", "Didn't fix it"
+    SKIPPED = "s", "Skipped"
+    CANT_DO = "c", "Couldn't do it"
+
+
+class CantDoReason(models.TextChoices):
+    """Why someone could not do a step, so editors can make the step doable."""
+
+    NOT_FOUND = "not-found", "I can't find the setting or button"
+    PASSWORD = "password", "I don't know the password or passcode it asks for"
+    EQUIPMENT = "equipment", "I don't have what it needs (another device, Wi-Fi, a computer)"
+    UNCLEAR = "unclear", "The instructions aren't clear to me"
+    RISKY = "risky", "I'm worried about losing something"
+    OTHER = "other", "Something else"
+
+
+class Outcome(models.TextChoices):
+    """How a guided session ended. Abandoned is worked out from the time of the last answer."""
+
+    OPEN = "open", "In progress"
+    RESOLVED = "resolved", "Resolved"
+    ENDED = "ended", "Reached the end page"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class FeedbackReason(models.TextChoices):
+    """Why an article was not helpful."""
+
+    DIDNT_FIX = "didnt-fix", "It didn't fix my problem"
+    HARD = "hard", "It was hard to follow"
+    OUTDATED = "outdated", "My screen looks different from what it describes"
+    WRONG_PROBLEM = "wrong-problem", "It's about a different problem"
+    OTHER = "other", "Something else"
+
+
+class FlowSession(models.Model):
+    """One person's go at a symptom's guided fix, from the first step to how it ended."""
+
+    key = models.CharField(max_length=32, unique=True)
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="flow_sessions")
+    started_at = models.DateTimeField(default=timezone.now)
+    last_active_at = models.DateTimeField(default=timezone.now)
+    # Never "abandoned" here: that is an open session with no answer for a while.
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    resolved_number = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["symptom", "started_at"]),
+            models.Index(fields=["started_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=[Outcome.OPEN, Outcome.RESOLVED, Outcome.ENDED]),
+                name="flow_session_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(outcome=Outcome.RESOLVED) & Q(resolved_number__isnull=False))
+                | (~Q(outcome=Outcome.RESOLVED) & Q(resolved_number__isnull=True)),
+                name="flow_session_resolved_has_step",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.symptom}: {self.get_outcome_display()} ({self.started_at:%Y-%m-%d})"
+
+
+class StepAnswer(models.Model):
+    """The latest answer a session gave at one step number."""
+
+    session = models.ForeignKey(FlowSession, on_delete=models.CASCADE, related_name="answers")
+    number = models.PositiveSmallIntegerField()
+    step = models.ForeignKey(FixStep, on_delete=models.CASCADE, related_name="answers")
+    result = models.CharField(max_length=1, choices=Result.choices)
+    reason = models.CharField(max_length=20, choices=CantDoReason.choices, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="unique_session_answer"),
+            models.CheckConstraint(
+                condition=Q(result__in=Result.values), name="step_answer_result_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.step}: {self.get_result_display()}"
+
+
+class ArticleVote(models.Model):
+    """ "Was this helpful?" from one browser on one article; voting again replaces it."""
+
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="votes")
+    voter = models.CharField(max_length=32)
+    helpful = models.BooleanField()
+    reason = models.CharField(max_length=20, choices=FeedbackReason.choices, blank=True)
+    comment = models.CharField(max_length=500, blank=True)
+    # Fingerprint of the article as the person saw it, so votes can be read per version.
+    version = models.CharField(max_length=16)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["symptom", "updated_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["symptom", "voter"], name="one_vote_per_voter"),
+        ]
+
+    def __str__(self):
+        return f"{self.symptom}: {'helpful' if self.helpful else 'not helpful'}"
+
+
+class Tally(models.Model):
+    """A daily count kept after the raw rows it adds up were deleted."""
+
+    day = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.day}: {self.count}"
+
+
+class SessionTally(Tally):
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    resolved_number = models.PositiveSmallIntegerField(default=0)  # 0: not resolved
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "symptom", "outcome", "resolved_number"],
+                name="unique_session_tally",
+            )
+        ]
+
+
+class AnswerTally(Tally):
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="+")
+    step = models.ForeignKey(FixStep, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField()
+    result = models.CharField(max_length=1, choices=Result.choices)
+    reason = models.CharField(max_length=20, choices=CantDoReason.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "symptom", "step", "number", "result", "reason"],
+                name="unique_answer_tally",
+            )
+        ]
+
+
+class VoteTally(Tally):
+    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="+")
+    version = models.CharField(max_length=16)
+    helpful = models.BooleanField()
+    reason = models.CharField(max_length=20, choices=FeedbackReason.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "symptom", "version", "helpful", "reason"],
+                name="unique_vote_tally",
+            )
+        ]

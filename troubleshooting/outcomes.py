@@ -1,0 +1,269 @@
+"""Record what happens in the guided fix and on articles, without slowing or breaking either.
+
+Recording is bookkeeping: when it fails, the failure is logged and the person carries on as if
+nothing happened. Every write is one short transaction keyed by a random session or voter key, so
+parallel requests never lose a count (unique constraints, and ``update_or_create`` retrying on a
+conflict). Nothing about the person is stored: no account, no IP address, no user agent.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, F
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .models import (
+    AnswerTally,
+    ArticleVote,
+    FixStep,
+    FlowSession,
+    Outcome,
+    Result,
+    SessionTally,
+    StepAnswer,
+    Symptom,
+    VoteTally,
+)
+
+logger = logging.getLogger(__name__)
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+def new_key() -> str:
+    """Return a fresh random key for a session or a voter: 128 bits, URL-safe, 22 characters."""
+    return secrets.token_urlsafe(16)
+
+
+def is_key(value: str | None) -> bool:
+    return bool(value) and _KEY.fullmatch(value) is not None
+
+
+@contextmanager
+def _never_fails(what: str):
+    """Run a recording in its own transaction; log a failure instead of raising it."""
+    try:
+        with transaction.atomic():
+            yield
+    except Exception:
+        logger.exception("Could not record %s; the person carries on without it.", what)
+
+
+def _within_rate_limit(key: str) -> bool:
+    """Count one recording for a key in the current minute; False once over the limit."""
+    bucket = f"outcomes:{key}:{int(time.time() // 60)}"
+    try:
+        cache.add(bucket, 0, timeout=120)
+        count = cache.incr(bucket)
+    except ValueError:  # the bucket expired between add and incr
+        count = 1
+    except Exception:
+        logger.exception("Rate limit cache unavailable; recording anyway.")
+        return True
+    if count > settings.OUTCOMES_RATE_LIMIT_PER_MINUTE:
+        logger.warning("Rate limit reached for an outcomes key; not recording.")
+        return False
+    return True
+
+
+def start_session(symptom: Symptom) -> str:
+    """Record that someone began a symptom's guided fix; return the session's key."""
+    key = new_key()
+    with _never_fails("the start of a guided fix"):
+        FlowSession.objects.create(key=key, symptom=symptom)
+    return key
+
+
+def record_answer(
+    *,
+    key: str,
+    symptom: Symptom,
+    number: int,
+    step: FixStep,
+    result: str,
+    is_last: bool,
+    reason: str = "",
+    note: str = "",
+) -> str:
+    """Record the answer at step ``number`` and what it means for the session; return its key.
+
+    A missing, malformed or unknown key (an old bookmark, a link from before recording began)
+    starts a new session here, so the answers that follow are still counted together.
+    """
+    if is_key(key) and not _within_rate_limit(key):
+        return key
+    used_key = key
+    with _never_fails("an answer in the guided fix"):
+        now = timezone.now()
+        session = (
+            FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
+        )
+        if session is None:
+            used_key = new_key()
+            session = FlowSession.objects.create(key=used_key, symptom=symptom, started_at=now)
+        if result != Result.CANT_DO:
+            reason, note = "", ""
+        StepAnswer.objects.update_or_create(
+            session=session,
+            number=number,
+            defaults={
+                "step": step,
+                "result": result,
+                "reason": reason,
+                "note": note,
+                "answered_at": now,
+            },
+        )
+        # The latest answer says where the session stands: going back and answering again
+        # replaces what came after it.
+        if result == Result.FIXED:
+            outcome, resolved_number = Outcome.RESOLVED, number
+        elif is_last:
+            outcome, resolved_number = Outcome.ENDED, None
+        else:
+            outcome, resolved_number = Outcome.OPEN, None
+        FlowSession.objects.filter(pk=session.pk).update(
+            outcome=outcome, resolved_number=resolved_number, last_active_at=now
+        )
+    return used_key
+
+
+def record_end(*, key: str, symptom: Symptom) -> None:
+    """Record that an unresolved session reached the "where to go next" page."""
+    if not is_key(key):
+        return
+    with _never_fails("the end of a guided fix"):
+        FlowSession.objects.filter(key=key, symptom=symptom, outcome=Outcome.OPEN).update(
+            outcome=Outcome.ENDED, last_active_at=timezone.now()
+        )
+
+
+def record_vote(
+    *, symptom: Symptom, voter: str, helpful: bool, reason: str, comment: str, version: str
+) -> str:
+    """Record a browser's "Was this helpful?" on an article, replacing its earlier vote."""
+    if not is_key(voter):
+        voter = new_key()
+    elif not _within_rate_limit(voter):
+        return voter
+    with _never_fails("an article vote"):
+        now = timezone.now()
+        ArticleVote.objects.update_or_create(
+            symptom=symptom,
+            voter=voter,
+            defaults={
+                "helpful": helpful,
+                "reason": "" if helpful else reason,
+                "comment": comment,
+                "version": version,
+                "updated_at": now,
+            },
+            create_defaults={
+                "helpful": helpful,
+                "reason": "" if helpful else reason,
+                "comment": comment,
+                "version": version,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+    return voter
+
+
+@dataclass(frozen=True)
+class Purged:
+    sessions: int
+    answers: int
+    votes: int
+
+
+def retention_cutoff(now: datetime | None = None, days: int | None = None) -> datetime:
+    """Return the start of the oldest day whose raw records are still kept."""
+    now = now or timezone.now()
+    days = settings.OUTCOMES_RETENTION_DAYS if days is None else days
+    start_of_today = now.astimezone(timezone.get_current_timezone()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return start_of_today - timedelta(days=days)
+
+
+def _add_to_tally(model, count: int, **key) -> None:
+    if not model.objects.filter(**key).update(count=F("count") + count):
+        model.objects.create(count=count, **key)
+
+
+def purge(*, now: datetime | None = None, days: int | None = None) -> Purged:
+    """Add raw records older than the retention period up into daily tallies, then delete them.
+
+    Whole days only, so a day is counted either from raw records or from its tally, never both.
+    Sessions still open by then count as abandoned.
+    """
+    cutoff = retention_cutoff(now, days)
+    with transaction.atomic():
+        sessions = FlowSession.objects.filter(started_at__lt=cutoff)
+        answers = StepAnswer.objects.filter(session__started_at__lt=cutoff)
+        votes = ArticleVote.objects.filter(updated_at__lt=cutoff)
+        session_rows = (
+            sessions.annotate(day=TruncDate("started_at"))
+            .values("day", "symptom_id", "outcome", "resolved_number")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in session_rows:
+            outcome = Outcome.ABANDONED if row["outcome"] == Outcome.OPEN else row["outcome"]
+            _add_to_tally(
+                SessionTally,
+                row["n"],
+                day=row["day"],
+                symptom_id=row["symptom_id"],
+                outcome=outcome,
+                resolved_number=row["resolved_number"] or 0,
+            )
+        answer_rows = (
+            answers.annotate(day=TruncDate("session__started_at"))
+            .values("day", "session__symptom_id", "step_id", "number", "result", "reason")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in answer_rows:
+            _add_to_tally(
+                AnswerTally,
+                row["n"],
+                day=row["day"],
+                symptom_id=row["session__symptom_id"],
+                step_id=row["step_id"],
+                number=row["number"],
+                result=row["result"],
+                reason=row["reason"],
+            )
+        vote_rows = (
+            votes.annotate(day=TruncDate("updated_at"))
+            .values("day", "symptom_id", "version", "helpful", "reason")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in vote_rows:
+            _add_to_tally(
+                VoteTally,
+                row["n"],
+                day=row["day"],
+                symptom_id=row["symptom_id"],
+                version=row["version"],
+                helpful=row["helpful"],
+                reason=row["reason"],
+            )
+        answer_count = answers.count()
+        session_count, _ = sessions.delete()
+        vote_count, _ = votes.delete()
+    return Purged(sessions=session_count - answer_count, answers=answer_count, votes=vote_count)
