@@ -1,8 +1,10 @@
-"""Forms of the guided fix flow."""
+"""Forms of the guided fix flow and of article feedback."""
+
+import re
 
 from django import forms
 
-from .models import CantDoReason
+from .models import CantDoReason, FeedbackReason
 from .services import Answer
 
 
@@ -50,3 +52,31 @@ class AnswerForm(forms.Form):
                 code="not_confirmed",
             )
         return cleaned
+
+
+class FeedbackForm(forms.Form):
+    """ "Was this helpful?" on an article, with an optional reason when it was not."""
+
+    helpful = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        error_messages={"required": "Choose Yes or No.", "invalid_choice": "Choose Yes or No."},
+    )
+    reason = forms.ChoiceField(
+        label="What went wrong? (optional)",
+        choices=FeedbackReason.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Anything else we should know? (optional, no personal details please)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Please keep it to %(limit_value)d characters."},
+    )
+    # The article version shown; a bad one is replaced by the current version, not an error.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_version(self):
+        version = self.cleaned_data["version"]
+        return version if re.fullmatch(r"[0-9a-f]{8}", version) else ""

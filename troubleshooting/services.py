@@ -152,6 +152,17 @@ class Flow:
         ]
 
 
+def article_version(symptom: Symptom) -> str:
+    """Fingerprint an article as people see it (from ``for_article()``), to tie votes to it."""
+    parts = [symptom.title, symptom.summary, symptom.body_html, symptom.next_moves_html]
+    for link in symptom.published_causes:
+        parts += [link.cause.slug, link.cause.title, link.cause.description_html]
+    for link in symptom.published_steps:
+        step = link.step
+        parts += [step.slug, step.title, step.instructions_html, step.warning_html]
+    return hashlib.blake2s("\x1f".join(parts).encode(), digest_size=4).hexdigest()
+
+
 def _count(n: int, noun: str = "") -> str:
     return f"{n} {noun}{'es' if n != 1 else ''}" if noun else str(n)
 

@@ -30,6 +30,11 @@ urlpatterns = [
     path("<slug:topic_slug>/fix/", views.flow_start, name="flow_start"),
     path("<slug:topic_slug>/fix/<slug:question_slug>/", views.flow_question, name="flow_question"),
     path("<slug:topic_slug>/<slug:symptom_slug>/", views.symptom, name="symptom"),
+    path(
+        "<slug:topic_slug>/<slug:symptom_slug>/feedback/",
+        views.symptom_feedback,
+        name="symptom_feedback",
+    ),
     path("<slug:topic_slug>/<slug:symptom_slug>/fix/", views.flow_begin, name="flow_begin"),
     path(
         "<slug:topic_slug>/<slug:symptom_slug>/fix/<step:number>/",

@@ -5,6 +5,7 @@ Each view serves its whole page, or with htmx just the page's ``main`` partial, 
 
 from functools import wraps
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -16,7 +17,7 @@ from django_htmx.http import replace_url
 
 from . import outcomes, services
 from . import search as search_engine
-from .forms import AnswerForm
+from .forms import AnswerForm, FeedbackForm
 from .models import Severity, SlugRedirect, Status, Symptom, Topic, TriageQuestion
 from .services import Answer, Flow, InvalidFlowState
 
@@ -24,6 +25,8 @@ DEFAULT_DESCRIPTION = (
     "Step-by-step help to fix common phone problems yourself, quick and safe fixes first."
 )
 HOME_SYMPTOMS_PER_TOPIC = 6
+VOTER_COOKIE = "helpful_voter"
+FEEDBACK_STATES = {"yes", "no", "sent"}
 SLUG_MODELS = {"topic_slug": Topic, "symptom_slug": Symptom, "question_slug": TriageQuestion}
 
 
@@ -146,6 +149,77 @@ def symptom(request, topic_slug, symptom_slug):
         "steps": [symptom_step.step for symptom_step in steps],
     }
     return render_page(request, "troubleshooting/symptom.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request", "HX-Target")
+@follow_renamed_slugs
+def symptom_feedback(request, topic_slug, symptom_slug):
+    """ "Was this helpful?": loaded into the article by htmx, or a page of its own without JS."""
+    symptom = get_object_or_404(
+        Symptom.objects.for_article(),
+        topic__slug=topic_slug,
+        topic__status=Status.PUBLISHED,
+        slug=symptom_slug,
+    )
+    feedback_url = reverse("troubleshooting:symptom_feedback", args=[topic_slug, symptom_slug])
+    given = request.GET.get("given", "")
+    given = given if given in FEEDBACK_STATES else ""
+    version = services.article_version(symptom)
+    form = FeedbackForm(initial={"version": version})
+    status = 200
+    if request.method == "POST":
+        form = FeedbackForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            helpful = data["helpful"] == "yes"
+            voter = outcomes.record_vote(
+                symptom=symptom,
+                voter=request.COOKIES.get(VOTER_COOKIE, ""),
+                helpful=helpful,
+                reason=data["reason"],
+                comment=data["comment"],
+                version=data["version"] or version,
+            )
+            given = "yes" if helpful else ("sent" if data["reason"] or data["comment"] else "no")
+            if request.htmx.target == "feedback":
+                # The next question ("what went wrong?") starts as a fresh form.
+                form = FeedbackForm(initial={"version": data["version"] or version})
+                response = _feedback(request, symptom, feedback_url, given, form, version)
+            else:
+                response = HttpResponseRedirect(f"{feedback_url}?given={given}", status=303)
+            # One vote per browser per article: the same random key replaces the earlier vote.
+            response.set_cookie(
+                VOTER_COOKIE,
+                voter,
+                max_age=60 * 60 * 24 * 365,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
+        status = 400
+    return _feedback(request, symptom, feedback_url, given, form, version, status=status)
+
+
+def _feedback(request, symptom, feedback_url, given, form, version, *, status=200):
+    context = {
+        "title": f"Tell us about “{symptom.title}”",
+        "description": symptom.summary,
+        "canonical_path": symptom.get_absolute_url(),
+        "topic": symptom.topic,
+        "symptom": symptom,
+        "feedback_url": feedback_url,
+        "given": given,
+        "form": form,
+        "version": version,
+    }
+    htmx = request.htmx
+    if htmx and htmx.target == "feedback" and not htmx.history_restore_request:
+        return TemplateResponse(
+            request, "troubleshooting/feedback.html#feedback", context, status=status
+        )
+    return render_page(request, "troubleshooting/feedback.html", context, status=status)
 
 
 def _question_page(request, question: TriageQuestion):

@@ -5,6 +5,13 @@
   // After htmx swaps in a new page, move focus to its heading so keyboard and screen reader
   // users land on the new content and hear what it is.
   document.addEventListener("htmx:afterSettle", function (event) {
+    // A smaller swap (the answer to "Was this helpful?") marks what to read next.
+    var next = document.querySelector("[data-focus]");
+    if (next) {
+      next.removeAttribute("data-focus");
+      next.focus();
+      return;
+    }
     if (!event.detail.target || event.detail.target.id !== "main") return;
     var heading = document.querySelector("#main h1");
     (heading || document.getElementById("main")).focus({ preventScroll: false });

@@ -2,8 +2,10 @@
 
 import logging
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
@@ -303,3 +305,12 @@ class TestRetention:
         outcomes.purge(days=30)
         assert SessionTally.objects.get(symptom=symptom, outcome=Outcome.ENDED).count == 1
         assert sum(SessionTally.objects.values_list("count", flat=True)) == 3
+
+    def test_the_command_purges_and_says_what_it_did(self, settings):
+        self.make_history(days_ago=100)
+        out = StringIO()
+        call_command("purge_outcomes", stdout=out)  # default: OUTCOMES_RETENTION_DAYS (90)
+        assert "2 session(s), 3 answer(s) and 1 vote(s)" in out.getvalue()
+        assert not FlowSession.objects.exists()
+        with pytest.raises(CommandError, match="at least 1"):
+            call_command("purge_outcomes", days=0)
