@@ -1,12 +1,16 @@
 """The editors' admin: symptoms with their ordered steps and causes, steps, causes, triage."""
 
+from functools import partial, update_wrapper
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.urls import path
 from django.utils.html import format_html
 
+from . import dashboards
 from .models import (
     Cause,
     FixStep,
@@ -196,6 +200,34 @@ class SymptomAdmin(PublishingAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(step_total=Count("symptom_steps"))
+
+    def get_urls(self):
+        def view(route, function, name):
+            wrapped = self.admin_site.admin_view(partial(function, model_admin=self))
+            return path(route, update_wrapper(wrapped, function), name=name)
+
+        urls = []
+        for route, function, name in [
+            ("outcomes/", dashboards.overview, "troubleshooting_outcomes"),
+            ("outcomes.csv", dashboards.overview_csv, "troubleshooting_outcomes_csv"),
+            (
+                "<path:object_id>/outcomes/",
+                dashboards.symptom_outcomes,
+                "troubleshooting_symptom_outcomes",
+            ),
+            (
+                "<path:object_id>/outcomes.csv",
+                dashboards.symptom_outcomes_csv,
+                "troubleshooting_symptom_outcomes_csv",
+            ),
+            (
+                "<path:object_id>/outcomes/apply-order/",
+                dashboards.apply_order,
+                "troubleshooting_symptom_apply_order",
+            ),
+        ]:
+            urls.append(view(route, function, name))
+        return urls + super().get_urls()
 
     @admin.display(description="Steps", ordering="step_total")
     def step_count(self, obj):

@@ -7,6 +7,14 @@ from playwright.sync_api import Page, expect
 from troubleshooting.models import Symptom
 from troubleshooting.services import Flow
 
+# A guided fix's address ends with its anonymous outcomes session key, which is random.
+SESSION_KEY = r"(?:[?&]s=[\w-]{22})?"
+
+
+def url_re(pattern: str) -> re.Pattern:
+    """Compile an address pattern; one that ends with $ may also end with the session key."""
+    return re.compile(pattern[:-1] + SESSION_KEY + "$" if pattern.endswith("$") else pattern)
+
 
 def mark_page(page: Page) -> None:
     """Tag the loaded document, so a later check can tell an htmx swap from a full page load."""
@@ -15,7 +23,7 @@ def mark_page(page: Page) -> None:
 
 def assert_swapped(page: Page, url_pattern: str, heading: str | re.Pattern) -> None:
     """Assert htmx swapped in the new state: address pushed, same document, focus on the heading."""
-    expect(page).to_have_url(re.compile(url_pattern))
+    expect(page).to_have_url(url_re(url_pattern))
     expect(page.locator("h1")).to_have_text(heading)
     assert page.evaluate("window.__sameDocument === true"), "expected an htmx swap, got a page load"
     expect(page.locator("h1")).to_be_focused()

@@ -130,3 +130,27 @@ def test_the_checks_catch_real_problems(page, site):
         assert "heading level jumps from h1 to h3" in str(error)
     else:
         raise AssertionError("a skipped heading level went unnoticed")
+
+
+def test_cant_do_a_step_and_tell_whether_the_article_helped(new_page, site):
+    page = new_page()
+    page.goto(site + "/messages/not-delivered/fix/")
+    mark_page(page)
+    page.get_by_text("I can't do this step").click()
+    page.get_by_label("I don't know the password or passcode it asks for").check()
+    page.get_by_role("button", name="Go on without this step").click()
+    assert_swapped(page, r"/not-delivered/fix/2/\?r=c&v=\w+$", "Turn Airplane Mode on and off")
+    assert_accessible(page)
+
+    page.goto(site + "/messages/not-delivered/")
+    feedback = page.locator("#feedback")
+    feedback.scroll_into_view_if_needed()
+    expect(feedback.get_by_role("button", name="No")).to_be_visible()  # loaded when revealed
+    feedback.get_by_role("button", name="No").click()
+    heading = page.get_by_role("heading", name="Sorry it didn't help")
+    expect(heading).to_be_focused()
+    page.get_by_label("It was hard to follow").check()
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", name="Thanks, this helps us improve")).to_be_focused()
+    expect(page).to_have_url(re.compile(r"/messages/not-delivered/$"))  # no history entry
+    assert_accessible(page)

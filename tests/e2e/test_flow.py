@@ -13,6 +13,7 @@ from tests.e2e.helpers import (
     mark_page,
     public_pages,
     tab_to,
+    url_re,
 )
 
 
@@ -84,35 +85,35 @@ def test_without_javascript(new_page, site):
     page.get_by_role("link", name="Not sure? Answer a question").click()
     page.get_by_role("link", name="Sending…").click()
     page.get_by_role("link", name=re.compile("^Just one person")).click()
-    expect(page).to_have_url(re.compile(r"/only-one-contact/fix/1/$"))
+    expect(page).to_have_url(url_re(r"/only-one-contact/fix/1/$"))
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(re.compile(r"/only-one-contact/fix/2/\?r=n&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/only-one-contact/fix/2/\?r=n&v=\w+$"))
     expect(page.get_by_text("Step 2 of 12")).to_be_visible()
     page.get_by_role("link", name="← Back").click()
-    expect(page).to_have_url(re.compile(r"/only-one-contact/fix/1/$"))
+    expect(page).to_have_url(url_re(r"/only-one-contact/fix/1/$"))
     page.get_by_role("button", name="Skip this step").click()
     page.get_by_role("link", name="Stop here and get help").click()
-    expect(page).to_have_url(re.compile(r"/fix/end/\?r=s&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/end/\?r=s&v=\w+$"))
     expect(page.locator(".attempt-result").first).to_have_text("Skipped")
     page.go_back()
     page.get_by_role("button", name="Yes, it's fixed").click()
-    expect(page).to_have_url(re.compile(r"/fix/fixed/\?r=sy&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/fixed/\?r=sy&v=\w+$"))
     expect(page.locator("h1")).to_have_text("Great, it's fixed")
 
 
 def test_back_forward_reload_and_a_shared_link(page, new_page, site):
     page.goto(site + "/messages/stuck-on-sending/fix/1/")
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(re.compile(r"/fix/2/\?r=n&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/2/\?r=n&v=\w+$"))
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(re.compile(r"/fix/3/\?r=nn&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/3/\?r=nn&v=\w+$"))
     step_three = page.locator("h1").inner_text()
 
     page.go_back()
-    expect(page).to_have_url(re.compile(r"/fix/2/\?r=n&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/2/\?r=n&v=\w+$"))
     expect(page.get_by_text("Step 2 of 11")).to_be_visible()
     page.go_forward()
-    expect(page).to_have_url(re.compile(r"/fix/3/\?r=nn&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/3/\?r=nn&v=\w+$"))
     expect(page.locator("h1")).to_have_text(step_three)
     page.reload()
     expect(page.locator("h1")).to_have_text(step_three)
@@ -156,11 +157,11 @@ def test_a_destructive_step_needs_its_confirmation(page, site, console):
 
     page.get_by_label("I've read the warning and understand what I could lose.").check()
     page.get_by_role("button", name="Show me how").click()
-    expect(page).to_have_url(re.compile(r"confirm=1"))
+    expect(page).to_have_url(url_re(r"confirm=1"))
     expect(page.get_by_text("Did this fix it?")).to_be_visible()
     expect(page.locator("h1")).to_be_focused()
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(re.compile(r"/fix/12/\?r=n{11}&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/12/\?r=n{11}&v=\w+$"))
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -289,25 +289,25 @@ class FixStep(Content):
 class SymptomQuerySet(PublishableQuerySet):
     def for_article(self):
         """Return published symptoms with everything their article shows, in few queries."""
-        return (
-            self.published()
-            .select_related("topic")
-            .prefetch_related(
-                Prefetch(
-                    "symptom_causes",
-                    queryset=SymptomCause.objects.filter(cause__status=Status.PUBLISHED)
-                    .select_related("cause")
-                    .order_by("position"),
-                    to_attr="published_causes",
-                ),
-                Prefetch(
-                    "symptom_steps",
-                    queryset=SymptomStep.objects.filter(step__status=Status.PUBLISHED)
-                    .select_related("step")
-                    .order_by("position"),
-                    to_attr="published_steps",
-                ),
-            )
+        return self.published().with_article()
+
+    def with_article(self):
+        """Return symptoms, drafts too, with the published causes and steps of their article."""
+        return self.select_related("topic").prefetch_related(
+            Prefetch(
+                "symptom_causes",
+                queryset=SymptomCause.objects.filter(cause__status=Status.PUBLISHED)
+                .select_related("cause")
+                .order_by("position"),
+                to_attr="published_causes",
+            ),
+            Prefetch(
+                "symptom_steps",
+                queryset=SymptomStep.objects.filter(step__status=Status.PUBLISHED)
+                .select_related("step")
+                .order_by("position"),
+                to_attr="published_steps",
+            ),
         )
 
 
