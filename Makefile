@@ -29,6 +29,11 @@ serve: $(VENV)/.installed-base .env
 	@echo "Serving the help site at http://$(HOST):$(PORT)/ (editors: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+## Fill the development database with realistic, made-up outcomes, to see the dashboards.
+outcomes: $(VENV)/.installed-base .env
+	$(MANAGE) migrate --noinput
+	DJANGO_DEBUG=1 $(MANAGE) generate_outcomes
+
 ## Install what the tests need, then lint, run the whole suite (unit, browser, accessibility) and
 ## Lighthouse. Browser checks are skipped, saying so, only where no Chromium is installed.
 test: check suite lighthouse
