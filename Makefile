@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test check suite lighthouse format superuser fixture clean
+.PHONY: serve test check suite lighthouse format superuser fixture outcomes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,7 @@ serve: $(VENV)/.installed-base .env
 ## Fill the development database with realistic, made-up outcomes, to see the dashboards.
 outcomes: $(VENV)/.installed-base .env
 	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
 	DJANGO_DEBUG=1 $(MANAGE) generate_outcomes
 
 ## Install what the tests need, then lint, run the whole suite (unit, browser, accessibility) and
