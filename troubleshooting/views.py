@@ -337,6 +337,7 @@ def flow_step(request, topic_slug, symptom_slug, number):
         "total": len(flow),
         "results": results,
         "version": flow.version,
+        "session": flow.session,
         "confirmed": confirmed,
         "answer_form": answer_form,
         "answers": Answer,

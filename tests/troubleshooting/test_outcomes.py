@@ -1,7 +1,9 @@
 """Recording what happens in the guided fix: anonymous, exact, and never in the person's way."""
 
 import logging
+import re
 from datetime import timedelta
+from html import unescape
 from io import StringIO
 
 import pytest
@@ -46,6 +48,24 @@ class TestSessions:
         assert url.endswith(f"?s={session.key}")
         assert session.symptom == symptom
         assert session.outcome == Outcome.OPEN
+
+    def test_confirming_a_destructive_step_keeps_the_session(self, client, destructive_guide):
+        url = begin(client, destructive_guide[1])
+        for value in "n" * (len(destructive_guide[2]) - 1):
+            url = answer(client, url, value)
+        html = client.get(url).content.decode()
+        # Submit the warning's GET form as a browser would: its hidden fields plus the checkbox.
+        form = re.search(
+            r'<form class="confirm" method="get" action="([^"]+)".*?</form>', html, re.S
+        )
+        fields = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', form.group(0)))
+        page = client.get(form.group(1), {**fields, "confirm": "1"}).content.decode()
+        action = unescape(
+            re.search(r'<form class="answer" method="post" action="([^"]+)"', page)[1]
+        )
+        answer(client, action, "y", confirmed="1")
+        session = FlowSession.objects.get()
+        assert (session.outcome, session.answers.count()) == (Outcome.RESOLVED, 3)
 
     def test_a_head_request_starts_nothing(self, client, guide):
         assert client.head(guide[1].get_flow_url()).status_code == 302
