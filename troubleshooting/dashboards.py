@@ -133,12 +133,7 @@ def overview(request, model_admin):
     rows = reports.overview(period)
     totals = reports.SessionCounts()
     for row in rows:
-        s = row.sessions
-        totals.started += s.started
-        totals.resolved += s.resolved
-        totals.ended += s.ended
-        totals.abandoned += s.abandoned
-        totals.in_progress += s.in_progress
+        totals.include(row.sessions)
     context = _context(
         request,
         model_admin,

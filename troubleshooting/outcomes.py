@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F
-from django.db.models.functions import TruncDate
+from django.db.models import Case, CharField, Count, F, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from .models import (
@@ -158,7 +158,6 @@ def record_vote(
     elif not _within_rate_limit(voter):
         return voter
     with _never_fails("an article vote"):
-        now = timezone.now()
         ArticleVote.objects.update_or_create(
             symptom=symptom,
             voter=voter,
@@ -167,15 +166,7 @@ def record_vote(
                 "reason": "" if helpful else reason,
                 "comment": comment,
                 "version": version,
-                "updated_at": now,
-            },
-            create_defaults={
-                "helpful": helpful,
-                "reason": "" if helpful else reason,
-                "comment": comment,
-                "version": version,
-                "created_at": now,
-                "updated_at": now,
+                "updated_at": timezone.now(),
             },
         )
     return voter
@@ -203,6 +194,19 @@ def _add_to_tally(model, count: int, **key) -> None:
         model.objects.create(count=count, **key)
 
 
+def _roll_up(rows, tally, day_from: str, **fields: str) -> None:
+    """Add ``rows`` up per day and per ``fields`` (tally field: row field) into ``tally``."""
+    groups = (
+        rows.annotate(day=TruncDate(day_from))
+        .values("day", *fields.values())
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for group in groups:
+        key = {name: group[source] for name, source in fields.items()}
+        _add_to_tally(tally, group["n"], day=group["day"], **key)
+
+
 def purge(*, now: datetime | None = None, days: int | None = None) -> Purged:
     """Add raw records older than the retention period up into daily tallies, then delete them.
 
@@ -212,58 +216,43 @@ def purge(*, now: datetime | None = None, days: int | None = None) -> Purged:
     cutoff = retention_cutoff(now, days)
     with transaction.atomic():
         sessions = FlowSession.objects.filter(started_at__lt=cutoff)
-        answers = StepAnswer.objects.filter(session__started_at__lt=cutoff)
+        final_outcome = Case(
+            When(outcome=Outcome.OPEN, then=Value(Outcome.ABANDONED.value)),
+            default=F("outcome"),
+            output_field=CharField(),
+        )
+        _roll_up(
+            sessions.annotate(final_outcome=final_outcome, step=Coalesce("resolved_number", 0)),
+            SessionTally,
+            "started_at",
+            symptom_id="symptom_id",
+            outcome="final_outcome",
+            resolved_number="step",
+        )
+        _roll_up(
+            StepAnswer.objects.filter(session__started_at__lt=cutoff),
+            AnswerTally,
+            "session__started_at",
+            symptom_id="session__symptom_id",
+            step_id="step_id",
+            number="number",
+            result="result",
+            reason="reason",
+        )
         votes = ArticleVote.objects.filter(updated_at__lt=cutoff)
-        session_rows = (
-            sessions.annotate(day=TruncDate("started_at"))
-            .values("day", "symptom_id", "outcome", "resolved_number")
-            .annotate(n=Count("pk"))
-            .order_by()
+        _roll_up(
+            votes,
+            VoteTally,
+            "updated_at",
+            symptom_id="symptom_id",
+            version="version",
+            helpful="helpful",
+            reason="reason",
         )
-        for row in session_rows:
-            outcome = Outcome.ABANDONED if row["outcome"] == Outcome.OPEN else row["outcome"]
-            _add_to_tally(
-                SessionTally,
-                row["n"],
-                day=row["day"],
-                symptom_id=row["symptom_id"],
-                outcome=outcome,
-                resolved_number=row["resolved_number"] or 0,
-            )
-        answer_rows = (
-            answers.annotate(day=TruncDate("session__started_at"))
-            .values("day", "session__symptom_id", "step_id", "number", "result", "reason")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in answer_rows:
-            _add_to_tally(
-                AnswerTally,
-                row["n"],
-                day=row["day"],
-                symptom_id=row["session__symptom_id"],
-                step_id=row["step_id"],
-                number=row["number"],
-                result=row["result"],
-                reason=row["reason"],
-            )
-        vote_rows = (
-            votes.annotate(day=TruncDate("updated_at"))
-            .values("day", "symptom_id", "version", "helpful", "reason")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in vote_rows:
-            _add_to_tally(
-                VoteTally,
-                row["n"],
-                day=row["day"],
-                symptom_id=row["symptom_id"],
-                version=row["version"],
-                helpful=row["helpful"],
-                reason=row["reason"],
-            )
-        answer_count = answers.count()
-        session_count, _ = sessions.delete()
-        vote_count, _ = votes.delete()
-    return Purged(sessions=session_count - answer_count, answers=answer_count, votes=vote_count)
+        _, deleted = sessions.delete()  # answers go with their sessions
+        _, deleted_votes = votes.delete()
+    return Purged(
+        sessions=deleted.get(FlowSession._meta.label, 0),
+        answers=deleted.get(StepAnswer._meta.label, 0),
+        votes=deleted_votes.get(ArticleVote._meta.label, 0),
+    )

@@ -98,6 +98,15 @@ class SessionCounts:
         else:
             self.in_progress += count
 
+    def include(self, other: SessionCounts) -> None:
+        """Add another symptom's (or period's) counts to these."""
+        self.started += other.started
+        self.resolved += other.resolved
+        self.ended += other.ended
+        self.abandoned += other.abandoned
+        self.in_progress += other.in_progress
+        self.resolved_at.update(other.resolved_at)
+
     @property
     def resolution_rate(self) -> float | None:
         return _ratio(self.resolved, self.started)

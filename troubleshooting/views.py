@@ -185,7 +185,7 @@ def symptom_feedback(request, topic_slug, symptom_slug):
             if request.htmx.target == "feedback":
                 # The next question ("what went wrong?") starts as a fresh form.
                 form = FeedbackForm(initial={"version": data["version"] or version})
-                response = _feedback(request, symptom, feedback_url, given, form, version)
+                response = _feedback(request, symptom, feedback_url, given, form)
             else:
                 response = HttpResponseRedirect(f"{feedback_url}?given={given}", status=303)
             # One vote per browser per article: the same random key replaces the earlier vote.
@@ -199,10 +199,10 @@ def symptom_feedback(request, topic_slug, symptom_slug):
             )
             return response
         status = 400
-    return _feedback(request, symptom, feedback_url, given, form, version, status=status)
+    return _feedback(request, symptom, feedback_url, given, form, status=status)
 
 
-def _feedback(request, symptom, feedback_url, given, form, version, *, status=200):
+def _feedback(request, symptom, feedback_url, given, form, *, status=200):
     context = {
         "title": f"Tell us about “{symptom.title}”",
         "description": symptom.summary,
@@ -212,7 +212,6 @@ def _feedback(request, symptom, feedback_url, given, form, version, *, status=20
         "feedback_url": feedback_url,
         "given": given,
         "form": form,
-        "version": version,
     }
     htmx = request.htmx
     if htmx and htmx.target == "feedback" and not htmx.history_restore_request:
