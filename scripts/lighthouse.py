@@ -54,7 +54,8 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.2)
+            pass  # not listening yet
+        time.sleep(0.2)
     raise SystemExit(f"The site did not start at {url}")
 
 

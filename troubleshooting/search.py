@@ -37,6 +37,8 @@ from .models import (
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 WORD = re.compile(r"[^\W_]+")
+# A word with its apostrophes ("won't", "iPhone’s"), to recognise contractions in queries.
+CONTRACTION = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Words that say nothing about the problem; they would match almost every document.
 STOPWORDS = frozenset(
     """a about an and are as at be but by can do does doesn't don't for from get got had has have he
@@ -141,9 +143,13 @@ def words(text: str) -> list[str]:
 def query_terms(query: str) -> list[str]:
     """Return the meaningful words of a query, at most MAX_TERMS of them."""
     terms = []
-    for word in words(query[:MAX_QUERY_LENGTH]):
-        if word not in STOPWORDS and word not in terms:
-            terms.append(word)
+    for token in CONTRACTION.findall(query[:MAX_QUERY_LENGTH].lower()):
+        # "won't" is a stopword as a whole; split, its "t" would match nearly every word.
+        if token.replace("’", "'") in STOPWORDS:
+            continue
+        for word in words(token):
+            if len(word) > 1 and word not in STOPWORDS and word not in terms:
+                terms.append(word)
     return terms[:MAX_TERMS]
 
 

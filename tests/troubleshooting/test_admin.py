@@ -139,8 +139,10 @@ def test_a_triage_loop_is_refused_in_the_admin(editor):
 
 def test_causes_are_searchable(editor):
     make_cause(title="Wrong date and time")
+    make_cause(title="Network outage")
     html = editor.get(admin_url(Cause, "changelist") + "?q=date").content.decode()
     assert "Wrong date and time" in html
+    assert "Network outage" not in html
 
 
 def test_anonymous_people_cannot_reach_the_admin(client):

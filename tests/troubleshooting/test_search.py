@@ -202,3 +202,16 @@ def test_query_counts_do_not_depend_on_results(client, demo_content):
             client.get("/search/", {"q": query})
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        ("My message won't send", ["message", "send"]),
+        ("it’s not delivered", ["delivered"]),
+        ("iPhone's messages", ["iphone", "messages"]),
+    ],
+)
+def test_contractions_are_words_not_stray_letters(query, terms):
+    # Split at the apostrophe, "won't" left a "t" that matched nearly every word as a prefix.
+    assert search.query_terms(query) == terms
