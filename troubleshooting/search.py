@@ -77,27 +77,6 @@ class SearchResults:
 # Keeping the index in step ---------------------------------------------------------------------
 
 
-def document_for(obj) -> dict | None:
-    """Return the searchable fields of a piece of content, or None if the public can't see it."""
-    if not obj.is_published:
-        return None
-    if isinstance(obj, Symptom):
-        return {
-            "kind": SearchDocument.Kind.SYMPTOM,
-            "title": obj.title,
-            "aliases": obj.aliases,
-            "body": f"{obj.summary}\n{obj.body}",
-        }
-    if isinstance(obj, FixStep):
-        return {
-            "kind": SearchDocument.Kind.STEP,
-            "title": obj.title,
-            "aliases": obj.settings_path,
-            "body": f"{obj.instructions}\n{obj.warning}",
-        }
-    return {"kind": SearchDocument.Kind.CAUSE, "title": obj.title, "body": obj.description}
-
-
 KIND_OF_MODEL = {
     Symptom: SearchDocument.Kind.SYMPTOM,
     FixStep: SearchDocument.Kind.STEP,
@@ -105,15 +84,30 @@ KIND_OF_MODEL = {
 }
 
 
+def document_for(obj) -> dict | None:
+    """Return the searchable fields of a piece of content, or None if the public can't see it."""
+    if not obj.is_published:
+        return None
+    if isinstance(obj, Symptom):
+        return {"title": obj.title, "aliases": obj.aliases, "body": f"{obj.summary}\n{obj.body}"}
+    if isinstance(obj, FixStep):
+        return {
+            "title": obj.title,
+            "aliases": obj.settings_path,
+            "body": f"{obj.instructions}\n{obj.warning}",
+        }
+    return {"title": obj.title, "body": obj.description}
+
+
 def index(obj) -> None:
     """Add, update or (when unpublished) remove one object's search document."""
-    kind = KIND_OF_MODEL[type(obj)]
     fields = document_for(obj)
     if fields is None:
-        SearchDocument.objects.filter(kind=kind, object_id=obj.pk).delete()
+        unindex(obj)
         return
-    fields.pop("kind")
-    SearchDocument.objects.update_or_create(kind=kind, object_id=obj.pk, defaults=fields)
+    SearchDocument.objects.update_or_create(
+        kind=KIND_OF_MODEL[type(obj)], object_id=obj.pk, defaults=fields
+    )
 
 
 def unindex(obj) -> None:
@@ -125,10 +119,9 @@ def rebuild() -> int:
     """Index all published content from scratch; return how many documents there are."""
     SearchDocument.objects.all().delete()
     documents = []
-    for model in KIND_OF_MODEL:
+    for model, kind in KIND_OF_MODEL.items():
         for obj in model.objects.published().iterator():
-            fields = document_for(obj)
-            documents.append(SearchDocument(object_id=obj.pk, **fields))
+            documents.append(SearchDocument(kind=kind, object_id=obj.pk, **document_for(obj)))
     SearchDocument.objects.bulk_create(documents, batch_size=500)
     return len(documents)
 
