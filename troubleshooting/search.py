@@ -32,6 +32,7 @@ from .models import (
     Symptom,
     SymptomCause,
     SymptomStep,
+    live,
 )
 
 MAX_QUERY_LENGTH = 200
@@ -85,8 +86,11 @@ KIND_OF_MODEL = {
 
 
 def document_for(obj) -> dict | None:
-    """Return the searchable fields of a piece of content, or None if the public can't see it."""
-    if not obj.is_published:
+    """Return the searchable fields of a piece of content, or None if it is a draft.
+
+    Scheduled content is indexed ahead of its time; searches filter it out until then.
+    """
+    if obj.status != Status.PUBLISHED:
         return None
     if isinstance(obj, Symptom):
         return {"title": obj.title, "aliases": obj.aliases, "body": f"{obj.summary}\n{obj.body}"}
@@ -116,11 +120,11 @@ def unindex(obj) -> None:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Index all published content from scratch; return how many documents there are."""
+    """Index all published (and scheduled) content afresh; return how many documents there are."""
     SearchDocument.objects.all().delete()
     documents = []
     for model, kind in KIND_OF_MODEL.items():
-        for obj in model.objects.published().iterator():
+        for obj in model.objects.filter(status=Status.PUBLISHED).iterator():
             documents.append(SearchDocument(kind=kind, object_id=obj.pk, **document_for(obj)))
     SearchDocument.objects.bulk_create(documents, batch_size=500)
     return len(documents)
@@ -289,8 +293,7 @@ def _hits(document_ids: list[int], terms: list[str], *, phrase: str = "") -> lis
     for document in documents.values():
         ids[document.kind].append(document.object_id)
 
-    published_topic = Q(topic__status=Status.PUBLISHED)
-    symptoms = Symptom.objects.published().filter(published_topic).select_related("topic")
+    symptoms = Symptom.objects.published().filter(live("topic__")).select_related("topic")
     symptoms = symptoms.in_bulk(ids[SearchDocument.Kind.SYMPTOM])
     # A step or cause opens the first published symptom that lists it.
     owner = {
@@ -349,9 +352,10 @@ def _naming(phrase: str, line: str) -> int:
 def _owners(link_model, field_name: str, object_ids: list[int]) -> dict[int, Symptom]:
     links = (
         link_model.objects.filter(
+            live(f"{field_name}__"),
+            live("symptom__"),
+            live("symptom__topic__"),
             **{f"{field_name}_id__in": object_ids},
-            symptom__status=Status.PUBLISHED,
-            symptom__topic__status=Status.PUBLISHED,
         )
         .select_related("symptom__topic")
         .order_by("symptom__topic__position", "symptom__position", "position")

@@ -18,18 +18,18 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, TextChoices
+from django.db.models import Exists, F, OuterRef, Q, TextChoices
 from django.http import QueryDict
 from django.urls import reverse
 
 from .models import (
     FixStep,
     Result,
-    Status,
     Symptom,
     SymptomStep,
     TriageChoice,
     TriageQuestion,
+    live,
 )
 
 
@@ -71,16 +71,17 @@ class Flow:
     symptom: Symptom
     steps: tuple[FixStep, ...]
     session: str = ""
+    preview: bool = False
 
     @classmethod
-    def for_symptom(cls, symptom: Symptom) -> Flow:
-        """Load the published steps of a symptom, in the order people should try them."""
+    def for_symptom(cls, symptom: Symptom, *, preview: bool = False) -> Flow:
+        """Load the published steps of a symptom (all its steps in preview), in order."""
         links = (
-            SymptomStep.objects.filter(symptom=symptom, step__status=Status.PUBLISHED)
+            SymptomStep.objects.filter(live("step__", preview=preview), symptom=symptom)
             .select_related("step")
             .order_by("position")
         )
-        return cls(symptom=symptom, steps=tuple(link.step for link in links))
+        return cls(symptom=symptom, steps=tuple(link.step for link in links), preview=preview)
 
     def with_session(self, key: str) -> Flow:
         """Return the same flow, with URLs that carry the outcomes session ``key``."""
@@ -135,7 +136,7 @@ class Flow:
         """Return the page before the current step: the previous step, or how people got here."""
         if results:
             return self.step_url(len(results), results[:-1])
-        return entry_url(self.symptom)
+        return entry_url(self.symptom, preview=self.preview)
 
     def resume_url(self, *, results: str) -> str | None:
         """Return the step to go back to from the end page: the one the person stopped at."""
@@ -183,10 +184,10 @@ def summarize(results: str) -> str:
     return "".join(parts)
 
 
-def entry_url(symptom: Symptom) -> str:
+def entry_url(symptom: Symptom, *, preview: bool = False) -> str:
     """Return the question that leads to a symptom, or its article if none does."""
     choice = (
-        TriageChoice.objects.filter(symptom=symptom, question__status=Status.PUBLISHED)
+        TriageChoice.objects.filter(live("question__", preview=preview), symptom=symptom)
         .select_related("question__topic")
         .order_by("question__is_start", "pk")
         .first()
@@ -194,22 +195,20 @@ def entry_url(symptom: Symptom) -> str:
     return choice.question.get_absolute_url() if choice else symptom.get_absolute_url()
 
 
-def visible_choices(question: TriageQuestion) -> list[TriageChoice]:
+def visible_choices(question: TriageQuestion, *, preview: bool = False) -> list[TriageChoice]:
     """Return the answers of a question that lead somewhere people can go on from."""
     has_steps = SymptomStep.objects.filter(
-        symptom=OuterRef("symptom"), step__status=Status.PUBLISHED
+        live("step__", preview=preview), symptom=OuterRef("symptom")
     )
-    choices = (
+    leads_on = (Q(next_question__isnull=False) & live("next_question__", preview=preview)) | (
+        Q(symptom__isnull=False) & live("symptom__", preview=preview) & Q(symptom_has_steps=True)
+    )
+    return list(
         question.choices.select_related("next_question__topic", "symptom__topic")
         .annotate(symptom_has_steps=Exists(has_steps))
+        .filter(leads_on)
         .order_by("position")
     )
-    return [
-        choice
-        for choice in choices
-        if (choice.next_question is not None and choice.next_question.is_published)
-        or (choice.symptom is not None and choice.symptom.is_published and choice.symptom_has_steps)
-    ]
 
 
 def choice_url(choice: TriageChoice) -> str:

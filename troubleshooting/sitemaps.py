@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Status, Symptom, Topic, TriageQuestion
+from .models import Symptom, Topic, TriageQuestion, live
 
 
 class HomeSitemap(Sitemap):
@@ -32,7 +32,7 @@ class SymptomSitemap(Sitemap):
     def items(self):
         return (
             Symptom.objects.published()
-            .filter(topic__status=Status.PUBLISHED)
+            .filter(live("topic__"))
             .select_related("topic")
             .order_by("topic__position", "position", "pk")
         )
@@ -49,7 +49,7 @@ class GuidedFixSitemap(Sitemap):
     def items(self):
         return (
             TriageQuestion.objects.published()
-            .filter(is_start=True, topic__status=Status.PUBLISHED)
+            .filter(live("topic__"), is_start=True)
             .select_related("topic")
             .order_by("topic__position", "pk")
         )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("search/", views.search, name="search"),
+    path("preview/", views.preview, name="preview"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("<slug:topic_slug>/", views.topic, name="topic"),
     path("<slug:topic_slug>/fix/", views.flow_start, name="flow_start"),

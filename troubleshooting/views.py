@@ -6,11 +6,15 @@ Each view serves its whole page, or with htmx just the page's ``main`` partial, 
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url
@@ -18,7 +22,7 @@ from django_htmx.http import replace_url
 from . import outcomes, services
 from . import search as search_engine
 from .forms import AnswerForm, FeedbackForm
-from .models import Severity, SlugRedirect, Status, Symptom, Topic, TriageQuestion
+from .models import Severity, SlugRedirect, Symptom, Topic, TriageQuestion, live
 from .services import Answer, Flow, InvalidFlowState
 
 DEFAULT_DESCRIPTION = (
@@ -27,6 +31,7 @@ DEFAULT_DESCRIPTION = (
 HOME_SYMPTOMS_PER_TOPIC = 6
 VOTER_COOKIE = "helpful_voter"
 FEEDBACK_STATES = {"yes", "no", "sent"}
+PREVIEW_SESSION_KEY = "troubleshooting_preview"
 SLUG_MODELS = {"topic_slug": Topic, "symptom_slug": Symptom, "question_slug": TriageQuestion}
 
 
@@ -36,10 +41,66 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
     context.setdefault("og_type", "website")
     canonical_path = context.pop("canonical_path", request.path)
     context["canonical_url"] = request.build_absolute_uri(canonical_path)
+    if previewing(request):
+        context["previewing"] = True
+        context["preview_of"] = next(
+            (context[name] for name in ("symptom", "question", "topic") if context.get(name)), None
+        )
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
         template_name = f"{template_name}#main"
     return TemplateResponse(request, template_name, context, status=status)
+
+
+def previewing(request) -> bool:
+    """Whether an editor asked to see drafts and scheduled content on the public pages.
+
+    Only a request with a session cookie can be previewing: the public's requests never touch
+    the session, so their pages stay free of ``Vary: Cookie`` and cacheable.
+    """
+    if not hasattr(request, "_previewing"):
+        request._previewing = (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and can_preview(request.user)
+            and bool(request.session.get(PREVIEW_SESSION_KEY))
+        )
+    return request._previewing
+
+
+def can_preview(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("troubleshooting.view_symptom")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def preview(request):
+    """Editors' preview of drafts: the admin's "Preview" links turn it on, the banner off."""
+    if not can_preview(request.user):
+        return redirect_to_login(request.get_full_path(), login_url=reverse("admin:login"))
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("troubleshooting:home")
+    if request.method == "POST":
+        request.session.pop(PREVIEW_SESSION_KEY, None)
+    else:
+        request.session[PREVIEW_SESSION_KEY] = True
+    return HttpResponseRedirect(next_url, status=303)
+
+
+def never_cache_previews(view):
+    """Keep drafts out of shared caches: a preview is for the editor's eyes only."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if previewing(request):
+            add_never_cache_headers(response)
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapper
 
 
 def bad_flow_state(request, symptom: Symptom):
@@ -71,22 +132,26 @@ def follow_renamed_slugs(view):
     return wrapper
 
 
-def _published_symptom(topic_slug: str, symptom_slug: str) -> Symptom:
+def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
+    preview = previewing(request)
     return get_object_or_404(
-        Symptom.objects.published().select_related("topic"),
+        Symptom.objects.visible(preview=preview)
+        .filter(live("topic__", preview=preview))
+        .select_related("topic"),
         topic__slug=topic_slug,
-        topic__status=Status.PUBLISHED,
         slug=symptom_slug,
     )
 
 
 @require_safe
 @vary_on_headers("HX-Request")
+@never_cache_previews
 def home(request):
-    symptoms = Symptom.objects.published().filter(topic__status=Status.PUBLISHED)
+    preview = previewing(request)
+    symptoms = Symptom.objects.visible(preview=preview).filter(live("topic__", preview=preview))
     topics = (
-        Topic.objects.published()
-        .annotate(symptom_count=Count("symptoms", filter=Q(symptoms__status=Status.PUBLISHED)))
+        Topic.objects.visible(preview=preview)
+        .annotate(symptom_count=Count("symptoms", filter=live("symptoms__", preview=preview)))
         .prefetch_related(
             Prefetch(
                 "symptoms",
@@ -97,8 +162,8 @@ def home(request):
     )
     common = symptoms.filter(featured=True).select_related("topic").order_by("position", "title")
     start_questions = (
-        TriageQuestion.objects.published()
-        .filter(is_start=True, topic__status=Status.PUBLISHED)
+        TriageQuestion.objects.visible(preview=preview)
+        .filter(live("topic__", preview=preview), is_start=True)
         .select_related("topic")
         .order_by("topic__position", "topic__title")
     )
@@ -114,10 +179,14 @@ def home(request):
 @require_safe
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
+@never_cache_previews
 def topic(request, topic_slug):
-    topic = get_object_or_404(Topic.objects.published(), slug=topic_slug)
-    symptoms = topic.symptoms.published().order_by("position", "title")
-    start = TriageQuestion.objects.published().filter(topic=topic, is_start=True).first()
+    preview = previewing(request)
+    topic = get_object_or_404(Topic.objects.visible(preview=preview), slug=topic_slug)
+    symptoms = topic.symptoms.visible(preview=preview).order_by("position", "title")
+    start = (
+        TriageQuestion.objects.visible(preview=preview).filter(topic=topic, is_start=True).first()
+    )
     context = {
         "title": topic.title,
         "description": topic.summary,
@@ -131,11 +200,12 @@ def topic(request, topic_slug):
 @require_safe
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
+@never_cache_previews
 def symptom(request, topic_slug, symptom_slug):
+    preview = previewing(request)
     symptom = get_object_or_404(
-        Symptom.objects.for_article(),
+        Symptom.objects.for_article(preview=preview).filter(live("topic__", preview=preview)),
         topic__slug=topic_slug,
-        topic__status=Status.PUBLISHED,
         slug=symptom_slug,
     )
     steps = symptom.published_steps
@@ -157,9 +227,8 @@ def symptom(request, topic_slug, symptom_slug):
 def symptom_feedback(request, topic_slug, symptom_slug):
     """ "Was this helpful?": loaded into the article by htmx, or a page of its own without JS."""
     symptom = get_object_or_404(
-        Symptom.objects.for_article(),
+        Symptom.objects.for_article().filter(live("topic__")),
         topic__slug=topic_slug,
-        topic__status=Status.PUBLISHED,
         slug=symptom_slug,
     )
     feedback_url = reverse("troubleshooting:symptom_feedback", args=[topic_slug, symptom_slug])
@@ -222,7 +291,7 @@ def _feedback(request, symptom, feedback_url, given, form, *, status=200):
 
 
 def _question_page(request, question: TriageQuestion):
-    choices = services.visible_choices(question)
+    choices = services.visible_choices(question, preview=previewing(request))
     context = {
         "title": question.prompt,
         "description": f"{question.prompt} Answer to go straight to the right fixes: "
@@ -237,11 +306,14 @@ def _question_page(request, question: TriageQuestion):
 @require_safe
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
+@never_cache_previews
 def flow_start(request, topic_slug):
+    preview = previewing(request)
     question = get_object_or_404(
-        TriageQuestion.objects.published().select_related("topic"),
+        TriageQuestion.objects.visible(preview=preview)
+        .filter(live("topic__", preview=preview))
+        .select_related("topic"),
         topic__slug=topic_slug,
-        topic__status=Status.PUBLISHED,
         is_start=True,
     )
     return _question_page(request, question)
@@ -250,11 +322,14 @@ def flow_start(request, topic_slug):
 @require_safe
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
+@never_cache_previews
 def flow_question(request, topic_slug, question_slug):
+    preview = previewing(request)
     question = get_object_or_404(
-        TriageQuestion.objects.published().select_related("topic"),
+        TriageQuestion.objects.visible(preview=preview)
+        .filter(live("topic__", preview=preview))
+        .select_related("topic"),
         topic__slug=topic_slug,
-        topic__status=Status.PUBLISHED,
         slug=question_slug,
     )
     if question.is_start:
@@ -264,20 +339,22 @@ def flow_question(request, topic_slug, question_slug):
 
 def _flow(request, symptom: Symptom) -> Flow:
     """Load a symptom's flow, keeping the outcomes session of the address if it is well formed."""
-    flow = Flow.for_symptom(symptom)
+    flow = Flow.for_symptom(symptom, preview=previewing(request))
     key = request.GET.get("s", "")
     return flow.with_session(key) if outcomes.is_key(key) else flow
 
 
 @require_safe
 @follow_renamed_slugs
+@never_cache_previews
 def flow_begin(request, topic_slug, symptom_slug):
     """Start a guided fix: give it an anonymous session, then go to step 1."""
-    symptom = _published_symptom(topic_slug, symptom_slug)
-    flow = Flow.for_symptom(symptom)
+    symptom = _published_symptom(request, topic_slug, symptom_slug)
+    flow = _flow(request, symptom)
     if not flow.steps:
         return HttpResponseRedirect(symptom.get_absolute_url())
-    if request.method == "GET":  # HEAD (link checkers, previews) starts nothing
+    # HEAD (link checkers, link previews) starts nothing, nor do editors previewing.
+    if request.method == "GET" and not flow.preview:
         flow = flow.with_session(outcomes.start_session(symptom))
     return HttpResponseRedirect(flow.step_url(1, ""))
 
@@ -285,8 +362,9 @@ def flow_begin(request, topic_slug, symptom_slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
+@never_cache_previews
 def flow_step(request, topic_slug, symptom_slug, number):
-    symptom = _published_symptom(topic_slug, symptom_slug)
+    symptom = _published_symptom(request, topic_slug, symptom_slug)
     flow = _flow(request, symptom)
     if not flow.steps:
         # Nothing to try yet: the article says so and shows where to go next.
@@ -308,17 +386,19 @@ def flow_step(request, topic_slug, symptom_slug, number):
         answer_form = AnswerForm(request.POST, needs_confirmation=needs_confirmation)
         if answer_form.is_valid():
             answer = answer_form.cleaned_data["answer"]
-            key = outcomes.record_answer(
-                key=flow.session,
-                symptom=symptom,
-                number=number,
-                step=step,
-                result=answer,
-                is_last=number == len(flow),
-                reason=answer_form.cleaned_data["reason"],
-                note=answer_form.cleaned_data["note"],
-            )
-            url = flow.with_session(key).url_after(results=results, answer=answer)
+            if not flow.preview:  # editors trying a draft leave the figures alone
+                key = outcomes.record_answer(
+                    key=flow.session,
+                    symptom=symptom,
+                    number=number,
+                    step=step,
+                    result=answer,
+                    is_last=number == len(flow),
+                    reason=answer_form.cleaned_data["reason"],
+                    note=answer_form.cleaned_data["note"],
+                )
+                flow = flow.with_session(key)
+            url = flow.url_after(results=results, answer=answer)
             return HttpResponseRedirect(url, status=303)
         status = 400
     confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
@@ -351,9 +431,10 @@ def flow_step(request, topic_slug, symptom_slug, number):
 @require_safe
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
+@never_cache_previews
 def flow_fixed(request, topic_slug, symptom_slug):
-    symptom = _published_symptom(topic_slug, symptom_slug)
-    flow = Flow.for_symptom(symptom)
+    symptom = _published_symptom(request, topic_slug, symptom_slug)
+    flow = _flow(request, symptom)
     try:
         results = flow.results(request.GET, resolved=True)
     except InvalidFlowState:
@@ -374,14 +455,15 @@ def flow_fixed(request, topic_slug, symptom_slug):
 @require_safe
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
+@never_cache_previews
 def flow_end(request, topic_slug, symptom_slug):
-    symptom = _published_symptom(topic_slug, symptom_slug)
+    symptom = _published_symptom(request, topic_slug, symptom_slug)
     flow = _flow(request, symptom)
     try:
         results = flow.results(request.GET)
     except InvalidFlowState:
         return bad_flow_state(request, symptom)
-    if request.method == "GET":
+    if request.method == "GET" and not flow.preview:
         outcomes.record_end(key=flow.session, symptom=symptom)
     attempts = flow.attempts(results)
     context = {
@@ -407,7 +489,7 @@ def search(request):
     results = search_engine.search(query, exact=request.GET.get("exact") == "1")
     common = (
         Symptom.objects.published()
-        .filter(topic__status=Status.PUBLISHED, featured=True)
+        .filter(live("topic__"), featured=True)
         .select_related("topic")
         .order_by("position", "title")
     )

@@ -17,6 +17,7 @@ from .content import (
     Topic,
     TriageChoice,
     TriageQuestion,
+    live,
     validate_slug_not_reserved,
 )
 from .outcomes import (
@@ -59,5 +60,6 @@ __all__ = [
     "Topic",
     "TriageChoice",
     "TriageQuestion",
+    "live",
     "validate_slug_not_reserved",
 ]

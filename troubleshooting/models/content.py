@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 
 from ..markdown import render_markdown
 
@@ -23,10 +25,27 @@ class Severity(models.IntegerChoices):
     DESTRUCTIVE = 4, "Destructive (can lose data)"
 
 
+def live(prefix: str = "", *, preview: bool = False) -> Q:
+    """Match content the public can see now: published, and its publication time (if any) passed.
+
+    ``prefix`` reaches related content (``"topic__"``); in ``preview`` everything matches, so
+    editors see drafts and scheduled content exactly as the public will.
+    """
+    if preview:
+        return Q()
+    return Q(**{f"{prefix}status": Status.PUBLISHED}) & (
+        Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": Now()})
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        """Return only what the public may see."""
-        return self.filter(status=Status.PUBLISHED)
+        """Return only what the public may see now."""
+        return self.filter(live())
+
+    def visible(self, *, preview: bool = False):
+        """Return what the public may see, or everything for an editor previewing."""
+        return self.filter(live(preview=preview))
 
 
 class SlugManager(models.Manager.from_queryset(PublishableQuerySet)):
@@ -45,6 +64,25 @@ class Content(models.Model):
         default=Status.DRAFT,
         db_index=True,
         help_text="Drafts are hidden from the public site until you publish them.",
+    )
+    publish_at = models.DateTimeField(
+        "publish on",
+        null=True,
+        blank=True,
+        help_text="Optional: with the status Published, it appears on the site only from this "
+        "date and time. Leave empty to publish as soon as you save.",
+    )
+    reviewed_on = models.DateField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        help_text="When someone last checked, on a real phone, that this is still right.",
+    )
+    checked_on_ios = models.CharField(
+        "checked on iOS",
+        max_length=20,
+        blank=True,
+        help_text='The iOS version it was checked on, e.g. "18.1".',
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -80,7 +118,17 @@ class Content(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
+        """Whether the public can see it now."""
+        return self.status == Status.PUBLISHED and not self.is_scheduled
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Whether it is published but waits for its publication time."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
 
     def render_markdown(self) -> None:
         """Store the sanitized HTML of every Markdown field beside its source."""
@@ -92,7 +140,7 @@ class Content(models.Model):
 POSITION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(999)]
 
 # Addresses the site itself uses: content under these slugs could never be reached.
-RESERVED_SLUGS = frozenset({"admin", "api", "fix", "media", "search", "static"})
+RESERVED_SLUGS = frozenset({"admin", "api", "fix", "media", "preview", "search", "static"})
 
 
 def validate_slug_not_reserved(value: str) -> None:
@@ -139,6 +187,7 @@ class Topic(Content):
 
     class Meta:
         ordering = ["position", "title"]
+        permissions = [("publish_topic", "Can publish topics")]
 
     def __str__(self):
         return self.title
@@ -161,6 +210,7 @@ class Cause(Content):
 
     class Meta:
         ordering = ["title"]
+        permissions = [("publish_cause", "Can publish causes")]
 
     def __str__(self):
         return self.title
@@ -220,6 +270,7 @@ class FixStep(Content):
 
     class Meta:
         ordering = ["severity", "title"]
+        permissions = [("publish_fixstep", "Can publish fix steps")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(severity=Severity.DESTRUCTIVE) | ~Q(warning=""),
@@ -287,23 +338,23 @@ class FixStep(Content):
 
 
 class SymptomQuerySet(PublishableQuerySet):
-    def for_article(self):
+    def for_article(self, *, preview: bool = False):
         """Return published symptoms with everything their article shows, in few queries."""
-        return self.published().with_article()
+        return self.visible(preview=preview).with_article(preview=preview)
 
-    def with_article(self):
+    def with_article(self, *, preview: bool = False):
         """Return symptoms, drafts too, with the published causes and steps of their article."""
         return self.select_related("topic").prefetch_related(
             Prefetch(
                 "symptom_causes",
-                queryset=SymptomCause.objects.filter(cause__status=Status.PUBLISHED)
+                queryset=SymptomCause.objects.filter(live("cause__", preview=preview))
                 .select_related("cause")
                 .order_by("position"),
                 to_attr="published_causes",
             ),
             Prefetch(
                 "symptom_steps",
-                queryset=SymptomStep.objects.filter(step__status=Status.PUBLISHED)
+                queryset=SymptomStep.objects.filter(live("step__", preview=preview))
                 .select_related("step")
                 .order_by("position"),
                 to_attr="published_steps",
@@ -365,6 +416,7 @@ class Symptom(Content):
 
     class Meta:
         ordering = ["topic", "position", "title"]
+        permissions = [("publish_symptom", "Can publish symptoms")]
 
     def __str__(self):
         return self.title
@@ -485,6 +537,7 @@ class TriageQuestion(Content):
 
     class Meta:
         ordering = ["topic", "-is_start", "prompt"]
+        permissions = [("publish_triagequestion", "Can publish triage questions")]
         constraints = [
             models.UniqueConstraint(
                 fields=["topic"],
