@@ -61,8 +61,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
+    "reversion",
+    "adminsortable2",
     "troubleshooting",
 ]
 
@@ -81,6 +84,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "helpcenter.urls"
 WSGI_APPLICATION = "helpcenter.wsgi.application"
+
+# Form widgets render with the project's templates too (the admin's Markdown editor).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
@@ -179,6 +185,11 @@ OUTCOMES_ABANDON_AFTER_MINUTES = int(os.environ.get("DJANGO_OUTCOMES_ABANDON_AFT
 OUTCOMES_RATE_LIMIT_PER_MINUTE = 30
 # A step needs this many tries before its fix rate may move it in the suggested order.
 OUTCOMES_MIN_TRIES_TO_REORDER = 20
+
+# Editors: content not reviewed for this many days is flagged in the admin.
+CONTENT_REVIEW_AFTER_DAYS = int(os.environ.get("DJANGO_CONTENT_REVIEW_AFTER_DAYS", "180"))
+# With review on, only members of "Publishers" may publish, schedule or change live content.
+CONTENT_REQUIRE_REVIEW = env_bool("DJANGO_CONTENT_REQUIRE_REVIEW", default=False)
 
 LOGGING = {
     "version": 1,

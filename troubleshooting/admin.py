@@ -1,16 +1,32 @@
 """The editors' admin: symptoms with their ordered steps and causes, steps, causes, triage."""
 
+import re
+from datetime import timedelta
 from functools import partial, update_wrapper
+from urllib.parse import urlencode
 
+import reversion
+from adminsortable2.admin import CustomInlineFormSetMixin, SortableAdminBase, SortableTabularInline
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.templatetags.admin_list import _boolean_icon
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
-from django.urls import path
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from . import dashboards
+from . import dashboards, history
+from .markdown import render_markdown
 from .models import (
     Cause,
     FixStep,
@@ -25,25 +41,109 @@ from .models import (
     TriageChoice,
     TriageQuestion,
 )
+from .views import can_preview
+from .widgets import MarkdownWidget
+
+# Markdown an editor previews at once; fields are far shorter, this only bounds the work.
+MARKDOWN_PREVIEW_LIMIT = 50_000
+# Markup the sanitizer removes (raw HTML, images): the preview says it was left out.
+UNSAFE_MARKUP = re.compile(r"<[a-zA-Z!/?]|!\[")
 
 
-class PublishingAdmin(admin.ModelAdmin):
-    """Drafts and publishing, shared by every content model."""
+class ReviewFilter(admin.SimpleListFilter):
+    """Content nobody has checked for a while: steps drift as iOS changes its settings."""
 
-    actions = ["publish", "unpublish"]
-    list_filter = ["status"]
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        days = settings.CONTENT_REVIEW_AFTER_DAYS
+        return [("due", f"Due (not reviewed in {days} days)"), ("done", "Reviewed recently")]
+
+    def queryset(self, request, queryset):
+        due = Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=review_cutoff())
+        if self.value() == "due":
+            return queryset.filter(due)
+        if self.value() == "done":
+            return queryset.exclude(due)
+        return queryset
+
+
+def review_cutoff():
+    return timezone.localdate() - timedelta(days=settings.CONTENT_REVIEW_AFTER_DAYS)
+
+
+class PublishingAdmin(VersionAdmin):
+    """Drafts, scheduling, review dates, history and previews, shared by every content model."""
+
+    actions = ["publish", "unpublish", "mark_reviewed"]
+    list_filter = ["status", ReviewFilter]
     readonly_fields = ["created", "updated"]
     save_on_top = True
+    # Our own templates (which keep reversion's "Recover deleted" link) rather than reversion's.
+    change_list_template = None
+    object_history_template = "admin/troubleshooting/object_history.html"
+    publishing_fields = ["status", "publish_at"]
+    review_fieldset = (
+        "Review",
+        {
+            "fields": ["reviewed_on", "checked_on_ios"],
+            "description": "Check the steps on a real phone from time to time: iOS moves "
+            "settings around. Content not reviewed for a while is flagged in the lists.",
+        },
+    )
 
-    @admin.action(description="Publish the selected items")
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    # Publishing ----------------------------------------------------------------------------
+
+    def can_publish(self, request) -> bool:
+        """Whether this user may publish; anyone who can edit, unless the site wants review."""
+        if not settings.CONTENT_REQUIRE_REVIEW:
+            return True
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request):
+            return False  # what is (or will be) live changes only through a publisher
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.can_publish(request):
+            fields += self.publishing_fields
+        return fields
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.can_publish(request):
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
+    @admin.action(description="Publish the selected items", permissions=["change"])
     def publish(self, request, queryset):
         count = self._set_status(queryset, Status.PUBLISHED)
+        reversion.set_comment("Published.")
         self.message_user(request, f"Published {count} item(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected items (make them drafts)")
     def unpublish(self, request, queryset):
         count = self._set_status(queryset, Status.DRAFT)
+        reversion.set_comment("Moved back to draft.")
         self.message_user(request, f"Moved {count} item(s) back to draft.", messages.SUCCESS)
+
+    @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        today = timezone.localdate()
+        items = list(queryset)
+        for obj in items:
+            obj.reviewed_on = today
+            obj.save(update_fields=["reviewed_on", "updated"])
+        reversion.set_comment("Marked as reviewed.")
+        self.message_user(request, f"Marked {len(items)} item(s) as reviewed.", messages.SUCCESS)
 
     @staticmethod
     def _set_status(queryset, status) -> int:
@@ -54,12 +154,153 @@ class PublishingAdmin(admin.ModelAdmin):
             obj.save(update_fields=["status", "updated"])
         return len(changed)
 
-    @admin.display(description="On the site", boolean=True, ordering="status")
+    @admin.display(description="On the site", ordering="status")
     def published(self, obj):
-        return obj.is_published
+        if obj.is_scheduled:
+            return format_html(
+                '<span title="Published, shown from this time">Scheduled: {}</span>',
+                date_format(timezone.localtime(obj.publish_at), "SHORT_DATETIME_FORMAT"),
+            )
+        return _boolean_icon(obj.is_published)
+
+    @admin.display(description="Reviewed", ordering="reviewed_on")
+    def review_state(self, obj):
+        if obj.reviewed_on is None:
+            return format_html('<span class="review-due">{}</span>', "Never: due")
+        when = date_format(obj.reviewed_on, "SHORT_DATE_FORMAT")
+        ios = f" (iOS {obj.checked_on_ios})" if obj.checked_on_ios else ""
+        if obj.reviewed_on < review_cutoff():
+            return format_html('<span class="review-due">{}{}: due</span>', when, ios)
+        return f"{when}{ios}"
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published else None
+
+    # Previews --------------------------------------------------------------------------------
+
+    def preview_target(self, obj):
+        """The public page that shows this object, if it has one."""
+        return obj.get_absolute_url()
+
+    def preview_links(self, obj) -> list[tuple[str, str]]:
+        """(label, page) pairs an editor can preview, drafts and scheduled content included."""
+        target = self.preview_target(obj)
+        return [("Preview", target)] if target else []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and can_preview(request.user):
+            start = reverse("troubleshooting:preview")
+            extra_context["preview_links"] = [
+                (label, f"{start}?{urlencode({'next': target})}")
+                for label, target in self.preview_links(obj)
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # Markdown --------------------------------------------------------------------------------
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        sources = {source for source, _target in self.model.markdown_fields}
+        if db_field.name in sources:
+            opts = self.opts
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_markdown_preview")
+            kwargs["widget"] = MarkdownWidget(preview_url=url)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def markdown_preview_view(self, request):
+        """Render Markdown as the site will, for the live preview beside each Markdown field."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        text = request.POST.get(request.GET.get("field", ""), "")[:MARKDOWN_PREVIEW_LIMIT]
+        context = {"html": render_markdown(text), "removed": bool(UNSAFE_MARKUP.search(text))}
+        return TemplateResponse(request, "admin/troubleshooting/markdown_preview.html", context)
+
+    # History ---------------------------------------------------------------------------------
+
+    def get_urls(self):
+        opts = self.opts
+        info = f"{opts.app_label}_{opts.model_name}"
+        urls = [
+            path(
+                "markdown-preview/",
+                self.admin_site.admin_view(self.markdown_preview_view),
+                name=f"{info}_markdown_preview",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.changes_view),
+                name=f"{info}_changes",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        actions = getattr(response, "context_data", {}).get("action_list", [])
+        if actions:
+            versions = dict(
+                Version.objects.get_for_object_reference(
+                    self.model, unquote(object_id)
+                ).values_list("revision_id", "pk")
+            )
+            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_changes"
+            for action in actions:
+                version_id = versions.get(action["revision"].pk)
+                action["changes_url"] = reverse(name, args=[object_id, version_id])
+        return response
+
+    def changes_view(self, request, object_id, version_id):
+        """Show what one save changed, or how that version differs from today's content."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404("No such item.")
+        version = get_object_or_404(
+            Version.objects.get_for_object(obj).select_related("revision__user"), pk=version_id
+        )
+        against_current = request.GET.get("against") == "current"
+        names = history.Names()
+        lines = history.version_lines(version, names)
+        if against_current:
+            before, after = lines, history.current_lines(obj, names)
+        else:
+            previous = history.previous_version(version)
+            before = history.version_lines(previous, names) if previous else {}
+            after = lines
+        opts = self.opts
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Changes to “{obj}”",
+            "opts": opts,
+            "original": obj,
+            "object_id": object_id,
+            "version": version,
+            "against_current": against_current,
+            "changes": history.changes(before, after),
+            "restore_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_revision", args=[object_id, version.pk]
+            )
+            if self.has_change_permission(request, obj)
+            else None,
+        }
+        return TemplateResponse(request, "admin/troubleshooting/changes.html", context)
+
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        # Rows of an ordered list are unique by position: restoring them one by one could clash
+        # half-way (two steps trading places), so the owner's rows go first, inside the same
+        # transaction that puts the saved ones back (and that a preview rolls back).
+        revision = version.revision
+        revert = revision.revert
+
+        def revert_lists_first(delete=False):
+            for _label, row_model, owner, _reads in history.LISTS.get(version._model, []):
+                row_model._default_manager.filter(**{owner: version.object_id}).delete()
+            revert(delete=delete)
+
+        revision.revert = revert_lists_first
+        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
 
 
 class OrderedInlineFormSet(BaseInlineFormSet):
@@ -91,16 +332,21 @@ class OrderedInlineFormSet(BaseInlineFormSet):
         return super().save(commit)
 
 
-class SymptomStepFormSet(OrderedInlineFormSet):
+class SortableFormSet(CustomInlineFormSetMixin, OrderedInlineFormSet):
+    """Rows reordered by dragging (or the Move buttons), saved without clashing positions."""
+
+
+class SymptomStepFormSet(SortableFormSet):
     def clean(self):
         super().clean()
+        # A new row without a position goes last (see sortable2's save_new).
         rows = sorted(
-            (form.cleaned_data["position"], form.cleaned_data["step"])
-            for form in self.kept_forms()
-            if form.cleaned_data.get("position") and form.cleaned_data.get("step")
+            (form.cleaned_data.get("position") or 10_000, index, form.cleaned_data["step"])
+            for index, form in enumerate(self.kept_forms())
+            if form.cleaned_data.get("step")
         )
         destructive_seen = None
-        for _, step in rows:
+        for *_, step in rows:
             if step.is_destructive:
                 destructive_seen = destructive_seen or step
             elif destructive_seen is not None:
@@ -110,10 +356,33 @@ class SymptomStepFormSet(OrderedInlineFormSet):
                 )
 
 
-class SharedChoicesInline(admin.TabularInline):
-    """Build each dropdown's options once per page rather than once per row."""
+class SharedChoicesInline(SortableTabularInline):
+    """A list edited in its owner's page: drag rows (or use the Move buttons) to reorder them.
+
+    Each dropdown's options are built once per page rather than once per row, and the list is
+    locked like its owner when review is required and the owner is live.
+    """
+
+    formset = SortableFormSet
 
     shared_choice_fields: tuple[str, ...] = ()
+
+    def _owner_locked(self, request, obj) -> bool:
+        owner_admin = self.admin_site._registry[self.parent_model]
+        return (
+            obj is not None
+            and obj.status == Status.PUBLISHED
+            and not owner_admin.can_publish(request)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return not self._owner_locked(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._owner_locked(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._owner_locked(request, obj) and super().has_delete_permission(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -155,7 +424,6 @@ class SymptomStepInline(SharedChoicesInline):
 
 class SymptomCauseInline(SharedChoicesInline):
     model = SymptomCause
-    formset = OrderedInlineFormSet
     extra = 1
     shared_choice_fields = ("cause",)
     fields = ["position", "cause"]
@@ -167,13 +435,23 @@ class SymptomCauseInline(SharedChoicesInline):
         return super().get_queryset(request).select_related("symptom", "cause")
 
 
+def _first_symptom_url(links) -> str | None:
+    """A shared step or cause has no page of its own: preview the first symptom that lists it."""
+    link = links.select_related("symptom__topic").order_by("symptom__position", "pk").first()
+    return link.symptom.get_absolute_url() if link else None
+
+
 @admin.register(Topic)
 class TopicAdmin(PublishingAdmin):
-    list_display = ["title", "published", "position", "symptom_count"]
+    list_display = ["title", "published", "position", "symptom_count", "review_state"]
     list_editable = ["position"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "summary", "position", "escalation", "status", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "position", "escalation"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
+        PublishingAdmin.review_fieldset,
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(symptom_total=Count("symptoms"))
@@ -184,19 +462,38 @@ class TopicAdmin(PublishingAdmin):
 
 
 @admin.register(Symptom)
-class SymptomAdmin(PublishingAdmin):
-    list_display = ["title", "topic", "published", "featured", "position", "step_count"]
-    list_filter = ["status", "topic", "featured"]
+class SymptomAdmin(SortableAdminBase, PublishingAdmin):
+    list_display = [
+        "title",
+        "topic",
+        "published",
+        "featured",
+        "position",
+        "step_count",
+        "review_state",
+    ]
+    list_filter = ["status", ReviewFilter, "topic", "featured"]
     list_editable = ["position"]
     list_select_related = ["topic"]
     search_fields = ["title", "summary", "body", "aliases"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SymptomStepInline, SymptomCauseInline]
     fieldsets = [
-        (None, {"fields": ["topic", "title", "slug", "summary", "status"]}),
+        (None, {"fields": ["topic", "title", "slug", "summary"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
         ("Article", {"fields": ["body", "aliases", "next_moves"]}),
-        ("Listing", {"fields": ["featured", "position", "created", "updated"]}),
+        ("Listing", {"fields": ["featured", "position"]}),
+        PublishingAdmin.review_fieldset,
     ]
+
+    class Media:
+        js = ["js/admin-order.js"]
+
+    def preview_links(self, obj):
+        return [
+            ("Preview the article", obj.get_absolute_url()),
+            ("Preview the guided fix", obj.get_flow_url()),
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(step_total=Count("symptom_steps"))
@@ -236,24 +533,32 @@ class SymptomAdmin(PublishingAdmin):
 
 @admin.register(Cause)
 class CauseAdmin(PublishingAdmin):
-    list_display = ["title", "published", "slug"]
+    list_display = ["title", "published", "slug", "review_state"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "description", "status", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
+        PublishingAdmin.review_fieldset,
+    ]
 
     def view_on_site(self, obj):
         return None
 
+    def preview_target(self, obj):
+        return _first_symptom_url(obj.symptom_causes)
+
 
 @admin.register(FixStep)
 class FixStepAdmin(PublishingAdmin):
-    list_display = ["title", "severity_badge", "minutes", "published", "used_in"]
-    list_filter = ["status", "severity", "interrupts", "symptoms__topic"]
+    list_display = ["title", "severity_badge", "minutes", "published", "used_in", "review_state"]
+    list_filter = ["status", ReviewFilter, "severity", "interrupts", "symptoms__topic"]
     search_fields = ["title", "instructions", "settings_path", "warning"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["causes"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status"]}),
+        (None, {"fields": ["title", "slug"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
         ("What to do", {"fields": ["instructions", "settings_path", "minutes", "interrupts"]}),
         (
             "Risk",
@@ -263,7 +568,8 @@ class FixStepAdmin(PublishingAdmin):
                 "every symptom's list, and people confirm before they see them.",
             },
         ),
-        ("Why it helps", {"fields": ["causes", "created", "updated"]}),
+        ("Why it helps", {"fields": ["causes"]}),
+        PublishingAdmin.review_fieldset,
     ]
 
     def get_queryset(self, request):
@@ -282,10 +588,12 @@ class FixStepAdmin(PublishingAdmin):
     def view_on_site(self, obj):
         return None
 
+    def preview_target(self, obj):
+        return _first_symptom_url(obj.symptom_steps)
+
 
 class TriageChoiceInline(SharedChoicesInline):
     model = TriageChoice
-    formset = OrderedInlineFormSet
     fk_name = "question"
     extra = 1
     fields = ["position", "label", "hint", "next_question", "symptom"]
@@ -299,14 +607,21 @@ class TriageChoiceInline(SharedChoicesInline):
 
 
 @admin.register(TriageQuestion)
-class TriageQuestionAdmin(PublishingAdmin):
-    list_display = ["prompt", "topic", "is_start", "published"]
-    list_filter = ["status", "topic", "is_start"]
+class TriageQuestionAdmin(SortableAdminBase, PublishingAdmin):
+    list_display = ["prompt", "topic", "is_start", "published", "review_state"]
+    list_filter = ["status", ReviewFilter, "topic", "is_start"]
     list_select_related = ["topic"]
     search_fields = ["prompt", "help", "slug"]
     prepopulated_fields = {"slug": ["prompt"]}
     inlines = [TriageChoiceInline]
-    fields = ["topic", "prompt", "slug", "help", "is_start", "status", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["topic", "prompt", "slug", "help", "is_start"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
+        PublishingAdmin.review_fieldset,
+    ]
+
+    class Media:
+        js = ["js/admin-order.js"]
 
 
 @admin.register(SlugRedirect)

@@ -1,0 +1,60 @@
+"""The editors' roles: what the "Editors" and "Publishers" groups may do in the admin.
+
+Editors write and arrange content: they add and change everything, and edit the ordered lists
+inside a symptom or question, but they delete no content (unpublishing hides it, and keeps its
+history and outcomes). Publishers may publish, schedule and delete. Unless the site requires
+review (``CONTENT_REQUIRE_REVIEW``), editors may publish too: the change permission suffices.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+EDITORS = "Editors"
+PUBLISHERS = "Publishers"
+
+CONTENT_MODELS = ["topic", "symptom", "cause", "fixstep", "triagequestion"]
+LIST_MODELS = ["symptomstep", "symptomcause", "triagechoice"]
+
+PERMISSIONS = {
+    EDITORS: [
+        f"{action}_{model}" for model in CONTENT_MODELS for action in ("add", "change", "view")
+    ]
+    + [
+        f"{action}_{model}"
+        for model in LIST_MODELS
+        for action in ("add", "change", "delete", "view")
+    ]
+    + ["view_slugredirect", "view_searchmiss"],
+    PUBLISHERS: [f"publish_{model}" for model in CONTENT_MODELS]
+    + [f"delete_{model}" for model in CONTENT_MODELS],
+}
+
+
+def ensure_groups(group_model, permission_model) -> None:
+    """Create the groups, or bring their permissions back to what this module says."""
+    for name, codenames in PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        permissions = permission_model.objects.filter(
+            content_type__app_label="troubleshooting", codename__in=codenames
+        )
+        found = set(permissions.values_list("codename", flat=True))
+        missing = set(codenames) - found
+        if missing:
+            raise LookupError(f"Permissions not found for {name}: {', '.join(sorted(missing))}")
+        group.permissions.set(permissions)
+
+
+def create_editor(*, username: str, email: str, password: str, publisher: bool = False):
+    """Create a staff account in "Editors" (and "Publishers"); it can sign in to the admin."""
+    user_model = get_user_model()
+    user = user_model(username=username, email=email, is_staff=True)
+    user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    names = [EDITORS, PUBLISHERS] if publisher else [EDITORS]
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=names))
+    return user
