@@ -43,8 +43,14 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
     context["canonical_url"] = request.build_absolute_uri(canonical_path)
     if previewing(request):
         context["previewing"] = True
-        context["preview_of"] = next(
+        shown = next(
             (context[name] for name in ("symptom", "question", "topic") if context.get(name)), None
+        )
+        context["preview_of"] = shown
+        # Leaving the preview of something the public can't see yet goes home, not to a 404.
+        public = shown is None or shown.is_published
+        context["preview_exit_url"] = (
+            request.get_full_path() if public else reverse("troubleshooting:home")
         )
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
