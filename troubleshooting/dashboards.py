@@ -10,6 +10,7 @@ import csv
 from dataclasses import dataclass
 from datetime import timedelta
 
+import reversion
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -196,11 +197,16 @@ def apply_order(request, model_admin, object_id):
         )
         return HttpResponseRedirect(back)
     try:
-        services.reorder_steps(symptom, suggestion.step_ids)
+        # In the symptom's history like any other save, so it can be undone from there.
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            services.reorder_steps(symptom, suggestion.step_ids)
+            model_admin.log_change(
+                request, symptom, "Reordered the steps as suggested by outcomes."
+            )
     except ValueError:
         messages.warning(request, "The steps changed since you looked, so nothing was moved.")
         return HttpResponseRedirect(back)
-    model_admin.log_change(request, symptom, "Reordered the steps as suggested by outcomes.")
     messages.success(
         request,
         "The steps are in the suggested order now. People midway through the guided fix will "

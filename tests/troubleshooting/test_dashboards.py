@@ -12,6 +12,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from tests.factories import make_step, make_symptom
 from troubleshooting import outcomes, reports
@@ -335,6 +336,9 @@ class TestApplyingTheSuggestion:
         # Positions are reused, and the editor's action is in the admin history.
         assert sorted(SymptomStep.objects.values_list("position", flat=True)) == [1, 2, 3]
         assert LogEntry.objects.filter(object_id=str(symptom.pk)).exists()
+        # ...and in its revision history, so it can be undone from there.
+        latest = Version.objects.get_for_object(symptom).first()
+        assert latest.revision.get_comment() == "Reordered the steps as suggested by outcomes."
 
     def test_a_stale_suggestion_moves_nothing(self, admin_client, evidence):
         symptom, steps = evidence
