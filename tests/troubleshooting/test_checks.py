@@ -3,8 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission, User
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
@@ -17,7 +21,8 @@ from tests.factories import (
     make_topic,
 )
 from troubleshooting import services
-from troubleshooting.checks import Kind, Level, Site, check_content, check_object, links_in
+from troubleshooting.admin_checks import add_problem_messages, change_url
+from troubleshooting.checks import Kind, Level, Ref, Site, check_content, check_object, links_in
 from troubleshooting.models import (
     Cause,
     FixStep,
@@ -456,6 +461,78 @@ def test_whole_site_check_takes_a_fixed_number_of_queries(guide):
         grow()
     assert queries() == few <= 8
     assert len(check_content()) > 10
+
+
+# The admin: the content check page, and messages on an object's page ------------------------------
+
+
+@pytest.mark.urls(ADMIN_URLS)
+def test_admin_page_lists_problems_with_links_to_fix_them(admin_client, guide):
+    topic, symptom, _, start = guide
+    bare = make_symptom(topic=topic, title="Half written")
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(reverse("content_check"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Content check</h1>" in html
+    assert "1 error</strong> and 0 warnings, in 1 item" in html
+    change = reverse("admin:troubleshooting_symptom_change", args=[bare.pk])
+    assert f'<a href="{change}">Half written</a>' in html
+    assert "has no fix steps" in html
+    assert len(captured) <= 12
+
+
+@pytest.mark.urls(ADMIN_URLS)
+def test_admin_page_says_when_all_is_well(admin_client, guide):
+    html = admin_client.get(reverse("content_check")).content.decode()
+    assert "No problems found" in html
+
+
+@pytest.mark.urls(ADMIN_URLS)
+def test_admin_page_is_for_editors_only(client, guide):
+    url = reverse("content_check")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+    user = User.objects.create_user("intern", password="pw", is_staff=True)
+    client.force_login(user)
+    assert client.get(url).status_code == 403
+    user.user_permissions.add(Permission.objects.get(codename="view_symptom"))
+    assert client.get(url).status_code == 200
+
+
+def test_problems_become_admin_messages_linking_where_to_fix_them(guide, rf):
+    topic, symptom, _, start = guide
+    symptom.status = Status.DRAFT
+    symptom.save()
+    request = rf.get("/")
+    request._messages = CookieStorage(request)
+    problems = add_problem_messages(request, symptom)
+    assert {p.kind for p in problems} == {Kind.HIDDEN_ANSWER, Kind.TRIAGE_DEAD_END}
+    shown = [(m.level_tag, str(m)) for m in get_messages(request)]
+    change = reverse("admin:troubleshooting_triagequestion_change", args=[start.pk])
+    assert all(level == "error" for level, _ in shown)
+    assert all(f'<a href="{change}">What does it say?</a>' in text for _, text in shown)
+
+
+def test_an_objects_own_problems_become_plain_messages(guide, rf):
+    topic, _, _, _ = guide
+    bare = make_symptom(topic=topic)
+    request = rf.get("/")
+    request._messages = CookieStorage(request)
+    add_problem_messages(request, bare)
+    [message] = get_messages(request)
+    assert message.level_tag == "error"
+    assert str(message).startswith("This symptom is published but it has no fix steps")
+
+
+def test_change_url_only_for_saved_objects_of_a_known_admin(guide):
+    _, symptom, _, _ = guide
+    ref = Ref.to(symptom)
+    assert change_url(ref) == reverse("admin:troubleshooting_symptom_change", args=[symptom.pk])
+    assert change_url(ref, site_name="no-such-admin") is None
+    assert change_url(Ref(Symptom, None, "Unsaved")) is None
 
 
 # The demo content (last: it stays loaded for the rest of this module) -----------------------------
