@@ -1,11 +1,14 @@
 """The content check: every kind of mistake is found, named for editors, and nothing else is."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,7 +24,7 @@ from tests.factories import (
     make_topic,
 )
 from troubleshooting import services
-from troubleshooting.admin_checks import add_problem_messages, change_url
+from troubleshooting.admin_checks import add_problem_messages, change_url, problems_for
 from troubleshooting.checks import Kind, Level, Ref, Site, check_content, check_object, links_in
 from troubleshooting.models import (
     Cause,
@@ -463,6 +466,47 @@ def test_whole_site_check_takes_a_fixed_number_of_queries(guide):
     assert len(check_content()) > 10
 
 
+# The command --------------------------------------------------------------------------------------
+
+
+def run(*args):
+    out = StringIO()
+    call_command("check_content", *args, stdout=out, no_color=True)
+    return out.getvalue()
+
+
+def test_command_passes_clean_content(guide):
+    assert run().strip() == "Content check passed: no problems found."
+
+
+def test_command_fails_on_errors_and_lists_them_by_object(guide):
+    topic, symptom, _, start = guide
+    symptom.status = Status.DRAFT
+    symptom.save()
+    out = StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("check_content", stdout=out, no_color=True)
+    assert failure.value.returncode == 1
+    assert str(failure.value) == "Content check failed: 2 errors, 0 warnings."
+    lines = out.getvalue().splitlines()
+    change = reverse("admin:troubleshooting_triagequestion_change", args=[start.pk])
+    assert lines[0] == f"Triage question “What does it say?” ({change})"
+    assert sum(line.startswith("  Error: ") for line in lines) == 2
+    assert all(line.startswith(("  Error: ", "    ")) for line in lines[1:])
+
+
+def test_command_passes_with_warnings_unless_strict(guide):
+    topic, symptom, _, _ = guide
+    lonely = make_question(topic=topic, prompt="Lonely?")
+    make_choice(question=lonely, label="Yes", symptom=symptom)
+    out = run()
+    assert "  Warning: No answer leads to this question" in out
+    assert out.strip().endswith("Content check passed with 0 errors, 1 warning.")
+    with pytest.raises(CommandError) as failure:
+        run("--strict")
+    assert failure.value.returncode == 1
+
+
 # The admin: the content check page, and messages on an object's page ------------------------------
 
 
@@ -519,6 +563,7 @@ def test_problems_become_admin_messages_linking_where_to_fix_them(guide, rf):
 def test_an_objects_own_problems_become_plain_messages(guide, rf):
     topic, _, _, _ = guide
     bare = make_symptom(topic=topic)
+    assert [p.kind for p in problems_for(bare)] == [Kind.SYMPTOM_WITHOUT_STEPS]
     request = rf.get("/")
     request._messages = CookieStorage(request)
     add_problem_messages(request, bare)
