@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test check suite lighthouse format superuser fixture outcomes clean
+.PHONY: serve test check content-check suite lighthouse format superuser fixture outcomes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,15 +35,28 @@ outcomes: $(VENV)/.installed-base .env
 	$(MANAGE) load_demo
 	DJANGO_DEBUG=1 $(MANAGE) generate_outcomes
 
-## Install what the tests need, then lint, run the whole suite (unit, browser, accessibility) and
-## Lighthouse. Browser checks are skipped, saying so, only where no Chromium is installed.
-test: check suite lighthouse
+## Install what the tests need, then lint, check the demo content, run the whole suite (unit,
+## browser, accessibility) and Lighthouse. Browser checks are skipped, saying so, only where no
+## Chromium is installed.
+test: check content-check suite lighthouse
 
 ## Lint and formatting of Python and templates.
 check: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djade --check $$(find templates -name '*.html')
+
+## Load the demo content into a throwaway SQLite database and check it for mistakes people would
+## run into (`manage.py check_content`); never touches db.sqlite3 or DATABASE_URL's database.
+content-check: $(VENV)/.installed-base
+	mkdir -p .local/tmp
+	@dir=$$(mktemp -d $(CURDIR)/.local/tmp/content-check.XXXXXX) && \
+	export DATABASE_URL=sqlite:///$$dir/demo.sqlite3 DJANGO_DEBUG=0 \
+		DJANGO_SECRET_KEY=content-check-only DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1 && \
+	$(MANAGE) migrate --noinput --verbosity 0 && \
+	$(MANAGE) load_demo --verbosity 0 && \
+	$(MANAGE) check_content; \
+	status=$$?; rm -rf "$$dir"; exit $$status
 
 ## The pytest suite with coverage, on DATABASE_URL's database (default SQLite).
 suite: $(VENV)/.installed-test

@@ -1,0 +1,86 @@
+"""The content check in the admin: a page listing every problem, and messages on an object's page.
+
+Nothing is wired here: ``admin.py`` adds the page's URL and calls ``add_problem_messages`` once an
+object and its inlines are saved. The checks themselves live in ``checks``.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib import admin, messages
+from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_safe
+
+from . import checks
+
+MESSAGE_LEVELS = {checks.Level.ERROR: messages.ERROR, checks.Level.WARNING: messages.WARNING}
+
+
+def change_url(ref: checks.Ref, *, site_name: str = "admin") -> str | None:
+    """Return the admin page where the object can be fixed, if it has one."""
+    if ref.pk is None:
+        return None
+    opts = ref.model._meta
+    try:
+        return reverse(f"{site_name}:{opts.app_label}_{opts.model_name}_change", args=[ref.pk])
+    except NoReverseMatch:
+        return None
+
+
+def problems_for(obj: models.Model) -> list[checks.Problem]:
+    """Return the problems of ``obj``, or involving it, as it stands (saved or not)."""
+    return checks.check_object(obj)
+
+
+def add_problem_messages(
+    request, obj: models.Model, *, site_name: str = "admin"
+) -> list[checks.Problem]:
+    """Tell the editor, as admin messages, what is wrong with ``obj`` or involves it.
+
+    Problems found in another object (an answer of a question leading to this draft symptom)
+    name that object and link to it, since that is where they are fixed.
+    """
+    problems = problems_for(obj)
+    for problem in problems:
+        if problem.obj.is_for(obj):
+            text = problem.message
+        else:
+            url = change_url(problem.obj, site_name=site_name)
+            name = format_html('<a href="{}">{}</a>', url, problem.obj.text) if url else ""
+            text = format_html(
+                "{} “{}”: {}", problem.obj.kind, name or problem.obj.text, problem.message
+            )
+        messages.add_message(request, MESSAGE_LEVELS[problem.severity], text)
+    return problems
+
+
+@require_safe
+def content_check(request, *, admin_site: AdminSite = admin.site):
+    """List every problem in the content, grouped by the object to fix, with links to fix it."""
+    if not request.user.has_module_perms("troubleshooting"):
+        raise PermissionDenied
+    problems = checks.check_content()
+    errors, warnings = checks.count(problems)
+    groups = [
+        {
+            "ref": ref,
+            "url": change_url(ref, site_name=admin_site.name),
+            "problems": group,
+        }
+        for ref, group in checks.group_by_object(problems)
+    ]
+    context = {
+        **admin_site.each_context(request),
+        "title": "Content check",
+        "app_label": "troubleshooting",
+        "app_name": apps.get_app_config("troubleshooting").verbose_name,
+        "groups": groups,
+        "errors": errors,
+        "warnings": warnings,
+    }
+    return TemplateResponse(request, "admin/troubleshooting/content_check.html", context)
