@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import dashboards, history
+from . import admin_checks, dashboards, history
 from .markdown import render_markdown
 from .models import (
     Cause,
@@ -175,6 +175,11 @@ class PublishingAdmin(VersionAdmin):
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published else None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Once the lists inside are saved too: say what would mislead people, and where.
+        admin_checks.add_problem_messages(request, form.instance, site_name=self.admin_site.name)
 
     # Previews --------------------------------------------------------------------------------
 

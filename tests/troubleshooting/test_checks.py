@@ -40,8 +40,6 @@ from troubleshooting.models import (
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_URLS = "tests.troubleshooting.admin_check_urls"
-
 
 def found(kind: Kind, obj=None, problems=None):
     """Return the problems of one kind, about ``obj`` if given."""
@@ -510,7 +508,6 @@ def test_command_passes_with_warnings_unless_strict(guide):
 # The admin: the content check page, and messages on an object's page ------------------------------
 
 
-@pytest.mark.urls(ADMIN_URLS)
 def test_admin_page_lists_problems_with_links_to_fix_them(admin_client, guide):
     topic, symptom, _, start = guide
     bare = make_symptom(topic=topic, title="Half written")
@@ -526,13 +523,11 @@ def test_admin_page_lists_problems_with_links_to_fix_them(admin_client, guide):
     assert len(captured) <= 12
 
 
-@pytest.mark.urls(ADMIN_URLS)
 def test_admin_page_says_when_all_is_well(admin_client, guide):
     html = admin_client.get(reverse("content_check")).content.decode()
     assert "No problems found" in html
 
 
-@pytest.mark.urls(ADMIN_URLS)
 def test_admin_page_is_for_editors_only(client, guide):
     url = reverse("content_check")
     response = client.get(url)

@@ -328,3 +328,23 @@ def test_publish_permission_is_one_per_content_model():
         )
     )
     assert codenames == {f"publish_{model}" for model in roles.CONTENT_MODELS}
+
+
+# Content check in the admin --------------------------------------------------------------------
+
+
+def test_saving_shows_the_problems_it_leaves(admin_client, guide):
+    _, symptom, *_ = guide
+    rows = [
+        (link.pk, link.position, link.step_id, "delete") for link in symptom.symptom_steps.all()
+    ]
+    data = symptom_form_data(symptom, rows)
+    response = admin_client.post(admin_url(Symptom, "change", symptom.pk), data, follow=True)
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("is published but it has no fix steps" in m for m in messages), messages
+
+
+def test_lists_link_to_the_content_check(admin_client, guide):
+    page = admin_client.get(admin_url(Symptom, "changelist")).text
+    assert f'href="{reverse("content_check")}"' in page
+    assert admin_client.get(reverse("content_check")).status_code == 200
