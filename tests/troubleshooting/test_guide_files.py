@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -26,6 +27,7 @@ from troubleshooting.models import (
 
 pytestmark = pytest.mark.django_db
 
+CONTENT_DIR = settings.BASE_DIR / "content"
 CONTENT_MODELS = (
     Topic,
     Cause,
@@ -119,6 +121,15 @@ def test_demo_guide_survives_a_round_trip_through_files(tmp_path):
     assert "56 new" in output
     assert database_content() == before  # every field, HTML included, lists in the same order
     assert files_in(tmp_path / "second") == files_in(tmp_path / "first")
+
+
+def test_content_folder_is_the_demo_fixture_in_files(tmp_path):
+    """content/ is the source of fixtures/imessage.json: `make fixture` must give the same."""
+    import_guide(CONTENT_DIR)
+    assert database_content() == canonical(json.loads(DEMO_FIXTURE.read_text()))
+    # And it is exactly what export writes, so edits made in the admin export as clean diffs.
+    export(tmp_path)
+    assert files_in(tmp_path) == files_in(CONTENT_DIR)
 
 
 def test_file_layout_and_format(exported):
