@@ -83,13 +83,25 @@ superuser: $(VENV)/.installed-base .env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createsuperuser
 
-## Regenerate fixtures/imessage.json from the content in the local database (edit it in the admin).
+# The demo fixture is built in a scratch database, so the local one never leaks into it.
+FIXTURE_DB := .local/fixture.sqlite3
+FIXTURE_MANAGE := DATABASE_URL=sqlite:///$(CURDIR)/$(FIXTURE_DB) $(MANAGE)
+# Every item's created/updated time in the fixture: the same files always give the same fixture.
+FIXTURE_TIME := 2026-11-23T00:00:00Z
+CONTENT_MODELS := $(addprefix troubleshooting.,topic cause fixstep symptom symptomcause \
+	symptomstep triagequestion triagechoice)
+
+## Regenerate fixtures/imessage.json from the guide's Markdown files in content/ (edit them, or
+## edit in the admin and run `manage.py export_guide content` first).
 fixture: $(VENV)/.installed-base .env
-	$(MANAGE) render_content
-	$(MANAGE) dumpdata troubleshooting --exclude troubleshooting.slugredirect \
-		--exclude troubleshooting.searchdocument --exclude troubleshooting.searchmiss \
+	mkdir -p .local
+	rm -f $(FIXTURE_DB) $(FIXTURE_DB)-wal $(FIXTURE_DB)-shm
+	$(FIXTURE_MANAGE) migrate --noinput --verbosity 0
+	$(FIXTURE_MANAGE) import_guide content --timestamp $(FIXTURE_TIME)
+	$(FIXTURE_MANAGE) dumpdata $(CONTENT_MODELS) \
 		--natural-foreign --natural-primary --indent 2 \
 		--output fixtures/imessage.json
+	rm -f $(FIXTURE_DB) $(FIXTURE_DB)-wal $(FIXTURE_DB)-shm
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .coverage htmlcov test-results .local
