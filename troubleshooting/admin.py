@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import admin_checks, dashboards, history
+from . import admin_checks, dashboards, history, services
 from .markdown import render_markdown
 from .models import (
     Cause,
@@ -47,7 +47,7 @@ from .widgets import MarkdownWidget
 # Markdown an editor previews at once; fields are far shorter, this only bounds the work.
 MARKDOWN_PREVIEW_LIMIT = 50_000
 # Markup the sanitizer removes (raw HTML, images): the preview says it was left out.
-UNSAFE_MARKUP = re.compile(r"<[a-zA-Z!/?]|!\[")
+UNSAFE_MARKUP = re.compile(r"<(?!https?://|mailto:)[a-zA-Z!/?]|!\[|^# ", re.MULTILINE)
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -83,6 +83,7 @@ class PublishingAdmin(VersionAdmin):
     # Our own templates (which keep reversion's "Recover deleted" link) rather than reversion's.
     change_list_template = None
     object_history_template = "admin/troubleshooting/object_history.html"
+    history_latest_first = True
     publishing_fields = ["status", "publish_at"]
     review_fieldset = (
         "Review",
@@ -110,6 +111,12 @@ class PublishingAdmin(VersionAdmin):
             return False  # what is (or will be) live changes only through a publisher
         return super().has_change_permission(request, obj)
 
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not self.can_publish(request):
+            changelist.list_editable = ()  # positions of live items are theirs to change
+        return changelist
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not self.can_publish(request):
@@ -128,6 +135,8 @@ class PublishingAdmin(VersionAdmin):
         count = self._set_status(queryset, Status.PUBLISHED)
         reversion.set_comment("Published.")
         self.message_user(request, f"Published {count} item(s).", messages.SUCCESS)
+        for obj in queryset:
+            admin_checks.add_problem_messages(request, obj, site_name=self.admin_site.name)
 
     @admin.action(description="Unpublish the selected items (make them drafts)")
     def unpublish(self, request, queryset):
@@ -138,6 +147,8 @@ class PublishingAdmin(VersionAdmin):
     @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
     def mark_reviewed(self, request, queryset):
         today = timezone.localdate()
+        if not self.can_publish(request):
+            queryset = queryset.exclude(status=Status.PUBLISHED)
         items = list(queryset)
         for obj in items:
             obj.reviewed_on = today
@@ -195,6 +206,13 @@ class PublishingAdmin(VersionAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, unquote(object_id))
+        if obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request):
+            self.message_user(
+                request,
+                "This is published, and this site has publishers review changes: only members "
+                "of “Publishers” can change it. Ask one, or write the change in a new draft.",
+                messages.INFO,
+            )
         if obj is not None and can_preview(request.user):
             start = reverse("troubleshooting:preview")
             extra_context["preview_links"] = [
@@ -210,7 +228,7 @@ class PublishingAdmin(VersionAdmin):
         if db_field.name in sources:
             opts = self.opts
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_markdown_preview")
-            kwargs["widget"] = MarkdownWidget(preview_url=url)
+            kwargs["widget"] = MarkdownWidget(preview_url=url, label=db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def markdown_preview_view(self, request):
@@ -292,6 +310,27 @@ class PublishingAdmin(VersionAdmin):
         }
         return TemplateResponse(request, "admin/troubleshooting/changes.html", context)
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Whether someone may restore depends on the item as it is now, not as it was.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        missing = history.missing_references(version)
+        if missing:
+            self.message_user(
+                request,
+                "This version can't be restored: it uses "
+                + ", ".join(missing)
+                + ", deleted since. Restore or recreate that first.",
+                messages.ERROR,
+            )
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[object_id])
+            )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
     def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
         # Rows of an ordered list are unique by position: restoring them one by one could clash
         # half-way (two steps trading places), so the owner's rows go first, inside the same
@@ -344,11 +383,11 @@ class SortableFormSet(CustomInlineFormSetMixin, OrderedInlineFormSet):
 class SymptomStepFormSet(SortableFormSet):
     def clean(self):
         super().clean()
-        # A new row without a position goes last (see sortable2's save_new).
+        # New rows have no position yet; ``save`` puts a safer one ahead of the destructive steps.
         rows = sorted(
-            (form.cleaned_data.get("position") or 10_000, index, form.cleaned_data["step"])
-            for index, form in enumerate(self.kept_forms())
-            if form.cleaned_data.get("step")
+            (form.cleaned_data["position"], form.cleaned_data["step"])
+            for form in self.kept_forms()
+            if form.cleaned_data.get("position") and form.cleaned_data.get("step")
         )
         destructive_seen = None
         for *_, step in rows:
@@ -359,6 +398,12 @@ class SymptomStepFormSet(SortableFormSet):
                     f"“{step}” comes after the destructive step “{destructive_seen}”. Destructive "
                     "steps can lose data, so they must come after every safer step."
                 )
+
+    def save(self, commit=True):
+        saved = super().save(commit)
+        if commit:
+            services.put_destructive_steps_last(self.instance)
+        return saved
 
 
 class SharedChoicesInline(SortableTabularInline):
@@ -419,7 +464,7 @@ class SymptomStepInline(SharedChoicesInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "step":
-            field.label_from_instance = lambda step: f"{step} ({step.get_severity_display()})"
+            field.label_from_instance = lambda step: f"{step} · {step.get_severity_display()}"
         return field
 
     @admin.display(description="Severity")

@@ -184,3 +184,32 @@ def previous_version(version: Version) -> Version | None:
         .select_related("revision")
         .first()
     )
+
+
+def missing_references(version: Version) -> list[str]:
+    """Name what a version points to that has been deleted since (it could not be restored)."""
+    wanted: list[tuple[models.Model, str]] = []
+    versions = [version]
+    for _label, row_model, owner, _reads in LISTS.get(version._model, []):
+        content_type = ContentType.objects.get_for_model(row_model)
+        versions += [
+            row
+            for row in version.revision.version_set.filter(content_type=content_type)
+            if str(row.field_dict.get(owner)) == str(version.object_id)
+        ]
+    for saved in versions:
+        model = saved._model
+        for field in model._meta.concrete_fields:
+            value = saved.field_dict.get(field.attname)
+            owner = field.attname == LISTS_OWNER.get(model)
+            if field.many_to_one and value is not None and not owner:
+                wanted.append((field.related_model, value))
+    missing = []
+    for related_model, pk in dict.fromkeys(wanted):
+        if not related_model._default_manager.filter(pk=pk).exists():
+            missing.append(f"a {related_model._meta.verbose_name} (#{pk})")
+    return missing
+
+
+# The field by which a list's row belongs to its owner (the owner exists: it is being restored).
+LISTS_OWNER = {row_model: owner for lists in LISTS.values() for _l, row_model, owner, _r in lists}

@@ -247,3 +247,23 @@ def reorder_steps(symptom: Symptom, step_ids: list[int]) -> None:
         for position, link in zip(positions, new, strict=True):
             SymptomStep.objects.filter(pk=link.pk).update(position=position)
         symptom.save(update_fields=["updated"])
+
+
+def put_destructive_steps_last(symptom: Symptom) -> None:
+    """Move any safer step that ended up after a destructive one (a new row) ahead of them all.
+
+    The order within safer steps and within destructive steps stays as it is.
+    """
+    with transaction.atomic():
+        links = list(
+            SymptomStep.objects.select_for_update()
+            .filter(symptom=symptom)
+            .select_related("step")
+            .order_by("position")
+        )
+        wanted = sorted(links, key=lambda link: link.step.is_destructive)  # stable
+        if wanted == links:
+            return
+        SymptomStep.objects.filter(symptom=symptom).update(position=F("position") + 1000)
+        for position, link in enumerate(wanted, start=1):
+            SymptomStep.objects.filter(pk=link.pk).update(position=position)

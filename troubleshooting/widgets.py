@@ -12,9 +12,10 @@ class MarkdownWidget(forms.Textarea):
 
     template_name = "admin/troubleshooting/widgets/markdown.html"
 
-    def __init__(self, *, preview_url: str, attrs=None):
+    def __init__(self, *, preview_url: str, label: str = "", attrs=None):
         super().__init__(attrs={"rows": 10, **(attrs or {})})
         self.preview_url = preview_url
+        self.label = label
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -23,4 +24,5 @@ class MarkdownWidget(forms.Textarea):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["preview_url"] = self.preview_url
+        context["widget"]["label"] = self.label
         return context

@@ -11,10 +11,20 @@
     return input ? input.value : "this row";
   };
 
+  const position = (row) => Number(row.querySelector("input._reorder_")?.value || 0);
+
   const setUp = (fieldset) => {
     const body = fieldset.querySelector("table tbody");
     if (!body) return;
     const rows = () => Array.from(body.querySelectorAll("tr.has_original"));
+    // A form sent back with an error lists rows in their saved order: show the order submitted.
+    const first = rows()[0];
+    if (first) {
+      const anchor = first.previousElementSibling;
+      const sorted = rows().sort((a, b) => position(a) - position(b));
+      if (anchor) anchor.after(...sorted);
+      else body.prepend(...sorted);
+    }
     const status = document.createElement("p");
     status.className = "order-status";
     status.setAttribute("role", "status");
@@ -28,6 +38,7 @@
     };
 
     rows().forEach((row) => {
+      if (!row.querySelector("input._reorder_")) return; // a read-only page: nothing to move
       const group = document.createElement("span");
       group.className = "order-buttons";
       for (const [delta, arrow] of [["-1", "↑"], ["1", "↓"]]) {
@@ -37,7 +48,8 @@
         button.dataset.delta = delta;
         group.append(button);
       }
-      row.querySelector("td.original").append(group);
+      // Beside the row's first field: the title cell is covered by the drag handle.
+      (row.querySelector('td[class^="field-"]:not(.hidden)') || row.querySelector("td.original")).append(group);
       label(row);
     });
 

@@ -44,6 +44,11 @@ def test_keyboard_moves_a_step_down_and_the_order_is_saved(editor, site):
     editor.keyboard.press("Enter")
     expect(editor.get_by_role("status").filter(has_text="is now number 2")).to_have_count(1)
     expect(move_down).to_be_focused()
+    # The buttons answer the mouse too (nothing covers them), and moving back works.
+    editor.get_by_role("button", name=f"Move up: {before[0]}", exact=False).click()
+    expect(editor.get_by_role("status").filter(has_text="is now number 1")).to_have_count(1)
+    move_down.focus()
+    editor.keyboard.press("Enter")
     editor.get_by_role("button", name="Save", exact=True).first.press("Enter")
     expect(editor.locator(".messagelist .success")).to_be_visible()
     assert step_titles(symptom) == [before[1], before[0], *before[2:]]

@@ -348,3 +348,81 @@ def test_lists_link_to_the_content_check(admin_client, guide):
     page = admin_client.get(admin_url(Symptom, "changelist")).text
     assert f'href="{reverse("content_check")}"' in page
     assert admin_client.get(reverse("content_check")).status_code == 200
+
+
+# Found by trying it as an editor -------------------------------------------------------------
+
+
+def test_with_review_an_editor_cannot_restore_over_live_content(django_user_model, settings):
+    settings.CONTENT_REQUIRE_REVIEW = True
+    _, symptom, *_ = make_guide(2)
+    publisher = signed_in(django_user_model, "pub", roles.EDITORS, roles.PUBLISHERS)
+    save_symptom(publisher, symptom, status=Status.DRAFT)
+    draft_version = history_versions(symptom)[0]
+    save_symptom(publisher, symptom, status=Status.PUBLISHED)
+    editor = signed_in(django_user_model, "ed", roles.EDITORS)
+    url = admin_url(Symptom, "revision", symptom.pk, draft_version.pk)
+    assert editor.get(url).status_code == 403
+    assert editor.post(url, symptom_form_data(symptom, [])).status_code == 403
+    symptom.refresh_from_db()
+    assert symptom.status == Status.PUBLISHED
+
+
+def test_with_review_an_editor_cannot_renumber_live_items_in_the_list(django_user_model, settings):
+    settings.CONTENT_REQUIRE_REVIEW = True
+    _, symptom, *_ = make_guide(2)
+    editor = signed_in(django_user_model, "ed", roles.EDITORS)
+    page = editor.get(admin_url(Symptom, "changelist")).text
+    assert 'name="form-0-position"' not in page
+    assert (
+        "only members of “Publishers” can change it"
+        in editor.get(admin_url(Symptom, "change", symptom.pk)).text
+    )
+
+
+def test_a_version_using_a_deleted_step_is_refused_with_a_message(admin_client):
+    _, symptom, steps, _ = make_guide(2)
+    save_symptom(admin_client, symptom)
+    with_both = history_versions(symptom)[0]
+    rows = [(link.pk, link.position, link.step_id) for link in symptom.symptom_steps.all()]
+    save_symptom(admin_client, symptom, step_rows=[rows[0], (*rows[1], "delete")])
+    steps[1].delete()
+    url = admin_url(Symptom, "revision", symptom.pk, with_both.pk)
+    response = admin_client.get(url, follow=True)
+    assert response.status_code == 200
+    messages = " ".join(str(message) for message in response.context["messages"])
+    assert "can't be restored: it uses a fix step" in messages
+
+
+def test_a_new_safer_step_lands_ahead_of_the_destructive_ones(admin_client):
+    _, symptom, steps, _ = make_guide(2, destructive_last=True)
+    extra = make_step(title="Update iOS")
+    rows = [(link.pk, link.position, link.step_id) for link in symptom.symptom_steps.all()]
+    save_symptom(admin_client, symptom, step_rows=[*rows, ("", "", extra.pk)])
+    assert step_order(symptom) == [steps[0].title, steps[1].title, "Update iOS", steps[2].title]
+
+
+def test_line_breaks_from_browsers_are_stored_as_newlines(admin_client):
+    _, symptom, *_ = make_guide(1)
+    save_symptom(admin_client, symptom, body="One.\r\n\r\nTwo.", aliases="red\r\nstuck")
+    symptom.refresh_from_db()
+    assert symptom.body == "One.\n\nTwo." and symptom.aliases == "red\nstuck"
+
+
+def test_demo_content_starts_with_a_version_to_go_back_to():
+    call_command("load_demo", verbosity=0)
+    symptom = Symptom.objects.get(slug="stuck-on-sending")
+    assert history_versions(symptom)[0].revision.get_comment() == "Demo content loaded."
+
+
+def test_publishing_from_the_list_reports_problems(admin_client):
+    _, symptom, *_ = make_guide(1)
+    symptom.symptom_steps.all().delete()
+    symptom.status = Status.DRAFT
+    symptom.save()
+    response = admin_client.post(
+        admin_url(Symptom, "changelist"),
+        {"action": "publish", "_selected_action": [symptom.pk]},
+        follow=True,
+    )
+    assert "is published but it has no fix steps" in response.text

@@ -98,6 +98,7 @@ class Content(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        self.normalize_newlines()
         self.render_markdown()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -129,6 +130,13 @@ class Content(models.Model):
             and self.publish_at is not None
             and self.publish_at > timezone.now()
         )
+
+    def normalize_newlines(self) -> None:
+        """Store line breaks as "\n": browsers send "\r\n", files and fixtures have "\n"."""
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and "\r" in value:
+                setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
 
     def render_markdown(self) -> None:
         """Store the sanitized HTML of every Markdown field beside its source."""

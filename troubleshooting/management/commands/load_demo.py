@@ -1,5 +1,6 @@
 import json
 
+import reversion
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -33,7 +34,10 @@ class Command(BaseCommand):
             return
         if force:
             self.clear_demo_lists()
-        call_command("loaddata", str(DEMO_FIXTURE), verbosity=verbosity)
+        # The first version in every item's history, so an editor's first change can be undone.
+        with reversion.create_revision():
+            reversion.set_comment("Demo content loaded.")
+            call_command("loaddata", str(DEMO_FIXTURE), verbosity=verbosity)
         if verbosity:
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
 
