@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import admin_checks, dashboards, history, services
+from . import admin_checks, checks, dashboards, history, services
 from .markdown import render_markdown
 from .models import (
     Cause,
@@ -106,10 +106,12 @@ class PublishingAdmin(VersionAdmin):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
+    def is_locked(self, request, obj) -> bool:
+        """Whether ``obj`` is (or will be) live and so changes only through a publisher."""
+        return obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request)
+
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request):
-            return False  # what is (or will be) live changes only through a publisher
-        return super().has_change_permission(request, obj)
+        return not self.is_locked(request, obj) and super().has_change_permission(request, obj)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -132,15 +134,21 @@ class PublishingAdmin(VersionAdmin):
 
     @admin.action(description="Publish the selected items", permissions=["change"])
     def publish(self, request, queryset):
-        count = self._set_status(queryset, Status.PUBLISHED)
+        published = self._set_status(queryset, Status.PUBLISHED)
         reversion.set_comment("Published.")
-        self.message_user(request, f"Published {count} item(s).", messages.SUCCESS)
-        for obj in queryset:
-            admin_checks.add_problem_messages(request, obj, site_name=self.admin_site.name)
+        self.message_user(request, f"Published {len(published)} item(s).", messages.SUCCESS)
+        problems = checks.check_content()  # once for all of them, not once per item
+        for obj in published:
+            admin_checks.add_problem_messages(
+                request,
+                obj,
+                site_name=self.admin_site.name,
+                problems=[problem for problem in problems if problem.concerns(obj)],
+            )
 
     @admin.action(description="Unpublish the selected items (make them drafts)")
     def unpublish(self, request, queryset):
-        count = self._set_status(queryset, Status.DRAFT)
+        count = len(self._set_status(queryset, Status.DRAFT))
         reversion.set_comment("Moved back to draft.")
         self.message_user(request, f"Moved {count} item(s) back to draft.", messages.SUCCESS)
 
@@ -157,13 +165,14 @@ class PublishingAdmin(VersionAdmin):
         self.message_user(request, f"Marked {len(items)} item(s) as reviewed.", messages.SUCCESS)
 
     @staticmethod
-    def _set_status(queryset, status) -> int:
+    def _set_status(queryset, status) -> list:
+        """Set the status of the items that differ; return them."""
         # One save each, so "updated" records when an item was published or withdrawn.
         changed = list(queryset.exclude(status=status))
         for obj in changed:
             obj.status = status
             obj.save(update_fields=["status", "updated"])
-        return len(changed)
+        return changed
 
     @admin.display(description="On the site", ordering="status")
     def published(self, obj):
@@ -206,7 +215,7 @@ class PublishingAdmin(VersionAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, unquote(object_id))
-        if obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request):
+        if self.is_locked(request, obj):
             self.message_user(
                 request,
                 "This is published, and this site has publishers review changes: only members "
@@ -418,12 +427,7 @@ class SharedChoicesInline(SortableTabularInline):
     shared_choice_fields: tuple[str, ...] = ()
 
     def _owner_locked(self, request, obj) -> bool:
-        owner_admin = self.admin_site._registry[self.parent_model]
-        return (
-            obj is not None
-            and obj.status == Status.PUBLISHED
-            and not owner_admin.can_publish(request)
-        )
+        return self.admin_site._registry[self.parent_model].is_locked(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return not self._owner_locked(request, obj) and super().has_add_permission(request, obj)

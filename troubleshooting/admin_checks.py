@@ -1,7 +1,8 @@
 """The content check in the admin: a page listing every problem, and messages on an object's page.
 
-Nothing is wired here: ``admin.py`` adds the page's URL and calls ``add_problem_messages`` once an
-object and its inlines are saved. The checks themselves live in ``checks``.
+Nothing is wired here: ``helpcenter/urls.py`` adds the page's URL, and ``admin.py`` calls
+``add_problem_messages`` once an object and its inlines are saved (or published from a list). The
+checks themselves live in ``checks``.
 """
 
 from __future__ import annotations
@@ -32,20 +33,21 @@ def change_url(ref: checks.Ref, *, site_name: str = "admin") -> str | None:
         return None
 
 
-def problems_for(obj: models.Model) -> list[checks.Problem]:
-    """Return the problems of ``obj``, or involving it, as it stands (saved or not)."""
-    return checks.check_object(obj)
-
-
 def add_problem_messages(
-    request, obj: models.Model, *, site_name: str = "admin"
+    request,
+    obj: models.Model,
+    *,
+    site_name: str = "admin",
+    problems: list[checks.Problem] | None = None,
 ) -> list[checks.Problem]:
     """Tell the editor, as admin messages, what is wrong with ``obj`` or involves it.
 
-    Problems found in another object (an answer of a question leading to this draft symptom)
-    name that object and link to it, since that is where they are fixed.
+    ``problems`` are those concerning ``obj`` when already known (several items checked at
+    once); otherwise the object is checked as it stands. Problems found in another object (an
+    answer of a question leading to this draft symptom) name that object and link to it, since
+    that is where they are fixed.
     """
-    problems = problems_for(obj)
+    problems = checks.check_object(obj) if problems is None else problems
     for problem in problems:
         if problem.obj.is_for(obj):
             text = problem.message

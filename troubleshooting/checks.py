@@ -216,9 +216,7 @@ class Site:
 
     def is_live(self, obj) -> bool:
         """Whether the public sees it now: published, and its publication time (if any) passed."""
-        return obj.status == Status.PUBLISHED and (
-            obj.publish_at is None or obj.publish_at <= self.now
-        )
+        return obj.is_live_at(self.now)
 
     def why_hidden(self, obj) -> str:
         """Say why the public can't see ``obj`` (which is not live), e.g. "is a draft"."""

@@ -135,18 +135,22 @@ def _lines(model, field_dict: dict, rows: dict[str, list[dict]], names: Names) -
     return lines
 
 
-def version_lines(version: Version, names: Names | None = None) -> dict[str, str]:
-    """Return a saved version as labelled text, with the lists saved alongside it."""
-    names = names or Names()
-    model = version._model
-    rows: dict[str, list[dict]] = {}
-    for label, row_model, owner, _reads in LISTS.get(model, []):
+def _list_rows(version: Version):
+    """Yield (list label, row version) for the list rows saved with ``version``'s object."""
+    for label, row_model, owner, _reads in LISTS.get(version._model, []):
         content_type = ContentType.objects.get_for_model(row_model)
         for row_version in version.revision.version_set.filter(content_type=content_type):
-            row = dict(row_version.field_dict, _model=row_model)
-            if str(row.get(owner)) == str(version.object_id):
-                rows.setdefault(label, []).append(row)
-    return _lines(model, version.field_dict, rows, names)
+            if str(row_version.field_dict.get(owner)) == str(version.object_id):
+                yield label, row_version
+
+
+def version_lines(version: Version, names: Names | None = None) -> dict[str, str]:
+    """Return a saved version as labelled text, with the lists saved alongside it."""
+    rows: dict[str, list[dict]] = {}
+    for label, row_version in _list_rows(version):
+        row = dict(row_version.field_dict, _model=row_version._model)
+        rows.setdefault(label, []).append(row)
+    return _lines(version._model, version.field_dict, rows, names or Names())
 
 
 def current_lines(obj: models.Model, names: Names | None = None) -> dict[str, str]:
@@ -189,14 +193,7 @@ def previous_version(version: Version) -> Version | None:
 def missing_references(version: Version) -> list[str]:
     """Name what a version points to that has been deleted since (it could not be restored)."""
     wanted: list[tuple[models.Model, str]] = []
-    versions = [version]
-    for _label, row_model, owner, _reads in LISTS.get(version._model, []):
-        content_type = ContentType.objects.get_for_model(row_model)
-        versions += [
-            row
-            for row in version.revision.version_set.filter(content_type=content_type)
-            if str(row.field_dict.get(owner)) == str(version.object_id)
-        ]
+    versions = [version, *(row_version for _label, row_version in _list_rows(version))]
     for saved in versions:
         model = saved._model
         for field in model._meta.concrete_fields:

@@ -293,7 +293,7 @@ def _hits(document_ids: list[int], terms: list[str], *, phrase: str = "") -> lis
     for document in documents.values():
         ids[document.kind].append(document.object_id)
 
-    symptoms = Symptom.objects.published().filter(live("topic__")).select_related("topic")
+    symptoms = Symptom.objects.in_visible_topic().select_related("topic")
     symptoms = symptoms.in_bulk(ids[SearchDocument.Kind.SYMPTOM])
     # A step or cause opens the first published symptom that lists it.
     owner = {

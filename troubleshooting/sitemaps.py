@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Symptom, Topic, TriageQuestion, live
+from .models import Symptom, Topic, TriageQuestion
 
 
 class HomeSitemap(Sitemap):
@@ -31,8 +31,7 @@ class SymptomSitemap(Sitemap):
 
     def items(self):
         return (
-            Symptom.objects.published()
-            .filter(live("topic__"))
+            Symptom.objects.in_visible_topic()
             .select_related("topic")
             .order_by("topic__position", "position", "pk")
         )
@@ -48,8 +47,8 @@ class GuidedFixSitemap(Sitemap):
 
     def items(self):
         return (
-            TriageQuestion.objects.published()
-            .filter(live("topic__"), is_start=True)
+            TriageQuestion.objects.in_visible_topic()
+            .filter(is_start=True)
             .select_related("topic")
             .order_by("topic__position", "pk")
         )

@@ -141,9 +141,7 @@ def follow_renamed_slugs(view):
 def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
     preview = previewing(request)
     return get_object_or_404(
-        Symptom.objects.visible(preview=preview)
-        .filter(live("topic__", preview=preview))
-        .select_related("topic"),
+        Symptom.objects.in_visible_topic(preview=preview).select_related("topic"),
         topic__slug=topic_slug,
         slug=symptom_slug,
     )
@@ -154,7 +152,7 @@ def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
 @never_cache_previews
 def home(request):
     preview = previewing(request)
-    symptoms = Symptom.objects.visible(preview=preview).filter(live("topic__", preview=preview))
+    symptoms = Symptom.objects.in_visible_topic(preview=preview)
     topics = (
         Topic.objects.visible(preview=preview)
         .annotate(symptom_count=Count("symptoms", filter=live("symptoms__", preview=preview)))
@@ -168,8 +166,8 @@ def home(request):
     )
     common = symptoms.filter(featured=True).select_related("topic").order_by("position", "title")
     start_questions = (
-        TriageQuestion.objects.visible(preview=preview)
-        .filter(live("topic__", preview=preview), is_start=True)
+        TriageQuestion.objects.in_visible_topic(preview=preview)
+        .filter(is_start=True)
         .select_related("topic")
         .order_by("topic__position", "topic__title")
     )
@@ -210,7 +208,7 @@ def topic(request, topic_slug):
 def symptom(request, topic_slug, symptom_slug):
     preview = previewing(request)
     symptom = get_object_or_404(
-        Symptom.objects.for_article(preview=preview).filter(live("topic__", preview=preview)),
+        Symptom.objects.for_article(preview=preview),
         topic__slug=topic_slug,
         slug=symptom_slug,
     )
@@ -233,7 +231,7 @@ def symptom(request, topic_slug, symptom_slug):
 def symptom_feedback(request, topic_slug, symptom_slug):
     """ "Was this helpful?": loaded into the article by htmx, or a page of its own without JS."""
     symptom = get_object_or_404(
-        Symptom.objects.for_article().filter(live("topic__")),
+        Symptom.objects.for_article(),
         topic__slug=topic_slug,
         slug=symptom_slug,
     )
@@ -316,9 +314,7 @@ def _question_page(request, question: TriageQuestion):
 def flow_start(request, topic_slug):
     preview = previewing(request)
     question = get_object_or_404(
-        TriageQuestion.objects.visible(preview=preview)
-        .filter(live("topic__", preview=preview))
-        .select_related("topic"),
+        TriageQuestion.objects.in_visible_topic(preview=preview).select_related("topic"),
         topic__slug=topic_slug,
         is_start=True,
     )
@@ -332,9 +328,7 @@ def flow_start(request, topic_slug):
 def flow_question(request, topic_slug, question_slug):
     preview = previewing(request)
     question = get_object_or_404(
-        TriageQuestion.objects.visible(preview=preview)
-        .filter(live("topic__", preview=preview))
-        .select_related("topic"),
+        TriageQuestion.objects.in_visible_topic(preview=preview).select_related("topic"),
         topic__slug=topic_slug,
         slug=question_slug,
     )
@@ -494,8 +488,8 @@ def search(request):
     query = request.GET.get("q", "")
     results = search_engine.search(query, exact=request.GET.get("exact") == "1")
     common = (
-        Symptom.objects.published()
-        .filter(live("topic__"), featured=True)
+        Symptom.objects.in_visible_topic()
+        .filter(featured=True)
         .select_related("topic")
         .order_by("position", "title")
     )

@@ -24,7 +24,7 @@ from tests.factories import (
     make_topic,
 )
 from troubleshooting import services
-from troubleshooting.admin_checks import add_problem_messages, change_url, problems_for
+from troubleshooting.admin_checks import add_problem_messages, change_url
 from troubleshooting.checks import Kind, Level, Ref, Site, check_content, check_object, links_in
 from troubleshooting.models import (
     Cause,
@@ -558,7 +558,7 @@ def test_problems_become_admin_messages_linking_where_to_fix_them(guide, rf):
 def test_an_objects_own_problems_become_plain_messages(guide, rf):
     topic, _, _, _ = guide
     bare = make_symptom(topic=topic)
-    assert [p.kind for p in problems_for(bare)] == [Kind.SYMPTOM_WITHOUT_STEPS]
+    assert [p.kind for p in check_object(bare)] == [Kind.SYMPTOM_WITHOUT_STEPS]
     request = rf.get("/")
     request._messages = CookieStorage(request)
     add_problem_messages(request, bare)

@@ -47,6 +47,10 @@ class PublishableQuerySet(models.QuerySet):
         """Return what the public may see, or everything for an editor previewing."""
         return self.filter(live(preview=preview))
 
+    def in_visible_topic(self, *, preview: bool = False):
+        """``visible()`` for content of a topic (symptoms, questions): its topic must be too."""
+        return self.visible(preview=preview).filter(live("topic__", preview=preview))
+
 
 class SlugManager(models.Manager.from_queryset(PublishableQuerySet)):
     """Look content up by its slug, so fixtures load the same on every database."""
@@ -117,19 +121,21 @@ class Content(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def is_live_at(self, moment) -> bool:
+        """Whether the public sees it at ``moment``: the Python twin of ``live()``."""
+        return self.status == Status.PUBLISHED and (
+            self.publish_at is None or self.publish_at <= moment
+        )
+
     @property
     def is_published(self) -> bool:
         """Whether the public can see it now."""
-        return self.status == Status.PUBLISHED and not self.is_scheduled
+        return self.is_live_at(timezone.now())
 
     @property
     def is_scheduled(self) -> bool:
         """Whether it is published but waits for its publication time."""
-        return (
-            self.status == Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at > timezone.now()
-        )
+        return self.status == Status.PUBLISHED and not self.is_published
 
     def normalize_newlines(self) -> None:
         """Store line breaks as "\n": browsers send "\r\n", files and fixtures have "\n"."""
@@ -347,8 +353,8 @@ class FixStep(Content):
 
 class SymptomQuerySet(PublishableQuerySet):
     def for_article(self, *, preview: bool = False):
-        """Return published symptoms with everything their article shows, in few queries."""
-        return self.visible(preview=preview).with_article(preview=preview)
+        """Return published symptoms (of published topics) with everything their article shows."""
+        return self.in_visible_topic(preview=preview).with_article(preview=preview)
 
     def with_article(self, *, preview: bool = False):
         """Return symptoms, drafts too, with the published causes and steps of their article."""
