@@ -186,6 +186,13 @@ OUTCOMES_RATE_LIMIT_PER_MINUTE = 30
 # A step needs this many tries before its fix rate may move it in the suggested order.
 OUTCOMES_MIN_TRIES_TO_REORDER = 20
 
+# Public pages are kept whole in the cache for this many seconds (0: off), and retired at once
+# when content changes (see troubleshooting/caching.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# How long an app process trusts the content version it last read from the database before
+# asking again: the most a change can take to show on every server.
+CONTENT_VERSION_CHECK_SECONDS = float(os.environ.get("DJANGO_CONTENT_VERSION_CHECK_SECONDS", "1"))
+
 # Editors: content not reviewed for this many days is flagged in the admin.
 CONTENT_REVIEW_AFTER_DAYS = int(os.environ.get("DJANGO_CONTENT_REVIEW_AFTER_DAYS", "180"))
 # With review on, only members of "Publishers" may publish, schedule or change live content.

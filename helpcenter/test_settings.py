@@ -25,3 +25,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"helpcenter-test-{os.getpid()}.sqlite3")
     }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tests see a change at once; in production a process re-reads the content version each second.
+CONTENT_VERSION_CHECK_SECONDS = 0

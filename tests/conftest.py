@@ -1,9 +1,16 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.factories import make_guide
 from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
 from troubleshooting.models import Cause, FixStep, Symptom, Topic, TriageChoice, TriageQuestion
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: no page or rate limit carried over from another."""
+    cache.clear()
 
 
 @pytest.fixture

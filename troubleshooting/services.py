@@ -22,6 +22,7 @@ from django.db.models import Exists, F, OuterRef, Q, TextChoices
 from django.http import QueryDict
 from django.urls import reverse
 
+from . import caching
 from .models import (
     FixStep,
     Result,
@@ -267,3 +268,4 @@ def put_destructive_steps_last(symptom: Symptom) -> None:
         SymptomStep.objects.filter(symptom=symptom).update(position=F("position") + 1000)
         for position, link in enumerate(wanted, start=1):
             SymptomStep.objects.filter(pk=link.pk).update(position=position)
+        caching.content_changed()  # update() sends no signal

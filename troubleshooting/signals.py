@@ -1,14 +1,38 @@
-"""Keep the search index in step with the content, whichever way it is written.
+"""Keep the search index and the page cache in step with the content, whichever way it is written.
 
-A signal, not a service call, because fixtures (loaddata) and every other write path save through
-the model without going through our services; indexing is bookkeeping, not domain logic.
+Signals, not service calls, because fixtures (loaddata), the admin, history restores and every
+other write path save through the model without going through our services; indexing and
+retiring cached pages are bookkeeping, not domain logic.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import search
-from .models import Cause, FixStep, Symptom
+from . import caching, search
+from .models import (
+    Cause,
+    FixStep,
+    SlugRedirect,
+    Symptom,
+    SymptomCause,
+    SymptomStep,
+    Topic,
+    TriageChoice,
+    TriageQuestion,
+)
+
+# Everything a public page shows comes from these.
+SHOWN_MODELS = (
+    Topic,
+    Symptom,
+    Cause,
+    FixStep,
+    SymptomCause,
+    SymptomStep,
+    TriageQuestion,
+    TriageChoice,
+    SlugRedirect,
+)
 
 
 @receiver(post_save, sender=Symptom)
@@ -23,3 +47,11 @@ def index_saved_content(sender, instance, **kwargs):
 @receiver(post_delete, sender=Cause)
 def unindex_deleted_content(sender, instance, **kwargs):
     search.unindex(instance)
+
+
+for model in SHOWN_MODELS:
+    post_save.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-save-{model}")
+    post_delete.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-del-{model}")
+m2m_changed.connect(
+    caching.content_changed, sender=FixStep.causes.through, dispatch_uid="cache-step-causes"
+)

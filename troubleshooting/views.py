@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url
 
-from . import outcomes, services
+from . import caching, outcomes, services
 from . import search as search_engine
 from .forms import AnswerForm, FeedbackForm
 from .models import Severity, SlugRedirect, Symptom, Topic, TriageQuestion, live
@@ -75,6 +75,12 @@ def previewing(request) -> bool:
 
 def can_preview(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("troubleshooting.view_symptom")
+
+
+# Public pages come from the cache, except for editors previewing drafts.
+cached = caching.cached_page(skip_if=previewing)
+# The guided fix's pages carry each person's anonymous session key in their links.
+cached_flow = caching.cached_page(skip_if=previewing, session_param=True)
 
 
 @never_cache
@@ -148,6 +154,7 @@ def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
 
 
 @require_safe
+@cached
 @vary_on_headers("HX-Request")
 @never_cache_previews
 def home(request):
@@ -181,6 +188,7 @@ def home(request):
 
 
 @require_safe
+@cached
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
 @never_cache_previews
@@ -202,6 +210,7 @@ def topic(request, topic_slug):
 
 
 @require_safe
+@cached
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
 @never_cache_previews
@@ -308,6 +317,7 @@ def _question_page(request, question: TriageQuestion):
 
 
 @require_safe
+@cached
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
 @never_cache_previews
@@ -322,6 +332,7 @@ def flow_start(request, topic_slug):
 
 
 @require_safe
+@cached
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
 @never_cache_previews
@@ -360,6 +371,7 @@ def flow_begin(request, topic_slug, symptom_slug):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cached_flow
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
 @never_cache_previews
@@ -425,10 +437,14 @@ def flow_step(request, topic_slug, symptom_slug, number):
         "step_url": flow.step_url(number, results),
         "confirmed_url": flow.step_url(number, results, confirm="1"),
     }
+    # The link to come back to this step after a restart: this page, its answers and session.
+    shown = context["confirmed_url"] if needs_confirmation and confirmed else context["step_url"]
+    context["resume_url"] = request.build_absolute_uri(shown)
     return render_page(request, "troubleshooting/flow_step.html", context, status=status)
 
 
 @require_safe
+@cached_flow
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs
 @never_cache_previews
@@ -483,6 +499,7 @@ def flow_end(request, topic_slug, symptom_slug):
 
 
 @require_safe
+@cached
 @vary_on_headers("HX-Request", "HX-Target")
 def search(request):
     query = request.GET.get("q", "")
@@ -504,8 +521,13 @@ def search(request):
     if htmx and htmx.target == "search-results" and not htmx.history_restore_request:
         response = TemplateResponse(request, "troubleshooting/search.html#results", context)
         # Keep the address in step with the words typed, without a history entry per keystroke.
-        return replace_url(response, request.get_full_path())
-    return render_page(request, "troubleshooting/search.html", context)
+        response = replace_url(response, request.get_full_path())
+    else:
+        response = render_page(request, "troubleshooting/search.html", context)
+    if results.terms and not results.hits:
+        # Each search that finds nothing is counted for editors, so it must reach the view.
+        caching.keep_out_of_cache(response)
+    return response
 
 
 @require_safe

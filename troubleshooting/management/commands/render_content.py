@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from troubleshooting import caching
 from troubleshooting.models import Cause, FixStep, Symptom, Topic, TriageQuestion
 
 
@@ -20,4 +21,5 @@ class Command(BaseCommand):
                 obj.render_markdown()
             model.objects.bulk_update(objects, fields, batch_size=200)
             total += len(objects)
+        caching.content_changed()  # bulk_update() sends no signal
         self.stdout.write(self.style.SUCCESS(f"Rendered the Markdown of {total} items."))

@@ -1,0 +1,242 @@
+"""Public pages come from the cache, and never show anything out of date or someone else's."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import make_guide, make_step, make_symptom
+from troubleshooting import caching, services
+from troubleshooting.models import SearchMiss, Severity, Status, Symptom
+from troubleshooting.outcomes import new_key
+from troubleshooting.services import Flow
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def queries_for(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return response, len(queries)
+
+
+def page_urls(guide):
+    topic, symptom, _, question = guide
+    flow = Flow.for_symptom(symptom)
+    return [
+        "/",
+        topic.get_absolute_url(),
+        symptom.get_absolute_url(),
+        question.get_absolute_url(),
+        flow.step_url(1, ""),
+        flow.step_url(2, "n"),
+        flow.fixed_url("ny"),
+        f"/search/?q={symptom.title.split()[0]}",
+    ]
+
+
+@pytest.fixture
+def trust_version(settings):
+    """Production's behaviour: a process trusts the content version it read for a while."""
+    settings.CONTENT_VERSION_CHECK_SECONDS = 60
+    caching.content_changed()  # forget what an earlier test trusted
+    yield
+    caching.content_changed()
+
+
+class TestServedFromCache:
+    def test_a_page_seen_again_needs_only_the_version_check(self, client, guide):
+        for url in page_urls(guide):
+            first, _ = queries_for(client, url)
+            again, count = queries_for(client, url)
+            assert count <= 1, url
+            assert again.content == first.content or TOKEN.search(first.content.decode()), url
+
+    def test_with_the_version_trusted_a_page_costs_no_query(self, client, guide, trust_version):
+        for url in page_urls(guide):
+            queries_for(client, url)
+            _, count = queries_for(client, url)
+            assert count == 0, url
+
+    def test_cache_off_renders_every_time(self, client, guide, settings):
+        settings.PAGE_CACHE_SECONDS = 0
+        url = guide[1].get_absolute_url()
+        queries_for(client, url)
+        _, count = queries_for(client, url)
+        assert count > 1
+
+    def test_full_page_and_fragment_are_kept_apart(self, client, guide, htmx_headers):
+        url = Flow.for_symptom(guide[1]).step_url(2, "n")
+        for _ in range(2):
+            page = client.get(url)
+            fragment = client.get(url, **htmx_headers)
+            assert b"<html" in page.content
+            assert b"<html" not in fragment.content
+            assert "HX-Request" in page["Vary"]
+            assert "HX-Request" in fragment["Vary"]
+
+    def test_host_is_part_of_the_key(self, client, guide, settings):
+        settings.ALLOWED_HOSTS = ["help.example.org", "other.example.org"]
+        url = guide[1].get_absolute_url()
+        one = client.get(url, HTTP_HOST="help.example.org").content.decode()
+        two = client.get(url, HTTP_HOST="other.example.org").content.decode()
+        assert "http://help.example.org/" in one
+        assert "http://other.example.org/" in two
+        assert "help.example.org" not in two
+
+    def test_searches_that_find_nothing_are_all_counted(self, client, guide):
+        for _ in range(3):
+            assert client.get("/search/?q=zzyzx").status_code == 200
+        assert SearchMiss.objects.get(query="zzyzx").count == 3
+
+    def test_a_refused_flow_link_is_not_kept(self, client, guide):
+        symptom = guide[1]
+        url = Flow.for_symptom(symptom).step_url(2, "n").replace("r=n", "r=q")
+        assert client.get(url).status_code == 400
+        assert client.get(url).status_code == 400
+
+
+class TestChangesShowAtOnce:
+    def test_an_editors_save_shows_on_every_page(self, client, guide):
+        topic, symptom = guide[0], guide[1]
+        flow = Flow.for_symptom(symptom)
+        urls = [
+            topic.get_absolute_url(),
+            symptom.get_absolute_url(),
+            flow.step_url(1, ""),
+            flow.step_url(2, "n"),
+            flow.fixed_url("ny"),
+        ]
+        for url in urls:
+            assert symptom.title in client.get(url).content.decode(), url
+        symptom.title = "Messages stuck forever"
+        symptom.save()
+        for url in urls:
+            assert "Messages stuck forever" in client.get(url).content.decode(), url
+
+    def test_unpublishing_takes_the_article_away(self, client, guide):
+        symptom = guide[1]
+        assert client.get(symptom.get_absolute_url()).status_code == 200
+        symptom.status = Status.DRAFT
+        symptom.save()
+        assert client.get(symptom.get_absolute_url()).status_code == 404
+
+    def test_a_deleted_symptom_leaves_the_topic_page(self, client, guide):
+        topic = guide[0]
+        extra = make_symptom(topic=topic, title="Photos will not attach", steps=[make_step()])
+        assert "Photos will not attach" in client.get(topic.get_absolute_url()).content.decode()
+        extra.delete()
+        assert "Photos will not attach" not in client.get(topic.get_absolute_url()).content.decode()
+
+    def test_a_change_to_a_shared_step_shows_in_the_flow(self, client, guide):
+        symptom, steps = guide[1], guide[2]
+        url = Flow.for_symptom(symptom).step_url(1, "")
+        client.get(url)
+        steps[0].instructions = "Turn Airplane Mode **on and off**."
+        steps[0].save()
+        assert "<strong>on and off</strong>" in client.get(url).content.decode()
+
+    def test_a_new_order_shows_in_the_flow(self, client, guide):
+        symptom, steps = guide[1], guide[2]
+        risky = make_step(title="Reset all settings", severity=Severity.DESTRUCTIVE)
+        risky.symptom_steps.create(symptom=symptom, position=0)
+        first = Flow.for_symptom(symptom).step_url(1, "")
+        assert "Reset all settings" in client.get(first).content.decode()
+        services.put_destructive_steps_last(symptom)
+        page = client.get(Flow.for_symptom(symptom).step_url(1, "")).content.decode()
+        assert "Reset all settings" not in page
+        assert steps[0].title in page
+
+    def test_other_processes_see_the_change_once_they_check_again(
+        self, client, guide, trust_version, settings
+    ):
+        symptom = guide[1]
+        url = symptom.get_absolute_url()
+        client.get(url)
+        # Another app server saved: the database knows, this process has not asked yet.
+        Symptom.objects.filter(pk=symptom.pk).update(title="Changed elsewhere")
+        caching.ContentVersion.objects.filter(pk=1).update(token="changed-elsewhere")
+        assert "Changed elsewhere" not in client.get(url).content.decode()
+        caching._trusted = (caching._trusted[0], 0)  # the second has passed
+        assert "Changed elsewhere" in client.get(url).content.decode()
+
+    def test_a_change_rolled_back_keeps_the_version(self, guide):
+        before = caching.content_version()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            guide[1].save()
+            raise RuntimeError("the editor's save failed")
+        assert caching.content_version() == before
+
+    def test_scheduled_content_appears_when_its_time_comes(self, client, guide):
+        topic = guide[0]
+        soon = timezone.now() + timedelta(seconds=1.5)
+        make_symptom(topic=topic, title="Effects do not play", steps=[make_step()], publish_at=soon)
+        assert "Effects do not play" not in client.get(topic.get_absolute_url()).content.decode()
+        time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.1)
+        assert "Effects do not play" in client.get(topic.get_absolute_url()).content.decode()
+
+
+class TestNothingPersonalIsShared:
+    def test_each_visitor_gets_their_own_working_csrf_token(self, guide):
+        url = Flow.for_symptom(guide[1]).step_url(2, "n")
+        tokens = []
+        for _ in range(2):
+            visitor = Client(enforce_csrf_checks=True)
+            page = visitor.get(url).content.decode()
+            token = TOKEN.search(page).group(1)
+            assert caching.CSRF_PLACEHOLDER.decode() not in page
+            response = visitor.post(url, {"answer": "n", "csrfmiddlewaretoken": token})
+            assert response.status_code == 303
+            tokens.append(token)
+        assert tokens[0] != tokens[1]
+
+    def test_each_guided_fix_keeps_its_own_session_key(self, client, guide):
+        flow = Flow.for_symptom(guide[1])
+        keys = [new_key(), new_key()]
+        for key in keys:
+            page = client.get(flow.with_session(key).step_url(2, "n")).content.decode()
+            assert f"s={key}" in page
+            assert caching.SESSION_PLACEHOLDER not in page
+            other = keys[1] if key == keys[0] else keys[0]
+            assert other not in page
+        without = client.get(flow.step_url(2, "n")).content.decode()
+        assert "s=" not in without.replace("&amp;", "&").split("?", 1)[-1].split('"')[0]
+        assert not any(key in without for key in keys)
+
+    def test_the_resume_link_names_the_step_not_the_first_visitor(self, client, guide):
+        symptom = guide[1]
+        step = symptom.symptom_steps.order_by("position")[1].step
+        step.interrupts = True
+        step.save()
+        flow = Flow.for_symptom(symptom)
+        first, second = new_key(), new_key()
+        client.get(flow.with_session(first).step_url(2, "n") + "&utm_source=mail")
+        page = client.get(flow.with_session(second).step_url(2, "n")).content.decode()
+        link = re.search(r'id="resume-link"[^>]*value="([^"]+)"', page).group(1)
+        assert link.replace("&amp;", "&").endswith(flow.with_session(second).step_url(2, "n"))
+        assert first not in page
+
+    def test_editors_previewing_never_get_or_leave_cached_pages(self, client, admin_client, guide):
+        topic = guide[0]
+        make_symptom(topic=topic, title="Draft symptom", steps=[make_step()], status="draft")
+        assert "Draft symptom" not in client.get(topic.get_absolute_url()).content.decode()
+        admin_client.get("/preview/", {"next": "/"})
+        previewed = admin_client.get(topic.get_absolute_url())
+        assert "Draft symptom" in previewed.content.decode()
+        assert "no-store" in previewed["Cache-Control"]
+        assert "Draft symptom" not in client.get(topic.get_absolute_url()).content.decode()
+
+    def test_a_step_needing_confirmation_is_cached_per_state(self, client, db):
+        _, symptom, _, _ = make_guide(2, destructive_last=True)
+        flow = Flow.for_symptom(symptom)
+        warning = client.get(flow.step_url(3, "nn")).content.decode()
+        confirmed = client.get(flow.step_url(3, "nn", confirm="1")).content.decode()
+        assert "understand what I could lose" in warning
+        assert "understand what I could lose" not in confirmed
+        assert "Did this fix it?" in confirmed

@@ -1,0 +1,198 @@
+"""Whole public pages kept in the cache, retired the moment what they show may have changed.
+
+When a new iOS release breaks messaging for millions, everyone reads the same few pages: each is
+rendered once and then served from the cache (local memory, or Redis shared by every app server;
+see ``CACHES`` in the settings).
+
+Correctness:
+
+- Every cached page is filed under the current ``ContentVersion`` token, which changes on any
+  save or delete of content (``signals.py``) and when a scheduled item's "publish on" time comes.
+  A process trusts the token it last read for ``CONTENT_VERSION_CHECK_SECONDS`` (a second), so a
+  change shows everywhere within that.
+- The key is everything the page depends on: scheme, host, path, query string, and the htmx
+  headers the views branch on (they also send ``Vary: HX-Request``).
+- Only plain 200 responses to GET and HEAD that set no cookie are kept; editors previewing
+  drafts, and pages that record something when they are seen, are never served from here.
+- What differs between people is put in after the cache: the form's CSRF token and the guided
+  fix's anonymous session key (``s``) are stored as placeholders and filled in per request, so a
+  cached page never carries someone else's token or session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+from . import outcomes
+from .models import Cause, ContentVersion, FixStep, Status, Symptom, Topic, TriageQuestion
+
+SCHEDULED_MODELS = (Topic, Symptom, Cause, FixStep, TriageQuestion)
+CSRF_PLACEHOLDER = b"csrf-token-to-fill-in"
+# Shaped like a session key (``outcomes.is_key``), so the views carry it into every link.
+SESSION_PLACEHOLDER = "sessionkeytofillin0000"
+SESSION_PARAM = "s"
+_CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+_trusted: tuple[str, float] | None = None  # (token, until) on time.monotonic()
+
+
+def _new_token() -> str:
+    return secrets.token_hex(16)
+
+
+def content_changed(**kwargs) -> None:
+    """Retire every cached page: something the public may see was saved or deleted.
+
+    Runs inside the writer's transaction, so the new token becomes visible with the change
+    itself, and disappears with it if the change is rolled back.
+    """
+    global _trusted
+    _trusted = None
+    _new_version(timezone.now())
+
+
+def _new_version(now) -> str:
+    """Store a new token, due to change again when the next scheduled item goes live."""
+    token, valid_until = _new_token(), _next_scheduled(now)
+    if ContentVersion.objects.filter(pk=1).update(token=token, valid_until=valid_until):
+        return token
+    try:
+        with transaction.atomic():
+            ContentVersion.objects.create(pk=1, token=token, valid_until=valid_until)
+    except IntegrityError:  # another process created it first: take that one
+        return ContentVersion.objects.get(pk=1).token
+    return token
+
+
+def _next_scheduled(now):
+    """Return when the next scheduled item goes live, or None if nothing is scheduled."""
+    scheduled = [
+        model.objects.filter(status=Status.PUBLISHED, publish_at__gt=now)
+        .order_by()
+        .values_list("publish_at", flat=True)
+        for model in SCHEDULED_MODELS
+    ]
+    return min(scheduled[0].union(*scheduled[1:]), default=None)
+
+
+def content_version() -> str:
+    """Return the token cached pages are filed under now."""
+    global _trusted
+    clock = time.monotonic()
+    if _trusted is not None and _trusted[1] > clock:
+        return _trusted[0]
+    now = timezone.now()
+    row = ContentVersion.objects.filter(pk=1).values_list("token", "valid_until").first()
+    # A scheduled item's time has come (or the database is new): a new version.
+    due = row is None or (row[1] is not None and row[1] <= now)
+    token = _new_version(now) if due else row[0]
+    _trusted = (token, clock + settings.CONTENT_VERSION_CHECK_SECONDS)
+    return token
+
+
+def _query_without_session(query: str) -> str:
+    return "&".join(part for part in query.split("&") if part.split("=", 1)[0] != SESSION_PARAM)
+
+
+def _page_key(request, *, session_param: bool) -> tuple[str, str]:
+    """Return the cache key of the page asked for, and the session key to fill in (if any)."""
+    query = request.META.get("QUERY_STRING", "")
+    session = ""
+    if session_param:
+        query = _query_without_session(query)
+        session = request.GET.get(SESSION_PARAM, "")
+        session = session if outcomes.is_key(session) else ""
+    parts = [
+        content_version(),
+        request.scheme,
+        request.get_host(),
+        request.path,
+        query,
+        "session" if session else "",
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Target", ""),
+        request.headers.get("HX-History-Restore-Request", ""),
+    ]
+    digest = hashlib.blake2b(
+        "\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=20
+    ).hexdigest()
+    return f"page:{digest}", session
+
+
+def _storable(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not getattr(response, "not_for_cache", False)
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+def keep_out_of_cache(response):
+    """Mark a response the page cache must not keep (it depends on more than its address)."""
+    response.not_for_cache = True
+    return response
+
+
+def _fill_in(request, content: bytes, session: str) -> bytes:
+    if CSRF_PLACEHOLDER in content:
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    if session:
+        content = content.replace(SESSION_PLACEHOLDER.encode(), session.encode())
+    return content
+
+
+def cached_page(*, skip_if: Callable, session_param: bool = False):
+    """Serve a public page from the cache; ``skip_if(request)`` says when not to (previews).
+
+    ``session_param``: the view carries the guided fix's ``s`` key into its links; the page is
+    cached once for every session and each person's key filled in.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if (
+                request.method not in ("GET", "HEAD")
+                or not settings.PAGE_CACHE_SECONDS
+                or skip_if(request)
+            ):
+                return view(request, *args, **kwargs)
+            key, session = _page_key(request, session_param=session_param)
+            entry = cache.get(key)
+            if entry is not None:
+                status, headers, content = entry
+                return HttpResponse(
+                    _fill_in(request, content, session), status=status, headers=headers
+                )
+            if session:
+                request.GET = request.GET.copy()
+                request.GET[SESSION_PARAM] = SESSION_PLACEHOLDER
+            response = view(request, *args, **kwargs)
+            if not _storable(response):
+                return response
+            if hasattr(response, "render"):
+                response.render()
+            content = _CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+            headers = dict(response.items())
+            cache.set(key, (response.status_code, headers, content), settings.PAGE_CACHE_SECONDS)
+            response.content = _fill_in(request, content, session)
+            return response
+
+        return wrapper
+
+    return decorator
