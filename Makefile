@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test check content-check suite lighthouse format superuser fixture outcomes clean
+.PHONY: serve test check content-check suite lighthouse format superuser fixture outcomes bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,25 @@ node_modules/.installed: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: Lighthouse will be skipped."; fi
+
+# wrk drives the benchmark and the load test: installed from Debian's packages when missing and
+# running as root, otherwise a clear message.
+NEED_WRK := command -v wrk >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && apt-get install -y -qq wrk; \
+	else echo "wrk is not installed: install it with 'sudo apt-get install wrk'." >&2; exit 1; fi
+
+## Requests per second and latency of the pages under gunicorn, as ratios to a bare view
+## (bench/http.py; pass options in BENCH_ARGS, e.g. BENCH_ARGS="--rounds 1 --seconds 1").
+bench: $(VENV)/.installed-base
+	@$(NEED_WRK)
+	$(BIN)/python bench/http.py $(BENCH_ARGS)
+
+## A bounded load test of the pages and flow answers: 60 s at 64 connections, fails on any error
+## (bench/load.py; pass options in LOAD_ARGS, e.g. LOAD_ARGS="--seconds 5 --connections 8").
+load: $(VENV)/.installed-base
+	@$(NEED_WRK)
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 ## Fix lint and formatting where the tools can.
 format: $(VENV)/.installed-test

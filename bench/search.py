@@ -11,89 +11,22 @@ machine load; the figures are ratios because absolute times mean little on a sha
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The project, not bench/, comes first: bench/http.py would hide the standard library's http.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-QUERIES = [
-    "green bubble",
-    "says delivered but he never got it",
-    "imesage not workng",
-    "red exclamation mark",
-    "stuck on sending",
-    "deliv",
-    "bluetooth headphones pairing",
-    "wifi calling drops",
-]
+from bench.corpus import QUERIES, generate, scratch_postgres  # noqa: E402
 
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
-def scratch_postgres(url: str) -> tuple[str, callable]:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/') or 'postgres'}_bench_{os.getpid()}"
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunparse(parsed._replace(path=f"/{name}")), drop
-
-
-def generate(count: int) -> None:
-    """Add ``count`` published symptoms with plausible, varied text to the demo guide."""
-    from troubleshooting import search
-    from troubleshooting.models import SearchDocument, Status, Symptom, Topic
-
-    random.seed(20261123)
-    vocabulary = sorted(set(search.vocabulary()))
-    extra = [
-        "bluetooth", "headphones", "pairing", "battery", "charging", "camera", "blurry", "screen",
-        "flicker", "keyboard", "calling", "wifi", "hotspot", "facetime", "voicemail", "contacts",
-        "storage", "backup", "icloud", "photos", "alarm", "volume", "speaker", "microphone",
-    ]  # fmt: skip
-    words = vocabulary + extra * 20
-
-    def sentence(length: int) -> str:
-        return " ".join(random.choice(words) for _ in range(length)).capitalize() + "."
-
-    topics = [
-        Topic.objects.create(
-            title=f"Area {n}", slug=f"area-{n}", summary="Generated.", status=Status.PUBLISHED
-        )
-        for n in range(20)
-    ]
-    symptoms = [
-        Symptom(
-            topic=topics[n % len(topics)],
-            title=sentence(random.randint(3, 6))[:-1],
-            slug=f"generated-{n}",
-            summary=sentence(18),
-            body=" ".join(sentence(random.randint(8, 16)) for _ in range(5)),
-            aliases="\n".join(sentence(3)[:-1].lower() for _ in range(2)),
-            status=Status.PUBLISHED,
-        )
-        for n in range(count)
-    ]
-    Symptom.objects.bulk_create(symptoms, batch_size=1000)  # no save(): indexed below at once
-    search.rebuild()
-    search.vocabulary()
-    print(f"Corpus: {Symptom.objects.count()} symptoms, {SearchDocument.objects.count()} documents")
 
 
 def measure(rounds: int) -> None:

@@ -1,0 +1,232 @@
+"""Content for benchmarks: the demo guide copied N times, a generated search corpus, and the
+addresses to request, all asked of the app itself so they stay valid as it changes.
+
+Used in-process by bench/search.py, and in a subprocess (with the server's settings) by the HTTP
+benchmark and the load test:
+
+    python -m bench.corpus populate --copies 10 --corpus 10000 --outcomes
+    python -m bench.corpus flow-step      # the address of step 2 of "Stuck on Sending"
+    python -m bench.corpus requests       # every request of the load test, as JSON
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode, urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_FIXTURE = ROOT / "fixtures" / "imessage.json"
+
+QUERIES = [
+    "green bubble",
+    "says delivered but he never got it",
+    "imesage not workng",
+    "red exclamation mark",
+    "stuck on sending",
+    "deliv",
+    "bluetooth headphones pairing",
+    "wifi calling drops",
+]
+
+
+def scratch_postgres(url: str) -> tuple[str, callable]:
+    """Create an empty database beside the one ``url`` names; return its URL and a dropper."""
+    import psycopg
+
+    parsed = urlparse(url)
+    name = f"{parsed.path.lstrip('/') or 'postgres'}_bench_{os.getpid()}"
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunparse(parsed._replace(path=f"/{name}")), drop
+
+
+def generate(count: int) -> None:
+    """Add ``count`` published symptoms with plausible, varied text to the demo guide."""
+    from troubleshooting import search
+    from troubleshooting.models import SearchDocument, Status, Symptom, Topic
+
+    random.seed(20261123)
+    vocabulary = sorted(set(search.vocabulary()))
+    extra = [
+        "bluetooth", "headphones", "pairing", "battery", "charging", "camera", "blurry", "screen",
+        "flicker", "keyboard", "calling", "wifi", "hotspot", "facetime", "voicemail", "contacts",
+        "storage", "backup", "icloud", "photos", "alarm", "volume", "speaker", "microphone",
+    ]  # fmt: skip
+    words = vocabulary + extra * 20
+
+    def sentence(length: int) -> str:
+        return " ".join(random.choice(words) for _ in range(length)).capitalize() + "."
+
+    topics = [
+        Topic.objects.create(
+            title=f"Area {n}", slug=f"area-{n}", summary="Generated.", status=Status.PUBLISHED
+        )
+        for n in range(20)
+    ]
+    symptoms = [
+        Symptom(
+            topic=topics[n % len(topics)],
+            title=sentence(random.randint(3, 6))[:-1],
+            slug=f"generated-{n}",
+            summary=sentence(18),
+            body=" ".join(sentence(random.randint(8, 16)) for _ in range(5)),
+            aliases="\n".join(sentence(3)[:-1].lower() for _ in range(2)),
+            status=Status.PUBLISHED,
+        )
+        for n in range(count)
+    ]
+    Symptom.objects.bulk_create(symptoms, batch_size=1000)  # no save(): indexed below at once
+    search.rebuild()
+    search.vocabulary()
+    print(f"Corpus: {Symptom.objects.count()} symptoms, {SearchDocument.objects.count()} documents")
+
+
+def copy_guide(copies: int) -> None:
+    """Make the demo guide ``copies`` times as big: copies 2..N of it, each under its own topic,
+    with every slug suffixed (so its steps, causes and questions are its own, as an editor's
+    would be), loaded like the demo itself, through the fixture."""
+    from django.core.management import call_command
+
+    demo = json.loads(DEMO_FIXTURE.read_text())
+
+    def suffixed(value, suffix):
+        if isinstance(value, list):  # a natural key, or a list of them
+            return [suffixed(item, suffix) for item in value]
+        return f"{value}{suffix}"
+
+    objects = []
+    for copy in range(2, copies + 1):
+        suffix = f"-{copy}"
+        for item in demo:
+            fields = dict(item["fields"])
+            for name, value in fields.items():
+                if name == "slug" or (isinstance(value, list) and value):
+                    fields[name] = suffixed(value, suffix)
+            if item["model"] == "troubleshooting.topic":
+                fields["title"] = f"{fields['title']} ({copy})"
+                fields["position"] = copy
+            objects.append({**item, "fields": fields})
+    if not objects:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        fixture = Path(folder) / "copies.json"
+        fixture.write_text(json.dumps(objects))
+        call_command("loaddata", str(fixture), verbosity=0)
+
+
+def populate(*, copies: int, corpus: int, outcomes: bool) -> str:
+    """Add content to a database holding the demo guide; return what was added, in words."""
+    from django.core.management import call_command
+
+    from troubleshooting.models import FixStep, Symptom, Topic
+
+    copy_guide(copies)
+    if corpus:
+        generate(corpus)
+    if outcomes:
+        call_command("generate_outcomes", "--force", verbosity=0)
+    return (
+        f"demo guide x{copies} + {corpus:,} generated symptoms"
+        f"{' + outcomes history' if outcomes else ''}: {Topic.objects.count()} topics, "
+        f"{Symptom.objects.count():,} symptoms, {FixStep.objects.count()} fix steps"
+    )
+
+
+def flow_step_url() -> str:
+    """Step 2 of "Stuck on Sending" after "No" at step 1, as the app links to it."""
+    from troubleshooting.models import Symptom
+    from troubleshooting.services import Flow
+
+    return Flow.for_symptom(Symptom.objects.get(slug="stuck-on-sending")).step_url(2, "n")
+
+
+def load_requests(*, answers_per_step: int = 1) -> list[dict]:
+    """Every request of the load test: the public pages (full, and some as htmx fragments) and
+    "Did this fix it?" answers to the steps of the demo guide and one copy of it.
+
+    Each item is ``{"method", "path", "kind"}`` and, for answers, ``"form"`` (the fields besides
+    the CSRF token). Answers carry no session key, so each starts a session of its own: every one
+    writes to the database, the worst case for the outcomes tables.
+    """
+    from django.urls import reverse
+
+    from troubleshooting.models import Severity, Symptom, Topic, TriageQuestion
+    from troubleshooting.services import Answer, Flow
+
+    requests = []
+
+    def get(path, kind="page"):
+        requests.append({"method": "GET", "path": path, "kind": kind})
+
+    get(reverse("troubleshooting:home"))
+    get(reverse("troubleshooting:robots_txt"), "other")
+    get(reverse("troubleshooting:sitemap"), "other")
+    for query in QUERIES:
+        get(f"{reverse('troubleshooting:search')}?{urlencode({'q': query})}")
+    guides = ["messages", "messages-2"]
+    for topic in Topic.objects.filter(slug__in=guides):
+        get(topic.get_absolute_url())
+    for question in TriageQuestion.objects.filter(topic__slug__in=guides):
+        get(question.get_absolute_url())
+    for symptom in Symptom.objects.filter(topic__slug__in=guides).select_related("topic"):
+        get(symptom.get_absolute_url())
+        flow = Flow.for_symptom(symptom)
+        if not flow.steps:
+            continue
+        get(reverse("troubleshooting:flow_begin", args=[symptom.topic.slug, symptom.slug]), "begin")
+        for number, step in enumerate(flow.steps, start=1):
+            results = Answer.NOT_FIXED * (number - 1)
+            url = flow.step_url(number, results)
+            get(url)
+            get(url, "fragment")
+            destructive = step.severity == Severity.DESTRUCTIVE
+            if destructive:
+                get(flow.step_url(number, results, confirm="1"))
+            choices = [Answer.NOT_FIXED, Answer.SKIPPED, Answer.FIXED, Answer.CANT_DO]
+            for n in range(answers_per_step):
+                answer = choices[(number + n) % len(choices)]
+                form = {"answer": answer}
+                if destructive and answer in {Answer.FIXED, Answer.NOT_FIXED}:
+                    form["confirmed"] = "1"
+                if answer == Answer.CANT_DO:
+                    form["note"] = "Load test"
+                requests.append({"method": "POST", "path": url, "kind": "answer", "form": form})
+        get(flow.fixed_url(Answer.NOT_FIXED + Answer.FIXED))
+        get(flow.end_url(Answer.NOT_FIXED * len(flow)))
+    return requests
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Content and addresses for the benchmarks.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    fill = commands.add_parser("populate")
+    fill.add_argument("--copies", type=int, default=10)
+    fill.add_argument("--corpus", type=int, default=10_000)
+    fill.add_argument("--outcomes", action="store_true")
+    commands.add_parser("flow-step")
+    commands.add_parser("requests")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    if args.command == "populate":
+        print(populate(copies=args.copies, corpus=args.corpus, outcomes=args.outcomes))
+    elif args.command == "flow-step":
+        print(flow_step_url())
+    else:
+        json.dump(load_requests(), sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""Requests per second and latency of the site's pages under gunicorn, as ratios to a bare view.
+
+    .venv/bin/python bench/http.py                     # 5 rounds of 5 s per target, on SQLite
+    .venv/bin/python bench/http.py --rounds 1 --seconds 1          # a quick smoke run
+    .venv/bin/python bench/http.py --database-url postgres://user:pass@127.0.0.1:5432/db
+
+Serves the site as production does (gunicorn, 2 workers, DEBUG off) on a throwaway database with
+the demo guide copied 10 times, 10,000 generated symptoms and a history of outcomes (see
+bench/server.py), then runs wrk on 127.0.0.1 against each target in turn, round after round, so
+every target sees the same machine load: a bare Django view returning a few bytes (the baseline,
+in bench/urls.py only), the home page, an article, a flow step as a full page and as an htmx
+fragment, and a search. Prints requests per second, median and p99 latency, each as a ratio to
+the baseline, and the targets: the flow fragment at least 0.8 x the baseline's requests per
+second, every full page at least 0.6 x. Exits 1 if any response was not a 200 (the figures would
+mean nothing), and, with --check, if a target is not met.
+"""
+
+import argparse
+import statistics
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The project, not bench/, comes first: this file would hide the standard library's http.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+from bench.server import BASELINE_PATH, WRK, WRK_MISSING, Run, Site, fetch, lua_report, wrk  # noqa: E402
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    headers: dict
+    minimum: float | None  # requests per second, as a fraction of the baseline's
+    fragment: bool = False
+
+
+def targets(flow_step: str) -> list[Target]:
+    fragment_headers = {"HX-Request": "true", "HX-Current-URL": f"http://127.0.0.1{flow_step}"}
+    return [
+        Target("baseline", BASELINE_PATH, {}, None),
+        Target("home", "/", {}, 0.6),
+        Target("article", "/messages/not-delivered/", {}, 0.6),
+        Target("flow step", flow_step, {}, 0.6),
+        Target("flow fragment", flow_step, fragment_headers, 0.8, fragment=True),
+        Target("search", "/search/?q=green+bubble", {}, 0.6),
+    ]
+
+
+def check_responses(site: Site, plan: list[Target]) -> None:
+    """Every target answers 200 with what it should: a whole page, or a fragment of one."""
+    for target in plan:
+        status, body = fetch(site.base + target.path, target.headers)
+        whole = b"<html" in body[:500].lower()
+        if status != 200 or (target.path != BASELINE_PATH and whole == target.fragment):
+            site.fail()
+            kind = "fragment" if target.fragment else "page"
+            raise SystemExit(
+                f"{target.name} ({target.path}) answered {status}, "
+                f"{'a whole page' if whole else 'not a whole page'} (a {kind} was expected)."
+            )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="rounds over the targets (5)")
+    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run (5)")
+    parser.add_argument("--warmup", type=int, default=1, help="seconds per target, unmeasured (1)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--database-url", help="a PostgreSQL URL (default: a SQLite file)")
+    parser.add_argument("--copies", type=int, default=10, help="demo guide copies (10)")
+    parser.add_argument("--corpus", type=int, default=10_000, help="generated symptoms (10,000)")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is not met")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = parser.parse_args()
+    if not WRK:
+        print(WRK_MISSING, file=sys.stderr)
+        return 2
+
+    with Site(
+        database_url=args.database_url,
+        copies=args.copies,
+        corpus=args.corpus,
+        workers=args.workers,
+        keep=args.keep,
+    ) as site:
+        print(f"Site: {site.description}")
+        print(
+            f"gunicorn: {args.workers} sync workers, DEBUG off, at {site.base}; wrk: "
+            f"{args.threads} threads, {args.connections} connections; rounds × seconds per "
+            f"target: {args.rounds} × {args.seconds}, targets alternated"
+        )
+        plan = targets(site.app("flow-step").strip().splitlines()[-1])
+        check_responses(site, plan)
+        script = site.workdir / "report.lua"
+        script.write_text(lua_report(count_statuses=True))
+
+        def measure(target: Target, seconds: int) -> Run:
+            return wrk(
+                site.base + target.path,
+                seconds=seconds,
+                connections=args.connections,
+                threads=args.threads,
+                script=script,
+                headers=target.headers,
+            )
+
+        runs: dict[str, list[Run]] = {target.name: [] for target in plan}
+        if args.warmup:
+            for target in plan:
+                measure(target, args.warmup)
+        for round_number in range(args.rounds):
+            shift = round_number % len(plan)  # a different target goes first in every round
+            for target in plan[shift:] + plan[:shift]:
+                runs[target.name].append(measure(target, args.seconds))
+                site.check_alive()
+            print(f"  round {round_number + 1} of {args.rounds} done", flush=True)
+
+        bad = {
+            name: (sum(run.failures for run in results), statuses(results))
+            for name, results in runs.items()
+            if any(run.failures for run in results) or set(statuses(results)) != {200}
+        }
+        if bad:
+            site.fail()
+            for name, (failures, by_status) in bad.items():
+                print(f"{name}: {failures} errors; responses by status: {by_status}")
+            print("Not every response was a 200: these figures mean nothing.", file=sys.stderr)
+            return 1
+        below = report(plan, runs)
+        logged = site.logged_errors()
+        if logged:
+            site.fail()
+            print(f"The server logged {len(logged)} errors:", *logged[:10], sep="\n  ")
+            return 1
+    if below and args.check:
+        return 1
+    return 0
+
+
+def statuses(results: list[Run]) -> dict[int, int]:
+    total: dict[int, int] = {}
+    for run in results:
+        for code, count in run.statuses.items():
+            total[code] = total.get(code, 0) + count
+    return total
+
+
+def report(plan: list[Target], runs: dict[str, list[Run]]) -> list[str]:
+    """Print the table; return the names of the targets not met."""
+    figures = {
+        name: (
+            statistics.median(run.rps for run in results),
+            statistics.median(run.p50 for run in results),
+            statistics.median(run.p99 for run in results),
+            sum(run.requests for run in results),
+            sum(run.bytes for run in results) // max(1, sum(run.requests for run in results)),
+        )
+        for name, results in runs.items()
+    }
+    base_rps, base_p50, base_p99, _, _ = figures["baseline"]
+    print()
+    print(
+        f"{'':14}{'req/s':>9}{'median ms':>11}{'p99 ms':>9}{'bytes':>8}{'requests':>10}"
+        f"{'req/s ×base':>13}{'median ×base':>14}{'p99 ×base':>11}   target"
+    )
+    below = []
+    for target in plan:
+        rps, p50, p99, count, size = figures[target.name]
+        ratio = rps / base_rps if base_rps else 0.0
+        verdict = ""
+        if target.minimum is not None:
+            met = ratio >= target.minimum
+            verdict = f"≥ {target.minimum:.1f}× {'PASS' if met else 'BELOW'}"
+            if not met:
+                below.append(target.name)
+        print(
+            f"{target.name:14}{rps:>9.0f}{p50 * 1000:>11.1f}{p99 * 1000:>9.1f}{size:>8}{count:>10}"
+            f"{ratio:>13.2f}{p50 / base_p50:>14.1f}{p99 / base_p99:>11.1f}   {verdict}"
+        )
+    print(
+        "\nreq/s: median over rounds of each run's requests per second; median and p99 ms: "
+        "medians over rounds of each run's percentiles.\nreq/s ×base = target ÷ baseline "
+        "(higher is better; 1.00 is as fast as the bare view). Latency ×base = target ÷ "
+        "baseline (lower is better).\nTargets (req/s ×base): the flow fragment ≥ 0.8, every "
+        "full page ≥ 0.6. Every response was a 200."
+    )
+    if below:
+        print(f"Below target: {', '.join(below)}.")
+    return below
+
+
+if __name__ == "__main__":
+    sys.exit(main())
