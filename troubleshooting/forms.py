@@ -25,6 +25,7 @@ class AnswerForm(forms.Form):
         choices=CantDoReason.choices,
         required=False,
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the reasons listed, or none."},
     )
     note = forms.CharField(
         label="Anything else we should know? (optional, no personal details please)",
@@ -40,6 +41,10 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # The step page shows the form's own errors by the buttons, not the reason's: an
+        # unknown reason (a tampered or outdated form) would be refused without a word.
+        for message in self.errors.get("reason", []):
+            self.add_error(None, message)
         answer = cleaned.get("answer")
         if (
             self.needs_confirmation

@@ -5,10 +5,13 @@ from django.shortcuts import render
 
 
 class ClearErrorsMiddleware:
-    """Refuse NUL bytes in the query string, and give a 405 a page instead of an empty body.
+    """Keep NUL bytes away from the database, and give a 405 a page instead of an empty body.
 
     PostgreSQL cannot hold a NUL byte in text, so a query parameter carrying one (say, in an
-    admin filter) would reach the database and fail with a server error.
+    admin filter) would reach the database and fail with a server error: such a request is
+    refused. A cookie carrying one (a quoted value may spell it ``"\\000..."``) would do the
+    same when its session is looked up, on every page: such a cookie is ignored instead, as
+    if it had not been sent, since we never set one and refusing it would lock the person out.
     """
 
     def __init__(self, get_response):
@@ -18,6 +21,10 @@ class ClearErrorsMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in query or "%00" in query:
             raise BadRequest("NUL byte in the query string")
+        if any("\x00" in value for value in request.COOKIES.values()):
+            request.COOKIES = {
+                name: value for name, value in request.COOKIES.items() if "\x00" not in value
+            }
         response = self.get_response(request)
         if response.status_code == 405 and not response.content:
             page = render(request, "405.html", {"title": "That doesn't work here"}, status=405)
