@@ -37,8 +37,17 @@ class Target:
     fragment: bool = False
 
 
+# An htmx request comes from a page the browser already has, so it carries the CSRF cookie that
+# the guided fix's first page set (any 32 letters will do: Django only checks them on a POST).
+CSRF_COOKIE = "csrftoken=" + "benchmarkbrowsercsrfcookie".ljust(32, "x")
+
+
 def targets(flow_step: str) -> list[Target]:
-    fragment_headers = {"HX-Request": "true", "HX-Current-URL": f"http://127.0.0.1{flow_step}"}
+    fragment_headers = {
+        "HX-Request": "true",
+        "HX-Current-URL": f"http://127.0.0.1{flow_step}",
+        "Cookie": CSRF_COOKIE,
+    }
     return [
         Target("baseline", BASELINE_PATH, {}, None),
         Target("home", "/", {}, 0.6),

@@ -110,7 +110,7 @@ def _page_key(request, *, session_param: bool) -> tuple[str, str]:
     """Return the cache key of the page asked for, and the session key to fill in (if any)."""
     query = request.META.get("QUERY_STRING", "")
     session = ""
-    if session_param:
+    if session_param and f"{SESSION_PARAM}=" in query:
         query = _query_without_session(query)
         session = request.GET.get(SESSION_PARAM, "")
         session = session if outcomes.is_key(session) else ""

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -53,7 +54,8 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
             request.get_full_path() if public else reverse("troubleshooting:home")
         )
     htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.history_restore_request:
+    context["fragment"] = bool(htmx and not htmx.history_restore_request)
+    if context["fragment"]:
         template_name = f"{template_name}#main"
     return TemplateResponse(request, template_name, context, status=status)
 
@@ -75,6 +77,25 @@ def previewing(request) -> bool:
 
 def can_preview(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("troubleshooting.view_symptom")
+
+
+def csrf_cookie_for_fragments(view):
+    """Make sure a browser that gets the flow's forms as an htmx fragment has the CSRF cookie.
+
+    Fragments carry no token in their forms: htmx sends the cookie's value as the X-CSRFToken
+    header (static/js/site.js), as Django's docs advise for scripts. So a cached fragment is the
+    same for everyone, and costs no token per request. Whole pages, which work without
+    JavaScript, keep the token in their forms.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.htmx and settings.CSRF_COOKIE_NAME not in request.COOKIES:
+            get_token(request)
+        return response
+
+    return wrapper
 
 
 # Public pages come from the cache, except for editors previewing drafts.
@@ -371,6 +392,7 @@ def flow_begin(request, topic_slug, symptom_slug):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@csrf_cookie_for_fragments
 @cached_flow
 @vary_on_headers("HX-Request")
 @follow_renamed_slugs

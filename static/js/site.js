@@ -18,6 +18,14 @@
     enhance(document.getElementById("main"));
   });
 
+  // Forms that htmx swapped in carry no CSRF token (so they can be cached for everyone): send the
+  // CSRF cookie's value as the header Django checks instead, as its documentation advises.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb === "get") return;
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
+  });
+
   // A request that cannot be sent (offline while Wi-Fi or Airplane Mode is being toggled) says so;
   // the address still holds the person's place.
   var status = document.getElementById("connection-status");

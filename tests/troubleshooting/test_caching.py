@@ -240,3 +240,25 @@ class TestNothingPersonalIsShared:
         assert "understand what I could lose" in warning
         assert "understand what I could lose" not in confirmed
         assert "Did this fix it?" in confirmed
+
+
+class TestFragmentsPostWithTheCookie:
+    """htmx sends the CSRF cookie as a header, so the flow's fragments carry no token."""
+
+    def test_a_fragment_has_no_token_and_gives_the_cookie(self, guide, htmx_headers):
+        url = Flow.for_symptom(guide[1]).step_url(2, "n")
+        browser = Client(enforce_csrf_checks=True)
+        fragment = browser.get(url, **htmx_headers)
+        assert b"csrfmiddlewaretoken" not in fragment.content
+        cookie = browser.cookies["csrftoken"].value
+        again = browser.get(url, **htmx_headers)
+        assert "csrftoken" not in again.cookies  # already there: nothing to set
+        refused = browser.post(url, {"answer": "n"}, **htmx_headers)
+        assert refused.status_code == 403
+        answered = browser.post(url, {"answer": "n"}, HTTP_X_CSRFTOKEN=cookie, **htmx_headers)
+        assert answered.status_code == 303
+
+    def test_the_whole_page_keeps_its_token_for_browsers_without_javascript(self, guide):
+        url = Flow.for_symptom(guide[1]).step_url(2, "n")
+        page = Client(enforce_csrf_checks=True).get(url).content.decode()
+        assert len(TOKEN.findall(page)) == 1
