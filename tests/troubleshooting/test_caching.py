@@ -262,3 +262,13 @@ class TestFragmentsPostWithTheCookie:
         url = Flow.for_symptom(guide[1]).step_url(2, "n")
         page = Client(enforce_csrf_checks=True).get(url).content.decode()
         assert len(TOKEN.findall(page)) == 1
+
+
+def test_the_sitemap_is_cached_and_follows_changes(client, guide):
+    symptom = guide[1]
+    assert symptom.get_absolute_url() in client.get("/sitemap.xml").content.decode()
+    _, count = queries_for(client, "/sitemap.xml")
+    assert count <= 1
+    symptom.slug = "renamed-symptom"
+    symptom.save()
+    assert "/renamed-symptom/" in client.get("/sitemap.xml").content.decode()
