@@ -24,6 +24,7 @@ register_converter(StepNumber, "step")
 urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("health/", views.health, name="health"),
     path("search/", views.search, name="search"),
     path("preview/", views.preview, name="preview"),
     path("sitemap.xml", views.cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

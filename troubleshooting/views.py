@@ -3,12 +3,21 @@
 Each view serves its whole page, or with htmx just the page's ``main`` partial, from one template.
 """
 
+import logging
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,6 +34,8 @@ from . import search as search_engine
 from .forms import AnswerForm, FeedbackForm
 from .models import Severity, SlugRedirect, Symptom, Topic, TriageQuestion, live
 from .services import Answer, Flow, InvalidFlowState
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_DESCRIPTION = (
     "Step-by-step help to fix common phone problems yourself, quick and safe fixes first."
@@ -550,6 +561,30 @@ def search(request):
         # Each search that finds nothing is counted for editors, so it must reach the view.
         caching.keep_out_of_cache(response)
     return response
+
+
+@never_cache
+@require_safe
+def health(request):
+    """Tell a load balancer whether this app server can serve: its database and cache answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        checks["database"] = "failing"
+    try:
+        cache.set("health-check", "ok", 10)
+        checks["cache"] = "ok" if cache.get("health-check") == "ok" else "failing"
+    except Exception:  # any backend's connection error; the check must answer, not crash
+        logger.exception("Health check: the cache does not answer")
+        checks["cache"] = "failing"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503
+    )
 
 
 @require_safe

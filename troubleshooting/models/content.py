@@ -154,7 +154,9 @@ class Content(models.Model):
 POSITION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(999)]
 
 # Addresses the site itself uses: content under these slugs could never be reached.
-RESERVED_SLUGS = frozenset({"admin", "api", "fix", "media", "preview", "search", "static"})
+RESERVED_SLUGS = frozenset(
+    {"admin", "api", "fix", "health", "media", "preview", "search", "static"}
+)
 
 
 def validate_slug_not_reserved(value: str) -> None:

@@ -1,0 +1,38 @@
+"""The load balancer's health check: is this app server able to serve pages?"""
+
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+
+from troubleshooting.models import validate_slug_not_reserved
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_healthy_server_says_so_and_is_never_cached(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_server_without_its_database_is_taken_out_of_rotation(client):
+    with mock.patch("troubleshooting.views.connection.cursor", side_effect=DatabaseError("down")):
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["database"] == "failing"
+    assert response.json()["cache"] == "ok"
+
+
+def test_a_server_without_its_cache_is_taken_out_of_rotation(client):
+    with mock.patch("troubleshooting.views.cache.set", side_effect=ConnectionError("redis down")):
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json() == {"status": "failing", "database": "ok", "cache": "failing"}
+
+
+def test_no_topic_can_take_its_address():
+    with pytest.raises(ValidationError):
+        validate_slug_not_reserved("health")
