@@ -22,6 +22,7 @@ Correctness:
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -37,6 +38,8 @@ from django.utils import timezone
 
 from . import outcomes
 from .models import Cause, ContentVersion, FixStep, Status, Symptom, Topic, TriageQuestion
+
+logger = logging.getLogger(__name__)
 
 SCHEDULED_MODELS = (Topic, Symptom, Cause, FixStep, TriageQuestion)
 CSRF_PLACEHOLDER = b"csrf-token-to-fill-in"
@@ -156,6 +159,15 @@ def _fill_in(request, content: bytes, session: str) -> bytes:
     return content
 
 
+def _cache_call(method, *args):
+    """Ask the cache, or carry on without it: pages are slower while it is down, not broken."""
+    try:
+        return method(*args)
+    except Exception:  # whatever the backend raises when its server is gone
+        logger.warning("The page cache is not answering; serving pages without it.", exc_info=True)
+        return None
+
+
 def cached_page(*, skip_if: Callable, session_param: bool = False):
     """Serve a public page from the cache; ``skip_if(request)`` says when not to (previews).
 
@@ -173,7 +185,7 @@ def cached_page(*, skip_if: Callable, session_param: bool = False):
             ):
                 return view(request, *args, **kwargs)
             key, session = _page_key(request, session_param=session_param)
-            entry = cache.get(key)
+            entry = _cache_call(cache.get, key)
             if entry is not None:
                 status, headers, content = entry
                 return HttpResponse(
@@ -189,7 +201,8 @@ def cached_page(*, skip_if: Callable, session_param: bool = False):
                 response.render()
             content = _CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
             headers = dict(response.items())
-            cache.set(key, (response.status_code, headers, content), settings.PAGE_CACHE_SECONDS)
+            entry = (response.status_code, headers, content)
+            _cache_call(cache.set, key, entry, settings.PAGE_CACHE_SECONDS)
             response.content = _fill_in(request, content, session)
             return response
 

@@ -26,11 +26,20 @@ def test_a_server_without_its_database_is_taken_out_of_rotation(client):
     assert response.json()["cache"] == "ok"
 
 
-def test_a_server_without_its_cache_is_taken_out_of_rotation(client):
+def test_a_server_without_its_cache_still_serves_and_says_so(client):
     with mock.patch("troubleshooting.views.cache.set", side_effect=ConnectionError("redis down")):
         response = client.get("/health/")
-    assert response.status_code == 503
-    assert response.json() == {"status": "failing", "database": "ok", "cache": "failing"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "failing"}
+
+
+def test_pages_are_served_while_the_cache_is_down(client, guide):
+    with (
+        mock.patch("troubleshooting.caching.cache.get", side_effect=ConnectionError("down")),
+        mock.patch("troubleshooting.caching.cache.set", side_effect=ConnectionError("down")),
+    ):
+        for url in ("/", guide[0].get_absolute_url(), guide[1].get_absolute_url()):
+            assert client.get(url).status_code == 200, url
 
 
 def test_no_topic_can_take_its_address():
