@@ -190,7 +190,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# A CDN in front of the static files, e.g. https://cdn.example.com: pages link to it, and it
+# fetches from whitenoise on the app servers (whitenoise's documented CDN set-up).
+STATIC_HOST = os.environ.get("DJANGO_STATIC_HOST", "").strip().rstrip("/")
+STATIC_URL = f"{STATIC_HOST}/static/" if STATIC_HOST else "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -233,9 +236,9 @@ if env_bool("DJANGO_HTTPS", default=False):
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF],
+        "script-src": [SELF, *filter(None, [STATIC_HOST])],
+        "style-src": [SELF, *filter(None, [STATIC_HOST])],
+        "img-src": [SELF, *filter(None, [STATIC_HOST])],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
@@ -278,10 +281,12 @@ OUTCOMES_MIN_TRIES_TO_REORDER = 20
 
 # Public pages are kept whole in the cache for this many seconds (0: off), and retired at once
 # when content changes (see troubleshooting/caching.py).
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 # How long an app process trusts the content version it last read from the database before
 # asking again: the most a change can take to show on every server.
-CONTENT_VERSION_CHECK_SECONDS = float(os.environ.get("DJANGO_CONTENT_VERSION_CHECK_SECONDS", "1"))
+CONTENT_VERSION_CHECK_SECONDS = float(
+    os.environ.get("DJANGO_CONTENT_VERSION_CHECK_SECONDS", "").strip() or 1
+)
 
 # Editors: content not reviewed for this many days is flagged in the admin.
 CONTENT_REVIEW_AFTER_DAYS = int(os.environ.get("DJANGO_CONTENT_REVIEW_AFTER_DAYS", "180"))

@@ -56,6 +56,7 @@ def production_env(tmp_path, **extra: str) -> dict[str, str]:
                 "DJANGO_TRUSTED_PROXY_COUNT",
                 "REDIS_URL",
                 "DJANGO_CACHE_KEY_PREFIX",
+                "DJANGO_STATIC_HOST",
             ],
             "",
         ),
@@ -328,3 +329,27 @@ def test_cache_is_redis_when_redis_url_is_set(tmp_path):
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == "redis://cache.internal:6379/2"
     assert cache["KEY_PREFIX"] == "help-staging"
+
+
+STATIC = """
+from django.conf import settings
+from django.contrib.staticfiles.storage import StaticFilesStorage
+link = StaticFilesStorage().url("css/site.css")  # as {% static %} builds it, less the hash
+print(json.dumps({"url": settings.STATIC_URL, "link": link,
+                  "csp": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]}))
+"""
+
+
+def test_static_files_come_from_the_site_itself_by_default(tmp_path):
+    found = run_in_django(STATIC, production_env(tmp_path))
+    assert found["link"] == "/static/css/site.css"
+    assert found["csp"]["script-src"] == ["'self'"]
+
+
+def test_a_cdn_serves_the_static_files_and_the_policy_allows_it(tmp_path):
+    env = production_env(tmp_path, DJANGO_STATIC_HOST="https://cdn.example.com/")
+    found = run_in_django(STATIC, env)
+    assert found["url"] == "https://cdn.example.com/static/"
+    assert found["link"] == "https://cdn.example.com/static/css/site.css"
+    for directive in ("script-src", "style-src", "img-src"):
+        assert found["csp"][directive] == ["'self'", "https://cdn.example.com"], directive
