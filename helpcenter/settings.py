@@ -157,7 +157,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Whole pages are cached, and each process has its own local memory: cap it. Several servers
-# share one Redis (REDIS_URL), so a change retires cached pages on all of them at once.
+# share one Redis (REDIS_URL), so a page is rendered once for all of them. Either way a change
+# retires cached pages everywhere within a second (troubleshooting/caching.py).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "").strip() or "helpcenter"
 if REDIS_URL:
@@ -298,4 +299,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes announces itself at every start, every manage.py command included.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
