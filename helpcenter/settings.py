@@ -195,7 +195,8 @@ USE_TZ = True
 # fetches from whitenoise on the app servers (whitenoise's documented CDN set-up).
 STATIC_HOST = os.environ.get("DJANGO_STATIC_HOST", "").strip().rstrip("/")
 STATIC_URL = f"{STATIC_HOST}/static/" if STATIC_HOST else "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files whitenoise serves.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "").strip() or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 
 from tests.factories import make_guide
 from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
@@ -39,3 +41,19 @@ def demo_content(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for model in (TriageChoice, TriageQuestion, Symptom, FixStep, Cause, Topic):
             model.objects.all().delete()
+
+
+# The static files storage production uses: compressed, with hashed names and a manifest.
+PRODUCTION_STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Collect the static files once, as a deployment does (the tests' storage has no manifest)."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
+        call_command("collectstatic", "--noinput", verbosity=0)
+    return root

@@ -8,10 +8,9 @@ import gzip
 import re
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.test import Client, override_settings
 
+from tests.conftest import PRODUCTION_STORAGES
 from troubleshooting.models import Symptom
 from troubleshooting.services import Flow
 
@@ -19,24 +18,11 @@ FIRST_LOAD_LIMIT = 60 * 1024  # bytes transferred, compressed
 ONE_YEAR = 365 * 24 * 60 * 60
 ASSET = re.compile(r'<(?:link|script)\b[^>]*?(?:href|src)="(/static/[^"]+)"')
 
-PRODUCTION_STORAGES = {
-    **settings.STORAGES,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
-
-
-@pytest.fixture(scope="module")
-def built_static(tmp_path_factory):
-    root = tmp_path_factory.mktemp("staticfiles")
-    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
-        call_command("collectstatic", "--noinput", verbosity=0)
-    return root
-
 
 @pytest.fixture
-def production_static(built_static):
+def production_static(collected_static):
     with override_settings(
-        STATIC_ROOT=built_static, STORAGES=PRODUCTION_STORAGES, WHITENOISE_AUTOREFRESH=False
+        STATIC_ROOT=collected_static, STORAGES=PRODUCTION_STORAGES, WHITENOISE_AUTOREFRESH=False
     ):
         yield Client(HTTP_ACCEPT_ENCODING="gzip, deflate, br")
 

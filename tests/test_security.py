@@ -40,28 +40,36 @@ def run_django(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
     )
 
 
-def production_env(tmp_path, **extra: str) -> dict[str, str]:
-    return {
-        **PRODUCTION,
-        # What an operator generates (see .env.example): long and random.
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        # A throwaway database, so nothing here can touch db.sqlite3.
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
-        # Blank means the default, and keeps out whatever a local .env sets.
-        **dict.fromkeys(
-            [
-                "DJANGO_HSTS_SECONDS",
-                "DJANGO_HSTS_INCLUDE_SUBDOMAINS",
-                "DJANGO_HSTS_PRELOAD",
-                "DJANGO_TRUSTED_PROXY_COUNT",
-                "REDIS_URL",
-                "DJANGO_CACHE_KEY_PREFIX",
-                "DJANGO_STATIC_HOST",
-            ],
-            "",
-        ),
-        **extra,
-    }
+@pytest.fixture
+def production_env(tmp_path, collected_static):
+    """Return a function making a production deployment's environment, plus extra variables."""
+
+    def make(**extra: str) -> dict[str, str]:
+        return {
+            **PRODUCTION,
+            # What an operator generates (see .env.example): long and random.
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            # Static files collected as a deployment does, so pages render as they would there.
+            "DJANGO_STATIC_ROOT": str(collected_static),
+            # A throwaway database, so nothing here can touch db.sqlite3.
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+            # Blank means the default, and keeps out whatever a local .env sets.
+            **dict.fromkeys(
+                [
+                    "DJANGO_HSTS_SECONDS",
+                    "DJANGO_HSTS_INCLUDE_SUBDOMAINS",
+                    "DJANGO_HSTS_PRELOAD",
+                    "DJANGO_TRUSTED_PROXY_COUNT",
+                    "REDIS_URL",
+                    "DJANGO_CACHE_KEY_PREFIX",
+                    "DJANGO_STATIC_HOST",
+                ],
+                "",
+            ),
+            **extra,
+        }
+
+    return make
 
 
 def run_in_django(code: str, env: dict[str, str]) -> dict:
@@ -81,15 +89,15 @@ def csp(response) -> dict[str, list[str]]:
 # Deployment: `check --deploy` and HTTPS.
 
 
-def test_deploy_check_is_clean_with_production_settings(tmp_path):
+def test_deploy_check_is_clean_with_production_settings(production_env):
     result = run_django(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path)
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env()
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
-def test_https_deployment_redirects_sets_hsts_secure_cookies_and_trusts_the_proxy(tmp_path):
+def test_https_deployment_redirects_sets_hsts_secure_cookies_and_trusts_the_proxy(production_env):
     seen = run_in_django(
         """
 from django.conf import settings
@@ -106,7 +114,7 @@ print(json.dumps({
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
 }))
 """,
-        production_env(tmp_path),
+        production_env(),
     )
     assert seen["plain"] == [301, "https://help.example.com/admin/login/"]
     # A load balancer's health probe over plain HTTP gets an answer, not a redirect (here 503:
@@ -292,15 +300,15 @@ print(json.dumps(get_client_ip_address(request)))
 """
 
 
-def test_login_lockouts_see_the_real_client_address_only_behind_trusted_proxies(tmp_path):
+def test_login_lockouts_see_the_real_client_address_only_behind_trusted_proxies(production_env):
     # Directly on the internet, X-Forwarded-For is whatever the client wrote: ignored.
-    assert run_in_django(CLIENT_IP, production_env(tmp_path)) == "10.0.0.1"
+    assert run_in_django(CLIENT_IP, production_env()) == "10.0.0.1"
     # Behind one proxy that appends the address it saw, that last entry is the client; what the
     # client forged to the left of it is ignored.
-    behind_one = production_env(tmp_path, DJANGO_TRUSTED_PROXY_COUNT="1")
+    behind_one = production_env(DJANGO_TRUSTED_PROXY_COUNT="1")
     assert run_in_django(CLIENT_IP, behind_one) == "198.51.100.7"
     # Behind a load balancer and a proxy, the client is the entry before the load balancer's.
-    behind_two = production_env(tmp_path, DJANGO_TRUSTED_PROXY_COUNT="2")
+    behind_two = production_env(DJANGO_TRUSTED_PROXY_COUNT="2")
     assert run_in_django(CLIENT_IP, behind_two) == "203.0.113.66"
 
 
@@ -314,16 +322,16 @@ print(json.dumps(settings.CACHES["default"]))
 """
 
 
-def test_cache_is_local_memory_by_default(tmp_path):
-    cache = run_in_django(CACHE, production_env(tmp_path))
+def test_cache_is_local_memory_by_default(production_env):
+    cache = run_in_django(CACHE, production_env())
     assert cache["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert cache["OPTIONS"]["MAX_ENTRIES"] == 2000
     assert cache["KEY_PREFIX"] == "helpcenter"
 
 
-def test_cache_is_redis_when_redis_url_is_set(tmp_path):
+def test_cache_is_redis_when_redis_url_is_set(production_env):
     env = production_env(
-        tmp_path, REDIS_URL="redis://cache.internal:6379/2", DJANGO_CACHE_KEY_PREFIX="help-staging"
+        REDIS_URL="redis://cache.internal:6379/2", DJANGO_CACHE_KEY_PREFIX="help-staging"
     )
     cache = run_in_django(CACHE, env)
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
@@ -340,14 +348,14 @@ print(json.dumps({"url": settings.STATIC_URL, "link": link,
 """
 
 
-def test_static_files_come_from_the_site_itself_by_default(tmp_path):
-    found = run_in_django(STATIC, production_env(tmp_path))
+def test_static_files_come_from_the_site_itself_by_default(production_env):
+    found = run_in_django(STATIC, production_env())
     assert found["link"] == "/static/css/site.css"
     assert found["csp"]["script-src"] == ["'self'"]
 
 
-def test_a_cdn_serves_the_static_files_and_the_policy_allows_it(tmp_path):
-    env = production_env(tmp_path, DJANGO_STATIC_HOST="https://cdn.example.com/")
+def test_a_cdn_serves_the_static_files_and_the_policy_allows_it(production_env):
+    env = production_env(DJANGO_STATIC_HOST="https://cdn.example.com/")
     found = run_in_django(STATIC, env)
     assert found["url"] == "https://cdn.example.com/static/"
     assert found["link"] == "https://cdn.example.com/static/css/site.css"
