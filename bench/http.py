@@ -25,7 +25,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project, not bench/, comes first: this file would hide the standard library's http.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from bench.server import BASELINE_PATH, WRK, WRK_MISSING, Run, Site, fetch, lua_report, wrk  # noqa: E402
+from bench.server import (  # noqa: E402
+    BASELINE_PATH,
+    WRK,
+    WRK_MISSING,
+    Run,
+    Site,
+    add_site_arguments,
+    fetch,
+    lua_report,
+    wrk,
+)
 
 
 @dataclass
@@ -78,25 +88,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run (5)")
     parser.add_argument("--warmup", type=int, default=1, help="seconds per target, unmeasured (1)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
-    parser.add_argument("--database-url", help="a PostgreSQL URL (default: a SQLite file)")
-    parser.add_argument("--copies", type=int, default=10, help="demo guide copies (10)")
-    parser.add_argument("--corpus", type=int, default=10_000, help="generated symptoms (10,000)")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is not met")
-    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    add_site_arguments(parser)
     args = parser.parse_args()
     if not WRK:
         print(WRK_MISSING, file=sys.stderr)
         return 2
 
-    with Site(
-        database_url=args.database_url,
-        copies=args.copies,
-        corpus=args.corpus,
-        workers=args.workers,
-        keep=args.keep,
-    ) as site:
+    with Site.from_arguments(args) as site:
         print(f"Site: {site.description}")
         print(
             f"gunicorn: {args.workers} sync workers, DEBUG off, at {site.base}; wrk: "

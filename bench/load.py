@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project, not bench/, comes first: bench/http.py would hide the standard library's http.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from bench.server import WRK, WRK_MISSING, Site, fetch, lua_report, wrk  # noqa: E402
+from bench.server import WRK, WRK_MISSING, Site, add_site_arguments, fetch, lua_report, wrk  # noqa: E402
 
 EXPECTED = {"page": 200, "fragment": 200, "other": 200, "begin": 302, "answer": 303}
 
@@ -102,26 +102,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60, help="length of the test (60)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (64)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--timeout", type=int, default=10, help="seconds before a request "
                         "counts as timed out (10)")  # fmt: skip
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
-    parser.add_argument("--database-url", help="a PostgreSQL URL (default: a SQLite file)")
-    parser.add_argument("--copies", type=int, default=10, help="demo guide copies (10)")
-    parser.add_argument("--corpus", type=int, default=10_000, help="generated symptoms (10,000)")
-    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    add_site_arguments(parser)
     args = parser.parse_args()
     if not WRK:
         print(WRK_MISSING, file=sys.stderr)
         return 2
 
-    with Site(
-        database_url=args.database_url,
-        copies=args.copies,
-        corpus=args.corpus,
-        workers=args.workers,
-        keep=args.keep,
-    ) as site:
+    with Site.from_arguments(args) as site:
         print(f"Site: {site.description}")
         items = json.loads(site.app("requests"))
         mix = Counter(item["kind"] for item in items)

@@ -60,6 +60,16 @@ def fetch(url: str, headers: dict | None = None, body: bytes | None = None) -> t
         return error.code, error.read()
 
 
+def add_site_arguments(parser) -> None:
+    """Add the options that say how the site is served and what its database holds."""
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--database-url", help="a PostgreSQL URL (default: a SQLite file)")
+    parser.add_argument("--copies", type=int, default=10, help="demo guide copies (10)")
+    parser.add_argument("--corpus", type=int, default=10_000, help="generated symptoms (10,000)")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+
+
 @dataclass
 class Site:
     """The site under gunicorn. Use as a context manager; ``base`` is its address once started."""
@@ -77,6 +87,16 @@ class Site:
     _server: subprocess.Popen | None = field(init=False, default=None)
     _drop_database: object = field(init=False, default=None)
     _failed: bool = field(init=False, default=False)
+
+    @classmethod
+    def from_arguments(cls, args) -> "Site":
+        return cls(
+            database_url=args.database_url,
+            copies=args.copies,
+            corpus=args.corpus,
+            workers=args.workers,
+            keep=args.keep,
+        )
 
     def __enter__(self) -> "Site":
         # Ended from outside (SIGTERM, SIGHUP), this process still ends the server on its way
