@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -10,9 +10,10 @@ from troubleshooting.models import Cause, FixStep, Symptom, Topic, TriageChoice,
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Start every test with an empty cache: no page or rate limit carried over from another."""
-    cache.clear()
+def _empty_caches():
+    """Start every test with empty caches: no page or rate limit carried over from another."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

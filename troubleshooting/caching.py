@@ -30,7 +30,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -159,6 +159,12 @@ def _fill_in(request, content: bytes, session: str) -> bytes:
     return content
 
 
+def _tiers() -> list:
+    """The caches pages are kept in, nearest first: this process's memory, then the shared one."""
+    shared = caches["default"]
+    return [caches["local"], shared] if "local" in settings.CACHES else [shared]
+
+
 def _cache_call(method, *args):
     """Ask the cache, or carry on without it: pages are slower while it is down, not broken."""
     try:
@@ -166,6 +172,22 @@ def _cache_call(method, *args):
     except Exception:  # whatever the backend raises when its server is gone
         logger.warning("The page cache is not answering; serving pages without it.", exc_info=True)
         return None
+
+
+def _get(key: str):
+    tiers = _tiers()
+    for depth, tier in enumerate(tiers):
+        entry = _cache_call(tier.get, key)
+        if entry is not None:
+            for nearer in tiers[:depth]:  # safe: what a key names never changes
+                nearer.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            return entry
+    return None
+
+
+def _set(key: str, entry) -> None:
+    for tier in _tiers():
+        _cache_call(tier.set, key, entry, settings.PAGE_CACHE_SECONDS)
 
 
 def cached_page(*, skip_if: Callable, session_param: bool = False):
@@ -185,7 +207,7 @@ def cached_page(*, skip_if: Callable, session_param: bool = False):
             ):
                 return view(request, *args, **kwargs)
             key, session = _page_key(request, session_param=session_param)
-            entry = _cache_call(cache.get, key)
+            entry = _get(key)
             if entry is not None:
                 status, headers, content = entry
                 return HttpResponse(
@@ -201,8 +223,7 @@ def cached_page(*, skip_if: Callable, session_param: bool = False):
                 response.render()
             content = _CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
             headers = dict(response.items())
-            entry = (response.status_code, headers, content)
-            _cache_call(cache.set, key, entry, settings.PAGE_CACHE_SECONDS)
+            _set(key, (response.status_code, headers, content))
             response.content = _fill_in(request, content, session)
             return response
 

@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -272,3 +273,26 @@ def test_the_sitemap_is_cached_and_follows_changes(client, guide):
     symptom.slug = "renamed-symptom"
     symptom.save()
     assert "/renamed-symptom/" in client.get("/sitemap.xml").content.decode()
+
+
+LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_each_process_keeps_pages_it_serves_in_front_of_the_shared_cache(client, guide, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": LOCAL_MEMORY, "LOCATION": "shared"},  # Redis, in production
+        "local": {"BACKEND": LOCAL_MEMORY, "LOCATION": "this-process"},
+    }
+    url = guide[1].get_absolute_url()
+    first, _ = queries_for(client, url)
+    caches["default"].clear()  # the shared cache lost it: this process still has it
+    again, count = queries_for(client, url)
+    assert (again.content, count) == (first.content, 1)
+    caches["local"].clear()  # a new process: the shared cache has it again, from the last render
+    queries_for(client, url)
+    caches["local"].clear()
+    _, count = queries_for(client, url)
+    assert count == 1
+    guide[1].title = "Retitled"
+    guide[1].save()  # a new version: neither tier's copy is used
+    assert "Retitled" in client.get(url).content.decode()
