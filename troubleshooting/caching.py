@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 SCHEDULED_MODELS = (Topic, Symptom, Cause, FixStep, TriageQuestion)
 CSRF_PLACEHOLDER = b"csrf-token-to-fill-in"
+# Only the whole hidden field is filled in: text people typed, escaped in the page, can't match it.
+_CSRF_HOLE = b'name="csrfmiddlewaretoken" value="' + CSRF_PLACEHOLDER + b'"'
 # Shaped like a session key (``outcomes.is_key``), so the views carry it into every link.
 SESSION_PLACEHOLDER = "sessionkeytofillin0000"
 SESSION_PARAM = "s"
@@ -152,8 +154,9 @@ def keep_out_of_cache(response):
 
 
 def _fill_in(request, content: bytes, session: str) -> bytes:
-    if CSRF_PLACEHOLDER in content:
-        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    if _CSRF_HOLE in content:
+        field = b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"'
+        content = content.replace(_CSRF_HOLE, field)
     if session:
         content = content.replace(SESSION_PLACEHOLDER.encode(), session.encode())
     return content

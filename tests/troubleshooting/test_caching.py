@@ -296,3 +296,13 @@ def test_each_process_keeps_pages_it_serves_in_front_of_the_shared_cache(client,
     guide[1].title = "Retitled"
     guide[1].save()  # a new version: neither tier's copy is used
     assert "Retitled" in client.get(url).content.decode()
+
+
+def test_text_that_looks_like_a_placeholder_is_shown_as_written(client, db):
+    _, symptom, _, _ = make_guide(2)
+    symptom.summary = 'It says csrf-token-to-fill-in and value="csrf-token-to-fill-in".'
+    symptom.save()
+    flow = Flow.for_symptom(symptom)
+    for url in [symptom.get_absolute_url(), flow.step_url(1, "")] * 2:
+        page = client.get(url).content.decode()
+        assert "csrf-token-to-fill-in and value=&quot;csrf-token-to-fill-in&quot;" in page, url
