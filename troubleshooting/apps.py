@@ -6,4 +6,8 @@ class TroubleshootingConfig(AppConfig):
     verbose_name = "Troubleshooting guides"
 
     def ready(self):
-        from . import signals  # noqa: F401 (connects the search index to content saves)
+        from django.db.models.signals import post_migrate
+
+        from . import caching, signals  # noqa: F401 (signals: search index and page cache)
+
+        post_migrate.connect(caching.content_changed_after_migrate, sender=self)

@@ -21,6 +21,7 @@ Correctness:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -28,13 +29,15 @@ import secrets
 import time
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Subquery
+from django.db.models.functions import Now
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import timezone
 
 from . import outcomes
 from .models import Cause, ContentVersion, FixStep, Status, Symptom, Topic, TriageQuestion
@@ -50,7 +53,9 @@ SESSION_PLACEHOLDER = "sessionkeytofillin0000"
 SESSION_PARAM = "s"
 _CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
-_trusted: tuple[str, float] | None = None  # (token, until) on time.monotonic()
+_trusted: tuple[str, float] | None = None  # (version, until) on time.monotonic()
+CACHE_RETRY_SECONDS = 5
+_resting: dict[str, float] = {}  # cache alias → until when it is left alone, on time.monotonic()
 
 
 def _new_token() -> str:
@@ -65,46 +70,72 @@ def content_changed(**kwargs) -> None:
     """
     global _trusted
     _trusted = None
-    _new_version(timezone.now())
-
-
-def _new_version(now) -> str:
-    """Store a new token, due to change again when the next scheduled item goes live."""
-    token, valid_until = _new_token(), _next_scheduled(now)
-    if ContentVersion.objects.filter(pk=1).update(token=token, valid_until=valid_until):
-        return token
+    token = _new_token()
+    if ContentVersion.objects.filter(pk=1).update(token=token):
+        return
     try:
         with transaction.atomic():
-            ContentVersion.objects.create(pk=1, token=token, valid_until=valid_until)
-    except IntegrityError:  # another process created it first: take that one
-        return ContentVersion.objects.get(pk=1).token
-    return token
+            ContentVersion.objects.create(pk=1, token=token)
+    except IntegrityError:  # another writer created it first: its token is as new
+        pass
 
 
-def _next_scheduled(now):
-    """Return when the next scheduled item goes live, or None if nothing is scheduled."""
-    scheduled = [
-        model.objects.filter(status=Status.PUBLISHED, publish_at__gt=now)
-        .order_by()
-        .values_list("publish_at", flat=True)
+def content_changed_after_migrate(using, **kwargs) -> None:
+    """Retire every cached page after migrations: they may have changed content or its meaning."""
+    if ContentVersion._meta.db_table in connections[using].introspection.table_names():
+        content_changed()
+
+
+def _went_live() -> dict:
+    """The latest "publish on" time already passed, per kind of content, by the database's clock.
+
+    The database's clock also decides what the public sees (``live()``), so the two agree even
+    where an app server's clock is off.
+    """
+    return {
+        f"live_{model._meta.model_name}": Subquery(
+            model.objects.filter(status=Status.PUBLISHED, publish_at__lte=Now())
+            .order_by("-publish_at")
+            .values("publish_at")[:1]
+        )
         for model in SCHEDULED_MODELS
-    ]
-    return min(scheduled[0].union(*scheduled[1:]), default=None)
+    }
 
 
 def content_version() -> str:
-    """Return the token cached pages are filed under now."""
+    """Return what cached pages are filed under now: the token, and what has gone live since."""
     global _trusted
     clock = time.monotonic()
     if _trusted is not None and _trusted[1] > clock:
         return _trusted[0]
-    now = timezone.now()
-    row = ContentVersion.objects.filter(pk=1).values_list("token", "valid_until").first()
-    # A scheduled item's time has come (or the database is new): a new version.
-    due = row is None or (row[1] is not None and row[1] <= now)
-    token = _new_version(now) if due else row[0]
-    _trusted = (token, clock + settings.CONTENT_VERSION_CHECK_SECONDS)
-    return token
+    went_live = _went_live()
+    query = ContentVersion.objects.filter(pk=1).annotate(**went_live)
+    row = query.values_list("token", *went_live).first()
+    if row is None:  # a database no content was ever saved in
+        content_changed()
+        row = query.values_list("token", *went_live).first()
+    version = ":".join(str(value) for value in row)
+    _trusted = (version, clock + settings.CONTENT_VERSION_CHECK_SECONDS)
+    return version
+
+
+@functools.cache
+def release() -> str:
+    """Fingerprint what renders pages (templates, the app's code, the static files' names).
+
+    In the cache key, so a deploy retires the pages the previous release rendered, and servers
+    on two releases during a rolling deploy never serve each other's pages.
+    """
+    base = Path(settings.BASE_DIR)
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    files = sorted(
+        [*(base / "templates").rglob("*.html"), *(base / "troubleshooting").rglob("*.py")]
+    )
+    digest = hashlib.blake2b(digest_size=8)
+    for path in [*files, manifest]:
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _query_without_session(query: str) -> str:
@@ -120,6 +151,7 @@ def _page_key(request, *, session_param: bool) -> tuple[str, str]:
         session = request.GET.get(SESSION_PARAM, "")
         session = session if outcomes.is_key(session) else ""
     parts = [
+        release(),
         content_version(),
         request.scheme,
         request.get_host(),
@@ -162,35 +194,46 @@ def _fill_in(request, content: bytes, session: str) -> bytes:
     return content
 
 
-def _tiers() -> list:
+def _tiers() -> list[str]:
     """The caches pages are kept in, nearest first: this process's memory, then the shared one."""
-    shared = caches["default"]
-    return [caches["local"], shared] if "local" in settings.CACHES else [shared]
+    return ["local", "default"] if "local" in settings.CACHES else ["default"]
 
 
-def _cache_call(method, *args):
-    """Ask the cache, or carry on without it: pages are slower while it is down, not broken."""
+def _cache_call(alias: str, method: str, *args):
+    """Ask a cache, or carry on without it: pages are slower while it is down, not broken.
+
+    After a failure the cache is left alone for ``CACHE_RETRY_SECONDS``, so a Redis that hangs
+    costs one short timeout now and then, not one on every request.
+    """
+    if _resting.get(alias, 0) > time.monotonic():
+        return None
     try:
-        return method(*args)
+        return getattr(caches[alias], method)(*args)
     except Exception:  # whatever the backend raises when its server is gone
-        logger.warning("The page cache is not answering; serving pages without it.", exc_info=True)
+        _resting[alias] = time.monotonic() + CACHE_RETRY_SECONDS
+        logger.warning(
+            "The %s cache is not answering; serving pages without it for %s s.",
+            alias,
+            CACHE_RETRY_SECONDS,
+            exc_info=True,
+        )
         return None
 
 
 def _get(key: str):
     tiers = _tiers()
-    for depth, tier in enumerate(tiers):
-        entry = _cache_call(tier.get, key)
+    for depth, alias in enumerate(tiers):
+        entry = _cache_call(alias, "get", key)
         if entry is not None:
             for nearer in tiers[:depth]:  # safe: what a key names never changes
-                nearer.set(key, entry, settings.PAGE_CACHE_SECONDS)
+                _cache_call(nearer, "set", key, entry, settings.PAGE_CACHE_SECONDS)
             return entry
     return None
 
 
 def _set(key: str, entry) -> None:
-    for tier in _tiers():
-        _cache_call(tier.set, key, entry, settings.PAGE_CACHE_SECONDS)
+    for alias in _tiers():
+        _cache_call(alias, "set", key, entry, settings.PAGE_CACHE_SECONDS)
 
 
 def cached_page(*, skip_if: Callable, session_param: bool = False):

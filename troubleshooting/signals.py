@@ -52,6 +52,5 @@ def unindex_deleted_content(sender, instance, **kwargs):
 for model in SHOWN_MODELS:
     post_save.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-save-{model}")
     post_delete.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-del-{model}")
-m2m_changed.connect(
-    caching.content_changed, sender=FixStep.causes.through, dispatch_uid="cache-step-causes"
-)
+for through in (FixStep.causes.through, Symptom.causes.through, Symptom.steps.through):
+    m2m_changed.connect(caching.content_changed, sender=through, dispatch_uid=f"cache-{through}")

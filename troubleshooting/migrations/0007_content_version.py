@@ -19,7 +19,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("token", models.CharField(max_length=32)),
-                ("valid_until", models.DateTimeField(blank=True, null=True)),
             ],
         ),
     ]

@@ -797,15 +797,14 @@ class SearchMiss(models.Model):
 
 
 class ContentVersion(models.Model):
-    """One row whose token changes whenever what the public sees may have changed.
+    """One row whose token changes whenever something the public sees is saved or deleted.
 
-    Cached pages are filed under the token (see ``caching.py``), so an editor's save, or a
-    scheduled item's time coming, retires every cached page at once, on every app server.
+    Cached pages are filed under the token, with the latest "publish on" time already passed
+    (see ``caching.py``), so an editor's save, or a scheduled item's time coming, retires every
+    cached page at once, on every app server.
     """
 
     token = models.CharField(max_length=32)
-    # When the token must change by itself: the next "publish on" time (empty: none scheduled).
-    valid_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return self.token

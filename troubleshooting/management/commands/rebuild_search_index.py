@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from troubleshooting import search
+from troubleshooting import caching, search
 
 
 class Command(BaseCommand):
@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = search.rebuild()
+        caching.content_changed()  # cached search pages show the old index
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} documents for search."))
