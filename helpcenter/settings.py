@@ -161,12 +161,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # retires cached pages everywhere within a second (troubleshooting/caching.py).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "").strip() or "helpcenter"
-if REDIS_URL:
-    CACHES = {
+
+
+def cache_settings(redis_url: str, key_prefix: str) -> dict:
+    """The caches: Redis shared by every server when a URL is given, else this process's memory."""
+    if not redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "helpcenter",
+                "KEY_PREFIX": key_prefix,
+                "OPTIONS": {"MAX_ENTRIES": 2000},
+            }
+        }
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "LOCATION": redis_url,
+            "KEY_PREFIX": key_prefix,
+            # A Redis that hangs must not hold pages up: give up quickly and serve without it.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         },
         # A cached page never changes under its key (the key holds the content version), so each
         # process also keeps the pages it serves most in its own memory: no round trip to Redis.
@@ -176,15 +190,9 @@ if REDIS_URL:
             "OPTIONS": {"MAX_ENTRIES": 500},
         },
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "helpcenter",
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
-    }
+
+
+CACHES = cache_settings(REDIS_URL, CACHE_KEY_PREFIX)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -27,3 +27,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests see a change at once; in production a process re-reads the content version each second.
 CONTENT_VERSION_CHECK_SECONDS = 0
+# The suite empties the cache before each test: never the Redis a local .env names for the site.
+# TEST_REDIS_URL runs the suite on a Redis of its own (as CI does).
+CACHES = cache_settings(os.environ.get("TEST_REDIS_URL", ""), "helpcenter-tests")  # noqa: F405
