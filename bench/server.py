@@ -32,6 +32,16 @@ WRK_MISSING = (
 )
 
 
+# Which cache the server uses (REDIS_URL, from the environment or .env) and for how long.
+CACHE_DESCRIPTION = (
+    "from django.conf import settings; "
+    "redis = 'redis' in settings.CACHES['default']['BACKEND'].lower(); "
+    "seconds = settings.PAGE_CACHE_SECONDS; "
+    "print(('Redis' if redis else 'local memory') + ' cache, pages kept '"
+    " + (f'{seconds} s' if seconds else 'never (DJANGO_PAGE_CACHE_SECONDS=0)'))"
+)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -214,7 +224,19 @@ class Site:
             env=self.env,
             check=True,
         )
-        self.description = f"{content.strip().splitlines()[-1]}; {vendor}"
+        caching = (
+            subprocess.run(
+                [sys.executable, "manage.py", "shell", "-c", CACHE_DESCRIPTION],
+                cwd=ROOT,
+                env=self.env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        self.description = f"{content.strip().splitlines()[-1]}; {vendor}; {caching}"
 
     def _start(self) -> None:
         port = free_port()
