@@ -182,13 +182,6 @@ def cache_settings(redis_url: str, key_prefix: str) -> dict:
             # A Redis that hangs must not hold pages up: give up quickly and serve without it.
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         },
-        # A cached page never changes under its key (the key holds the content version), so each
-        # process also keeps the pages it serves most in its own memory: no round trip to Redis.
-        "local": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "helpcenter-pages",
-            "OPTIONS": {"MAX_ENTRIES": 500},
-        },
     }
 
 

@@ -15,6 +15,7 @@ def _empty_caches():
     """Start every test with empty caches: no page or rate limit carried over from another."""
     for cache in caches.all():
         cache.clear()
+    caching.recent_pages.clear()
     caching._resting.clear()  # a test's broken cache is not the next one's
 
 

@@ -22,6 +22,13 @@ class StepNumber:
 register_converter(StepNumber, "step")
 
 urlpatterns = [
+    # The guided fix's steps first: the most requested pages in a surge, and no other pattern
+    # can match an address with "fix" and a step number in these places.
+    path(
+        "<slug:topic_slug>/<slug:symptom_slug>/fix/<step:number>/",
+        views.flow_step,
+        name="flow_step",
+    ),
     path("", views.home, name="home"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("health/", views.health, name="health"),
@@ -38,11 +45,6 @@ urlpatterns = [
         name="symptom_feedback",
     ),
     path("<slug:topic_slug>/<slug:symptom_slug>/fix/", views.flow_begin, name="flow_begin"),
-    path(
-        "<slug:topic_slug>/<slug:symptom_slug>/fix/<step:number>/",
-        views.flow_step,
-        name="flow_step",
-    ),
     path("<slug:topic_slug>/<slug:symptom_slug>/fix/fixed/", views.flow_fixed, name="flow_fixed"),
     path("<slug:topic_slug>/<slug:symptom_slug>/fix/end/", views.flow_end, name="flow_end"),
 ]

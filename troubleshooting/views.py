@@ -102,7 +102,9 @@ def csrf_cookie_for_fragments(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        if request.htmx and settings.CSRF_COOKIE_NAME not in request.COOKIES:
+        # From META: request.htmx would build request.headers, on the cached pages' fast path.
+        fragment = request.META.get("HTTP_HX_REQUEST") == "true"
+        if fragment and settings.CSRF_COOKIE_NAME not in request.COOKIES:
             get_token(request)
         return response
 

@@ -281,27 +281,31 @@ def test_the_sitemap_is_cached_and_follows_changes(client, guide):
     assert "/renamed-symptom/" in client.get("/sitemap.xml").content.decode()
 
 
-LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
-
-
-def test_each_process_keeps_pages_it_serves_in_front_of_the_shared_cache(client, guide, settings):
-    settings.CACHES = {
-        "default": {"BACKEND": LOCAL_MEMORY, "LOCATION": "shared"},  # Redis, in production
-        "local": {"BACKEND": LOCAL_MEMORY, "LOCATION": "this-process"},
-    }
+def test_each_process_keeps_pages_it_serves_in_front_of_the_shared_cache(client, guide):
     url = guide[1].get_absolute_url()
     first, _ = queries_for(client, url)
     caches["default"].clear()  # the shared cache lost it: this process still has it
     again, count = queries_for(client, url)
     assert (again.content, count) == (first.content, 1)
-    caches["local"].clear()  # a new process: the shared cache has it again, from the last render
+    caching.recent_pages.clear()  # a new process: the shared cache has it again
     queries_for(client, url)
-    caches["local"].clear()
+    caching.recent_pages.clear()
     _, count = queries_for(client, url)
     assert count == 1
     guide[1].title = "Retitled"
-    guide[1].save()  # a new version: neither tier's copy is used
+    guide[1].save()  # a new version: neither copy is used
     assert "Retitled" in client.get(url).content.decode()
+
+
+def test_this_process_keeps_only_its_most_recent_pages(settings):
+    pages = caching.RecentPages(size=2)
+    for key in ("a", "b", "c"):
+        pages.set(key, (200, {}, key.encode()))
+    assert pages.get("a") is None
+    assert pages.get("c") == (200, {}, b"c")
+    settings.PAGE_CACHE_SECONDS = -1  # kept no time at all
+    pages.set("d", (200, {}, b"d"))
+    assert pages.get("d") is None
 
 
 def test_text_that_looks_like_a_placeholder_is_shown_as_written(client, db):
