@@ -6,17 +6,21 @@ see ``CACHES`` in the settings).
 
 Correctness:
 
-- Every cached page is filed under the current ``ContentVersion`` token, which changes on any
-  save or delete of content (``signals.py``) and when a scheduled item's "publish on" time comes.
-  A process trusts the token it last read for ``CONTENT_VERSION_CHECK_SECONDS`` (a second), so a
-  change shows everywhere within that.
-- The key is everything the page depends on: scheme, host, path, query string, and the htmx
-  headers the views branch on (they also send ``Vary: HX-Request``).
+- Every cached page is filed under a fingerprint of the release (templates, the app's code, the
+  static files' manifest) and the content version: the ``ContentVersion`` token, which changes on
+  any save or delete of content (``signals.py``) and after ``migrate``, with the latest "publish
+  on" time already passed, by the database's clock. A process trusts the version it last read for
+  ``CONTENT_VERSION_CHECK_SECONDS`` (a second), so a change shows everywhere within that.
+- The rest of the key is everything the page depends on: scheme, host, path, query string, and
+  the htmx headers the views branch on (they also send ``Vary: HX-Request``).
 - Only plain 200 responses to GET and HEAD that set no cookie are kept; editors previewing
   drafts, and pages that record something when they are seen, are never served from here.
 - What differs between people is put in after the cache: the form's CSRF token and the guided
   fix's anonymous session key (``s``) are stored as placeholders and filled in per request, so a
   cached page never carries someone else's token or session.
+
+Each process keeps the pages it served last in front of the shared cache (``RecentPages``), and
+carries on without the shared cache while it fails.
 """
 
 from __future__ import annotations
