@@ -144,8 +144,8 @@ def populate(*, copies: int, corpus: int, outcomes: bool) -> str:
 
 def flow_step_url() -> str:
     """Step 2 of "Stuck on Sending" after "No" at step 1, as the app links to it."""
+    from troubleshooting.flow import Flow
     from troubleshooting.models import Symptom
-    from troubleshooting.services import Flow
 
     return Flow.for_symptom(Symptom.objects.get(slug="stuck-on-sending")).step_url(2, "n")
 
@@ -160,8 +160,8 @@ def load_requests(*, answers_per_step: int = 1) -> list[dict]:
     """
     from django.urls import reverse
 
+    from troubleshooting.flow import Answer, Flow
     from troubleshooting.models import Severity, Symptom, Topic, TriageQuestion
-    from troubleshooting.services import Answer, Flow
 
     requests = []
 

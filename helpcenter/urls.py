@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from troubleshooting.admin_checks import content_check
+from troubleshooting.admin.content_check import content_check
 
 admin.site.site_header = "Help site editors"
 admin.site.site_title = "Help site editors"

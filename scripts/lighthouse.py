@@ -35,7 +35,7 @@ PAGES = {
     "flow step": None,  # step 2 of "Stuck on Sending", asked of the app: it carries a version
 }
 FLOW_STEP = (
-    "from troubleshooting.models import Symptom; from troubleshooting.services import Flow; "
+    "from troubleshooting.models import Symptom; from troubleshooting.flow import Flow; "
     "print(Flow.for_symptom(Symptom.objects.get(slug='stuck-on-sending')).step_url(2, 'n'))"
 )
 

@@ -25,6 +25,7 @@ from tests.factories import (
     make_symptom,
     make_topic,
 )
+from troubleshooting.flow import Flow
 from troubleshooting.markdown import ALLOWED_TAGS
 from troubleshooting.models import (
     ArticleVote,
@@ -37,7 +38,6 @@ from troubleshooting.models import (
     Topic,
     TriageQuestion,
 )
-from troubleshooting.services import Flow
 
 pytestmark = pytest.mark.django_db
 

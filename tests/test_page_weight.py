@@ -11,8 +11,8 @@ import pytest
 from django.test import Client, override_settings
 
 from tests.conftest import PRODUCTION_STORAGES
+from troubleshooting.flow import Flow
 from troubleshooting.models import Symptom
-from troubleshooting.services import Flow
 
 FIRST_LOAD_LIMIT = 60 * 1024  # bytes transferred, compressed
 ONE_YEAR = 365 * 24 * 60 * 60

@@ -45,8 +45,8 @@ from django.db.models.functions import Now
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
-from . import outcomes
 from .models import Cause, ContentVersion, FixStep, Status, Symptom, Topic, TriageQuestion
+from .outcomes import recording
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ def _page_key(request, *, session_param: bool) -> tuple[str, str]:
     if session_param and f"{SESSION_PARAM}=" in query:
         query = _query_without_session(query)
         session = request.GET.get(SESSION_PARAM, "")
-        session = session if outcomes.is_key(session) else ""
+        session = session if recording.is_key(session) else ""
     meta = request.META  # read directly: this runs on every page, ahead of everything else
     parts = [
         release(),

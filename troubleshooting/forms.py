@@ -4,8 +4,8 @@ import re
 
 from django import forms
 
+from .flow import Answer
 from .models import CantDoReason, FeedbackReason
-from .services import Answer
 
 
 class AnswerForm(forms.Form):

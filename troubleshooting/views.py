@@ -29,11 +29,21 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url
 
-from . import caching, outcomes, services
+from . import caching
 from . import search as search_engine
+from .flow import (
+    Answer,
+    Flow,
+    InvalidFlowState,
+    article_version,
+    choice_url,
+    summarize,
+    visible_choices,
+)
 from .forms import AnswerForm, FeedbackForm
 from .models import Severity, SlugRedirect, Symptom, Topic, TriageQuestion, live
-from .services import Answer, Flow, InvalidFlowState
+from .outcomes import recording
+from .previewing import PREVIEW_SESSION_KEY, can_preview, previewing
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +53,6 @@ DEFAULT_DESCRIPTION = (
 HOME_SYMPTOMS_PER_TOPIC = 6
 VOTER_COOKIE = "helpful_voter"
 FEEDBACK_STATES = {"yes", "no", "sent"}
-PREVIEW_SESSION_KEY = "troubleshooting_preview"
 SLUG_MODELS = {"topic_slug": Topic, "symptom_slug": Symptom, "question_slug": TriageQuestion}
 
 
@@ -69,25 +78,6 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
     if context["fragment"]:
         template_name = f"{template_name}#main"
     return TemplateResponse(request, template_name, context, status=status)
-
-
-def previewing(request) -> bool:
-    """Whether an editor asked to see drafts and scheduled content on the public pages.
-
-    Only a request with a session cookie can be previewing: the public's requests never touch
-    the session, so their pages stay free of ``Vary: Cookie`` and cacheable.
-    """
-    if not hasattr(request, "_previewing"):
-        request._previewing = (
-            settings.SESSION_COOKIE_NAME in request.COOKIES
-            and can_preview(request.user)
-            and bool(request.session.get(PREVIEW_SESSION_KEY))
-        )
-    return request._previewing
-
-
-def can_preview(user) -> bool:
-    return user.is_active and user.is_staff and user.has_perm("troubleshooting.view_symptom")
 
 
 def csrf_cookie_for_fragments(view):
@@ -281,7 +271,7 @@ def symptom_feedback(request, topic_slug, symptom_slug):
     feedback_url = reverse("troubleshooting:symptom_feedback", args=[topic_slug, symptom_slug])
     given = request.GET.get("given", "")
     given = given if given in FEEDBACK_STATES else ""
-    version = services.article_version(symptom)
+    version = article_version(symptom)
     form = FeedbackForm(initial={"version": version})
     status = 200
     if request.method == "POST":
@@ -289,7 +279,7 @@ def symptom_feedback(request, topic_slug, symptom_slug):
         if form.is_valid():
             data = form.cleaned_data
             helpful = data["helpful"] == "yes"
-            voter = outcomes.record_vote(
+            voter = recording.record_vote(
                 symptom=symptom,
                 voter=request.COOKIES.get(VOTER_COOKIE, ""),
                 helpful=helpful,
@@ -338,14 +328,14 @@ def _feedback(request, symptom, feedback_url, given, form, *, status=200):
 
 
 def _question_page(request, question: TriageQuestion):
-    choices = services.visible_choices(question, preview=previewing(request))
+    choices = visible_choices(question, preview=previewing(request))
     context = {
         "title": question.prompt,
         "description": f"{question.prompt} Answer to go straight to the right fixes: "
         f"{question.topic.summary}",
         "topic": question.topic,
         "question": question,
-        "choices": [(choice, services.choice_url(choice)) for choice in choices],
+        "choices": [(choice, choice_url(choice)) for choice in choices],
     }
     return render_page(request, "troubleshooting/flow_question.html", context)
 
@@ -386,7 +376,7 @@ def _flow(request, symptom: Symptom) -> Flow:
     """Load a symptom's flow, keeping the outcomes session of the address if it is well formed."""
     flow = Flow.for_symptom(symptom, preview=previewing(request))
     key = request.GET.get("s", "")
-    return flow.with_session(key) if outcomes.is_key(key) else flow
+    return flow.with_session(key) if recording.is_key(key) else flow
 
 
 @require_safe
@@ -400,7 +390,7 @@ def flow_begin(request, topic_slug, symptom_slug):
         return HttpResponseRedirect(symptom.get_absolute_url())
     # HEAD (link checkers, link previews) starts nothing, nor do editors previewing.
     if request.method == "GET" and not flow.preview:
-        flow = flow.with_session(outcomes.start_session(symptom))
+        flow = flow.with_session(recording.start_session(symptom))
     return HttpResponseRedirect(flow.step_url(1, ""))
 
 
@@ -434,7 +424,7 @@ def flow_step(request, topic_slug, symptom_slug, number):
         if answer_form.is_valid():
             answer = answer_form.cleaned_data["answer"]
             if not flow.preview:  # editors trying a draft leave the figures alone
-                key = outcomes.record_answer(
+                key = recording.record_answer(
                     key=flow.session,
                     symptom=symptom,
                     number=number,
@@ -515,7 +505,7 @@ def flow_end(request, topic_slug, symptom_slug):
     except InvalidFlowState:
         return bad_flow_state(request, symptom)
     if request.method == "GET" and not flow.preview:
-        outcomes.record_end(key=flow.session, symptom=symptom)
+        recording.record_end(key=flow.session, symptom=symptom)
     attempts = flow.attempts(results)
     context = {
         "title": "Still not working? Here's where to go next",
@@ -525,7 +515,7 @@ def flow_end(request, topic_slug, symptom_slug):
         "symptom": symptom,
         "attempts": attempts,
         "tried_count": results.count(Answer.NOT_FIXED),
-        "summary": services.summarize(results),
+        "summary": summarize(results),
         "back_url": flow.resume_url(results=results),
         "restart_url": symptom.get_flow_url() if flow.steps else None,
         "guide_url": request.build_absolute_uri(symptom.get_absolute_url()),

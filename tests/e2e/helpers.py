@@ -4,8 +4,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from troubleshooting.flow import Flow
 from troubleshooting.models import Symptom
-from troubleshooting.services import Flow
 
 # A guided fix's address ends with its anonymous outcomes session key, which is random.
 SESSION_KEY = r"(?:[?&]s=[\w-]{22})?"

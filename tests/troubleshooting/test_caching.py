@@ -17,10 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_guide, make_step, make_symptom
-from troubleshooting import caching, services
+from troubleshooting import caching, step_order
+from troubleshooting.flow import Flow
 from troubleshooting.models import SearchMiss, Severity, Status, Symptom
-from troubleshooting.outcomes import new_key
-from troubleshooting.services import Flow
+from troubleshooting.outcomes.recording import new_key
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -154,7 +154,7 @@ class TestChangesShowAtOnce:
         risky.symptom_steps.create(symptom=symptom, position=0)
         first = Flow.for_symptom(symptom).step_url(1, "")
         assert "Reset all settings" in client.get(first).content.decode()
-        services.put_destructive_steps_last(symptom)
+        step_order.put_destructive_steps_last(symptom)
         page = client.get(Flow.for_symptom(symptom).step_url(1, "")).content.decode()
         assert "Reset all settings" not in page
         assert steps[0].title in page

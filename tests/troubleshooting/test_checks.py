@@ -23,9 +23,17 @@ from tests.factories import (
     make_symptom,
     make_topic,
 )
-from troubleshooting import services
-from troubleshooting.admin_checks import add_problem_messages, change_url
-from troubleshooting.checks import Kind, Level, Ref, Site, check_content, check_object, links_in
+from troubleshooting import flow as flow_rules
+from troubleshooting.admin.content_check import add_problem_messages, change_url
+from troubleshooting.content_checks import (
+    Kind,
+    Level,
+    Ref,
+    Site,
+    check_content,
+    check_object,
+    links_in,
+)
 from troubleshooting.models import (
     Cause,
     FixStep,
@@ -196,7 +204,7 @@ def test_triage_answers_shown_match_the_public_page(guide):
     )
     site = Site.load()
     shown = {choice.pk for choice in site.choices if site.leads_on(choice)}
-    assert shown == {choice.pk for choice in services.visible_choices(start)}
+    assert shown == {choice.pk for choice in flow_rules.visible_choices(start)}
     assert len(shown) == 2
 
 

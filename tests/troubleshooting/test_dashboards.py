@@ -15,7 +15,6 @@ from django.utils import timezone
 from reversion.models import Version
 
 from tests.factories import make_step, make_symptom
-from troubleshooting import outcomes, reports
 from troubleshooting.models import (
     ArticleVote,
     FlowSession,
@@ -26,6 +25,7 @@ from troubleshooting.models import (
     StepAnswer,
     SymptomStep,
 )
+from troubleshooting.outcomes import recording, reports
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def record(symptom, steps, answers: str, *, days_ago=1, outcome=None, note=""):
     if outcome is None:
         outcome = Outcome.RESOLVED if answers.endswith("y") else Outcome.ENDED
     session = FlowSession.objects.create(
-        key=outcomes.new_key(),
+        key=recording.new_key(),
         symptom=symptom,
         started_at=started,
         last_active_at=started,
@@ -143,11 +143,11 @@ def outcomes_data(guide):
     record(symptom, steps, "n", outcome=Outcome.OPEN)  # no answer since yesterday: abandoned
     record(symptom, steps, "y", days_ago=60)  # outside the default 30 days
     ArticleVote.objects.create(
-        symptom=symptom, voter=outcomes.new_key(), helpful=True, version="11111111"
+        symptom=symptom, voter=recording.new_key(), helpful=True, version="11111111"
     )
     ArticleVote.objects.create(
         symptom=symptom,
-        voter=outcomes.new_key(),
+        voter=recording.new_key(),
         helpful=False,
         reason="outdated",
         comment="=HYPERLINK(evil)",
@@ -190,7 +190,7 @@ class TestSymptomDashboard:
 
     def test_the_period_can_reach_back_to_rolled_up_days(self, admin_client, outcomes_data):
         symptom, _ = outcomes_data
-        outcomes.purge(days=30)  # the 60-day-old session becomes a daily count
+        recording.purge(days=30)  # the 60-day-old session becomes a daily count
         assert SessionTally.objects.filter(symptom=symptom).exists()
         today = timezone.localdate()
         start = (today - timedelta(days=90)).isoformat()

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_guide, make_step, make_symptom
-from troubleshooting import outcomes
 from troubleshooting.models import (
     AnswerTally,
     ArticleVote,
@@ -23,6 +22,7 @@ from troubleshooting.models import (
     StepAnswer,
     VoteTally,
 )
+from troubleshooting.outcomes import recording
 
 pytestmark = pytest.mark.django_db
 
@@ -252,7 +252,7 @@ class TestRetention:
         steps = list(symptom.steps.order_by("symptom_steps__position"))
         when = timezone.now() - timedelta(days=days_ago)
         resolved = FlowSession.objects.create(
-            key=outcomes.new_key(),
+            key=recording.new_key(),
             symptom=symptom,
             started_at=when,
             outcome=Outcome.RESOLVED,
@@ -260,13 +260,13 @@ class TestRetention:
         )
         StepAnswer.objects.create(session=resolved, number=1, step=steps[0], result="n")
         StepAnswer.objects.create(session=resolved, number=2, step=steps[1], result="y")
-        left = FlowSession.objects.create(key=outcomes.new_key(), symptom=symptom, started_at=when)
+        left = FlowSession.objects.create(key=recording.new_key(), symptom=symptom, started_at=when)
         StepAnswer.objects.create(
             session=left, number=1, step=steps[0], result="c", reason="password"
         )
         ArticleVote.objects.create(
             symptom=symptom,
-            voter=outcomes.new_key(),
+            voter=recording.new_key(),
             helpful=False,
             reason="hard",
             comment="Too long",
@@ -280,7 +280,7 @@ class TestRetention:
         settings.OUTCOMES_RETENTION_DAYS = 30
         symptom, steps = self.make_history(days_ago=40)
         recent, _ = self.make_history(days_ago=3)
-        purged = outcomes.purge()
+        purged = recording.purge()
         assert (purged.sessions, purged.answers, purged.votes) == (2, 3, 1)
         assert not FlowSession.objects.filter(symptom=symptom).exists()
         assert not ArticleVote.objects.filter(symptom=symptom).exists()
@@ -311,18 +311,18 @@ class TestRetention:
     def test_purging_twice_counts_nothing_twice(self, settings):
         settings.OUTCOMES_RETENTION_DAYS = 30
         self.make_history(days_ago=40)
-        outcomes.purge()
-        assert outcomes.purge() == outcomes.Purged(sessions=0, answers=0, votes=0)
+        recording.purge()
+        assert recording.purge() == recording.Purged(sessions=0, answers=0, votes=0)
         assert sum(SessionTally.objects.values_list("count", flat=True)) == 2
 
     def test_a_later_purge_adds_to_the_same_days_counts(self):
         symptom, _ = self.make_history(days_ago=40)
         when = timezone.now() - timedelta(days=40)
-        outcomes.purge(days=30)
+        recording.purge(days=30)
         FlowSession.objects.create(
-            key=outcomes.new_key(), symptom=symptom, started_at=when, outcome=Outcome.ENDED
+            key=recording.new_key(), symptom=symptom, started_at=when, outcome=Outcome.ENDED
         )
-        outcomes.purge(days=30)
+        recording.purge(days=30)
         assert SessionTally.objects.get(symptom=symptom, outcome=Outcome.ENDED).count == 1
         assert sum(SessionTally.objects.values_list("count", flat=True)) == 3
 

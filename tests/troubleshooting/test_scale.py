@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from troubleshooting.flow import Flow
 from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
 from troubleshooting.models import (
     Cause,
@@ -17,7 +18,6 @@ from troubleshooting.models import (
     TriageChoice,
     TriageQuestion,
 )
-from troubleshooting.services import Flow
 
 MAX_QUERIES = 8  # any public page, rendered afresh
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_choice, make_question, make_step, make_symptom, make_topic
+from troubleshooting.flow import Flow
 from troubleshooting.models import SlugRedirect, Status
-from troubleshooting.services import Flow
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from html import unescape
 
 import pytest
 
+from troubleshooting.flow import Flow
 from troubleshooting.models import Symptom, Topic, TriageQuestion
-from troubleshooting.services import Flow
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import make_choice, make_question, make_step, make_symptom, make_topic
+from troubleshooting.flow import Flow
 from troubleshooting.models import Severity, Status
-from troubleshooting.services import Flow
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import textwrap
 
 from django.core.management.base import BaseCommand, CommandError
 
-from troubleshooting import checks
-from troubleshooting.admin_checks import change_url
+from troubleshooting import content_checks as checks
+from troubleshooting.admin.content_check import change_url
 
 LABELS = {checks.Level.ERROR: "Error", checks.Level.WARNING: "Warning"}
 

@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from troubleshooting import outcomes
 from troubleshooting.models import (
     ArticleVote,
     CantDoReason,
@@ -19,6 +18,7 @@ from troubleshooting.models import (
     Symptom,
     SymptomStep,
 )
+from troubleshooting.outcomes import recording
 
 # How likely a step of each severity is to fix the problem, and to be skipped.
 FIX_CHANCE = {
@@ -104,7 +104,7 @@ class Command(BaseCommand):
                 helpful = rng.random() < 0.7
                 ArticleVote.objects.create(
                     symptom=symptom,
-                    voter=outcomes.new_key(),
+                    voter=recording.new_key(),
                     helpful=helpful,
                     reason="" if helpful else rng.choice(FeedbackReason.values),
                     comment=rng.choice(COMMENTS),
@@ -112,7 +112,7 @@ class Command(BaseCommand):
                     created_at=when,
                     updated_at=when,
                 )
-        purged = outcomes.purge()
+        purged = recording.purge()
         self.stdout.write(
             f"Added {sessions} guided sessions and {votes} votes over {days} days. "
             f"{purged.sessions} sessions older than {settings.OUTCOMES_RETENTION_DAYS} days "
@@ -122,7 +122,7 @@ class Command(BaseCommand):
     def _session(self, rng, symptom, steps, started, fix_chance):
         when = started
         session = FlowSession.objects.create(
-            key=outcomes.new_key(), symptom=symptom, started_at=started, last_active_at=started
+            key=recording.new_key(), symptom=symptom, started_at=started, last_active_at=started
         )
         outcome, resolved_number = Outcome.OPEN, None
         for number, link in enumerate(steps, start=1):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from troubleshooting import outcomes
+from troubleshooting.outcomes import recording
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, days, **options):
         if days < 1:
             raise CommandError("--days must be at least 1.")
-        purged = outcomes.purge(days=days)
+        purged = recording.purge(days=days)
         self.stdout.write(
             f"Kept {days} days of raw records. Added up and deleted {purged.sessions} "
             f"session(s), {purged.answers} answer(s) and {purged.votes} vote(s)."

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
-from . import checks
+from troubleshooting import content_checks as checks
 
 MESSAGE_LEVELS = {checks.Level.ERROR: messages.ERROR, checks.Level.WARNING: messages.WARNING}
 

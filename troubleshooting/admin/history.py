@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from reversion.models import Version
 
-from .models import Symptom, SymptomCause, SymptomStep, TriageChoice, TriageQuestion
+from troubleshooting.models import Symptom, SymptomCause, SymptomStep, TriageChoice, TriageQuestion
 
 # Bookkeeping that changes on every save and says nothing about the content.
 SKIPPED_FIELDS = {"id", "created", "updated"}

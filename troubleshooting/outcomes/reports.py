@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db.models import Case, CharField, Count, F, Sum, Value, When
 from django.utils import timezone
 
-from .models import (
+from troubleshooting.flow import article_version
+from troubleshooting.models import (
     AnswerTally,
     ArticleVote,
     CantDoReason,
@@ -32,7 +33,6 @@ from .models import (
     SymptomStep,
     VoteTally,
 )
-from .services import article_version
 
 DEFAULT_DAYS = 30
 RECENT_NOTES = 20

@@ -23,7 +23,7 @@ from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from .models import (
+from troubleshooting.models import (
     AnswerTally,
     ArticleVote,
     FixStep,

@@ -25,9 +25,9 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import admin_checks, checks, dashboards, history, services
-from .markdown import render_markdown
-from .models import (
+from troubleshooting import content_checks, step_order
+from troubleshooting.markdown import render_markdown
+from troubleshooting.models import (
     Cause,
     FixStep,
     SearchMiss,
@@ -41,7 +41,10 @@ from .models import (
     TriageChoice,
     TriageQuestion,
 )
-from .views import can_preview
+from troubleshooting.previewing import can_preview
+
+from . import content_check, history
+from . import outcomes as dashboards
 from .widgets import MarkdownWidget
 
 # Markdown an editor previews at once; fields are far shorter, this only bounds the work.
@@ -137,9 +140,9 @@ class PublishingAdmin(VersionAdmin):
         published = self._set_status(queryset, Status.PUBLISHED)
         reversion.set_comment("Published.")
         self.message_user(request, f"Published {len(published)} item(s).", messages.SUCCESS)
-        problems = checks.check_content()  # once for all of them, not once per item
+        problems = content_checks.check_content()  # once for all of them, not once per item
         for obj in published:
-            admin_checks.add_problem_messages(
+            content_check.add_problem_messages(
                 request,
                 obj,
                 site_name=self.admin_site.name,
@@ -199,7 +202,7 @@ class PublishingAdmin(VersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Once the lists inside are saved too: say what would mislead people, and where.
-        admin_checks.add_problem_messages(request, form.instance, site_name=self.admin_site.name)
+        content_check.add_problem_messages(request, form.instance, site_name=self.admin_site.name)
 
     # Previews --------------------------------------------------------------------------------
 
@@ -411,7 +414,7 @@ class SymptomStepFormSet(SortableFormSet):
     def save(self, commit=True):
         saved = super().save(commit)
         if commit:
-            services.put_destructive_steps_last(self.instance)
+            step_order.put_destructive_steps_last(self.instance)
         return saved
 
 

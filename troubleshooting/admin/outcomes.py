@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from . import reports, services
-from .models import SearchMiss, Symptom
+from troubleshooting import step_order
+from troubleshooting.models import SearchMiss, Symptom
+from troubleshooting.outcomes import reports
 
 PRESETS = [7, 30, 90, 365]
 MAX_DAYS = 3660
@@ -200,7 +201,7 @@ def apply_order(request, model_admin, object_id):
         # In the symptom's history like any other save, so it can be undone from there.
         with reversion.create_revision():
             reversion.set_user(request.user)
-            services.reorder_steps(symptom, suggestion.step_ids)
+            step_order.reorder_steps(symptom, suggestion.step_ids)
             model_admin.log_change(
                 request, symptom, "Reordered the steps as suggested by outcomes."
             )

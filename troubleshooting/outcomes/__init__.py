@@ -1,0 +1,1 @@
+"""Outcomes: recording what people try (``recording``) and reporting it to editors (``reports``)."""
