@@ -1,0 +1,161 @@
+"""The ordered lists inside a symptom or question: steps, causes and answers."""
+
+from adminsortable2.admin import CustomInlineFormSetMixin, SortableTabularInline
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+
+from troubleshooting import step_order
+from troubleshooting.models import (
+    SymptomCause,
+    SymptomStep,
+    TriageChoice,
+)
+
+
+class OrderedInlineFormSet(BaseInlineFormSet):
+    """Rows with a position that editors renumber to reorder, or point at another step.
+
+    Django's formset validation already refuses duplicate rows; this saves a valid change that
+    swaps values between rows (two positions, or two steps) without tripping a unique constraint
+    half-way: the rows that change or go are removed first, and the changed ones written back.
+    """
+
+    def kept_forms(self):
+        return [
+            form
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+    @transaction.atomic
+    def save(self, commit=True):
+        if commit:
+            touched = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk and (form.has_changed() or self._should_delete_form(form))
+            ]
+            # Saving a changed row then inserts it again under its own id (its UPDATE finds
+            # nothing), after every clashing value has gone.
+            self.model._default_manager.filter(pk__in=touched).delete()
+        return super().save(commit)
+
+
+class SortableFormSet(CustomInlineFormSetMixin, OrderedInlineFormSet):
+    """Rows reordered by dragging (or the Move buttons), saved without clashing positions."""
+
+
+class SymptomStepFormSet(SortableFormSet):
+    def clean(self):
+        super().clean()
+        # New rows have no position yet; ``save`` puts a safer one ahead of the destructive steps.
+        rows = sorted(
+            (form.cleaned_data["position"], form.cleaned_data["step"])
+            for form in self.kept_forms()
+            if form.cleaned_data.get("position") and form.cleaned_data.get("step")
+        )
+        destructive_seen = None
+        for *_, step in rows:
+            if step.is_destructive:
+                destructive_seen = destructive_seen or step
+            elif destructive_seen is not None:
+                raise ValidationError(
+                    f"“{step}” comes after the destructive step “{destructive_seen}”. Destructive "
+                    "steps can lose data, so they must come after every safer step."
+                )
+
+    def save(self, commit=True):
+        saved = super().save(commit)
+        if commit:
+            step_order.put_destructive_steps_last(self.instance)
+        return saved
+
+
+class SharedChoicesInline(SortableTabularInline):
+    """A list edited in its owner's page: drag rows (or use the Move buttons) to reorder them.
+
+    Each dropdown's options are built once per page rather than once per row, and the list is
+    locked like its owner when review is required and the owner is live.
+    """
+
+    formset = SortableFormSet
+
+    shared_choice_fields: tuple[str, ...] = ()
+
+    def _owner_locked(self, request, obj) -> bool:
+        return self.admin_site._registry[self.parent_model].is_locked(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._owner_locked(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._owner_locked(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._owner_locked(request, obj) and super().has_delete_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name in self.shared_choice_fields:
+            field = formset.form.base_fields[name]
+            choices = list(field.choices)
+            field.choices = choices
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+            widget.choices = choices
+        return formset
+
+
+class SymptomStepInline(SharedChoicesInline):
+    model = SymptomStep
+    formset = SymptomStepFormSet
+    extra = 1
+    shared_choice_fields = ("step",)
+    fields = ["position", "step", "step_severity"]
+    readonly_fields = ["step_severity"]
+    ordering = ["position"]
+    verbose_name = "fix step"
+    verbose_name_plural = (
+        "Fix steps, in the order people try them (quick and safe first, destructive last)"
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("symptom", "step")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "step":
+            field.label_from_instance = lambda step: f"{step} · {step.get_severity_display()}"
+        return field
+
+    @admin.display(description="Severity")
+    def step_severity(self, obj):
+        return obj.step.get_severity_display() if obj.step_id else "—"
+
+
+class SymptomCauseInline(SharedChoicesInline):
+    model = SymptomCause
+    extra = 1
+    shared_choice_fields = ("cause",)
+    fields = ["position", "cause"]
+    ordering = ["position"]
+    verbose_name = "likely cause"
+    verbose_name_plural = "Likely causes, most likely first"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("symptom", "cause")
+
+
+class TriageChoiceInline(SharedChoicesInline):
+    model = TriageChoice
+    fk_name = "question"
+    extra = 1
+    fields = ["position", "label", "hint", "next_question", "symptom"]
+    shared_choice_fields = ("next_question", "symptom")
+    ordering = ["position"]
+    verbose_name = "answer"
+    verbose_name_plural = "Answers: each leads to another question or to a symptom's fix steps"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question", "next_question", "symptom")
