@@ -520,7 +520,7 @@ def test_admin_page_lists_problems_with_links_to_fix_them(admin_client, guide):
     topic, symptom, _, start = guide
     bare = make_symptom(topic=topic, title="Half written")
     with CaptureQueriesContext(connection) as captured:
-        response = admin_client.get(reverse("content_check"))
+        response = admin_client.get(reverse("admin:content_check"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Content check</h1>" in html
@@ -532,12 +532,12 @@ def test_admin_page_lists_problems_with_links_to_fix_them(admin_client, guide):
 
 
 def test_admin_page_says_when_all_is_well(admin_client, guide):
-    html = admin_client.get(reverse("content_check")).content.decode()
+    html = admin_client.get(reverse("admin:content_check")).content.decode()
     assert "No problems found" in html
 
 
 def test_admin_page_is_for_editors_only(client, guide):
-    url = reverse("content_check")
+    url = reverse("admin:content_check")
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))

@@ -346,8 +346,8 @@ def test_saving_shows_the_problems_it_leaves(admin_client, guide):
 
 def test_lists_link_to_the_content_check(admin_client, guide):
     page = admin_client.get(admin_url(Symptom, "changelist")).text
-    assert f'href="{reverse("content_check")}"' in page
-    assert admin_client.get(reverse("content_check")).status_code == 200
+    assert f'href="{reverse("admin:content_check")}"' in page
+    assert admin_client.get(reverse("admin:content_check")).status_code == 200
 
 
 # Found by trying it as an editor -------------------------------------------------------------

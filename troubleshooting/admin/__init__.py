@@ -1,3 +1,3 @@
-"""The editors' admin: content, publishing, history, outcome dashboards and the content check."""
-
-from . import content  # noqa: F401 (registers the ModelAdmins)
+"""The editors' admin: one site (``site``) with content, publishing, history, outcome dashboards
+and the content check. The site registers its own ModelAdmins, so this package has no side effects.
+"""

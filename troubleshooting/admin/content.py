@@ -1,26 +1,18 @@
-"""The editors' admin: symptoms with their ordered steps and causes, steps, causes, triage."""
+"""The content ModelAdmins: topics, symptoms with their ordered steps and causes, steps, causes,
+triage questions, and the read-only lists of old addresses and missed searches.
 
-from functools import partial, update_wrapper
+``site.EditorsAdminSite`` registers them; the outcome pages come with ``SymptomAdmin``.
+"""
 
 from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin
 from django.db.models import Count
-from django.urls import path
 from django.utils.html import format_html
 
-from troubleshooting.models import (
-    Cause,
-    FixStep,
-    SearchMiss,
-    Severity,
-    SlugRedirect,
-    Symptom,
-    Topic,
-    TriageQuestion,
-)
+from troubleshooting.models import Severity
 
-from . import outcomes as dashboards
 from .inlines import SymptomCauseInline, SymptomStepInline, TriageChoiceInline
+from .outcomes import OutcomeDashboards
 from .publishing import PublishingAdmin, ReviewFilter
 
 
@@ -30,7 +22,6 @@ def _first_symptom_url(links) -> str | None:
     return link.symptom.get_absolute_url() if link else None
 
 
-@admin.register(Topic)
 class TopicAdmin(PublishingAdmin):
     list_display = ["title", "published", "position", "symptom_count", "review_state"]
     list_editable = ["position"]
@@ -50,8 +41,7 @@ class TopicAdmin(PublishingAdmin):
         return obj.symptom_total
 
 
-@admin.register(Symptom)
-class SymptomAdmin(SortableAdminBase, PublishingAdmin):
+class SymptomAdmin(SortableAdminBase, OutcomeDashboards, PublishingAdmin):
     list_display = [
         "title",
         "topic",
@@ -87,40 +77,11 @@ class SymptomAdmin(SortableAdminBase, PublishingAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(step_total=Count("symptom_steps"))
 
-    def get_urls(self):
-        def view(route, function, name):
-            wrapped = self.admin_site.admin_view(partial(function, model_admin=self))
-            return path(route, update_wrapper(wrapped, function), name=name)
-
-        urls = []
-        for route, function, name in [
-            ("outcomes/", dashboards.overview, "troubleshooting_outcomes"),
-            ("outcomes.csv", dashboards.overview_csv, "troubleshooting_outcomes_csv"),
-            (
-                "<path:object_id>/outcomes/",
-                dashboards.symptom_outcomes,
-                "troubleshooting_symptom_outcomes",
-            ),
-            (
-                "<path:object_id>/outcomes.csv",
-                dashboards.symptom_outcomes_csv,
-                "troubleshooting_symptom_outcomes_csv",
-            ),
-            (
-                "<path:object_id>/outcomes/apply-order/",
-                dashboards.apply_order,
-                "troubleshooting_symptom_apply_order",
-            ),
-        ]:
-            urls.append(view(route, function, name))
-        return urls + super().get_urls()
-
     @admin.display(description="Steps", ordering="step_total")
     def step_count(self, obj):
         return obj.step_total
 
 
-@admin.register(Cause)
 class CauseAdmin(PublishingAdmin):
     list_display = ["title", "published", "slug", "review_state"]
     search_fields = ["title", "description"]
@@ -138,7 +99,6 @@ class CauseAdmin(PublishingAdmin):
         return _first_symptom_url(obj.symptom_causes)
 
 
-@admin.register(FixStep)
 class FixStepAdmin(PublishingAdmin):
     list_display = ["title", "severity_badge", "minutes", "published", "used_in", "review_state"]
     list_filter = ["status", ReviewFilter, "severity", "interrupts", "symptoms__topic"]
@@ -181,7 +141,6 @@ class FixStepAdmin(PublishingAdmin):
         return _first_symptom_url(obj.symptom_steps)
 
 
-@admin.register(TriageQuestion)
 class TriageQuestionAdmin(SortableAdminBase, PublishingAdmin):
     list_display = ["prompt", "topic", "is_start", "published", "review_state"]
     list_filter = ["status", ReviewFilter, "topic", "is_start"]
@@ -199,7 +158,6 @@ class TriageQuestionAdmin(SortableAdminBase, PublishingAdmin):
         js = ["js/admin-order.js"]
 
 
-@admin.register(SlugRedirect)
 class SlugRedirectAdmin(admin.ModelAdmin):
     """Old addresses kept when editors renamed content; they answer with a permanent redirect."""
 
@@ -212,7 +170,6 @@ class SlugRedirectAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(SearchMiss)
 class SearchMissAdmin(admin.ModelAdmin):
     """What people searched for and did not find: ideas for aliases and new guides."""
 

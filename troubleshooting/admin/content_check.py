@@ -1,19 +1,19 @@
 """The content check in the admin: a page listing every problem, and messages on an object's page.
 
-Nothing is wired here: ``helpcenter/urls.py`` adds the page's URL, and ``admin.py`` calls
-``add_problem_messages`` once an object and its inlines are saved (or published from a list). The
-checks themselves live in ``checks``.
+``ContentCheckPage`` gives the admin site its "Content check" page (``admin:content_check``); the
+publishing admin calls ``add_problem_messages`` once an object and its inlines are saved (or
+published from a list). The checks themselves live in ``troubleshooting.content_checks``.
 """
 
 from __future__ import annotations
 
 from django.apps import apps
-from django.contrib import admin, messages
-from django.contrib.admin import AdminSite
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
@@ -61,28 +61,34 @@ def add_problem_messages(
     return problems
 
 
-@require_safe
-def content_check(request, *, admin_site: AdminSite = admin.site):
-    """List every problem in the content, grouped by the object to fix, with links to fix it."""
-    if not request.user.has_module_perms("troubleshooting"):
-        raise PermissionDenied
-    problems = checks.check_content()
-    errors, warnings = checks.count(problems)
-    groups = [
-        {
-            "ref": ref,
-            "url": change_url(ref, site_name=admin_site.name),
-            "problems": group,
+class ContentCheckPage:
+    """Give an ``AdminSite`` its site-wide "Content check" page."""
+
+    def get_urls(self):
+        page = path(
+            "content-check/", self.admin_view(self.content_check_view), name="content_check"
+        )
+        # Ahead of the site's own URLs, whose catch-all would answer first.
+        return [page, *super().get_urls()]
+
+    @method_decorator(require_safe)
+    def content_check_view(self, request):
+        """List every problem in the content, grouped by the object to fix, with links to it."""
+        if not request.user.has_module_perms("troubleshooting"):
+            raise PermissionDenied
+        problems = checks.check_content()
+        errors, warnings = checks.count(problems)
+        groups = [
+            {"ref": ref, "url": change_url(ref, site_name=self.name), "problems": group}
+            for ref, group in checks.group_by_object(problems)
+        ]
+        context = {
+            **self.each_context(request),
+            "title": "Content check",
+            "app_label": "troubleshooting",
+            "app_name": apps.get_app_config("troubleshooting").verbose_name,
+            "groups": groups,
+            "errors": errors,
+            "warnings": warnings,
         }
-        for ref, group in checks.group_by_object(problems)
-    ]
-    context = {
-        **admin_site.each_context(request),
-        "title": "Content check",
-        "app_label": "troubleshooting",
-        "app_name": apps.get_app_config("troubleshooting").verbose_name,
-        "groups": groups,
-        "errors": errors,
-        "warnings": warnings,
-    }
-    return TemplateResponse(request, "admin/troubleshooting/content_check.html", context)
+        return TemplateResponse(request, "admin/troubleshooting/content_check.html", context)

@@ -1,212 +1,174 @@
-"""What changed between two saved versions of content, in words an editor can read.
+"""History pages of every content admin: the list of saves, "What changed", restore and recover.
 
-django-reversion stores every save of a symptom together with its ordered steps and causes (and a
-question with its answers) in one revision. This module turns a version into labelled text, one
-entry per field or list, and compares two of them word by word.
+django-reversion keeps the saves and lists them; this adds a "What changed" page per save, and owns
+the restore and recover pages so that an item's ordered lists come back whole (see
+``versions.revert``) and a version pointing at deleted content is refused before anything moves.
 """
 
-from __future__ import annotations
+from contextlib import nullcontext
 
-import difflib
-import re
-from dataclasses import dataclass
-from datetime import datetime
-
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+import reversion
+from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import localize
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext as _
+from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
+from reversion.utils import mute_signals
 
-from troubleshooting.models import Symptom, SymptomCause, SymptomStep, TriageChoice, TriageQuestion
-
-# Bookkeeping that changes on every save and says nothing about the content.
-SKIPPED_FIELDS = {"id", "created", "updated"}
-
-# The ordered lists saved with their owner: (label, row model, owner field, how a row reads).
-LISTS = {
-    Symptom: [
-        ("Fix steps", SymptomStep, "symptom_id", lambda row, names: names("step", row)),
-        ("Likely causes", SymptomCause, "symptom_id", lambda row, names: names("cause", row)),
-    ],
-    TriageQuestion: [
-        (
-            "Answers",
-            TriageChoice,
-            "question_id",
-            lambda row, names: (
-                f"{row['label']} → "
-                + (names("symptom", row) if row.get("symptom_id") else names("next_question", row))
-            ),
-        ),
-    ],
-}
+from . import versions
 
 
-@dataclass(frozen=True)
-class Change:
-    """One field or list that differs between two versions."""
+class PreviewRendered(Exception):
+    """Carry a restore preview's page out of its transaction, so that the revert rolls back."""
 
-    label: str
-    before: str
-    after: str
-
-    @property
-    def diff(self) -> SafeString:
-        """The text with deleted words in ``<del>`` and added words in ``<ins>``."""
-        return word_diff(self.before, self.after)
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
 
 
-_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+class HistoryAdmin(VersionAdmin):
+    """Every save kept, shown as "What changed", and any of them restored with its lists."""
 
+    # Our own templates (which keep reversion's "Recover deleted" link) rather than reversion's.
+    change_list_template = None
+    object_history_template = "admin/troubleshooting/object_history.html"
+    revision_form_template = "reversion/revision_form.html"
+    recover_form_template = "reversion/recover_form.html"
+    history_latest_first = True
 
-def word_diff(before: str, after: str) -> SafeString:
-    old, new = _TOKENS.findall(before), _TOKENS.findall(after)
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op in ("delete", "replace"):
-            parts.append(("<del>{}</del>", "".join(old[i1:i2])))
-        if op in ("insert", "replace"):
-            parts.append(("<ins>{}</ins>", "".join(new[j1:j2])))
-        if op == "equal":
-            parts.append(("{}", "".join(old[i1:i2])))
-    return format_html_join("", "{}", ((format_html(fmt, text),) for fmt, text in parts))
+    def _url_name(self, page: str) -> str:
+        return f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{page}"
 
-
-def _editable_fields(model) -> list[models.Field]:
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if field.editable and field.name not in SKIPPED_FIELDS
-    ] + list(model._meta.many_to_many)
-
-
-def _say(field: models.Field, value, names) -> str:
-    """Write one stored value the way the admin shows it."""
-    if value in (None, ""):
-        return ""
-    if field.many_to_many:
-        if field.remote_field.through._meta.auto_created:
-            return "\n".join(sorted(names.of(field.related_model, value)))
-        return ""  # lists kept in their own rows are compared by LISTS
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation:
-        return names.of(field.related_model, [value])[0]
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    return str(value)
-
-
-class Names:
-    """Titles of related objects, looked up once per model."""
-
-    def __init__(self):
-        self._cache: dict[type, dict[str, str]] = {}
-
-    def of(self, model, pks) -> list[str]:
-        known = self._cache.setdefault(model, {})
-        missing = [pk for pk in pks if str(pk) not in known]
-        if missing:
-            for obj in model._default_manager.filter(pk__in=missing):
-                known[str(obj.pk)] = str(obj)
-        return [known.get(str(pk), f"(deleted #{pk})") for pk in pks]
-
-    def __call__(self, field_name: str, row: dict) -> str:
-        field = row["_model"]._meta.get_field(field_name)
-        return self.of(field.related_model, [row[field.attname]])[0]
-
-
-def _lines(model, field_dict: dict, rows: dict[str, list[dict]], names: Names) -> dict[str, str]:
-    lines = {}
-    for field in _editable_fields(model):
-        lines[str(field.verbose_name).capitalize()] = _say(
-            field, field_dict.get(field.attname), names
+    def get_urls(self):
+        opts = self.opts
+        changes = path(
+            "<path:object_id>/history/<int:version_id>/changes/",
+            self.admin_site.admin_view(self.changes_view),
+            name=f"{opts.app_label}_{opts.model_name}_changes",
         )
-    for label, _row_model, _owner, reads in LISTS.get(model, []):
-        ordered = sorted(rows.get(label, []), key=lambda row: row.get("position") or 0)
-        lines[label] = "\n".join(
-            f"{number}. {reads(row, names)}" for number, row in enumerate(ordered, start=1)
+        return [changes, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        actions = getattr(response, "context_data", {}).get("action_list", [])
+        if actions:
+            saved = Version.objects.get_for_object_reference(self.model, unquote(object_id))
+            version_ids = dict(saved.values_list("revision_id", "pk"))
+            for action in actions:
+                version_id = version_ids.get(action["revision"].pk)
+                action["changes_url"] = reverse(
+                    self._url_name("changes"), args=[object_id, version_id]
+                )
+        return response
+
+    def changes_view(self, request, object_id, version_id):
+        """Show what one save changed, or how that version differs from today's content."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404("No such item.")
+        version = get_object_or_404(
+            Version.objects.get_for_object(obj).select_related("revision__user"), pk=version_id
         )
-    return lines
-
-
-def _list_rows(version: Version):
-    """Yield (list label, row version) for the list rows saved with ``version``'s object."""
-    for label, row_model, owner, _reads in LISTS.get(version._model, []):
-        content_type = ContentType.objects.get_for_model(row_model)
-        for row_version in version.revision.version_set.filter(content_type=content_type):
-            if str(row_version.field_dict.get(owner)) == str(version.object_id):
-                yield label, row_version
-
-
-def version_lines(version: Version, names: Names | None = None) -> dict[str, str]:
-    """Return a saved version as labelled text, with the lists saved alongside it."""
-    rows: dict[str, list[dict]] = {}
-    for label, row_version in _list_rows(version):
-        row = dict(row_version.field_dict, _model=row_version._model)
-        rows.setdefault(label, []).append(row)
-    return _lines(version._model, version.field_dict, rows, names or Names())
-
-
-def current_lines(obj: models.Model, names: Names | None = None) -> dict[str, str]:
-    """Return the object as it is now, in the same shape as ``version_lines``."""
-    names = names or Names()
-    model = type(obj)
-    field_dict = {}
-    for field in _editable_fields(model):
-        if field.many_to_many:
-            field_dict[field.attname] = [related.pk for related in getattr(obj, field.name).all()]
+        against_current = request.GET.get("against") == "current"
+        names = versions.Names()
+        lines = versions.version_lines(version, names)
+        if against_current:
+            before, after = lines, versions.current_lines(obj, names)
         else:
-            field_dict[field.attname] = getattr(obj, field.attname)
-    rows: dict[str, list[dict]] = {}
-    for label, row_model, owner, _reads in LISTS.get(model, []):
-        for row in row_model._default_manager.filter(**{owner: obj.pk}).values():
-            rows.setdefault(label, []).append(dict(row, _model=row_model))
-    return _lines(model, field_dict, rows, names)
+            previous = versions.previous_version(version)
+            before = versions.version_lines(previous, names) if previous else {}
+            after = lines
+        can_restore = self.has_change_permission(request, obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Changes to “{obj}”",
+            "opts": self.opts,
+            "original": obj,
+            "object_id": object_id,
+            "version": version,
+            "against_current": against_current,
+            "changes": versions.changes(before, after),
+            "restore_url": reverse(self._url_name("revision"), args=[object_id, version.pk])
+            if can_restore
+            else None,
+        }
+        return TemplateResponse(request, "admin/troubleshooting/changes.html", context)
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Show a saved version in the change form; saving it restores it."""
+        # Whether someone may restore depends on the item as it is now, not as it was.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        missing = versions.missing_references(version)
+        if missing:
+            self.message_user(
+                request,
+                "This version can't be restored: it uses "
+                + ", ".join(missing)
+                + ", deleted since. Restore or recreate that first.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse(self._url_name("history"), args=[object_id]))
+        context = {"title": _("Revert %(name)s") % {"name": version.object_repr}, "revert": True}
+        context.update(extra_context or {})
+        return self.restore_form_view(request, version, self.revision_form_template, context)
 
-def changes(before: dict[str, str], after: dict[str, str]) -> list[Change]:
-    """Return the entries that differ, in the order of the form."""
-    labels = list(dict.fromkeys([*after, *before]))
-    return [
-        Change(label, before.get(label, ""), after.get(label, ""))
-        for label in labels
-        if before.get(label, "") != after.get(label, "")
-    ]
+    def recover_view(self, request, version_id, extra_context=None):
+        """Show a deleted item as it was last saved; saving it brings it back."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(Version, pk=version_id)
+        context = {"title": _("Recover %(name)s") % {"name": version.object_repr}, "recover": True}
+        context.update(extra_context or {})
+        return self.restore_form_view(request, version, self.recover_form_template, context)
 
+    def restore_form_view(self, request, version, template_name, extra_context):
+        """Revert to ``version`` and show the change form: kept on save, rolled back otherwise."""
+        # A preview changes nothing for good, so nothing (search index, page cache) may hear of it.
+        quiet = (
+            mute_signals(pre_save, post_save, pre_delete, post_delete, m2m_changed)
+            if request.method == "GET"
+            else nullcontext()
+        )
+        try:
+            with transaction.atomic(using=version.db), quiet:
+                versions.revert(version)
+                with self.create_revision(request):
+                    return self._restore_form(request, version, template_name, extra_context)
+        except (RevertError, ProtectedError) as error:
+            messages.error(request, str(error))
+            return redirect(self._url_name("changelist"))
+        except PreviewRendered as preview:
+            return preview.response
 
-def previous_version(version: Version) -> Version | None:
-    """Return the version of the same object saved just before this one."""
-    return (
-        Version.objects.get_for_object_reference(version._model, version.object_id)
-        .filter(pk__lt=version.pk)
-        .select_related("revision")
-        .first()
-    )
-
-
-def missing_references(version: Version) -> list[str]:
-    """Name what a version points to that has been deleted since (it could not be restored)."""
-    wanted: list[tuple[models.Model, str]] = []
-    versions = [version, *(row_version for _label, row_version in _list_rows(version))]
-    for saved in versions:
-        model = saved._model
-        for field in model._meta.concrete_fields:
-            value = saved.field_dict.get(field.attname)
-            owner = field.attname == LISTS_OWNER.get(model)
-            if field.many_to_one and value is not None and not owner:
-                wanted.append((field.related_model, value))
-    missing = []
-    for related_model, pk in dict.fromkeys(wanted):
-        if not related_model._default_manager.filter(pk=pk).exists():
-            missing.append(f"a {related_model._meta.verbose_name} (#{pk})")
-    return missing
-
-
-# The field by which a list's row belongs to its owner (the owner exists: it is being restored).
-LISTS_OWNER = {row_model: owner for lists in LISTS.values() for _l, row_model, owner, _r in lists}
+    def _restore_form(self, request, version, template_name, extra_context):
+        response = self.changeform_view(
+            request, quote(version.object_id), request.path, extra_context
+        )
+        if request.method == "POST" and response.status_code == 302:
+            when = localize(template_localtime(version.revision.date_created))
+            reversion.set_comment(
+                _("Reverted to previous version, saved on %(datetime)s") % {"datetime": when}
+            )
+            return response
+        if response.status_code == 200:
+            response.template_name = template_name
+            response.render()  # now, while the reverted content is in the database
+            raise PreviewRendered(response)
+        raise RevertError(
+            _("Could not load %(object_repr)s version - not found")
+            % {"object_repr": version.object_repr}
+        )

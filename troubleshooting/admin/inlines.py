@@ -4,14 +4,11 @@ from adminsortable2.admin import CustomInlineFormSetMixin, SortableTabularInline
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 
 from troubleshooting import step_order
-from troubleshooting.models import (
-    SymptomCause,
-    SymptomStep,
-    TriageChoice,
-)
+from troubleshooting.models import SymptomCause, SymptomStep, TriageChoice
 
 
 class OrderedInlineFormSet(BaseInlineFormSet):
@@ -22,11 +19,16 @@ class OrderedInlineFormSet(BaseInlineFormSet):
     half-way: the rows that change or go are removed first, and the changed ones written back.
     """
 
+    def marked_for_deletion(self, form) -> bool:
+        """Whether the editor ticked "Delete" on this row."""
+        return self.can_delete and bool(getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME))
+
     def kept_forms(self):
+        """Return the valid rows that stay, new ones included."""
         return [
             form
             for form in self.forms
-            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
+            if form.is_valid() and form.cleaned_data and not self.marked_for_deletion(form)
         ]
 
     @transaction.atomic
@@ -35,7 +37,7 @@ class OrderedInlineFormSet(BaseInlineFormSet):
             touched = [
                 form.instance.pk
                 for form in self.initial_forms
-                if form.instance.pk and (form.has_changed() or self._should_delete_form(form))
+                if form.instance.pk and (form.has_changed() or self.marked_for_deletion(form))
             ]
             # Saving a changed row then inserts it again under its own id (its UPDATE finds
             # nothing), after every clashing value has gone.
@@ -85,7 +87,7 @@ class SharedChoicesInline(SortableTabularInline):
     shared_choice_fields: tuple[str, ...] = ()
 
     def _owner_locked(self, request, obj) -> bool:
-        return self.admin_site._registry[self.parent_model].is_locked(request, obj)
+        return self.admin_site.get_model_admin(self.parent_model).is_locked(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return not self._owner_locked(request, obj) and super().has_add_permission(request, obj)

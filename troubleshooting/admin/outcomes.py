@@ -1,7 +1,8 @@
 """Admin pages that show editors what the outcomes say, and let them act on it.
 
-Wired into the Symptom admin (``SymptomAdmin.get_urls``), so they sit behind the admin's login and
-its permissions: viewing needs "view symptom", applying a new step order needs "change symptom".
+``OutcomeDashboards`` gives the Symptom admin these pages through its ``get_urls``, so they sit
+behind the admin's login and its permissions: viewing needs "view symptom", applying a new step
+order needs "change symptom".
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST, require_safe
 
 from troubleshooting import step_order
@@ -80,24 +82,6 @@ def _presets(period: reports.Period) -> list[dict]:
     return result
 
 
-def _check(request, model_admin, *, change: bool = False) -> None:
-    allowed = (
-        model_admin.has_change_permission(request)
-        if change
-        else model_admin.has_view_permission(request)
-    )
-    if not allowed:
-        raise PermissionDenied
-
-
-def _context(request, model_admin, **extra) -> dict:
-    return {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        **extra,
-    }
-
-
 @dataclass(frozen=True)
 class Bar:
     """One row of the funnel chart, in SVG units."""
@@ -128,94 +112,6 @@ def funnel_bars(report: reports.SymptomReport) -> list[Bar]:
     ]
 
 
-@require_safe
-def overview(request, model_admin):
-    _check(request, model_admin)
-    form, period = _period(request)
-    rows = reports.overview(period)
-    totals = reports.SessionCounts()
-    for row in rows:
-        totals.include(row.sessions)
-    context = _context(
-        request,
-        model_admin,
-        title="Outcomes: what people fixed",
-        form=form,
-        period=period,
-        presets=_presets(period),
-        rows=rows,
-        totals=totals,
-        misses=SearchMiss.objects.order_by("-count", "-last_seen")[:10],
-        query=request.GET.urlencode(),
-    )
-    return TemplateResponse(request, "admin/troubleshooting/outcomes/overview.html", context)
-
-
-@require_safe
-def symptom_outcomes(request, model_admin, object_id):
-    _check(request, model_admin)
-    symptom = get_object_or_404(Symptom, pk=_int(object_id))
-    form, period = _period(request)
-    report = reports.symptom_report(symptom.pk, period)
-    context = _context(
-        request,
-        model_admin,
-        title=f"Outcomes: {symptom.title}",
-        original=symptom,
-        form=form,
-        period=period,
-        presets=_presets(period),
-        report=report,
-        bars=funnel_bars(report),
-        chart={
-            "width": CHART_WIDTH,
-            "label": CHART_LABEL,
-            "bar": CHART_BAR,
-            "row": CHART_ROW,
-            "height": CHART_ROW * (len(report.funnel) + 2) + 40,
-        },
-        can_change=model_admin.has_change_permission(request, symptom),
-        query=request.GET.urlencode(),
-    )
-    return TemplateResponse(request, "admin/troubleshooting/outcomes/symptom.html", context)
-
-
-@require_POST
-def apply_order(request, model_admin, object_id):
-    symptom = get_object_or_404(Symptom, pk=_int(object_id))
-    if not model_admin.has_change_permission(request, symptom):
-        raise PermissionDenied
-    form = PeriodForm(request.POST)
-    report = reports.symptom_report(symptom.pk, form.period())
-    back = reverse("admin:troubleshooting_symptom_outcomes", args=[symptom.pk])
-    back = f"{back}?{request.POST.get('query', '')}" if request.POST.get("query") else back
-    suggestion = report.suggestion
-    if request.POST.get("token") != suggestion.token or not suggestion.changed:
-        messages.warning(
-            request,
-            "The steps or the figures changed since you looked, so nothing was moved. "
-            "Check the new suggestion below.",
-        )
-        return HttpResponseRedirect(back)
-    try:
-        # In the symptom's history like any other save, so it can be undone from there.
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            step_order.reorder_steps(symptom, suggestion.step_ids)
-            model_admin.log_change(
-                request, symptom, "Reordered the steps as suggested by outcomes."
-            )
-    except ValueError:
-        messages.warning(request, "The steps changed since you looked, so nothing was moved.")
-        return HttpResponseRedirect(back)
-    messages.success(
-        request,
-        "The steps are in the suggested order now. People midway through the guided fix will "
-        "be asked to start again.",
-    )
-    return HttpResponseRedirect(back)
-
-
 def _int(value: str) -> int:
     return int(value) if str(value).isdigit() else 0
 
@@ -240,24 +136,37 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
     return response
 
 
-@require_safe
-def overview_csv(request, model_admin):
-    _check(request, model_admin)
-    _, period = _period(request)
-    header = [
-        "topic",
-        "symptom",
-        "started",
-        "resolved",
-        "reached end",
-        "abandoned",
-        "in progress",
-        "resolved %",
-        "helpful votes",
-        "not helpful votes",
-    ]
-    rows = (
-        [
+OVERVIEW_HEADER = [
+    "topic",
+    "symptom",
+    "started",
+    "resolved",
+    "reached end",
+    "abandoned",
+    "in progress",
+    "resolved %",
+    "helpful votes",
+    "not helpful votes",
+]
+STEPS_HEADER = [
+    "position",
+    "step",
+    "severity",
+    "tried",
+    "fixed",
+    "fix rate %",
+    "fix rate low %",
+    "fix rate high %",
+    "skipped",
+    "could not do",
+    "could not do reasons",
+]
+
+
+def overview_rows(period: reports.Period):
+    """Yield one CSV row per symptom: its sessions and votes in ``period``."""
+    for row in reports.overview(period):
+        yield [
             row.symptom.topic.title,
             row.symptom.title,
             row.sessions.started,
@@ -269,48 +178,168 @@ def overview_csv(request, model_admin):
             row.votes.helpful,
             row.votes.not_helpful,
         ]
-        for row in reports.overview(period)
-    )
-    return _csv(f"outcomes-{period.start}-{period.end}.csv", header, rows)
 
 
-@require_safe
-def symptom_outcomes_csv(request, model_admin, object_id):
-    _check(request, model_admin)
-    symptom = get_object_or_404(Symptom, pk=_int(object_id))
-    _, period = _period(request)
-    report = reports.symptom_report(symptom.pk, period)
-    header = [
-        "position",
-        "step",
-        "severity",
-        "tried",
-        "fixed",
-        "fix rate %",
-        "fix rate low %",
-        "fix rate high %",
-        "skipped",
-        "could not do",
-        "could not do reasons",
+def step_row(position, stats) -> list:
+    """Return the CSV row of one step of a symptom's report."""
+    interval = stats.interval or (None, None)
+    reasons = "; ".join(f"{label}: {n}" for label, n in stats.reasons.most_common())
+    return [
+        position,
+        stats.step.title,
+        stats.step.get_severity_display(),
+        stats.tried,
+        stats.fixed,
+        _percent(stats.fix_rate),
+        _percent(interval[0]),
+        _percent(interval[1]),
+        stats.skipped,
+        stats.cant_do,
+        reasons,
     ]
 
-    def row(position, stats):
-        interval = stats.interval or (None, None)
-        reasons = "; ".join(f"{label}: {n}" for label, n in stats.reasons.most_common())
-        return [
-            position,
-            stats.step.title,
-            stats.step.get_severity_display(),
-            stats.tried,
-            stats.fixed,
-            _percent(stats.fix_rate),
-            _percent(interval[0]),
-            _percent(interval[1]),
-            stats.skipped,
-            stats.cant_do,
-            reasons,
-        ]
 
-    rows = [row(n, stats) for n, stats in enumerate(report.steps, start=1)]
-    rows += [row("removed", stats) for stats in report.former_steps]
-    return _csv(f"{symptom.slug}-steps-{period.start}-{period.end}.csv", header, rows)
+def chart_size(report: reports.SymptomReport) -> dict:
+    """Return the funnel chart's dimensions, in SVG units."""
+    return {
+        "width": CHART_WIDTH,
+        "label": CHART_LABEL,
+        "bar": CHART_BAR,
+        "row": CHART_ROW,
+        "height": CHART_ROW * (len(report.funnel) + 2) + 40,
+    }
+
+
+class OutcomeDashboards:
+    """Give the Symptom admin its outcome pages: the overview, one symptom's report, the CSVs."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        pages = [
+            path("outcomes/", view(self.outcomes_view), name="troubleshooting_outcomes"),
+            path("outcomes.csv", view(self.outcomes_csv_view), name="troubleshooting_outcomes_csv"),
+            path(
+                "<path:object_id>/outcomes/",
+                view(self.symptom_outcomes_view),
+                name="troubleshooting_symptom_outcomes",
+            ),
+            path(
+                "<path:object_id>/outcomes.csv",
+                view(self.symptom_outcomes_csv_view),
+                name="troubleshooting_symptom_outcomes_csv",
+            ),
+            path(
+                "<path:object_id>/outcomes/apply-order/",
+                view(self.apply_order_view),
+                name="troubleshooting_symptom_apply_order",
+            ),
+        ]
+        # Ahead of the admin's "<object_id>/" catch-all.
+        return [*pages, *super().get_urls()]
+
+    def _require_view(self, request) -> None:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+
+    def _dashboard_context(self, request, period: reports.Period, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "period": period,
+            "presets": _presets(period),
+            "query": request.GET.urlencode(),
+            **extra,
+        }
+
+    @method_decorator(require_safe)
+    def outcomes_view(self, request):
+        """Show how each symptom's guided fixes ended, and what searches found nothing."""
+        self._require_view(request)
+        form, period = _period(request)
+        rows = reports.overview(period)
+        totals = reports.SessionCounts()
+        for row in rows:
+            totals.include(row.sessions)
+        context = self._dashboard_context(
+            request,
+            period,
+            title="Outcomes: what people fixed",
+            form=form,
+            rows=rows,
+            totals=totals,
+            misses=SearchMiss.objects.order_by("-count", "-last_seen")[:10],
+        )
+        return TemplateResponse(request, "admin/troubleshooting/outcomes/overview.html", context)
+
+    @method_decorator(require_safe)
+    def symptom_outcomes_view(self, request, object_id):
+        """Show one symptom's funnel, its steps' fix rates and a suggested order."""
+        self._require_view(request)
+        symptom = get_object_or_404(Symptom, pk=_int(object_id))
+        form, period = _period(request)
+        report = reports.symptom_report(symptom.pk, period)
+        context = self._dashboard_context(
+            request,
+            period,
+            title=f"Outcomes: {symptom.title}",
+            original=symptom,
+            form=form,
+            report=report,
+            bars=funnel_bars(report),
+            chart=chart_size(report),
+            can_change=self.has_change_permission(request, symptom),
+        )
+        return TemplateResponse(request, "admin/troubleshooting/outcomes/symptom.html", context)
+
+    @method_decorator(require_POST)
+    def apply_order_view(self, request, object_id):
+        """Put a symptom's steps in the suggested order, if nothing changed since it was shown."""
+        symptom = get_object_or_404(Symptom, pk=_int(object_id))
+        if not self.has_change_permission(request, symptom):
+            raise PermissionDenied
+        report = reports.symptom_report(symptom.pk, PeriodForm(request.POST).period())
+        back = reverse("admin:troubleshooting_symptom_outcomes", args=[symptom.pk])
+        back = f"{back}?{request.POST['query']}" if request.POST.get("query") else back
+        suggestion = report.suggestion
+        if request.POST.get("token") != suggestion.token or not suggestion.changed:
+            messages.warning(
+                request,
+                "The steps or the figures changed since you looked, so nothing was moved. "
+                "Check the new suggestion below.",
+            )
+            return HttpResponseRedirect(back)
+        try:
+            # In the symptom's history like any other save, so it can be undone from there.
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                step_order.reorder_steps(symptom, suggestion.step_ids)
+                self.log_change(request, symptom, "Reordered the steps as suggested by outcomes.")
+        except ValueError:
+            messages.warning(request, "The steps changed since you looked, so nothing was moved.")
+            return HttpResponseRedirect(back)
+        messages.success(
+            request,
+            "The steps are in the suggested order now. People midway through the guided fix "
+            "will be asked to start again.",
+        )
+        return HttpResponseRedirect(back)
+
+    @method_decorator(require_safe)
+    def outcomes_csv_view(self, request):
+        """Download the overview as a spreadsheet."""
+        self._require_view(request)
+        _, period = _period(request)
+        filename = f"outcomes-{period.start}-{period.end}.csv"
+        return _csv(filename, OVERVIEW_HEADER, overview_rows(period))
+
+    @method_decorator(require_safe)
+    def symptom_outcomes_csv_view(self, request, object_id):
+        """Download one symptom's step figures as a spreadsheet."""
+        self._require_view(request)
+        symptom = get_object_or_404(Symptom, pk=_int(object_id))
+        _, period = _period(request)
+        report = reports.symptom_report(symptom.pk, period)
+        rows = [step_row(n, stats) for n, stats in enumerate(report.steps, start=1)]
+        rows += [step_row("removed", stats) for stats in report.former_steps]
+        filename = f"{symptom.slug}-steps-{period.start}-{period.end}.csv"
+        return _csv(filename, STEPS_HEADER, rows)

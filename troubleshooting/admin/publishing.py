@@ -1,40 +1,30 @@
-"""What every content admin shares: drafts and publishing, review dates, preview, history."""
+"""What every content admin shares: drafts and publishing, review dates, previews.
 
-import re
+``PublishingAdmin`` also brings the Markdown preview (``markdown_preview``) and the history pages
+(``history``), so every content model's admin is one subclass of it.
+"""
+
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import reversion
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.templatetags.admin_list import _boolean_icon
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from troubleshooting import content_checks
-from troubleshooting.markdown import render_markdown
-from troubleshooting.models import (
-    Status,
-)
+from troubleshooting.models import Status
 from troubleshooting.previewing import can_preview
 
-from . import content_check, history
-from .widgets import MarkdownWidget
-
-# Markdown an editor previews at once; fields are far shorter, this only bounds the work.
-MARKDOWN_PREVIEW_LIMIT = 50_000
-# Markup the sanitizer removes (raw HTML, images): the preview says it was left out.
-UNSAFE_MARKUP = re.compile(r"<(?!https?://|mailto:)[a-zA-Z!/?]|!\[|^# ", re.MULTILINE)
+from . import content_check
+from .history import HistoryAdmin
+from .markdown_preview import MarkdownPreview
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -57,20 +47,23 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 def review_cutoff():
+    """Return the day before which a review is due again."""
     return timezone.localdate() - timedelta(days=settings.CONTENT_REVIEW_AFTER_DAYS)
 
 
-class PublishingAdmin(VersionAdmin):
+def yes_no_icon(value: bool):
+    """Return the admin's yes/no icon, as its lists show a boolean column."""
+    icon = "yes" if value else "no"
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), value)
+
+
+class PublishingAdmin(MarkdownPreview, HistoryAdmin):
     """Drafts, scheduling, review dates, history and previews, shared by every content model."""
 
     actions = ["publish", "unpublish", "mark_reviewed"]
     list_filter = ["status", ReviewFilter]
     readonly_fields = ["created", "updated"]
     save_on_top = True
-    # Our own templates (which keep reversion's "Recover deleted" link) rather than reversion's.
-    change_list_template = None
-    object_history_template = "admin/troubleshooting/object_history.html"
-    history_latest_first = True
     publishing_fields = ["status", "publish_at"]
     review_fieldset = (
         "Review",
@@ -168,7 +161,7 @@ class PublishingAdmin(VersionAdmin):
                 '<span title="Published, shown from this time">Scheduled: {}</span>',
                 date_format(timezone.localtime(obj.publish_at), "SHORT_DATETIME_FORMAT"),
             )
-        return _boolean_icon(obj.is_published)
+        return yes_no_icon(obj.is_published)
 
     @admin.display(description="Reviewed", ordering="reviewed_on")
     def review_state(self, obj):
@@ -216,128 +209,3 @@ class PublishingAdmin(VersionAdmin):
                 for label, target in self.preview_links(obj)
             ]
         return super().change_view(request, object_id, form_url, extra_context)
-
-    # Markdown --------------------------------------------------------------------------------
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        sources = {source for source, _target in self.model.markdown_fields}
-        if db_field.name in sources:
-            opts = self.opts
-            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_markdown_preview")
-            kwargs["widget"] = MarkdownWidget(preview_url=url, label=db_field.verbose_name)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def markdown_preview_view(self, request):
-        """Render Markdown as the site will, for the live preview beside each Markdown field."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not (self.has_add_permission(request) or self.has_change_permission(request)):
-            raise PermissionDenied
-        text = request.POST.get(request.GET.get("field", ""), "")[:MARKDOWN_PREVIEW_LIMIT]
-        context = {"html": render_markdown(text), "removed": bool(UNSAFE_MARKUP.search(text))}
-        return TemplateResponse(request, "admin/troubleshooting/markdown_preview.html", context)
-
-    # History ---------------------------------------------------------------------------------
-
-    def get_urls(self):
-        opts = self.opts
-        info = f"{opts.app_label}_{opts.model_name}"
-        urls = [
-            path(
-                "markdown-preview/",
-                self.admin_site.admin_view(self.markdown_preview_view),
-                name=f"{info}_markdown_preview",
-            ),
-            path(
-                "<path:object_id>/history/<int:version_id>/changes/",
-                self.admin_site.admin_view(self.changes_view),
-                name=f"{info}_changes",
-            ),
-        ]
-        return urls + super().get_urls()
-
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        actions = getattr(response, "context_data", {}).get("action_list", [])
-        if actions:
-            versions = dict(
-                Version.objects.get_for_object_reference(
-                    self.model, unquote(object_id)
-                ).values_list("revision_id", "pk")
-            )
-            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_changes"
-            for action in actions:
-                version_id = versions.get(action["revision"].pk)
-                action["changes_url"] = reverse(name, args=[object_id, version_id])
-        return response
-
-    def changes_view(self, request, object_id, version_id):
-        """Show what one save changed, or how that version differs from today's content."""
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_or_change_permission(request, obj):
-            raise Http404("No such item.")
-        version = get_object_or_404(
-            Version.objects.get_for_object(obj).select_related("revision__user"), pk=version_id
-        )
-        against_current = request.GET.get("against") == "current"
-        names = history.Names()
-        lines = history.version_lines(version, names)
-        if against_current:
-            before, after = lines, history.current_lines(obj, names)
-        else:
-            previous = history.previous_version(version)
-            before = history.version_lines(previous, names) if previous else {}
-            after = lines
-        opts = self.opts
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Changes to “{obj}”",
-            "opts": opts,
-            "original": obj,
-            "object_id": object_id,
-            "version": version,
-            "against_current": against_current,
-            "changes": history.changes(before, after),
-            "restore_url": reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_revision", args=[object_id, version.pk]
-            )
-            if self.has_change_permission(request, obj)
-            else None,
-        }
-        return TemplateResponse(request, "admin/troubleshooting/changes.html", context)
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Whether someone may restore depends on the item as it is now, not as it was.
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
-        missing = history.missing_references(version)
-        if missing:
-            self.message_user(
-                request,
-                "This version can't be restored: it uses "
-                + ", ".join(missing)
-                + ", deleted since. Restore or recreate that first.",
-                messages.ERROR,
-            )
-            opts = self.opts
-            return HttpResponseRedirect(
-                reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[object_id])
-            )
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
-        # Rows of an ordered list are unique by position: restoring them one by one could clash
-        # half-way (two steps trading places), so the owner's rows go first, inside the same
-        # transaction that puts the saved ones back (and that a preview rolls back).
-        revision = version.revision
-        revert = revision.revert
-
-        def revert_lists_first(delete=False):
-            for _label, row_model, owner, _reads in history.LISTS.get(version._model, []):
-                row_model._default_manager.filter(**{owner: version.object_id}).delete()
-            revert(delete=delete)
-
-        revision.revert = revert_lists_first
-        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
