@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, Sum, Value, When
+from django.db.models import Count, Sum
 from django.utils import timezone
 
+from troubleshooting import rules
 from troubleshooting.flow import article_version
 from troubleshooting.models import (
     AnswerTally,
@@ -33,6 +34,7 @@ from troubleshooting.models import (
     SymptomStep,
     VoteTally,
 )
+from troubleshooting.outcomes import session_outcome
 
 DEFAULT_DAYS = 30
 RECENT_NOTES = 20
@@ -142,10 +144,6 @@ class VoteCounts:
         return _ratio(self.helpful, self.total)
 
 
-def _abandoned_before() -> datetime:
-    return timezone.now() - timedelta(minutes=settings.OUTCOMES_ABANDON_AFTER_MINUTES)
-
-
 def _session_rows(period: Period, symptom: Symptom | None = None):
     """Yield (symptom id, outcome, resolved step number, sessions) from raw rows and tallies."""
     start, end = period.bounds
@@ -153,15 +151,7 @@ def _session_rows(period: Period, symptom: Symptom | None = None):
     tallies = SessionTally.objects.filter(day__gte=period.start, day__lte=period.end)
     if symptom is not None:
         raw, tallies = raw.filter(symptom=symptom), tallies.filter(symptom=symptom)
-    state = Case(
-        When(
-            outcome=Outcome.OPEN,
-            last_active_at__lt=_abandoned_before(),
-            then=Value(Outcome.ABANDONED.value),
-        ),
-        default=F("outcome"),
-        output_field=CharField(),
-    )
+    state = session_outcome.final_outcome(idle_since=session_outcome.abandoned_before())
     raw_rows = (
         raw.annotate(state=state)
         .values_list("symptom_id", "state", "resolved_number")
@@ -301,13 +291,12 @@ def suggest_order(links: list[SymptomStep], stats: dict[int, StepStats], min_tri
     sorted by fixes per minute (the lower end of the fix rate's confidence interval, over the
     minutes the step takes); steps with too few tries keep their place.
     """
-    order = list(links)
-    eligible = [i for i, link in enumerate(links) if stats[link.step_id].tried >= min_tries]
-    for severity in {links[i].step.severity for i in eligible}:
-        slots = [i for i in eligible if links[i].step.severity == severity]
-        ranked = sorted(slots, key=lambda i: (-stats[links[i].step_id].score, i))
-        for slot, source in zip(slots, ranked, strict=True):
-            order[slot] = links[source]
+    order = rules.reorder_within_severity(
+        links,
+        rank=lambda link: -stats[link.step_id].score,
+        movable=lambda link: stats[link.step_id].tried >= min_tries,
+        severity=lambda link: link.step.severity,
+    )
     current = {link.step_id: number for number, link in enumerate(links, start=1)}
     rows = [
         SuggestedRow(
