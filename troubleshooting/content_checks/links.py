@@ -145,24 +145,10 @@ def _judge_content_link(site: Site, match, parts) -> _Verdict | None:
     if not site.is_live(topic):
         return _broken(f"the topic {quote(topic)} {site.why_hidden(topic)}", topic)
     if "symptom_slug" in kwargs:
-        symptom, moved = site.find(Symptom, kwargs["symptom_slug"])
+        verdict, moved = _judge_symptom_link(site, topic, name, kwargs)
         renamed |= moved
-        if symptom is None or symptom.topic_id != topic.pk:
-            return _broken(f"there is no symptom “{kwargs['symptom_slug']}” in {quote(topic)}")
-        kwargs["symptom_slug"] = symptom.slug
-        if not site.is_live(symptom):
-            return _broken(f"the symptom {quote(symptom)} {site.why_hidden(symptom)}", symptom)
-        # Past its first step, a guided fix only works with the answers given so far.
-        if name == "flow_fixed" or (name == "flow_step" and kwargs["number"] != 1):
-            page = reverse("troubleshooting:symptom", args=[topic.slug, symptom.slug])
-            return _broken(
-                "it leads into the middle of a guided fix, which only works with the answers "
-                "given so far",
-                symptom,
-                fix=f"Link to the symptom's page, {page}, instead.",
-            )
-        if name == "flow_step" and not site.live_steps(symptom):
-            return _broken(f"the symptom {quote(symptom)} has no published fix steps", symptom)
+        if verdict is not None:
+            return verdict
     elif "question_slug" in kwargs:
         question, moved = site.find(TriageQuestion, kwargs["question_slug"])
         renamed |= moved
@@ -180,6 +166,29 @@ def _judge_content_link(site: Site, match, parts) -> _Verdict | None:
     if renamed:
         return _renamed(match, kwargs, parts)
     return None
+
+
+def _judge_symptom_link(site: Site, topic, name: str, kwargs: dict) -> tuple[_Verdict | None, bool]:
+    """Judge the symptom part of a link; return the verdict and whether its slug is an old one."""
+    symptom, moved = site.find(Symptom, kwargs["symptom_slug"])
+    if symptom is None or symptom.topic_id != topic.pk:
+        return _broken(f"there is no symptom “{kwargs['symptom_slug']}” in {quote(topic)}"), moved
+    kwargs["symptom_slug"] = symptom.slug
+    if not site.is_live(symptom):
+        return _broken(f"the symptom {quote(symptom)} {site.why_hidden(symptom)}", symptom), moved
+    # Past its first step, a guided fix only works with the answers given so far.
+    if name == "flow_fixed" or (name == "flow_step" and kwargs["number"] != 1):
+        page = reverse("troubleshooting:symptom", args=[topic.slug, symptom.slug])
+        verdict = _broken(
+            "it leads into the middle of a guided fix, which only works with the answers "
+            "given so far",
+            symptom,
+            fix=f"Link to the symptom's page, {page}, instead.",
+        )
+        return verdict, moved
+    if name == "flow_step" and not site.live_steps(symptom):
+        return _broken(f"the symptom {quote(symptom)} has no published fix steps", symptom), moved
+    return None, moved
 
 
 def _renamed(match, kwargs: dict, parts) -> _Verdict | None:

@@ -332,10 +332,31 @@ def symptom_report(symptom_id: int, period: Period) -> SymptomReport:
     sessions = SessionCounts()
     for _, outcome, resolved_number, count in _session_rows(period, symptom):
         sessions.add(outcome, resolved_number, count)
-
     links = list(
         SymptomStep.objects.filter(symptom=symptom).select_related("step").order_by("position")
     )
+    stats, former, by_number = _step_stats(links, period, symptom)
+    votes = VoteCounts()
+    for _, version, helpful, reason, count in _vote_rows(period, symptom):
+        votes.add(version, helpful, reason, count)
+    notes, comments = _recent_words(period, symptom)
+    return SymptomReport(
+        symptom=symptom,
+        period=period,
+        sessions=sessions,
+        steps=[stats[link.step_id] for link in links],
+        former_steps=[s for s in former.values() if s.step is not None],
+        funnel=_funnel(len(links), by_number, sessions),
+        votes=votes,
+        current_version=article_version(symptom),
+        notes=notes,
+        comments=comments,
+        suggestion=suggest_order(links, stats, settings.OUTCOMES_MIN_TRIES_TO_REORDER),
+    )
+
+
+def _step_stats(links: list[SymptomStep], period: Period, symptom: Symptom):
+    """Return the answers per current step, per former step, and per step number."""
     stats = {link.step_id: StepStats(step=link.step) for link in links}
     former: dict[int, StepStats] = {}
     by_number: dict[int, Counter] = defaultdict(Counter)
@@ -347,9 +368,13 @@ def symptom_report(symptom_id: int, period: Period) -> SymptomReport:
     if former:
         for step in FixStep.objects.filter(pk__in=former):
             former[step.pk].step = step
+    return stats, former, by_number
 
-    numbers = range(1, max([len(links), *by_number], default=0) + 1)
-    funnel = [
+
+def _funnel(steps: int, by_number: dict[int, Counter], sessions: SessionCounts) -> list[FunnelRow]:
+    """Return, per step number, how many answered, were fixed there, skipped or couldn't do it."""
+    numbers = range(1, max([steps, *by_number], default=0) + 1)
+    return [
         FunnelRow(
             number=number,
             answered=sum(by_number[number].values()),
@@ -360,10 +385,9 @@ def symptom_report(symptom_id: int, period: Period) -> SymptomReport:
         for number in numbers
     ]
 
-    votes = VoteCounts()
-    for _, version, helpful, reason, count in _vote_rows(period, symptom):
-        votes.add(version, helpful, reason, count)
 
+def _recent_words(period: Period, symptom: Symptom) -> tuple[list, list]:
+    """Return the latest notes on steps people couldn't do, and comments on the article."""
     start, end = period.bounds
     notes = list(
         StepAnswer.objects.filter(
@@ -381,19 +405,7 @@ def symptom_report(symptom_id: int, period: Period) -> SymptomReport:
         .exclude(comment="")
         .order_by("-updated_at")[:RECENT_NOTES]
     )
-    return SymptomReport(
-        symptom=symptom,
-        period=period,
-        sessions=sessions,
-        steps=[stats[link.step_id] for link in links],
-        former_steps=[s for s in former.values() if s.step is not None],
-        funnel=funnel,
-        votes=votes,
-        current_version=article_version(symptom),
-        notes=notes,
-        comments=comments,
-        suggestion=suggest_order(links, stats, settings.OUTCOMES_MIN_TRIES_TO_REORDER),
-    )
+    return notes, comments
 
 
 @dataclass
