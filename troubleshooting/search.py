@@ -48,9 +48,9 @@ STOPWORDS = frozenset(
     will with won't you your wont cant dont doesnt isnt didnt im ive""".split()  # noqa: SIM905 (a list of 90 words reads better as prose)
 )
 KIND_ORDER = {
-    SearchDocument.Kind.SYMPTOM: 0,
-    SearchDocument.Kind.STEP: 1,
-    SearchDocument.Kind.CAUSE: 2,
+    SearchDocument.Source.SYMPTOM: 0,
+    SearchDocument.Source.STEP: 1,
+    SearchDocument.Source.CAUSE: 2,
 }
 
 
@@ -79,9 +79,9 @@ class SearchResults:
 
 
 KIND_OF_MODEL = {
-    Symptom: SearchDocument.Kind.SYMPTOM,
-    FixStep: SearchDocument.Kind.STEP,
-    Cause: SearchDocument.Kind.CAUSE,
+    Symptom: SearchDocument.Source.SYMPTOM,
+    FixStep: SearchDocument.Source.STEP,
+    Cause: SearchDocument.Source.CAUSE,
 }
 
 
@@ -294,11 +294,13 @@ def _hits(document_ids: list[int], terms: list[str], *, phrase: str = "") -> lis
         ids[document.kind].append(document.object_id)
 
     symptoms = Symptom.objects.in_visible_topic().select_related("topic")
-    symptoms = symptoms.in_bulk(ids[SearchDocument.Kind.SYMPTOM])
+    symptoms = symptoms.in_bulk(ids[SearchDocument.Source.SYMPTOM])
     # A step or cause opens the first published symptom that lists it.
     owner = {
-        SearchDocument.Kind.STEP: _owners(SymptomStep, "step", ids[SearchDocument.Kind.STEP]),
-        SearchDocument.Kind.CAUSE: _owners(SymptomCause, "cause", ids[SearchDocument.Kind.CAUSE]),
+        SearchDocument.Source.STEP: _owners(SymptomStep, "step", ids[SearchDocument.Source.STEP]),
+        SearchDocument.Source.CAUSE: _owners(
+            SymptomCause, "cause", ids[SearchDocument.Source.CAUSE]
+        ),
     }
 
     hits = []
@@ -306,7 +308,7 @@ def _hits(document_ids: list[int], terms: list[str], *, phrase: str = "") -> lis
         document = documents.get(document_id)
         if document is None:
             continue
-        if document.kind == SearchDocument.Kind.SYMPTOM:
+        if document.kind == SearchDocument.Source.SYMPTOM:
             symptom = symptoms.get(document.object_id)
             if symptom is None:
                 continue

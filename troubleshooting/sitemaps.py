@@ -20,7 +20,7 @@ class TopicSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return Topic.objects.published().order_by("position", "pk")
+        return Topic.objects.visible().order_by("position", "pk")
 
     def lastmod(self, topic):
         return topic.updated

@@ -5,8 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
-from . import caching
+from . import caching, rules
 from .models import Symptom, SymptomStep
+
+
+def _severity(link: SymptomStep) -> int:
+    return link.step.severity
 
 
 class StaleOrder(ValueError):
@@ -30,7 +34,7 @@ def reorder_steps(symptom: Symptom, step_ids: list[int]) -> None:
         if sorted(step_ids) != sorted(by_step):
             raise StaleOrder("The steps of this symptom have changed.")
         new = [by_step[step_id] for step_id in step_ids]
-        if [link.step.severity for link in new] != [link.step.severity for link in links]:
+        if not rules.keeps_severity_in_place(links, new, severity=_severity):
             raise ValueError("A new order may only swap steps of the same severity.")
         positions = [link.position for link in links]
         # Out of each other's way first: positions are unique within a symptom.
@@ -52,7 +56,7 @@ def put_destructive_steps_last(symptom: Symptom) -> None:
             .select_related("step")
             .order_by("position")
         )
-        wanted = sorted(links, key=lambda link: link.step.is_destructive)  # stable
+        wanted = rules.destructive_last(links, severity=_severity)
         if wanted == links:
             return
         SymptomStep.objects.filter(symptom=symptom).update(position=F("position") + 1000)

@@ -3,102 +3,34 @@
 import json
 from datetime import UTC, date, datetime
 from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from reversion.models import Version
 
 from tests.factories import make_cause, make_guide, make_question, make_step, make_topic
+from tests.troubleshooting.guide_folders import (
+    CONTENT_DIR,
+    canonical,
+    database_content,
+    delete_content,
+    export,
+    files_in,
+    import_guide,
+    rewrite,
+)
 from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
 from troubleshooting.models import (
     Cause,
     FixStep,
     Severity,
-    Symptom,
-    SymptomCause,
-    SymptomStep,
     Topic,
     TriageChoice,
     TriageQuestion,
 )
 
 pytestmark = pytest.mark.django_db
-
-CONTENT_DIR = settings.BASE_DIR / "content"
-CONTENT_MODELS = (
-    Topic,
-    Cause,
-    FixStep,
-    Symptom,
-    SymptomCause,
-    SymptomStep,
-    TriageQuestion,
-    TriageChoice,
-)
-
-
-def natural_key(model: str, fields: dict) -> tuple:
-    if model == "troubleshooting.symptomcause":
-        return model, fields["symptom"][0], fields["cause"][0]
-    if model == "troubleshooting.symptomstep":
-        return model, fields["symptom"][0], fields["step"][0]
-    if model == "troubleshooting.triagechoice":
-        return model, fields["question"][0], fields["position"]
-    return model, fields["slug"]
-
-
-def canonical(rows: list[dict]) -> dict:
-    """Key serialized rows by natural key, without the times that say when, not what."""
-    content = {}
-    for row in rows:
-        fields = {k: v for k, v in row["fields"].items() if k not in ("created", "updated")}
-        if "causes" in fields:  # a many-to-many without an order
-            fields["causes"] = sorted(fields["causes"])
-        content[natural_key(row["model"], fields)] = fields
-    return content
-
-
-def database_content() -> dict:
-    objects = [obj for model in CONTENT_MODELS for obj in model.objects.all()]
-    data = serializers.serialize(
-        "json", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
-    )
-    return canonical(json.loads(data))
-
-
-def delete_content() -> None:
-    for model in (TriageChoice, TriageQuestion, Symptom, FixStep, Cause, Topic):
-        model.objects.all().delete()
-
-
-def files_in(directory: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(directory)): path.read_text(encoding="utf-8")
-        for path in sorted(directory.rglob("*"))
-        if path.is_file()
-    }
-
-
-def export(directory: Path) -> str:
-    out = StringIO()
-    call_command("export_guide", str(directory), stdout=out)
-    return out.getvalue()
-
-
-def import_guide(directory: Path, **options) -> str:
-    out = StringIO()
-    call_command("import_guide", str(directory), stdout=out, **options)
-    return out.getvalue()
-
-
-def rewrite(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture

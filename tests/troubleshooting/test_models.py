@@ -123,7 +123,7 @@ def test_natural_keys_round_trip():
 def test_published_queryset_hides_drafts():
     published = make_step()
     make_step(status=Status.DRAFT)
-    assert list(FixStep.objects.published()) == [published]
+    assert list(FixStep.objects.visible()) == [published]
 
 
 @pytest.mark.parametrize(

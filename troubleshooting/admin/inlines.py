@@ -7,8 +7,12 @@ from django.db import transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 
-from troubleshooting import step_order
-from troubleshooting.models import SymptomCause, SymptomStep, TriageChoice
+from troubleshooting import rules, step_order
+from troubleshooting.models import (
+    SymptomCause,
+    SymptomStep,
+    TriageChoice,
+)
 
 
 class OrderedInlineFormSet(BaseInlineFormSet):
@@ -58,15 +62,13 @@ class SymptomStepFormSet(SortableFormSet):
             for form in self.kept_forms()
             if form.cleaned_data.get("position") and form.cleaned_data.get("step")
         )
-        destructive_seen = None
-        for *_, step in rows:
-            if step.is_destructive:
-                destructive_seen = destructive_seen or step
-            elif destructive_seen is not None:
-                raise ValidationError(
-                    f"“{step}” comes after the destructive step “{destructive_seen}”. Destructive "
-                    "steps can lose data, so they must come after every safer step."
-                )
+        clash = rules.first_destructive_before_safer(step for _, step in rows)
+        if clash is not None:
+            destructive, safer = clash
+            raise ValidationError(
+                f"“{safer}” comes after the destructive step “{destructive}”. Destructive "
+                "steps can lose data, so they must come after every safer step."
+            )
 
     def save(self, commit=True):
         saved = super().save(commit)

@@ -1,26 +1,7 @@
 """The app's models: the guides' content, and what happens when people use them."""
 
-from .content import (
-    POSITION_VALIDATORS,
-    RESERVED_SLUGS,
-    Cause,
-    Content,
-    ContentVersion,
-    FixStep,
-    SearchDocument,
-    SearchMiss,
-    Severity,
-    SlugRedirect,
-    Status,
-    Symptom,
-    SymptomCause,
-    SymptomStep,
-    Topic,
-    TriageChoice,
-    TriageQuestion,
-    live,
-    validate_slug_not_reserved,
-)
+from ..rules import RESERVED_SLUGS, Severity, validate_slug_not_reserved
+from .content import POSITION_VALIDATORS, Cause, FixStep, Symptom, SymptomCause, SymptomStep, Topic
 from .outcomes import (
     AnswerTally,
     ArticleVote,
@@ -33,6 +14,9 @@ from .outcomes import (
     StepAnswer,
     VoteTally,
 )
+from .publishing import Content, PublishableQuerySet, Status, live, normalize_newlines
+from .site import ContentVersion, SearchDocument, SearchMiss, SlugRedirect
+from .triage import TriageChoice, TriageQuestion
 
 __all__ = [
     "AnswerTally",
@@ -51,6 +35,7 @@ __all__ = [
     "Content",
     "ContentVersion",
     "FixStep",
+    "PublishableQuerySet",
     "SearchDocument",
     "SearchMiss",
     "Severity",
@@ -63,5 +48,6 @@ __all__ = [
     "TriageChoice",
     "TriageQuestion",
     "live",
+    "normalize_newlines",
     "validate_slug_not_reserved",
 ]

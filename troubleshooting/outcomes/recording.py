@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, CharField, Count, F, Value, When
+from django.db.models import Count, F
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -35,6 +35,8 @@ from troubleshooting.models import (
     Symptom,
     VoteTally,
 )
+
+from . import session_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -125,14 +127,9 @@ def record_answer(
                 "answered_at": now,
             },
         )
-        # The latest answer says where the session stands: going back and answering again
-        # replaces what came after it.
-        if result == Result.FIXED:
-            outcome, resolved_number = Outcome.RESOLVED, number
-        elif is_last:
-            outcome, resolved_number = Outcome.ENDED, None
-        else:
-            outcome, resolved_number = Outcome.OPEN, None
+        outcome, resolved_number = session_outcome.after_answer(
+            result, number=number, is_last=is_last
+        )
         FlowSession.objects.filter(pk=session.pk).update(
             outcome=outcome, resolved_number=resolved_number, last_active_at=now
         )
@@ -216,11 +213,7 @@ def purge(*, now: datetime | None = None, days: int | None = None) -> Purged:
     cutoff = retention_cutoff(now, days)
     with transaction.atomic():
         sessions = FlowSession.objects.filter(started_at__lt=cutoff)
-        final_outcome = Case(
-            When(outcome=Outcome.OPEN, then=Value(Outcome.ABANDONED.value)),
-            default=F("outcome"),
-            output_field=CharField(),
-        )
+        final_outcome = session_outcome.final_outcome(idle_since=None)
         _roll_up(
             sessions.annotate(final_outcome=final_outcome, step=Coalesce("resolved_number", 0)),
             SessionTally,

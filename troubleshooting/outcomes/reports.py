@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, Sum, Value, When
+from django.db.models import Count, Sum
 from django.utils import timezone
 
+from troubleshooting import rules
 from troubleshooting.flow import article_version
 from troubleshooting.models import (
     AnswerTally,
@@ -33,6 +34,7 @@ from troubleshooting.models import (
     SymptomStep,
     VoteTally,
 )
+from troubleshooting.outcomes import session_outcome
 
 DEFAULT_DAYS = 30
 RECENT_NOTES = 20
@@ -142,10 +144,6 @@ class VoteCounts:
         return _ratio(self.helpful, self.total)
 
 
-def _abandoned_before() -> datetime:
-    return timezone.now() - timedelta(minutes=settings.OUTCOMES_ABANDON_AFTER_MINUTES)
-
-
 def _session_rows(period: Period, symptom: Symptom | None = None):
     """Yield (symptom id, outcome, resolved step number, sessions) from raw rows and tallies."""
     start, end = period.bounds
@@ -153,15 +151,7 @@ def _session_rows(period: Period, symptom: Symptom | None = None):
     tallies = SessionTally.objects.filter(day__gte=period.start, day__lte=period.end)
     if symptom is not None:
         raw, tallies = raw.filter(symptom=symptom), tallies.filter(symptom=symptom)
-    state = Case(
-        When(
-            outcome=Outcome.OPEN,
-            last_active_at__lt=_abandoned_before(),
-            then=Value(Outcome.ABANDONED.value),
-        ),
-        default=F("outcome"),
-        output_field=CharField(),
-    )
+    state = session_outcome.final_outcome(idle_since=session_outcome.abandoned_before())
     raw_rows = (
         raw.annotate(state=state)
         .values_list("symptom_id", "state", "resolved_number")
@@ -301,13 +291,12 @@ def suggest_order(links: list[SymptomStep], stats: dict[int, StepStats], min_tri
     sorted by fixes per minute (the lower end of the fix rate's confidence interval, over the
     minutes the step takes); steps with too few tries keep their place.
     """
-    order = list(links)
-    eligible = [i for i, link in enumerate(links) if stats[link.step_id].tried >= min_tries]
-    for severity in {links[i].step.severity for i in eligible}:
-        slots = [i for i in eligible if links[i].step.severity == severity]
-        ranked = sorted(slots, key=lambda i: (-stats[links[i].step_id].score, i))
-        for slot, source in zip(slots, ranked, strict=True):
-            order[slot] = links[source]
+    order = rules.reorder_within_severity(
+        links,
+        rank=lambda link: -stats[link.step_id].score,
+        movable=lambda link: stats[link.step_id].tried >= min_tries,
+        severity=lambda link: link.step.severity,
+    )
     current = {link.step_id: number for number, link in enumerate(links, start=1)}
     rows = [
         SuggestedRow(
@@ -343,10 +332,31 @@ def symptom_report(symptom_id: int, period: Period) -> SymptomReport:
     sessions = SessionCounts()
     for _, outcome, resolved_number, count in _session_rows(period, symptom):
         sessions.add(outcome, resolved_number, count)
-
     links = list(
         SymptomStep.objects.filter(symptom=symptom).select_related("step").order_by("position")
     )
+    stats, former, by_number = _step_stats(links, period, symptom)
+    votes = VoteCounts()
+    for _, version, helpful, reason, count in _vote_rows(period, symptom):
+        votes.add(version, helpful, reason, count)
+    notes, comments = _recent_words(period, symptom)
+    return SymptomReport(
+        symptom=symptom,
+        period=period,
+        sessions=sessions,
+        steps=[stats[link.step_id] for link in links],
+        former_steps=[s for s in former.values() if s.step is not None],
+        funnel=_funnel(len(links), by_number, sessions),
+        votes=votes,
+        current_version=article_version(symptom),
+        notes=notes,
+        comments=comments,
+        suggestion=suggest_order(links, stats, settings.OUTCOMES_MIN_TRIES_TO_REORDER),
+    )
+
+
+def _step_stats(links: list[SymptomStep], period: Period, symptom: Symptom):
+    """Return the answers per current step, per former step, and per step number."""
     stats = {link.step_id: StepStats(step=link.step) for link in links}
     former: dict[int, StepStats] = {}
     by_number: dict[int, Counter] = defaultdict(Counter)
@@ -358,9 +368,13 @@ def symptom_report(symptom_id: int, period: Period) -> SymptomReport:
     if former:
         for step in FixStep.objects.filter(pk__in=former):
             former[step.pk].step = step
+    return stats, former, by_number
 
-    numbers = range(1, max([len(links), *by_number], default=0) + 1)
-    funnel = [
+
+def _funnel(steps: int, by_number: dict[int, Counter], sessions: SessionCounts) -> list[FunnelRow]:
+    """Return, per step number, how many answered, were fixed there, skipped or couldn't do it."""
+    numbers = range(1, max([steps, *by_number], default=0) + 1)
+    return [
         FunnelRow(
             number=number,
             answered=sum(by_number[number].values()),
@@ -371,10 +385,9 @@ def symptom_report(symptom_id: int, period: Period) -> SymptomReport:
         for number in numbers
     ]
 
-    votes = VoteCounts()
-    for _, version, helpful, reason, count in _vote_rows(period, symptom):
-        votes.add(version, helpful, reason, count)
 
+def _recent_words(period: Period, symptom: Symptom) -> tuple[list, list]:
+    """Return the latest notes on steps people couldn't do, and comments on the article."""
     start, end = period.bounds
     notes = list(
         StepAnswer.objects.filter(
@@ -392,19 +405,7 @@ def symptom_report(symptom_id: int, period: Period) -> SymptomReport:
         .exclude(comment="")
         .order_by("-updated_at")[:RECENT_NOTES]
     )
-    return SymptomReport(
-        symptom=symptom,
-        period=period,
-        sessions=sessions,
-        steps=[stats[link.step_id] for link in links],
-        former_steps=[s for s in former.values() if s.step is not None],
-        funnel=funnel,
-        votes=votes,
-        current_version=article_version(symptom),
-        notes=notes,
-        comments=comments,
-        suggestion=suggest_order(links, stats, settings.OUTCOMES_MIN_TRIES_TO_REORDER),
-    )
+    return notes, comments
 
 
 @dataclass

@@ -78,7 +78,7 @@ class Command(BaseCommand):
             )
         if min(sessions, votes) < 0 or days < 1:
             raise CommandError("--sessions and --votes must be 0 or more, --days at least 1.")
-        symptoms = list(Symptom.objects.published())
+        symptoms = list(Symptom.objects.visible())
         links = {symptom.pk: [] for symptom in symptoms}
         for link in SymptomStep.objects.filter(symptom__in=symptoms).select_related("step"):
             links[link.symptom_id].append(link)

@@ -1,0 +1,143 @@
+"""What "public" means (draft or published, a publication time), and the base of all content."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from ..markdown import render_markdown
+from .site import SlugRedirect
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft (only editors can see it)"
+    PUBLISHED = "published", "Published"
+
+
+def live(prefix: str = "", *, preview: bool = False) -> Q:
+    """Match content the public can see now: published, and its publication time (if any) passed.
+
+    ``prefix`` reaches related content (``"topic__"``); in ``preview`` everything matches, so
+    editors see drafts and scheduled content exactly as the public will.
+    """
+    if preview:
+        return Q()
+    return Q(**{f"{prefix}status": Status.PUBLISHED}) & (
+        Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": Now()})
+    )
+
+
+class PublishableQuerySet(models.QuerySet):
+    def visible(self, *, preview: bool = False):
+        """Return what the public may see now, or everything for an editor previewing."""
+        return self.filter(live(preview=preview))
+
+    # The same query under the name older callers use; ``visible()`` is its one definition.
+    published = visible
+
+    def in_visible_topic(self, *, preview: bool = False):
+        """``visible()`` for content of a topic (symptoms, questions): its topic must be too."""
+        return self.visible(preview=preview).filter(live("topic__", preview=preview))
+
+
+class SlugManager(models.Manager.from_queryset(PublishableQuerySet)):
+    """Look content up by its slug, so fixtures load the same on every database."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+def normalize_newlines(text: str) -> str:
+    """Use "\n" for line breaks: browsers send "\r\n", files and fixtures have "\n"."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class Content(models.Model):
+    """Fields and behaviour shared by every editable piece of content."""
+
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Drafts are hidden from the public site until you publish them.",
+    )
+    publish_at = models.DateTimeField(
+        "publish on",
+        null=True,
+        blank=True,
+        help_text="Optional: with the status Published, it appears on the site only from this "
+        "date and time. Leave empty to publish as soon as you save.",
+    )
+    reviewed_on = models.DateField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        help_text="When someone last checked, on a real phone, that this is still right.",
+    )
+    checked_on_ios = models.CharField(
+        "checked on iOS",
+        max_length=20,
+        blank=True,
+        help_text='The iOS version it was checked on, e.g. "18.1".',
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    # Pairs of (Markdown source field, rendered HTML field), rendered once on save.
+    markdown_fields: tuple[tuple[str, str], ...] = ()
+    # Content with its own page: renaming its slug keeps a redirect from the old address.
+    keeps_old_slugs = False
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.normalize_newlines()
+        self.render_markdown()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {target for source, target in self.markdown_fields if source in update_fields}
+            kwargs["update_fields"] = set(update_fields) | extra
+        renamed_from = None
+        if self.keeps_old_slugs and self.pk and (update_fields is None or "slug" in update_fields):
+            renamed_from = (
+                type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            )
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if self.keeps_old_slugs and (creating or (renamed_from and renamed_from != self.slug)):
+            SlugRedirect.objects.record(self, old_slug=renamed_from)
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def is_live_at(self, moment) -> bool:
+        """Whether the public sees it at ``moment``: the Python twin of ``live()``."""
+        return self.status == Status.PUBLISHED and (
+            self.publish_at is None or self.publish_at <= moment
+        )
+
+    @property
+    def is_published(self) -> bool:
+        """Whether the public can see it now."""
+        return self.is_live_at(timezone.now())
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Whether it is published but waits for its publication time."""
+        return self.status == Status.PUBLISHED and not self.is_published
+
+    def normalize_newlines(self) -> None:
+        """Store every text field's line breaks as "\n", whoever sent them."""
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and "\r" in value:
+                setattr(self, field.attname, normalize_newlines(value))
+
+    def render_markdown(self) -> None:
+        """Store the sanitized HTML of every Markdown field beside its source."""
+        for source, target in self.markdown_fields:
+            setattr(self, target, render_markdown(getattr(self, source)))
