@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests.factories import make_choice, make_question, make_step, make_symptom, make_topic
 from troubleshooting.flow import Flow
 from troubleshooting.models import Severity, Status
+from troubleshooting.views.pages import public_page
 
 pytestmark = pytest.mark.django_db
 
@@ -649,3 +650,8 @@ def test_methods_a_page_does_not_take_get_a_page_saying_so(client, method):
     assert response.status_code == 405
     assert "That doesn" in response.content.decode()
     assert "GET" in response["Allow"]
+
+
+def test_a_session_key_without_the_page_cache_is_refused_when_the_view_is_declared():
+    with pytest.raises(ValueError, match="cache=True"):
+        public_page(session_param=True)
