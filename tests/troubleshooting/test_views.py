@@ -620,6 +620,15 @@ def test_end_page_of_a_symptom_without_steps(client):
     assert "Back to the last step" not in html
 
 
+def test_starting_the_guided_fix_of_a_symptom_without_steps_goes_to_its_article(client):
+    symptom = make_symptom()
+    response = client.get(
+        reverse("troubleshooting:flow_begin", args=[symptom.topic.slug, symptom.slug])
+    )
+    assert response.status_code == 302
+    assert response["Location"] == symptom.get_absolute_url()
+
+
 def test_home_lists_a_few_problems_per_topic_and_links_to_the_rest(client):
     topic = make_topic(title="Big topic")
     for position in range(10):
