@@ -15,8 +15,8 @@ def _empty_caches():
     """Start every test with empty caches: no page or rate limit carried over from another."""
     for cache in caches.all():
         cache.clear()
-    caching.recent_pages.clear()
-    caching._resting.clear()  # a test's broken cache is not the next one's
+    # As a new process: no page or trusted version kept, and a test's broken cache not resting.
+    caching.page_cache.reset()
 
 
 @pytest.fixture

@@ -19,8 +19,10 @@ Correctness:
   fix's anonymous session key (``s``) are stored as placeholders and filled in per request, so a
   cached page never carries someone else's token or session.
 
-Each process keeps the pages it served last in front of the shared cache (``RecentPages``), and
-carries on without the shared cache while it fails.
+What each process holds is one ``PageCache`` (``page_cache``), created with the process: the
+pages it served last, kept in front of the shared cache (``RecentPages``); the content version it
+trusts for now; and which caches it leaves alone while they fail. ``page_cache.reset()`` starts it
+afresh, as a new process would (the tests do so before each test).
 """
 
 from __future__ import annotations
@@ -59,9 +61,8 @@ SESSION_PLACEHOLDER = "sessionkeytofillin0000"
 SESSION_PARAM = "s"
 _CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
-_trusted: tuple[str, float] | None = None  # (version, until) on time.monotonic()
 CACHE_RETRY_SECONDS = 5
-_resting: dict[str, float] = {}  # cache alias → until when it is left alone, on time.monotonic()
+RECENT_PAGES = 500
 
 
 def _new_token() -> str:
@@ -74,8 +75,7 @@ def content_changed(**kwargs) -> None:
     Runs inside the writer's transaction, so the new token becomes visible with the change
     itself, and disappears with it if the change is rolled back.
     """
-    global _trusted
-    _trusted = None
+    page_cache.forget_version()
     token = _new_token()
     if ContentVersion.objects.filter(pk=1).update(token=token):
         return
@@ -110,19 +110,17 @@ def _went_live() -> dict:
 
 def content_version() -> str:
     """Return what cached pages are filed under now: the token, and what has gone live since."""
-    global _trusted
-    clock = time.monotonic()
-    if _trusted is not None and _trusted[1] > clock:
-        return _trusted[0]
+    return page_cache.content_version()
+
+
+def _read_content_version() -> str:
     went_live = _went_live()
     query = ContentVersion.objects.filter(pk=1).annotate(**went_live)
     row = query.values_list("token", *went_live).first()
     if row is None:  # a database no content was ever saved in
         content_changed()
         row = query.values_list("token", *went_live).first()
-    version = ":".join(str(value) for value in row)
-    _trusted = (version, clock + settings.CONTENT_VERSION_CHECK_SECONDS)
-    return version
+    return ":".join(str(value) for value in row)
 
 
 @functools.cache
@@ -202,27 +200,6 @@ def _fill_in(request, content: bytes, session: str) -> bytes:
     return content
 
 
-def _cache_call(alias: str, method: str, *args):
-    """Ask a cache, or carry on without it: pages are slower while it is down, not broken.
-
-    After a failure the cache is left alone for ``CACHE_RETRY_SECONDS``, so a Redis that hangs
-    costs one short timeout now and then, not one on every request.
-    """
-    if _resting.get(alias, 0) > time.monotonic():
-        return None
-    try:
-        return getattr(caches[alias], method)(*args)
-    except Exception:  # whatever the backend raises when its server is gone
-        _resting[alias] = time.monotonic() + CACHE_RETRY_SECONDS
-        logger.warning(
-            "The %s cache is not answering; serving pages without it for %s s.",
-            alias,
-            CACHE_RETRY_SECONDS,
-            exc_info=True,
-        )
-        return None
-
-
 class RecentPages:
     """The pages this process served last, kept as they are, in front of the shared cache.
 
@@ -256,21 +233,73 @@ class RecentPages:
             self._pages.clear()
 
 
-recent_pages = RecentPages(size=500)
+class PageCache:
+    """What one process holds of the page cache; created once, with the process (``page_cache``).
+
+    The pages it served last (``recent``), the content version it trusts until the next check,
+    and the caches it leaves alone for a while after they failed.
+    """
+
+    def __init__(self, *, recent_size: int = RECENT_PAGES):
+        self.recent = RecentPages(size=recent_size)
+        self._trusted: tuple[str, float] | None = None  # (version, until) on time.monotonic()
+        self._resting: dict[str, float] = {}  # cache alias → left alone until, on monotonic()
+
+    def reset(self) -> None:
+        """Start afresh, as a new process: no page kept, no version trusted, no cache resting."""
+        self.recent.clear()
+        self.forget_version()
+        self._resting.clear()
+
+    def forget_version(self) -> None:
+        """Ask the database for the content version next time, instead of trusting the last."""
+        self._trusted = None
+
+    def content_version(self) -> str:
+        """Return the content version, read at most once per ``CONTENT_VERSION_CHECK_SECONDS``."""
+        trusted, clock = self._trusted, time.monotonic()
+        if trusted is not None and trusted[1] > clock:
+            return trusted[0]
+        version = _read_content_version()
+        self._trusted = (version, clock + settings.CONTENT_VERSION_CHECK_SECONDS)
+        return version
+
+    def get(self, key: str):
+        """Return a page's entry from this process, else from the shared cache, else None."""
+        entry = self.recent.get(key)
+        if entry is None:
+            entry = self._ask("default", "get", key)
+            if entry is not None:
+                self.recent.set(key, entry)
+        return entry
+
+    def set(self, key: str, entry: tuple) -> None:
+        """Keep a page's entry here and in the shared cache."""
+        self.recent.set(key, entry)
+        self._ask("default", "set", key, entry, settings.PAGE_CACHE_SECONDS)
+
+    def _ask(self, alias: str, method: str, *args):
+        """Ask a cache, or carry on without it: pages are slower while it is down, not broken.
+
+        After a failure the cache is left alone for ``CACHE_RETRY_SECONDS``, so a Redis that
+        hangs costs one short timeout now and then, not one on every request.
+        """
+        if self._resting.get(alias, 0) > time.monotonic():
+            return None
+        try:
+            return getattr(caches[alias], method)(*args)
+        except Exception:  # whatever the backend raises when its server is gone
+            self._resting[alias] = time.monotonic() + CACHE_RETRY_SECONDS
+            logger.warning(
+                "The %s cache is not answering; serving pages without it for %s s.",
+                alias,
+                CACHE_RETRY_SECONDS,
+                exc_info=True,
+            )
+            return None
 
 
-def _get(key: str):
-    entry = recent_pages.get(key)
-    if entry is None:
-        entry = _cache_call("default", "get", key)
-        if entry is not None:
-            recent_pages.set(key, entry)
-    return entry
-
-
-def _set(key: str, entry) -> None:
-    recent_pages.set(key, entry)
-    _cache_call("default", "set", key, entry, settings.PAGE_CACHE_SECONDS)
+page_cache = PageCache()
 
 
 def cached_page(*, skip_if: Callable, session_param: bool = False):
@@ -290,7 +319,7 @@ def cached_page(*, skip_if: Callable, session_param: bool = False):
             ):
                 return view(request, *args, **kwargs)
             key, session = _page_key(request, session_param=session_param)
-            entry = _get(key)
+            entry = page_cache.get(key)
             if entry is not None:
                 status, headers, content = entry
                 return HttpResponse(
@@ -299,17 +328,20 @@ def cached_page(*, skip_if: Callable, session_param: bool = False):
             if session:
                 request.GET = request.GET.copy()
                 request.GET[SESSION_PARAM] = SESSION_PLACEHOLDER
-            response = view(request, *args, **kwargs)
-            if not _storable(response):
-                return response
-            if hasattr(response, "render"):
-                response.render()
-            content = _CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-            headers = dict(response.items())
-            _set(key, (response.status_code, headers, content))
-            response.content = _fill_in(request, content, session)
-            return response
+            return _render_and_keep(request, view(request, *args, **kwargs), key, session)
 
         return wrapper
 
     return decorator
+
+
+def _render_and_keep(request, response, key: str, session: str):
+    """Keep a response the cache may hold, with its token and session as placeholders."""
+    if not _storable(response):
+        return response
+    if hasattr(response, "render"):
+        response.render()
+    content = _CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    page_cache.set(key, (response.status_code, dict(response.items()), content))
+    response.content = _fill_in(request, content, session)
+    return response

@@ -1,8 +1,7 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import views
 from .sitemaps import SITEMAPS
+from .views import browse, feedback, flow, search, system
 
 app_name = "troubleshooting"
 
@@ -26,25 +25,25 @@ urlpatterns = [
     # can match an address with "fix" and a step number in these places.
     path(
         "<slug:topic_slug>/<slug:symptom_slug>/fix/<step:number>/",
-        views.flow_step,
+        flow.flow_step,
         name="flow_step",
     ),
-    path("", views.home, name="home"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("health/", views.health, name="health"),
-    path("search/", views.search, name="search"),
-    path("preview/", views.preview, name="preview"),
-    path("sitemap.xml", views.cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("<slug:topic_slug>/", views.topic, name="topic"),
-    path("<slug:topic_slug>/fix/", views.flow_start, name="flow_start"),
-    path("<slug:topic_slug>/fix/<slug:question_slug>/", views.flow_question, name="flow_question"),
-    path("<slug:topic_slug>/<slug:symptom_slug>/", views.symptom, name="symptom"),
+    path("", browse.home, name="home"),
+    path("robots.txt", system.robots_txt, name="robots_txt"),
+    path("health/", system.health, name="health"),
+    path("search/", search.search, name="search"),
+    path("preview/", system.preview, name="preview"),
+    path("sitemap.xml", system.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("<slug:topic_slug>/", browse.topic, name="topic"),
+    path("<slug:topic_slug>/fix/", flow.flow_start, name="flow_start"),
+    path("<slug:topic_slug>/fix/<slug:question_slug>/", flow.flow_question, name="flow_question"),
+    path("<slug:topic_slug>/<slug:symptom_slug>/", browse.symptom, name="symptom"),
     path(
         "<slug:topic_slug>/<slug:symptom_slug>/feedback/",
-        views.symptom_feedback,
+        feedback.symptom_feedback,
         name="symptom_feedback",
     ),
-    path("<slug:topic_slug>/<slug:symptom_slug>/fix/", views.flow_begin, name="flow_begin"),
-    path("<slug:topic_slug>/<slug:symptom_slug>/fix/fixed/", views.flow_fixed, name="flow_fixed"),
-    path("<slug:topic_slug>/<slug:symptom_slug>/fix/end/", views.flow_end, name="flow_end"),
+    path("<slug:topic_slug>/<slug:symptom_slug>/fix/", flow.flow_begin, name="flow_begin"),
+    path("<slug:topic_slug>/<slug:symptom_slug>/fix/fixed/", flow.flow_fixed, name="flow_fixed"),
+    path("<slug:topic_slug>/<slug:symptom_slug>/fix/end/", flow.flow_end, name="flow_end"),
 ]

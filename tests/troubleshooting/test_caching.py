@@ -169,7 +169,7 @@ class TestChangesShowAtOnce:
         Symptom.objects.filter(pk=symptom.pk).update(title="Changed elsewhere")
         caching.ContentVersion.objects.filter(pk=1).update(token="changed-elsewhere")
         assert "Changed elsewhere" not in client.get(url).content.decode()
-        caching._trusted = (caching._trusted[0], 0)  # the second has passed
+        caching.page_cache.forget_version()  # the second has passed
         assert "Changed elsewhere" in client.get(url).content.decode()
 
     def test_a_change_rolled_back_keeps_the_version(self, guide):
@@ -286,9 +286,9 @@ def test_each_process_keeps_pages_it_serves_in_front_of_the_shared_cache(client,
     caches["default"].clear()  # the shared cache lost it: this process still has it
     again, count = queries_for(client, url)
     assert (again.content, count) == (first.content, 1)
-    caching.recent_pages.clear()  # a new process: the shared cache has it again
+    caching.page_cache.recent.clear()  # a new process: the shared cache has it again
     queries_for(client, url)
-    caching.recent_pages.clear()
+    caching.page_cache.recent.clear()
     _, count = queries_for(client, url)
     assert count == 1
     guide[1].title = "Retitled"

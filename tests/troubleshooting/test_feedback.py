@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from troubleshooting.models import ArticleVote
-from troubleshooting.views import VOTER_COOKIE
+from troubleshooting.views.feedback import VOTER_COOKIE
 
 pytestmark = pytest.mark.django_db
 

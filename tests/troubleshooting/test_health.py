@@ -20,7 +20,8 @@ def test_a_healthy_server_says_so_and_is_never_cached(client):
 
 
 def test_a_server_without_its_database_is_taken_out_of_rotation(client):
-    with mock.patch("troubleshooting.views.connection.cursor", side_effect=DatabaseError("down")):
+    down = DatabaseError("down")
+    with mock.patch("troubleshooting.views.system.connection.cursor", side_effect=down):
         response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["database"] == "failing"
@@ -28,7 +29,8 @@ def test_a_server_without_its_database_is_taken_out_of_rotation(client):
 
 
 def test_a_server_without_its_cache_still_serves_and_says_so(client):
-    with mock.patch("troubleshooting.views.cache.set", side_effect=ConnectionError("redis down")):
+    down = ConnectionError("redis down")
+    with mock.patch("troubleshooting.views.system.cache.set", side_effect=down):
         response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "database": "ok", "cache": "failing"}

@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests.factories import make_choice, make_question, make_step, make_symptom, make_topic
 from troubleshooting.flow import Flow
 from troubleshooting.models import Severity, Status
+from troubleshooting.views.pages import public_page
 
 pytestmark = pytest.mark.django_db
 
@@ -619,6 +620,15 @@ def test_end_page_of_a_symptom_without_steps(client):
     assert "Back to the last step" not in html
 
 
+def test_starting_the_guided_fix_of_a_symptom_without_steps_goes_to_its_article(client):
+    symptom = make_symptom()
+    response = client.get(
+        reverse("troubleshooting:flow_begin", args=[symptom.topic.slug, symptom.slug])
+    )
+    assert response.status_code == 302
+    assert response["Location"] == symptom.get_absolute_url()
+
+
 def test_home_lists_a_few_problems_per_topic_and_links_to_the_rest(client):
     topic = make_topic(title="Big topic")
     for position in range(10):
@@ -649,3 +659,8 @@ def test_methods_a_page_does_not_take_get_a_page_saying_so(client, method):
     assert response.status_code == 405
     assert "That doesn" in response.content.decode()
     assert "GET" in response["Allow"]
+
+
+def test_a_session_key_without_the_page_cache_is_refused_when_the_view_is_declared():
+    with pytest.raises(ValueError, match="cache=True"):
+        public_page(session_param=True)

@@ -1,0 +1,147 @@
+"""How every public page is rendered and served.
+
+A view renders its whole page, or with htmx just the page's ``main`` partial, from one template
+(``render_page``), and carries one decorator, ``public_page``, that wraps it in everything a
+public page needs in the one order that works.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.middleware.csrf import get_token
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from .. import caching
+from ..models import SlugRedirect, Symptom, Topic, TriageQuestion
+from ..previewing import previewing
+
+DEFAULT_DESCRIPTION = (
+    "Step-by-step help to fix common phone problems yourself, quick and safe fixes first."
+)
+SAFE_METHODS = ("GET", "HEAD")
+SLUG_MODELS = {"topic_slug": Topic, "symptom_slug": Symptom, "question_slug": TriageQuestion}
+
+
+def render_page(request, template_name: str, context: dict, *, status: int = 200):
+    """Render the whole page, or only its ``main`` partial for an htmx swap."""
+    context.setdefault("description", DEFAULT_DESCRIPTION)
+    context.setdefault("og_type", "website")
+    canonical_path = context.pop("canonical_path", request.path)
+    context["canonical_url"] = request.build_absolute_uri(canonical_path)
+    if previewing(request):
+        context.update(_preview_context(request, context))
+    htmx = getattr(request, "htmx", None)
+    context["fragment"] = bool(htmx and not htmx.history_restore_request)
+    if context["fragment"]:
+        template_name = f"{template_name}#main"
+    return TemplateResponse(request, template_name, context, status=status)
+
+
+def _preview_context(request, context: dict) -> dict:
+    """Return what the preview banner needs: what is shown, and where "Stop previewing" goes."""
+    shown = next(
+        (context[name] for name in ("symptom", "question", "topic") if context.get(name)), None
+    )
+    # Leaving the preview of something the public can't see yet goes home, not to a 404.
+    public = shown is None or shown.is_published
+    exit_url = request.get_full_path() if public else reverse("troubleshooting:home")
+    return {"previewing": True, "preview_of": shown, "preview_exit_url": exit_url}
+
+
+def public_page(
+    *,
+    methods=SAFE_METHODS,
+    cache: bool = False,
+    session_param: bool = False,
+    vary=("HX-Request",),
+    csrf_cookie_for_fragments: bool = False,
+):
+    """Wrap a public view in what a public page needs, in the one order that works.
+
+    From the outside in: the allowed methods (``methods``); the CSRF cookie for htmx fragments
+    (outside the cache, or a page served from it would never set the cookie); the page cache
+    (``cache``, with the guided fix's session key filled in per person if ``session_param``);
+    ``Vary`` on the htmx headers the view branches on (inside the cache, so cached pages keep
+    it); a 301 from a renamed slug to the new address; and an editor's preview kept out of
+    every cache.
+    """
+    if session_param and not cache:
+        raise ValueError("session_param fills the session key into cached pages: set cache=True")
+    layers = [require_http_methods(list(methods))]
+    if csrf_cookie_for_fragments:
+        layers.append(_csrf_cookie_for_fragments)
+    if cache:
+        layers.append(caching.cached_page(skip_if=previewing, session_param=session_param))
+    if vary:
+        layers.append(vary_on_headers(*vary))
+    layers += [_follow_renamed_slugs, _never_cache_previews]
+
+    def decorator(view):
+        for layer in reversed(layers):
+            view = layer(view)
+        return view
+
+    return decorator
+
+
+def _csrf_cookie_for_fragments(view):
+    """Make sure a browser that gets the flow's forms as an htmx fragment has the CSRF cookie.
+
+    Fragments carry no token in their forms: htmx sends the cookie's value as the X-CSRFToken
+    header (static/js/site.js), as Django's docs advise for scripts. So a cached fragment is the
+    same for everyone, and costs no token per request. Whole pages, which work without
+    JavaScript, keep the token in their forms.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        # From META: request.htmx would build request.headers, on the cached pages' fast path.
+        fragment = request.META.get("HTTP_HX_REQUEST") == "true"
+        if fragment and settings.CSRF_COOKIE_NAME not in request.COOKIES:
+            get_token(request)
+        return response
+
+    return wrapper
+
+
+def _follow_renamed_slugs(view):
+    """Answer a 404 for a slug an editor renamed with a 301 to the same page at its new address."""
+
+    @wraps(view)
+    def wrapper(request, **kwargs):
+        try:
+            return view(request, **kwargs)
+        except Http404:
+            renamed = {
+                name: current
+                for name, model in SLUG_MODELS.items()
+                if name in kwargs
+                and (current := SlugRedirect.objects.current_slug(model, kwargs[name]))
+            }
+            if not renamed:
+                raise
+            url = reverse(request.resolver_match.view_name, kwargs={**kwargs, **renamed})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    return wrapper
+
+
+def _never_cache_previews(view):
+    """Keep drafts out of shared caches: a preview is for the editor's eyes only."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if previewing(request):
+            add_never_cache_headers(response)
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapper

@@ -1,0 +1,40 @@
+"""The search page, and its results swapped in by htmx as people type."""
+
+from django.template.response import TemplateResponse
+from django_htmx.http import replace_url
+
+from .. import caching
+from .. import search as search_engine
+from ..models import Symptom
+from .pages import public_page, render_page
+
+
+@public_page(cache=True, vary=("HX-Request", "HX-Target"))
+def search(request):
+    """Show what matches the words typed, or the common problems when nothing was typed."""
+    query = request.GET.get("q", "")
+    results = search_engine.search(query, exact=request.GET.get("exact") == "1")
+    common = (
+        Symptom.objects.in_visible_topic()
+        .filter(featured=True)
+        .select_related("topic")
+        .order_by("position", "title")
+    )
+    title = f"Search results for “{results.query}”" if results.query else "Search"
+    context = {
+        "title": title,
+        "description": "Search the guides by what you see on your screen.",
+        "results": results,
+        "common_symptoms": common,
+    }
+    htmx = request.htmx
+    if htmx and htmx.target == "search-results" and not htmx.history_restore_request:
+        response = TemplateResponse(request, "troubleshooting/search.html#results", context)
+        # Keep the address in step with the words typed, without a history entry per keystroke.
+        response = replace_url(response, request.get_full_path())
+    else:
+        response = render_page(request, "troubleshooting/search.html", context)
+    if results.terms and not results.hits:
+        # Each search that finds nothing is counted for editors, so it must reach the view.
+        caching.keep_out_of_cache(response)
+    return response
