@@ -161,7 +161,7 @@ def load_requests(*, answers_per_step: int = 1) -> list[dict]:
     from django.urls import reverse
 
     from troubleshooting.flow import Answer, Flow
-    from troubleshooting.models import Severity, Symptom, Topic, TriageQuestion
+    from troubleshooting.models import Symptom, Topic, TriageQuestion
 
     requests = []
 
@@ -189,7 +189,7 @@ def load_requests(*, answers_per_step: int = 1) -> list[dict]:
             url = flow.step_url(number, results)
             get(url)
             get(url, "fragment")
-            destructive = step.severity == Severity.DESTRUCTIVE
+            destructive = step.is_destructive
             if destructive:
                 get(flow.step_url(number, results, confirm="1"))
             choices = [Answer.NOT_FIXED, Answer.SKIPPED, Answer.FIXED, Answer.CANT_DO]

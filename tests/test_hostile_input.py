@@ -657,7 +657,7 @@ def test_a_malformed_voter_cookie_gets_a_fresh_key(client, guide, voter):
 
 def test_tampered_addresses_on_the_demo_guide(client, demo_content):
     """Every demo symptom refuses tampered answers clearly, from the first step to the end."""
-    for symptom in Symptom.objects.published().select_related("topic"):
+    for symptom in Symptom.objects.visible().select_related("topic"):
         flow = Flow.for_symptom(symptom)
         base = symptom.get_flow_url()
         for url, statuses in [

@@ -13,11 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def public_urls() -> list[str]:
     urls = ["/"]
-    for topic in Topic.objects.published():
+    for topic in Topic.objects.visible():
         urls.append(topic.get_absolute_url())
-    for question in TriageQuestion.objects.published().select_related("topic"):
+    for question in TriageQuestion.objects.visible().select_related("topic"):
         urls.append(question.get_absolute_url())
-    for symptom in Symptom.objects.published().select_related("topic"):
+    for symptom in Symptom.objects.visible().select_related("topic"):
         urls.append(symptom.get_absolute_url())
         flow = Flow.for_symptom(symptom)
         for number, step in enumerate(flow.steps, start=1):

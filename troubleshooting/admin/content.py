@@ -9,8 +9,6 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 
-from troubleshooting.models import Severity
-
 from .inlines import SymptomCauseInline, SymptomStepInline, TriageChoiceInline
 from .outcomes import OutcomeDashboards
 from .publishing import PublishingAdmin, ReviewFilter
@@ -126,7 +124,7 @@ class FixStepAdmin(PublishingAdmin):
 
     @admin.display(description="Severity", ordering="severity")
     def severity_badge(self, obj):
-        if obj.severity == Severity.DESTRUCTIVE:
+        if obj.is_destructive:
             return format_html("<strong>{}</strong>", obj.get_severity_display())
         return obj.get_severity_display()
 

@@ -32,9 +32,6 @@ class PublishableQuerySet(models.QuerySet):
         """Return what the public may see now, or everything for an editor previewing."""
         return self.filter(live(preview=preview))
 
-    # The same query under the name older callers use; ``visible()`` is its one definition.
-    published = visible
-
     def in_visible_topic(self, *, preview: bool = False):
         """``visible()`` for content of a topic (symptoms, questions): its topic must be too."""
         return self.visible(preview=preview).filter(live("topic__", preview=preview))

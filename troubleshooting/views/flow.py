@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 
 from ..flow import Answer, Flow, InvalidFlowState, choice_url, summarize, visible_choices
 from ..forms import AnswerForm
-from ..models import Severity, Symptom, TriageQuestion
+from ..models import Symptom, TriageQuestion
 from ..outcomes import recording
 from ..previewing import previewing
 from .pages import public_page, render_page
@@ -60,7 +60,7 @@ def flow_step(request, topic_slug, symptom_slug, number):
         return _bad_flow_state(request, symptom)
     step = flow.steps[number - 1]
     data = request.POST if request.method == "POST" else None
-    form = AnswerForm(data, needs_confirmation=step.severity == Severity.DESTRUCTIVE)
+    form = AnswerForm(data, needs_confirmation=step.is_destructive)
     if form.is_bound and form.is_valid():
         url = _answered(flow, symptom, number=number, results=results, form=form)
         return HttpResponseRedirect(url, status=303)
@@ -192,7 +192,7 @@ def _answered(flow: Flow, symptom: Symptom, *, number: int, results, form) -> st
 def _step_context(request, flow: Flow, *, number: int, results, form) -> dict:
     """Return what the step page shows: the step, the answers so far, and every link out of it."""
     symptom, step = flow.symptom, flow.steps[number - 1]
-    needs_confirmation = step.severity == Severity.DESTRUCTIVE
+    needs_confirmation = step.is_destructive
     confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
     step_url = flow.step_url(number, results)
     confirmed_url = flow.step_url(number, results, confirm="1")
