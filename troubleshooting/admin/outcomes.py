@@ -7,7 +7,6 @@ order needs "change symptom".
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,7 +14,7 @@ import reversion
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST, require_safe
 
-from troubleshooting import step_order
+from troubleshooting import spreadsheets, step_order
 from troubleshooting.models import SearchMiss, Symptom
 from troubleshooting.outcomes import reports
 
@@ -116,24 +115,8 @@ def _int(value: str) -> int:
     return int(value) if str(value).isdigit() else 0
 
 
-def _safe_cell(value) -> str:
-    """Keep spreadsheet programs from running a cell that starts like a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}"
-
-
-def _csv(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
-    return response
 
 
 OVERVIEW_HEADER = [
@@ -330,7 +313,7 @@ class OutcomeDashboards:
         self._require_view(request)
         _, period = _period(request)
         filename = f"outcomes-{period.start}-{period.end}.csv"
-        return _csv(filename, OVERVIEW_HEADER, overview_rows(period))
+        return spreadsheets.csv_response(filename, OVERVIEW_HEADER, overview_rows(period))
 
     @method_decorator(require_safe)
     def symptom_outcomes_csv_view(self, request, object_id):
@@ -342,4 +325,4 @@ class OutcomeDashboards:
         rows = [step_row(n, stats) for n, stats in enumerate(report.steps, start=1)]
         rows += [step_row("removed", stats) for stats in report.former_steps]
         filename = f"{symptom.slug}-steps-{period.start}-{period.end}.csv"
-        return _csv(filename, STEPS_HEADER, rows)
+        return spreadsheets.csv_response(filename, STEPS_HEADER, rows)
