@@ -122,3 +122,13 @@ def test_the_searches_that_found_nothing_take_any_date(admin_client, query):
     response = admin_client.get(f"{url}?{query}", follow=True)
     assert response.status_code == 200
     assert response.redirect_chain in ([], [(f"{url}?e=1", 302)])
+
+
+@pytest.mark.parametrize("query", ["a\nb", "start=2026-01-01\r\nSet-Cookie: x=1", "%", "#x"])
+def test_the_way_back_after_applying_an_order_takes_any_query(admin_client, guide, query):
+    url = reverse("admin:troubleshooting_symptom_apply_order", args=[guide[1].pk])
+    response = admin_client.post(url, {"token": "stale", "query": query})
+    assert response.status_code == 302
+    back = reverse("admin:troubleshooting_symptom_outcomes", args=[guide[1].pk])
+    assert response["Location"].startswith(f"{back}?")
+    assert "\n" not in response["Location"] and "#" not in response["Location"]

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -328,7 +328,9 @@ class OutcomeDashboards:
             raise PermissionDenied
         report = reports.symptom_report(symptom.pk, PeriodForm(request.POST).period())
         back = reverse("admin:troubleshooting_symptom_outcomes", args=[symptom.pk])
-        back = f"{back}?{request.POST['query']}" if request.POST.get("query") else back
+        # Re-encoded: the way back keeps the dashboard's parameters and nothing else of the text.
+        query = QueryDict(request.POST.get("query", "")).urlencode()
+        back = f"{back}?{query}" if query else back
         suggestion = report.suggestion
         if request.POST.get("token") != suggestion.token or not suggestion.changed:
             messages.warning(
