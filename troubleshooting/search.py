@@ -18,11 +18,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from . import caching
 from .models import (
     Cause,
     FixStep,
@@ -127,6 +128,7 @@ def rebuild() -> int:
         for obj in model.objects.filter(status=Status.PUBLISHED).iterator():
             documents.append(SearchDocument(kind=kind, object_id=obj.pk, **document_for(obj)))
     SearchDocument.objects.bulk_create(documents, batch_size=500)
+    caching.content_changed()  # search pages and the typo vocabulary were built from the old index
     return len(documents)
 
 
@@ -153,14 +155,45 @@ def query_terms(query: str) -> list[str]:
 _vocabulary_cache: tuple[tuple, list[str]] | None = None
 
 
+def _live_links(link_model, field_name: str):
+    """Return the links through which the public reaches a step or cause: all three ends live."""
+    return link_model.objects.filter(
+        live(f"{field_name}__"), live("symptom__"), live("symptom__topic__")
+    )
+
+
+def findable_documents():
+    """Return the search documents the public may find now.
+
+    The index holds scheduled content ahead of its time, and steps and causes of symptoms the
+    public cannot see: a symptom must be live in a live topic, a step or cause live and listed by
+    such a symptom.
+    """
+    return SearchDocument.objects.filter(
+        Q(
+            kind=KIND_OF_MODEL[Symptom],
+            object_id__in=Symptom.objects.in_visible_topic().values("pk"),
+        )
+        | Q(
+            kind=KIND_OF_MODEL[FixStep],
+            object_id__in=_live_links(SymptomStep, "step").values("step"),
+        )
+        | Q(
+            kind=KIND_OF_MODEL[Cause],
+            object_id__in=_live_links(SymptomCause, "cause").values("cause"),
+        )
+    )
+
+
 def vocabulary() -> list[str]:
-    """Return the sorted words of everything indexed, rebuilt only when the index changed."""
+    """Return the sorted words of what the public can find, rebuilt when that may have changed."""
     global _vocabulary_cache
-    state = SearchDocument.objects.aggregate(count=Count("pk"), changed=Max("updated"))
-    key = (connection.alias, connection.settings_dict["NAME"], state["count"], state["changed"])
+    # The content version changes with every save and whenever scheduled content goes live, so a
+    # word appears when its content does and goes with it.
+    key = (connection.alias, connection.settings_dict["NAME"], caching.content_version())
     if _vocabulary_cache is None or _vocabulary_cache[0] != key:
         found = set()
-        for title, aliases, body in SearchDocument.objects.values_list("title", "aliases", "body"):
+        for title, aliases, body in findable_documents().values_list("title", "aliases", "body"):
             found.update(words(f"{title} {aliases} {body}"))
         _vocabulary_cache = (key, sorted(found))
     return _vocabulary_cache[1]
@@ -288,7 +321,7 @@ def search(
 
 
 def _hits(document_ids: list[int], terms: list[str], *, phrase: str = "") -> list[Hit]:
-    documents = SearchDocument.objects.in_bulk(document_ids)
+    documents = findable_documents().in_bulk(document_ids)
     ids = {kind: [] for kind in KIND_ORDER}
     for document in documents.values():
         ids[document.kind].append(document.object_id)
@@ -353,12 +386,8 @@ def _naming(phrase: str, line: str) -> int:
 
 def _owners(link_model, field_name: str, object_ids: list[int]) -> dict[int, Symptom]:
     links = (
-        link_model.objects.filter(
-            live(f"{field_name}__"),
-            live("symptom__"),
-            live("symptom__topic__"),
-            **{f"{field_name}_id__in": object_ids},
-        )
+        _live_links(link_model, field_name)
+        .filter(**{f"{field_name}_id__in": object_ids})
         .select_related("symptom__topic")
         .order_by("symptom__topic__position", "symptom__position", "position")
     )

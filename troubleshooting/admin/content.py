@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 
+from .changelists import DateSafeChangeList
 from .inlines import SymptomCauseInline, SymptomStepInline, TriageChoiceInline
 from .outcomes import OutcomeDashboards
 from .publishing import PublishingAdmin, ReviewFilter
@@ -174,6 +175,10 @@ class SearchMissAdmin(admin.ModelAdmin):
     list_display = ["query", "count", "last_seen", "first_seen"]
     search_fields = ["query"]
     date_hierarchy = "last_seen"
+
+    def get_changelist(self, request, **kwargs):
+        return DateSafeChangeList
+
     readonly_fields = ["query", "count", "first_seen", "last_seen"]
 
     def has_add_permission(self, request):

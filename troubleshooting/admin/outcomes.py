@@ -7,15 +7,15 @@ order needs "change symptom".
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import reversion
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST, require_safe
 
-from troubleshooting import step_order
+from troubleshooting import spreadsheets, step_order
 from troubleshooting.models import SearchMiss, Symptom
 from troubleshooting.outcomes import reports
 
@@ -35,36 +35,77 @@ CHART_BAR = 420
 CHART_ROW = 34
 
 
+# Outcomes are younger than this site, and a date far outside these cannot even be counted to
+# (date arithmetic overflows near the years 1 and 9999): a typo, explained rather than a crash.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+OUT_OF_RANGE = f"Enter a date between 1 January {EARLIEST.year} and 31 December {LATEST.year}."
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        validators=[
+            MinValueValidator(EARLIEST, message=OUT_OF_RANGE),
+            MaxValueValidator(LATEST, message=OUT_OF_RANGE),
+        ],
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
+        ),
+    )
+
+
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    """The period a dashboard shows, from its query string: the one place it is checked."""
+
+    start = _date_field("From")
+    end = _date_field("To")
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("The start date is after the end date.")
-        if start and end and (end - start).days >= MAX_DAYS:
+        if self.errors:  # a date could not be read, and its field says why
+            return cleaned
+        end = cleaned.get("end") or timezone.localdate()
+        start = cleaned.get("start") or end - timedelta(days=reports.DEFAULT_DAYS - 1)
+        if start > end:
+            after = "the end date" if cleaned.get("end") else "today"
+            raise forms.ValidationError(f"The start date is after {after}.")
+        if (end - start).days >= MAX_DAYS:
             raise forms.ValidationError("Choose a period of at most ten years.")
+        cleaned["period"] = reports.Period(start=start, end=end)
         return cleaned
 
     def period(self) -> reports.Period:
         """Return the chosen period; the last 30 days for anything missing or invalid."""
-        default = reports.Period.last(reports.DEFAULT_DAYS)
-        if not self.is_valid():
-            return default
-        end = self.cleaned_data["end"] or default.end
-        start = self.cleaned_data["start"] or end - timedelta(days=reports.DEFAULT_DAYS - 1)
-        return reports.Period(start=start, end=end)
+        if self.is_valid():
+            return self.cleaned_data["period"]
+        return reports.Period.last(reports.DEFAULT_DAYS)
+
+    def error_text(self) -> str:
+        """Return every error of the form as one line of plain text."""
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)
 
 
 def _period(request) -> tuple[PeriodForm, reports.Period]:
     form = PeriodForm(request.GET or None)
     return form, form.period()
+
+
+def _period_query(form: PeriodForm, period: reports.Period, request) -> str:
+    """Return the query string of the period shown, for links to the other pages and downloads."""
+    if form.is_bound and not form.is_valid():
+        # The page shows the default period: its links must not carry the bad dates on.
+        return f"start={period.start.isoformat()}&end={period.end.isoformat()}"
+    return request.GET.urlencode()
+
+
+def _refused_download(form: PeriodForm) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(
+        f"This period cannot be downloaded: {form.error_text()} "
+        "Choose the period again on the outcomes page.",
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _presets(period: reports.Period) -> list[dict]:
@@ -113,27 +154,14 @@ def funnel_bars(report: reports.SymptomReport) -> list[Bar]:
 
 
 def _int(value: str) -> int:
-    return int(value) if str(value).isdigit() else 0
-
-
-def _safe_cell(value) -> str:
-    """Keep spreadsheet programs from running a cell that starts like a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    """Return the number in a URL, or 0 (no such object) for anything else."""
+    # isdigit() alone accepts "²", which int() refuses.
+    value = str(value)
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}"
-
-
-def _csv(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
-    return response
 
 
 OVERVIEW_HEADER = [
@@ -241,13 +269,14 @@ class OutcomeDashboards:
         if not self.has_view_permission(request):
             raise PermissionDenied
 
-    def _dashboard_context(self, request, period: reports.Period, **extra) -> dict:
+    def _dashboard_context(self, request, form: PeriodForm, period, **extra) -> dict:
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
+            "form": form,
             "period": period,
             "presets": _presets(period),
-            "query": request.GET.urlencode(),
+            "query": _period_query(form, period, request),
             **extra,
         }
 
@@ -262,9 +291,9 @@ class OutcomeDashboards:
             totals.include(row.sessions)
         context = self._dashboard_context(
             request,
+            form,
             period,
             title="Outcomes: what people fixed",
-            form=form,
             rows=rows,
             totals=totals,
             misses=SearchMiss.objects.order_by("-count", "-last_seen")[:10],
@@ -280,10 +309,10 @@ class OutcomeDashboards:
         report = reports.symptom_report(symptom.pk, period)
         context = self._dashboard_context(
             request,
+            form,
             period,
             title=f"Outcomes: {symptom.title}",
             original=symptom,
-            form=form,
             report=report,
             bars=funnel_bars(report),
             chart=chart_size(report),
@@ -299,7 +328,9 @@ class OutcomeDashboards:
             raise PermissionDenied
         report = reports.symptom_report(symptom.pk, PeriodForm(request.POST).period())
         back = reverse("admin:troubleshooting_symptom_outcomes", args=[symptom.pk])
-        back = f"{back}?{request.POST['query']}" if request.POST.get("query") else back
+        # Re-encoded: the way back keeps the dashboard's parameters and nothing else of the text.
+        query = QueryDict(request.POST.get("query", "")).urlencode()
+        back = f"{back}?{query}" if query else back
         suggestion = report.suggestion
         if request.POST.get("token") != suggestion.token or not suggestion.changed:
             messages.warning(
@@ -328,18 +359,22 @@ class OutcomeDashboards:
     def outcomes_csv_view(self, request):
         """Download the overview as a spreadsheet."""
         self._require_view(request)
-        _, period = _period(request)
+        form, period = _period(request)
+        if form.is_bound and not form.is_valid():
+            return _refused_download(form)
         filename = f"outcomes-{period.start}-{period.end}.csv"
-        return _csv(filename, OVERVIEW_HEADER, overview_rows(period))
+        return spreadsheets.csv_response(filename, OVERVIEW_HEADER, overview_rows(period))
 
     @method_decorator(require_safe)
     def symptom_outcomes_csv_view(self, request, object_id):
         """Download one symptom's step figures as a spreadsheet."""
         self._require_view(request)
         symptom = get_object_or_404(Symptom, pk=_int(object_id))
-        _, period = _period(request)
+        form, period = _period(request)
+        if form.is_bound and not form.is_valid():
+            return _refused_download(form)
         report = reports.symptom_report(symptom.pk, period)
         rows = [step_row(n, stats) for n, stats in enumerate(report.steps, start=1)]
         rows += [step_row("removed", stats) for stats in report.former_steps]
         filename = f"{symptom.slug}-steps-{period.start}-{period.end}.csv"
-        return _csv(filename, STEPS_HEADER, rows)
+        return spreadsheets.csv_response(filename, STEPS_HEADER, rows)
