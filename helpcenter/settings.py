@@ -284,6 +284,9 @@ OUTCOMES_RETENTION_DAYS = int(os.environ.get("DJANGO_OUTCOMES_RETENTION_DAYS", "
 # A guided session with no answer for this long counts as abandoned. Some steps (waiting for
 # activation) take hours, so a late answer still counts: the session simply carries on.
 OUTCOMES_ABANDON_AFTER_MINUTES = int(os.environ.get("DJANGO_OUTCOMES_ABANDON_AFTER_MINUTES", "120"))
+# Recording (answers, votes, searches that found nothing) gives up after waiting this long for a
+# database lock, so a long write elsewhere never holds a page up: the page goes on, unrecorded.
+OUTCOMES_WRITE_TIMEOUT_MS = env_int("DJANGO_OUTCOMES_WRITE_TIMEOUT_MS", 1000)
 # Answers or votes recorded per session (or voter) per minute; more are not recorded.
 OUTCOMES_RATE_LIMIT_PER_MINUTE = 30
 # A step needs this many tries before its fix rate may move it in the suggested order.
