@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "troubleshooting.middleware.ClearErrorsMiddleware",
+    # A database that is read-only or down: a clear 503 with a retry hint, not a server error.
+    "troubleshooting.faults.DatabaseFaultMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
