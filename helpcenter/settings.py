@@ -156,6 +156,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **DATABASES["default"].get("OPTIONS", {}),  # options given in DATABASE_URL win
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database server that has gone quiet (a failover, a dropped route) must not hold a worker
+    # for the operating system's minutes-long connect timeout: give up, and answer 503 soon.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": env_int("DJANGO_DB_CONNECT_TIMEOUT", 5),
+        **DATABASES["default"].get("OPTIONS", {}),  # options given in DATABASE_URL win
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Whole pages are cached, and each process has its own local memory: cap it. Several servers
