@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "troubleshooting.middleware.ClearErrorsMiddleware",
+    # A database that is read-only or down: a clear 503 with a retry hint, not a server error.
+    "troubleshooting.faults.DatabaseFaultMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,6 +154,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),  # options given in DATABASE_URL win
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database server that has gone quiet (a failover, a dropped route) must not hold a worker
+    # for the operating system's minutes-long connect timeout: give up, and answer 503 soon.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": env_int("DJANGO_DB_CONNECT_TIMEOUT", 5),
         **DATABASES["default"].get("OPTIONS", {}),  # options given in DATABASE_URL win
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -284,6 +293,9 @@ OUTCOMES_RETENTION_DAYS = int(os.environ.get("DJANGO_OUTCOMES_RETENTION_DAYS", "
 # A guided session with no answer for this long counts as abandoned. Some steps (waiting for
 # activation) take hours, so a late answer still counts: the session simply carries on.
 OUTCOMES_ABANDON_AFTER_MINUTES = int(os.environ.get("DJANGO_OUTCOMES_ABANDON_AFTER_MINUTES", "120"))
+# Recording (answers, votes, searches that found nothing) gives up after waiting this long for a
+# database lock, so a long write elsewhere never holds a page up: the page goes on, unrecorded.
+OUTCOMES_WRITE_TIMEOUT_MS = env_int("DJANGO_OUTCOMES_WRITE_TIMEOUT_MS", 1000)
 # Answers or votes recorded per session (or voter) per minute; more are not recorded.
 OUTCOMES_RATE_LIMIT_PER_MINUTE = 30
 # A step needs this many tries before its fix rate may move it in the suggested order.

@@ -111,6 +111,27 @@ def test_forced_reload_restores_the_demo_after_editors_reordered_it():
     assert list(links.values_list("step__slug", flat=True)) == original
 
 
+def test_a_quiet_database_server_is_given_up_on_within_seconds():
+    configured = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "help.example.com"}
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+
+    def options(**env) -> str:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+        return subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+            [sys.executable, "-c", f"import django; django.setup(); {show}"],
+            env={**clean, "DJANGO_SETTINGS_MODULE": "helpcenter.settings", **configured, **env},
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    url = "postgres://u:p@db.example:5432/help"
+    assert "'connect_timeout': 5" in options(DATABASE_URL=url)
+    assert "'connect_timeout': 2" in options(DATABASE_URL=url, DJANGO_DB_CONNECT_TIMEOUT="2")
+    assert "connect_timeout" not in options(DATABASE_URL="sqlite:///db.sqlite3")
+
+
 def test_refuses_to_start_without_allowed_hosts_when_debug_is_off():
     result = run_settings(
         {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": ""}

@@ -35,6 +35,7 @@ from .models import (
     SymptomStep,
     live,
 )
+from .outcomes.recording import record_safely
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -431,10 +432,14 @@ def highlight(text: str, terms: list[str], *, width: int = 180) -> SafeString:
 
 
 def record_miss(query: str) -> None:
-    """Count a search that found nothing, by its words alone; concurrent counts are kept."""
+    """Count a search that found nothing, by its words alone; never fail the search for it."""
     text = " ".join(words(query))[:MAX_QUERY_LENGTH]
-    if not text:
-        return
+    if text:
+        record_safely("a search that found nothing", lambda: _count_miss(text), otherwise=None)
+
+
+def _count_miss(text: str) -> None:
+    """Add one to a missed query's count; concurrent counts are kept."""
     seen = SearchMiss.objects.filter(query=text)
     if seen.update(count=F("count") + 1, last_seen=timezone.now()):
         return

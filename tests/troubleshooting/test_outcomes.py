@@ -2,13 +2,14 @@
 
 import logging
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 from html import unescape
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from troubleshooting.models import (
     ArticleVote,
     FlowSession,
     Outcome,
+    SearchMiss,
     SessionTally,
     StepAnswer,
     VoteTally,
@@ -236,6 +238,32 @@ class TestRecordingNeverGetsInTheWay:
         monkeypatch.setattr(FlowSession.objects, "create", broken)
         url = begin(client, guide[1])
         assert client.get(url).status_code == 200
+
+    def test_a_transaction_that_cannot_begin_is_logged_and_the_flow_carries_on(
+        self, client, guide, monkeypatch, caplog
+    ):
+        """The write lock held elsewhere past the wait: BEGIN itself fails, before any write."""
+        url = begin(client, guide[1])
+
+        @contextmanager
+        def locked(*args, **kwargs):
+            raise OperationalError("database is locked")
+            yield  # never reached: the transaction never begins
+
+        monkeypatch.setattr(recording.transaction, "atomic", locked)
+        next_url = answer(client, url, "n")
+        assert "/fix/2/" in next_url
+        assert "Could not record an answer in the guided fix" in caplog.text
+        assert not StepAnswer.objects.exists()
+
+    def test_a_search_miss_that_cannot_be_counted_still_answers(self, client, db, monkeypatch):
+        def broken(*args, **kwargs):
+            raise OperationalError("attempt to write a readonly database")
+
+        monkeypatch.setattr(SearchMiss.objects, "create", broken)
+        response = client.get(reverse("troubleshooting:search") + "?q=zorblax")
+        assert response.status_code == 200
+        assert not SearchMiss.objects.exists()
 
     def test_answers_beyond_the_rate_limit_are_not_recorded(self, client, guide, settings):
         settings.OUTCOMES_RATE_LIMIT_PER_MINUTE = 2

@@ -1,9 +1,11 @@
 """Record what happens in the guided fix and on articles, without slowing or breaking either.
 
 Recording is bookkeeping: when it fails, the failure is logged and the person carries on as if
-nothing happened. Every write is one short transaction keyed by a random session or voter key, so
-parallel requests never lose a count (unique constraints, and ``update_or_create`` retrying on a
-conflict). Nothing about the person is stored: no account, no IP address, no user agent.
+nothing happened. It waits for the database's locks only briefly (``OUTCOMES_WRITE_TIMEOUT_MS``),
+so a long write elsewhere (an import holding SQLite's write lock) never holds a page up. Every
+write is one short transaction keyed by a random session or voter key, so parallel requests
+never lose a count (unique constraints, and ``update_or_create`` retrying on a conflict).
+Nothing about the person is stored: no account, no IP address, no user agent.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import logging
 import re
 import secrets
 import time
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -52,14 +55,61 @@ def is_key(value: str | None) -> bool:
     return bool(value) and _KEY.fullmatch(value) is not None
 
 
-@contextmanager
-def _never_fails(what: str):
-    """Run a recording in its own transaction; log a failure instead of raising it."""
+T = TypeVar("T")
+
+
+def record_safely(what: str, write: Callable[[], T], *, otherwise: T) -> T:
+    """Run ``write`` in one short transaction; on any failure log it and return ``otherwise``.
+
+    A function rather than a context manager: a transaction that cannot even begin (the write
+    lock held elsewhere) must still end in ``otherwise``, never in an error of its own.
+    """
     try:
-        with transaction.atomic():
-            yield
+        return _in_short_transaction(write)
     except Exception:
         logger.exception("Could not record %s; the person carries on without it.", what)
+        return otherwise
+
+
+def _in_short_transaction(write: Callable[[], T]) -> T:
+    """Run ``write`` in a transaction that waits at most OUTCOMES_WRITE_TIMEOUT_MS for locks."""
+    ms = int(settings.OUTCOMES_WRITE_TIMEOUT_MS)
+    if connection.in_atomic_block or ms <= 0:  # the caller's transaction already set the terms
+        with transaction.atomic():
+            return write()
+    if connection.vendor == "sqlite":
+        return _with_sqlite_busy_timeout(ms, write)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # both end with this transaction
+                cursor.execute(
+                    "SELECT set_config('lock_timeout', %s, true),"
+                    " set_config('statement_timeout', %s, true)",
+                    [f"{ms}ms", f"{ms}ms"],
+                )
+        return write()
+
+
+def _with_sqlite_busy_timeout(ms: int, write: Callable[[], T]) -> T:
+    """Run ``write`` with SQLite's lock wait lowered to ``ms``, then restore the usual wait.
+
+    BEGIN IMMEDIATE (settings' ``transaction_mode``) takes the write lock when the transaction
+    opens, so the lower wait must be in place before it, and undone after it, for other writes.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {ms:d}")
+    try:
+        with transaction.atomic():
+            return write()
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {int(usual):d}")
+        except Exception:  # a connection we cannot reset is closed: the next opens as configured
+            logger.warning("Could not restore SQLite's lock wait; closing the connection.")
+            connection.close()
 
 
 def _within_rate_limit(key: str) -> bool:
@@ -82,8 +132,11 @@ def _within_rate_limit(key: str) -> bool:
 def start_session(symptom: Symptom) -> str:
     """Record that someone began a symptom's guided fix; return the session's key."""
     key = new_key()
-    with _never_fails("the start of a guided fix"):
-        FlowSession.objects.create(key=key, symptom=symptom)
+    record_safely(
+        "the start of a guided fix",
+        lambda: FlowSession.objects.create(key=key, symptom=symptom),
+        otherwise=None,
+    )
     return key
 
 
@@ -105,17 +158,16 @@ def record_answer(
     """
     if is_key(key) and not _within_rate_limit(key):
         return key
-    used_key = key
-    with _never_fails("an answer in the guided fix"):
+    if result != Result.CANT_DO:
+        reason, note = "", ""
+
+    def write() -> str:
         now = timezone.now()
         session = (
             FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
         )
         if session is None:
-            used_key = new_key()
-            session = FlowSession.objects.create(key=used_key, symptom=symptom, started_at=now)
-        if result != Result.CANT_DO:
-            reason, note = "", ""
+            session = FlowSession.objects.create(key=new_key(), symptom=symptom, started_at=now)
         StepAnswer.objects.update_or_create(
             session=session,
             number=number,
@@ -133,17 +185,22 @@ def record_answer(
         FlowSession.objects.filter(pk=session.pk).update(
             outcome=outcome, resolved_number=resolved_number, last_active_at=now
         )
-    return used_key
+        return session.key
+
+    return record_safely("an answer in the guided fix", write, otherwise=key)
 
 
 def record_end(*, key: str, symptom: Symptom) -> None:
     """Record that an unresolved session reached the "where to go next" page."""
     if not is_key(key):
         return
-    with _never_fails("the end of a guided fix"):
-        FlowSession.objects.filter(key=key, symptom=symptom, outcome=Outcome.OPEN).update(
+    record_safely(
+        "the end of a guided fix",
+        lambda: FlowSession.objects.filter(key=key, symptom=symptom, outcome=Outcome.OPEN).update(
             outcome=Outcome.ENDED, last_active_at=timezone.now()
-        )
+        ),
+        otherwise=None,
+    )
 
 
 def record_vote(
@@ -154,8 +211,9 @@ def record_vote(
         voter = new_key()
     elif not _within_rate_limit(voter):
         return voter
-    with _never_fails("an article vote"):
-        ArticleVote.objects.update_or_create(
+    record_safely(
+        "an article vote",
+        lambda: ArticleVote.objects.update_or_create(
             symptom=symptom,
             voter=voter,
             defaults={
@@ -165,7 +223,9 @@ def record_vote(
                 "version": version,
                 "updated_at": timezone.now(),
             },
-        )
+        ),
+        otherwise=None,
+    )
     return voter
 
 
