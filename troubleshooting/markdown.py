@@ -85,6 +85,10 @@ def markdown_problem(text: str) -> str | None:
     """Return why rendering ``text`` would take too long, in an editor's words, or None."""
     if len(text) > MARKDOWN_MAX_LENGTH:
         return f"This text is too long ({len(text):,} characters): at most {MARKDOWN_MAX_LENGTH:,}."
+    return _structure_problem(text)
+
+
+def _structure_problem(text: str) -> str | None:
     for character, limit in MARKDOWN_MAX_CHARACTERS.items():
         count = text.count(character)
         if count > limit:
@@ -104,7 +108,8 @@ def markdown_problem(text: str) -> str | None:
 
 def validate_markdown(text: str) -> None:
     """Refuse Markdown that would take too long to render, saying what to change."""
-    problem = markdown_problem(text or "")
+    # Its length is each field's own limit, a MaxLengthValidator beside this one.
+    problem = _structure_problem(text or "")
     if problem is not None:
         raise ValidationError(problem, code="markdown_too_complex")
 

@@ -3,13 +3,14 @@
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
-from troubleshooting.markdown import render_markdown, validate_markdown
+from troubleshooting.markdown import MARKDOWN_MAX_LENGTH, render_markdown, validate_markdown
 
 from .widgets import MarkdownWidget
 
@@ -59,10 +60,12 @@ class MarkdownPreview:
     def markdown_problems(self, name: str, text: str) -> list[str]:
         """Return why the field would refuse ``text`` (its length, its Markdown), if it would."""
         sources = {source for source, _target in self.model.markdown_fields}
-        # Not one of the model's Markdown fields: bound the work all the same.
-        validators = self.model._meta.get_field(name).validators if name in sources else []
+        if name in sources:
+            validators = self.model._meta.get_field(name).validators
+        else:  # not one of the model's Markdown fields: bound the work all the same
+            validators = [MaxLengthValidator(MARKDOWN_MAX_LENGTH), validate_markdown]
         problems = []
-        for validator in validators or [validate_markdown]:
+        for validator in validators:
             try:
                 validator(text)
             except ValidationError as error:
