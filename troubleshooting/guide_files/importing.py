@@ -23,6 +23,7 @@ from .formats import (
     FileFormat,
     GuideFileError,
     Item,
+    shown,
 )
 from .reading import read_guide
 
@@ -140,7 +141,7 @@ class _Importer:
             return self.objects[kind.name][slug]
         except KeyError:
             raise GuideFileError(
-                item.path, f"“{key}” names a {kind.name} “{slug}” that does not exist."
+                item.path, f"“{key}” names a {kind.name} “{shown(slug)}” that does not exist."
             ) from None
 
     def save(self, item: Item, *, lists_changed: bool = False, **related):
