@@ -1,5 +1,6 @@
 """Render editor Markdown to HTML that is safe to show on the site."""
 
+import functools
 import re
 
 import markdown as md
@@ -122,6 +123,14 @@ def render_markdown(text: str) -> str:
         # Validation refuses such text on every write path; anything that got past it (old rows,
         # a raw save) is shown as escaped plain text rather than hold a worker for minutes.
         return linebreaks(escape(text))
+    return _render(text)
+
+
+# Rendering is a pure function of the text. The importer renders every text before it opens its
+# write transaction, so save() finds each one here rather than render while holding the lock.
+@functools.lru_cache(maxsize=1024)
+def _render(text: str) -> str:
+    """Render text within the bounds to sanitized HTML."""
     html = md.markdown(
         text,
         extensions=["sane_lists", "smarty", "tables"],

@@ -149,3 +149,25 @@ def test_markdown_too_slow_to_render_is_refused_before_the_write(guide_folder):
     message = refused(folder, "Too many “[” characters (30,000): at most 50 in one text.", symptom)
     assert "the text below the front matter" in message
     assert time.perf_counter() - started < 5
+
+
+def test_markdown_is_rendered_before_the_write_transaction(guide_folder, monkeypatch):
+    """Rendering while holding the write lock held every answer and vote up (SQLite)."""
+    from django.db import connection
+
+    from troubleshooting import markdown
+
+    folder, _, symptom = guide_folder
+    rewrite(symptom, "\n---\n", "\n---\n\nA **new** sentence.\n")
+    real_markdown = markdown.md.markdown
+    depths = []
+    test_depth = len(connection.atomic_blocks)  # the test's own transaction
+
+    def spy(text, **options):
+        depths.append(len(connection.atomic_blocks))
+        return real_markdown(text, **options)
+
+    monkeypatch.setattr(markdown.md, "markdown", spy)
+    markdown._render.cache_clear()
+    import_guide(folder)
+    assert depths and set(depths) == {test_depth}
