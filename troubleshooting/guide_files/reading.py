@@ -115,6 +115,35 @@ def _refuse_duplicates(items: list[Item]) -> None:
 
 def _read_item(kind: FileFormat, path: Path, topic: str = "") -> Item:
     """Read one file: check its front matter and split its text into fields."""
+    data, body = _front_matter_and_body(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise GuideFileError(path, "the front matter must be fields, one “name: value” a line.")
+    unknown = sorted(shown(key) for key in data if key not in kind.keys)
+    if unknown:
+        raise GuideFileError(
+            path,
+            f"unknown field “{unknown[0]}” (a {kind.name} has: {', '.join(kind.keys)}).",
+        )
+    values = {key: _from_yaml(kind, key, how, data.get(key), path) for key, how in kind.fields}
+    values.update(split_body(kind, body, path))
+    # A topic's folder is named after it; any other item's file.
+    name, named = (path.parent.name, "folder") if kind is TOPIC else (path.stem, "file")
+    slug = values["slug"] or name
+    if slug != name:
+        raise GuideFileError(
+            path,
+            f"the slug “{shown(slug)}” differs from the {named} name “{name}”: rename the "
+            f"{named} or change the slug.",
+        )
+    values["slug"] = slug
+    lists = {key: _read_list(key, data.get(key), path) for key in kind.lists}
+    return Item(kind=kind, path=path, slug=slug, values=values, lists=lists, topic=topic)
+
+
+def _front_matter_and_body(path: Path) -> tuple[object, str]:
+    """Return a file's front matter, parsed safely, and the text below it."""
     try:
         text = read_file(path).decode("utf-8-sig").strip()
     except UnicodeDecodeError:
@@ -140,30 +169,7 @@ def _read_item(kind: FileFormat, path: Path, topic: str = "") -> Item:
         raise GuideFileError(
             path, f"the front matter has an impossible value: {problem}."
         ) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise GuideFileError(path, "the front matter must be fields, one “name: value” a line.")
-    unknown = sorted(shown(key) for key in data if key not in kind.keys)
-    if unknown:
-        raise GuideFileError(
-            path,
-            f"unknown field “{unknown[0]}” (a {kind.name} has: {', '.join(kind.keys)}).",
-        )
-    values = {key: _from_yaml(kind, key, how, data.get(key), path) for key, how in kind.fields}
-    values.update(split_body(kind, body, path))
-    # A topic's folder is named after it; any other item's file.
-    name, named = (path.parent.name, "folder") if kind is TOPIC else (path.stem, "file")
-    slug = values["slug"] or name
-    if slug != name:
-        raise GuideFileError(
-            path,
-            f"the slug “{shown(slug)}” differs from the {named} name “{name}”: rename the "
-            f"{named} or change the slug.",
-        )
-    values["slug"] = slug
-    lists = {key: _read_list(key, data.get(key), path) for key in kind.lists}
-    return Item(kind=kind, path=path, slug=slug, values=values, lists=lists, topic=topic)
+    return data, body
 
 
 def _refuse_yaml_aliases_and_depth(front: str, path: Path) -> None:
