@@ -2,18 +2,18 @@
 
 import re
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
-from troubleshooting.markdown import render_markdown
+from troubleshooting.markdown import MARKDOWN_MAX_LENGTH, render_markdown, validate_markdown
 
 from .widgets import MarkdownWidget
 
-# Markdown an editor previews at once; fields are far shorter, this only bounds the work.
-MARKDOWN_PREVIEW_LIMIT = 50_000
 # Markup the sanitizer removes (raw HTML, images): the preview says it was left out.
 UNSAFE_MARKUP = re.compile(r"<(?!https?://|mailto:)[a-zA-Z!/?]|!\[|^# ", re.MULTILINE)
 
@@ -44,6 +44,30 @@ class MarkdownPreview:
         """Render Markdown as the site will, for the live preview beside each Markdown field."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        text = request.POST.get(request.GET.get("field", ""), "")[:MARKDOWN_PREVIEW_LIMIT]
-        context = {"html": render_markdown(text), "removed": bool(UNSAFE_MARKUP.search(text))}
+        name = request.GET.get("field", "")
+        text = request.POST.get(name, "")
+        problems = self.markdown_problems(name, text)
+        if problems:
+            # The same words the form gives on saving, while the editor types.
+            html = format_html_join(
+                "", '<p class="errornote">{}</p>', ((problem,) for problem in problems)
+            )
+            context = {"html": html, "removed": False}
+        else:
+            context = {"html": render_markdown(text), "removed": bool(UNSAFE_MARKUP.search(text))}
         return TemplateResponse(request, "admin/troubleshooting/markdown_preview.html", context)
+
+    def markdown_problems(self, name: str, text: str) -> list[str]:
+        """Return why the field would refuse ``text`` (its length, its Markdown), if it would."""
+        sources = {source for source, _target in self.model.markdown_fields}
+        if name in sources:
+            validators = self.model._meta.get_field(name).validators
+        else:  # not one of the model's Markdown fields: bound the work all the same
+            validators = [MaxLengthValidator(MARKDOWN_MAX_LENGTH), validate_markdown]
+        problems = []
+        for validator in validators:
+            try:
+                validator(text)
+            except ValidationError as error:
+                problems += error.messages
+        return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,8 +110,27 @@ class GuideFileError(Exception):
     """A guide file (or folder) that cannot be read or saved, with what is wrong with it."""
 
     def __init__(self, path: Path, message: str):
-        super().__init__(f"{path}: {message}")
+        # A message quotes the file; a file can be large, the message never is.
+        super().__init__(f"{path}: {message}"[:MESSAGE_LENGTH])
         self.path = path
+
+
+MESSAGE_LENGTH = 1_000
+
+
+def shown(value: object, length: int = 60) -> str:
+    """Return a value from a file as a message quotes it: short, and only if it is plain text.
+
+    Never formats a list or a mapping: YAML aliases can make one that prints without end.
+    """
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "fields"
+    text = (
+        str(value) if isinstance(value, str | int | float | datetime.date) else type(value).__name__
+    )
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 @dataclass
@@ -154,7 +174,7 @@ def split_body(kind: FileFormat, body: str, path: Path) -> dict[str, str]:
         if heading and _heading_key(heading["text"]) in sections:
             current = sections[_heading_key(heading["text"])]
             if current in seen:
-                raise GuideFileError(path, f"the heading “{line.strip()}” appears twice.")
+                raise GuideFileError(path, f"the heading “{shown(stripped)}” appears twice.")
             seen.add(current)
             continue
         parts[current].append(line)

@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
 from troubleshooting import rules
+from troubleshooting.markdown import render_markdown
 from troubleshooting.models import SymptomCause, SymptomStep, TriageChoice
 
 from .formats import (
@@ -23,6 +24,8 @@ from .formats import (
     FileFormat,
     GuideFileError,
     Item,
+    markdown_names,
+    shown,
 )
 from .reading import read_guide
 
@@ -50,6 +53,11 @@ def guide_import(
     so a fixture built from the same files is always the same.
     """
     items = read_guide(directory)
+    # Render before the write transaction: save() then finds every text rendered (it is cached),
+    # so the database's write lock is held for the writes alone.
+    for item in items:
+        for name in markdown_names(item.kind):
+            render_markdown(item.values[name] or "")
     # One revision in each item's history, so an import can be looked at and undone in the admin.
     with transaction.atomic(), reversion.create_revision():
         reversion.set_comment(f"Imported from the Markdown files in “{directory.name}”.")
@@ -140,7 +148,7 @@ class _Importer:
             return self.objects[kind.name][slug]
         except KeyError:
             raise GuideFileError(
-                item.path, f"“{key}” names a {kind.name} “{slug}” that does not exist."
+                item.path, f"“{key}” names a {kind.name} “{shown(slug)}” that does not exist."
             ) from None
 
     def save(self, item: Item, *, lists_changed: bool = False, **related):

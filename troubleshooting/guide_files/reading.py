@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from troubleshooting import rules
 
+from .folders import entries, read_file, survey
 from .formats import (
     CAUSE,
     CAUSES_FOLDER,
@@ -36,16 +37,21 @@ from .formats import (
     FileFormat,
     GuideFileError,
     Item,
+    shown,
     split_body,
 )
+
+# Front matter is flat fields, lists of slugs and a list of answers: two levels deep at most.
+YAML_MAX_DEPTH = 5
 
 
 def read_guide(directory: Path) -> list[Item]:
     """Read and check every file of the guide in ``directory``, or raise GuideFileError."""
     if not directory.is_dir():
         raise GuideFileError(directory, "there is no such folder.")
+    survey(directory)
     items: list[Item] = []
-    for path in _entries(directory):
+    for path in entries(directory):
         if path.name.lower() == README:
             continue
         if not path.is_dir():
@@ -67,7 +73,7 @@ def _read_topic(folder: Path) -> list[Item]:
         raise GuideFileError(folder, f"a topic folder needs a {TOPIC_FILE}. {_layout()}")
     topic = _read_item(TOPIC, folder / TOPIC_FILE)
     items = [topic]
-    for path in _entries(folder):
+    for path in entries(folder):
         if path.name == SYMPTOMS_FOLDER and path.is_dir():
             items += [_read_item(SYMPTOM, file, topic.slug) for file in _markdown_files(path)]
         elif path.name == QUESTIONS_FOLDER and path.is_dir():
@@ -77,13 +83,8 @@ def _read_topic(folder: Path) -> list[Item]:
     return items
 
 
-def _entries(folder: Path) -> list[Path]:
-    """Return a folder's entries in order, without hidden ones (.git, .DS_Store)."""
-    return sorted(path for path in folder.iterdir() if not path.name.startswith("."))
-
-
 def _markdown_files(folder: Path) -> list[Path]:
-    files = _entries(folder)
+    files = entries(folder)
     for path in files:
         if path.is_dir() or path.suffix != ".md":
             raise GuideFileError(path, "only Markdown files named <slug>.md belong here.")
@@ -114,32 +115,12 @@ def _refuse_duplicates(items: list[Item]) -> None:
 
 def _read_item(kind: FileFormat, path: Path, topic: str = "") -> Item:
     """Read one file: check its front matter and split its text into fields."""
-    try:
-        text = path.read_text(encoding="utf-8-sig").strip()
-    except UnicodeDecodeError:
-        raise GuideFileError(path, "the file is not UTF-8 text.") from None
-    handler = frontmatter.YAMLHandler()
-    if not handler.detect(text):
-        raise GuideFileError(
-            path, "the file must start with front matter: a line “---”, the fields, then “---”."
-        )
-    try:
-        front, body = handler.split(text)
-    except ValueError:
-        raise GuideFileError(path, "the front matter has no closing line “---”.") from None
-    try:
-        data = handler.load(front)
-    except yaml.YAMLError as error:
-        raise GuideFileError(
-            path, f"the front matter is not valid YAML: {_yaml_problem(error)}"
-        ) from None
-    except ValueError as error:  # a well-formed but impossible date, such as 2026-02-30
-        raise GuideFileError(path, f"the front matter has an impossible value: {error}.") from None
+    data, body = _front_matter_and_body(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise GuideFileError(path, "the front matter must be fields, one “name: value” a line.")
-    unknown = sorted(str(key) for key in data if key not in kind.keys)
+    unknown = sorted(shown(key) for key in data if key not in kind.keys)
     if unknown:
         raise GuideFileError(
             path,
@@ -153,12 +134,67 @@ def _read_item(kind: FileFormat, path: Path, topic: str = "") -> Item:
     if slug != name:
         raise GuideFileError(
             path,
-            f"the slug “{slug}” differs from the {named} name “{name}”: rename the {named} or "
-            "change the slug.",
+            f"the slug “{shown(slug)}” differs from the {named} name “{name}”: rename the "
+            f"{named} or change the slug.",
         )
     values["slug"] = slug
     lists = {key: _read_list(key, data.get(key), path) for key in kind.lists}
     return Item(kind=kind, path=path, slug=slug, values=values, lists=lists, topic=topic)
+
+
+def _front_matter_and_body(path: Path) -> tuple[object, str]:
+    """Return a file's front matter, parsed safely, and the text below it."""
+    try:
+        text = read_file(path).decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        raise GuideFileError(path, "the file is not UTF-8 text.") from None
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(text):
+        raise GuideFileError(
+            path, "the file must start with front matter: a line “---”, the fields, then “---”."
+        )
+    try:
+        front, body = handler.split(text)
+    except ValueError:
+        raise GuideFileError(path, "the front matter has no closing line “---”.") from None
+    try:
+        _refuse_yaml_aliases_and_depth(front, path)
+        data = handler.load(front)
+    except yaml.YAMLError as error:
+        raise GuideFileError(
+            path, f"the front matter is not valid YAML: {_yaml_problem(error)}"
+        ) from None
+    except ValueError as error:  # a well-formed but impossible date, such as 2026-02-30
+        problem = shown(str(error), 200)
+        raise GuideFileError(
+            path, f"the front matter has an impossible value: {problem}."
+        ) from None
+    return data, body
+
+
+def _refuse_yaml_aliases_and_depth(front: str, path: Path) -> None:
+    """Refuse aliases and deep nesting from the event stream, before anything is built.
+
+    An alias repeats a value by reference, so a few lines make a value that takes all memory to
+    print or walk ("billion laughs"); building deeply nested values recurses.
+    """
+    depth = 0
+    for event in yaml.parse(front, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise GuideFileError(
+                path,
+                f"the front matter repeats a value with a YAML alias (“*{shown(event.anchor)}”): "
+                "write the value out instead.",
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > YAML_MAX_DEPTH:
+                raise GuideFileError(
+                    path,
+                    f"the front matter is nested too deeply (at most {YAML_MAX_DEPTH} levels).",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:
@@ -172,7 +208,8 @@ def _from_yaml(kind: FileFormat, key: str, how: str, value, path: Path):
     """Return a front matter value as the model field wants it; empty means the default."""
     if value is None:
         return kind.model._meta.get_field(key).get_default()
-    wrong = GuideFileError(path, f"“{key}” must be {_EXPECTED[how]}, not “{value}”.")
+    # Checked before it is quoted: only plain text, shortened, goes into the message.
+    wrong = GuideFileError(path, f"“{key}” must be {_EXPECTED[how]}, not “{shown(value)}”.")
     if how == TEXT:
         if not isinstance(value, str):
             raise wrong
@@ -241,9 +278,10 @@ def _read_list(key: str, value, path: Path) -> list:
         return [_read_choice(number, choice, path) for number, choice in enumerate(value, 1)]
     if not isinstance(value, list) or not all(isinstance(slug, str) for slug in value):
         raise GuideFileError(path, f"“{key}” must be a list of slugs, one “- slug” a line.")
-    twice = next((slug for number, slug in enumerate(value) if slug in value[:number]), None)
+    seen: set[str] = set()  # a set: a long list must not take quadratic time
+    twice = next((slug for slug in value if slug in seen or seen.add(slug)), None)
     if twice is not None:
-        raise GuideFileError(path, f"“{key}” lists “{twice}” twice.")
+        raise GuideFileError(path, f"“{key}” lists “{shown(twice)}” twice.")
     return value
 
 
@@ -251,7 +289,7 @@ def _read_choice(number: int, choice, path: Path) -> dict[str, str]:
     where = f"answer {number} in “choices”"
     if not isinstance(choice, dict):
         raise GuideFileError(path, f"{where} must have fields: label, hint, and a target.")
-    unknown = sorted(str(key) for key in choice if key not in CHOICE_KEYS)
+    unknown = sorted(shown(key) for key in choice if key not in CHOICE_KEYS)
     if unknown:
         raise GuideFileError(
             path, f"{where} has an unknown field “{unknown[0]}” ({', '.join(CHOICE_KEYS)})."
@@ -264,7 +302,7 @@ def _read_choice(number: int, choice, path: Path) -> dict[str, str]:
     if not rules.leads_to_one_place(choice.get("next_question"), choice.get("symptom")):
         raise GuideFileError(
             path,
-            f"{where} (“{choice['label']}”) must lead to a next_question or to a symptom "
+            f"{where} (“{shown(choice['label'])}”) must lead to a next_question or to a symptom "
             "(one of the two).",
         )
     return {key: choice.get(key) or "" for key in CHOICE_KEYS}

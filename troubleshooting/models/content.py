@@ -1,14 +1,14 @@
 """The guides' content: topics, symptoms, causes and fix steps, in the order people try them."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from .. import rules
 from ..rules import Severity, validate_slug_not_reserved
-from .publishing import Content, PublishableQuerySet, live
+from .publishing import Content, PublishableQuerySet, live, markdown_field
 
 POSITION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(999)]
 
@@ -35,8 +35,9 @@ class Topic(Content):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Topics are listed on the home page from the lowest number up."
     )
-    escalation = models.TextField(
+    escalation = markdown_field(
         "where to go next",
+        max_length=3_000,
         blank=True,
         help_text="Markdown. Shown on the last page of every guided fix in this topic when nothing "
         "worked: who to contact (support, the carrier) and what to tell them.",
@@ -62,8 +63,10 @@ class Cause(Content):
 
     title = models.CharField(max_length=120, help_text='A short reason, e.g. "iMessage is off".')
     slug = slug_field("cause")
-    description = models.TextField(
-        blank=True, help_text="Markdown. Explain the cause in plain words, in a sentence or two."
+    description = markdown_field(
+        blank=True,
+        max_length=2_000,
+        help_text="Markdown. Explain the cause in plain words, in a sentence or two.",
     )
     description_html = models.TextField(blank=True, editable=False)
 
@@ -84,8 +87,9 @@ class FixStep(Content):
         max_length=120, help_text='An instruction, e.g. "Turn iMessage off and on again".'
     )
     slug = slug_field("fix step")
-    instructions = models.TextField(
-        help_text="Markdown. What to do, one action per line, in the words people see on screen."
+    instructions = markdown_field(
+        max_length=4_000,
+        help_text="Markdown. What to do, one action per line, in the words people see on screen.",
     )
     instructions_html = models.TextField(blank=True, editable=False)
     settings_path = models.CharField(
@@ -108,8 +112,9 @@ class FixStep(Content):
         help_text="How much it disturbs the person. Destructive steps can lose data: they need a "
         "warning, always come after safer steps, and people must confirm before seeing them.",
     )
-    warning = models.TextField(
+    warning = markdown_field(
         blank=True,
+        max_length=2_000,
         help_text="Markdown. What can go wrong or be lost, and how to avoid it. Required for "
         "destructive steps.",
     )
@@ -237,19 +242,23 @@ class Symptom(Content):
         help_text="One or two plain sentences shown under the title, in lists and in search "
         "engine results.",
     )
-    body = models.TextField(
+    body = markdown_field(
         "what it means",
+        max_length=5_000,
         help_text="Markdown. What the symptom means and why it happens, before any fix.",
     )
     body_html = models.TextField(blank=True, editable=False)
     aliases = models.TextField(
         "other words people use",
         blank=True,
+        max_length=2_000,
+        validators=[MaxLengthValidator(2_000)],
         help_text='One per line: how people describe it, e.g. "red exclamation mark". Used by '
         "search.",
     )
-    next_moves = models.TextField(
+    next_moves = markdown_field(
         "where to go next",
+        max_length=3_000,
         blank=True,
         help_text="Markdown. Shown on the last page of the guided fix when nothing worked, above "
         "the topic's general advice: what else it could be and who can help.",

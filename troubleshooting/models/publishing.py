@@ -1,11 +1,13 @@
 """What "public" means (draft or published, a publication time), and the base of all content."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from ..markdown import render_markdown
+from ..markdown import render_markdown, validate_markdown
 from .site import SlugRedirect
 
 
@@ -47,6 +49,38 @@ class SlugManager(models.Manager.from_queryset(PublishableQuerySet)):
 def normalize_newlines(text: str) -> str:
     """Use "\n" for line breaks: browsers send "\r\n", files and fixtures have "\n"."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def markdown_field(*args, max_length: int, **kwargs) -> models.TextField:
+    """Return a TextField for editor Markdown, refused when too long or too slow to render."""
+    # max_length on a TextField reaches the form (and the textarea) only; the validator holds it
+    # for every write path that calls full_clean(): the admin, the importer, a shell.
+    validators = [MaxLengthValidator(max_length), validate_markdown]
+    return models.TextField(*args, max_length=max_length, validators=validators, **kwargs)
+
+
+_refuse_nul = ProhibitNullCharactersValidator()
+
+
+def clean_fields_without_nul(instance: models.Model, exclude=None, *, clean_fields) -> None:
+    """Run ``clean_fields``, refusing NUL characters in any text field first, as forms do.
+
+    Forms refuse them, but a model field does not, and PostgreSQL cannot store them.
+    """
+    errors: dict[str, list] = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(value, str) and field.name not in (exclude or ()):
+            try:
+                _refuse_nul(value)
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+    try:
+        clean_fields(exclude={*(exclude or ()), *errors})
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 class Content(models.Model):
@@ -110,6 +144,9 @@ class Content(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean_fields(self, exclude=None):
+        clean_fields_without_nul(self, exclude, clean_fields=super().clean_fields)
 
     def is_live_at(self, moment) -> bool:
         """Whether the public sees it at ``moment``: the Python twin of ``live()``."""

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from .. import rules
 from .content import POSITION_VALIDATORS, Symptom, Topic, slug_field
-from .publishing import Content
+from .publishing import Content, clean_fields_without_nul, markdown_field
 
 
 class TriageQuestion(Content):
@@ -22,8 +22,9 @@ class TriageQuestion(Content):
         max_length=200,
         help_text='Ask about something people can see, e.g. "What does it say under your message?"',
     )
-    help = models.TextField(
+    help = markdown_field(
         blank=True,
+        max_length=1_000,
         help_text="Markdown. An optional hint on how to answer, shown under the question.",
     )
     help_html = models.TextField(blank=True, editable=False)
@@ -154,6 +155,9 @@ class TriageChoice(models.Model):
         return self.question.natural_key() + (self.position,)
 
     natural_key.dependencies = ["troubleshooting.triagequestion", "troubleshooting.symptom"]
+
+    def clean_fields(self, exclude=None):
+        clean_fields_without_nul(self, exclude, clean_fields=super().clean_fields)
 
     def clean(self):
         super().clean()
