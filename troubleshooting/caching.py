@@ -13,11 +13,13 @@ Correctness:
   ``CONTENT_VERSION_CHECK_SECONDS`` (a second), so a change shows everywhere within that.
 - The rest of the key is everything the page depends on: scheme, host, path, the query
   parameters the view declares it reads (``public_page(query=...)``; the view sees no other, so
-  junk parameters can't fill the cache with copies of one page), and the htmx headers the views
-  branch on (they also send ``Vary: HX-Request``). What stays unbounded is the values of those
-  parameters (a search per query): entries expire after ``PAGE_CACHE_SECONDS``, and the cache
-  holds a bounded number (``MAX_ENTRIES`` in local memory; Redis's ``maxmemory`` with LRU
-  eviction, see ``docs/deployment.md``; 500 pages per process in ``RecentPages``).
+  junk parameters can't fill the cache with copies of one page), and what the views branch on of
+  the htmx headers (htmx or not, a history restore, a target the view declares in
+  ``public_page(targets=...)``; they also send ``Vary: HX-Request``). What stays unbounded is
+  the values of the declared parameters (a search per query): entries expire after
+  ``PAGE_CACHE_SECONDS``, and the cache holds a bounded number (``MAX_ENTRIES`` in local memory;
+  Redis's ``maxmemory`` with LRU eviction, see ``docs/deployment.md``; ``RECENT_PAGES`` per
+  process in ``RecentPages``).
 - Only plain 200 responses to GET and HEAD that set no cookie are kept; editors previewing
   drafts, and pages that record something when they are seen, are never served from here.
 - What differs between people is put in after the cache: the form's CSRF token and the guided
@@ -156,7 +158,24 @@ def _declared(request, names: frozenset[str]) -> dict[str, str]:
     return {name: request.GET[name] for name in sorted(names) if name in request.GET}
 
 
-def _page_key(request, params: dict[str, str]) -> tuple[str, str]:
+def _htmx_parts(request, targets: frozenset[str]) -> list[str]:
+    """Return what the views branch on of htmx's headers, as django-htmx reads them.
+
+    Whether it is an htmx request and a history restore, and the target only where the view
+    declares it answers that target differently: any other header value is the same page, so
+    junk values can't fill the cache. Read through django-htmx (which decodes URI-encoded
+    values) whenever the request says it is htmx's at all, so the key can't disagree with the view.
+    """
+    if "HTTP_HX_REQUEST" not in request.META:  # a plain page load: nothing more to read
+        return ["", "", ""]
+    htmx = request.htmx
+    if not htmx:
+        return ["", "", ""]
+    target = htmx.target if htmx.target in targets else ""
+    return ["htmx", target, "restore" if htmx.history_restore_request else ""]
+
+
+def _page_key(request, params: dict[str, str], targets: frozenset[str]) -> tuple[str, str]:
     """Return the cache key of the page asked for, and the session key to fill in (if any)."""
     session = params.get(SESSION_PARAM, "")
     session = session if recording.is_key(session) else ""
@@ -171,9 +190,7 @@ def _page_key(request, params: dict[str, str]) -> tuple[str, str]:
         request.path,
         query,
         "session" if session else "",
-        meta.get("HTTP_HX_REQUEST", ""),
-        meta.get("HTTP_HX_TARGET", ""),
-        meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
+        *_htmx_parts(request, targets),
     ]
     digest = hashlib.blake2b(
         "\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=20
@@ -326,16 +343,24 @@ class PageCache:
 page_cache = PageCache()
 
 
-def cached_page(*, skip_if: Callable, query: tuple[str, ...] = (), session_param: bool = False):
+def cached_page(
+    *,
+    skip_if: Callable,
+    query: tuple[str, ...] = (),
+    targets: tuple[str, ...] = (),
+    session_param: bool = False,
+):
     """Serve a public page from the cache; ``skip_if(request)`` says when not to (previews).
 
     ``query``: the query parameters the view reads. The page is filed under those alone (in a
     fixed order, one value each), and the view sees only those, so an address with others
     added (a tracking tag, or junk sent to fill the cache) is the same page and the same entry.
+    ``targets``: the htmx targets (``HX-Target``) the view answers with something else.
     ``session_param``: the view carries the guided fix's ``s`` key into its links; the page is
     cached once for every session and each person's key filled in.
     """
     names = frozenset(query) | ({SESSION_PARAM} if session_param else frozenset())
+    htmx_targets = frozenset(targets)
 
     def decorator(view):
         @wraps(view)
@@ -347,7 +372,7 @@ def cached_page(*, skip_if: Callable, query: tuple[str, ...] = (), session_param
             ):
                 return view(request, *args, **kwargs)
             params = _declared(request, names)
-            key, session = _page_key(request, params)
+            key, session = _page_key(request, params, htmx_targets)
             entry = page_cache.get(key)
             if entry is not None:
                 status, headers, content = entry

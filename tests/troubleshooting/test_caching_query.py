@@ -8,6 +8,7 @@ from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from tests.troubleshooting.test_caching import TOKEN, page_urls, queries_for
@@ -131,3 +132,41 @@ def test_declaring_parameters_needs_the_cache():
 
     with pytest.raises(ValueError, match="cache=True"):
         public_page(query=("q",))
+
+
+def test_junk_htmx_header_values_add_no_cache_entries(client, guide, stored):
+    word = guide[1].title.split()[0]
+    for url in [guide[1].get_absolute_url(), f"/search/?q={word}"]:
+        for headers in [{}, {"HTTP_HX_REQUEST": "true"}]:
+            client.get(url, **headers)
+        entries = stored.call_count
+        for i in range(JUNK_REQUESTS):
+            for headers in [
+                {"HTTP_HX_REQUEST": f"junk{i}"},
+                {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": f"junk{i}"},
+                {"HTTP_HX_TARGET": f"junk{i}", "HTTP_HX_HISTORY_RESTORE_REQUEST": f"junk{i}"},
+            ]:
+                assert client.get(url, **headers).status_code == 200
+        assert stored.call_count == entries, url
+
+
+def test_the_search_results_fragment_and_the_page_are_kept_apart(client, guide, htmx_headers):
+    word = guide[1].title.split()[0]
+    url = f"/search/?q={word}"
+    results = {**htmx_headers, "HTTP_HX_TARGET": "search-results"}
+    # django-htmx reads a URI-encoded header as its decoded value: so must the cache.
+    encoded = {
+        "HTTP_HX_REQUEST": "%74rue",
+        "HTTP_HX_REQUEST_URI_AUTOENCODED": "true",
+        "HTTP_HX_TARGET": "search%2Dresults",
+        "HTTP_HX_TARGET_URI_AUTOENCODED": "true",
+    }
+    for first in [results, encoded, {}, htmx_headers]:
+        caches["default"].clear()
+        caching.page_cache.reset()
+        client.get(url, **first)  # whichever is asked for first is kept
+        assert "<html" in client.get(url).content.decode(), first
+        for headers in (results, encoded):
+            fragment = client.get(url, **headers)
+            assert "<html" not in fragment.content.decode(), first
+            assert fragment["HX-Replace-Url"] == url
