@@ -11,8 +11,15 @@ Correctness:
   any save or delete of content (``signals.py``) and after ``migrate``, with the latest "publish
   on" time already passed, by the database's clock. A process trusts the version it last read for
   ``CONTENT_VERSION_CHECK_SECONDS`` (a second), so a change shows everywhere within that.
-- The rest of the key is everything the page depends on: scheme, host, path, query string, and
-  the htmx headers the views branch on (they also send ``Vary: HX-Request``).
+- The rest of the key is everything the page depends on: scheme, host, path, the query
+  parameters the view declares it reads (``public_page(query=...)``; the view sees no other, so
+  junk parameters can't fill the cache with copies of one page), and what the views branch on of
+  the htmx headers (htmx or not, a history restore, a target the view declares in
+  ``public_page(targets=...)``; they also send ``Vary: HX-Request``). What stays unbounded is
+  the values of the declared parameters (a search per query): entries expire after
+  ``PAGE_CACHE_SECONDS``, and the cache holds a bounded number (``MAX_ENTRIES`` in local memory;
+  Redis's ``maxmemory`` with LRU eviction, see ``docs/deployment.md``; ``RECENT_PAGES`` per
+  process in ``RecentPages``).
 - Only plain 200 responses to GET and HEAD that set no cookie are kept; editors previewing
   drafts, and pages that record something when they are seen, are never served from here.
 - What differs between people is put in after the cache: the form's CSRF token and the guided
@@ -38,13 +45,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Now
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 
 from .models import Cause, ContentVersion, FixStep, Status, Symptom, Topic, TriageQuestion
@@ -142,18 +150,36 @@ def release() -> str:
     return digest.hexdigest()
 
 
-def _query_without_session(query: str) -> str:
-    return "&".join(part for part in query.split("&") if part.split("=", 1)[0] != SESSION_PARAM)
+def _declared(request, names: frozenset[str]) -> dict[str, str]:
+    """Return the declared query parameters the request carries, in order, one value each.
+
+    The last value of a repeated parameter, as ``QueryDict.get`` gives it to the views.
+    """
+    return {name: request.GET[name] for name in sorted(names) if name in request.GET}
 
 
-def _page_key(request, *, session_param: bool) -> tuple[str, str]:
+def _htmx_parts(request, targets: frozenset[str]) -> list[str]:
+    """Return what the views branch on of htmx's headers, as django-htmx reads them.
+
+    Whether it is an htmx request and a history restore, and the target only where the view
+    declares it answers that target differently: any other header value is the same page, so
+    junk values can't fill the cache. Read through django-htmx (which decodes URI-encoded
+    values) whenever the request says it is htmx's at all, so the key can't disagree with the view.
+    """
+    if "HTTP_HX_REQUEST" not in request.META:  # a plain page load: nothing more to read
+        return ["", "", ""]
+    htmx = request.htmx
+    if not htmx:
+        return ["", "", ""]
+    target = htmx.target if htmx.target in targets else ""
+    return ["htmx", target, "restore" if htmx.history_restore_request else ""]
+
+
+def _page_key(request, params: dict[str, str], targets: frozenset[str]) -> tuple[str, str]:
     """Return the cache key of the page asked for, and the session key to fill in (if any)."""
-    query = request.META.get("QUERY_STRING", "")
-    session = ""
-    if session_param and f"{SESSION_PARAM}=" in query:
-        query = _query_without_session(query)
-        session = request.GET.get(SESSION_PARAM, "")
-        session = session if recording.is_key(session) else ""
+    session = params.get(SESSION_PARAM, "")
+    session = session if recording.is_key(session) else ""
+    query = urlencode([(name, value) for name, value in params.items() if name != SESSION_PARAM])
     meta = request.META  # read directly: this runs on every page, ahead of everything else
     parts = [
         release(),
@@ -164,14 +190,26 @@ def _page_key(request, *, session_param: bool) -> tuple[str, str]:
         request.path,
         query,
         "session" if session else "",
-        meta.get("HTTP_HX_REQUEST", ""),
-        meta.get("HTTP_HX_TARGET", ""),
-        meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
+        *_htmx_parts(request, targets),
     ]
     digest = hashlib.blake2b(
         "\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=20
     ).hexdigest()
     return f"page:{digest}", session
+
+
+def _show_only(request, params: dict[str, str], session: str) -> None:
+    """Let the view see only the query the key holds: what it renders then matches the key.
+
+    The session key, if any, is a placeholder in ``GET`` (filled in per person after the
+    cache); the address keeps the real one, for a redirect to carry on the same session.
+    """
+    params = {name: value for name, value in params.items() if name != SESSION_PARAM}
+    shown = {**params, SESSION_PARAM: SESSION_PLACEHOLDER} if session else params
+    request.GET = QueryDict(urlencode(shown))
+    request.META["QUERY_STRING"] = urlencode(
+        {**params, SESSION_PARAM: session} if session else params
+    )
 
 
 def _storable(response) -> bool:
@@ -227,6 +265,9 @@ class RecentPages:
             self._pages.move_to_end(key)
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._pages)
 
     def clear(self) -> None:
         with self._lock:
@@ -302,12 +343,24 @@ class PageCache:
 page_cache = PageCache()
 
 
-def cached_page(*, skip_if: Callable, session_param: bool = False):
+def cached_page(
+    *,
+    skip_if: Callable,
+    query: tuple[str, ...] = (),
+    targets: tuple[str, ...] = (),
+    session_param: bool = False,
+):
     """Serve a public page from the cache; ``skip_if(request)`` says when not to (previews).
 
+    ``query``: the query parameters the view reads. The page is filed under those alone (in a
+    fixed order, one value each), and the view sees only those, so an address with others
+    added (a tracking tag, or junk sent to fill the cache) is the same page and the same entry.
+    ``targets``: the htmx targets (``HX-Target``) the view answers with something else.
     ``session_param``: the view carries the guided fix's ``s`` key into its links; the page is
     cached once for every session and each person's key filled in.
     """
+    names = frozenset(query) | ({SESSION_PARAM} if session_param else frozenset())
+    htmx_targets = frozenset(targets)
 
     def decorator(view):
         @wraps(view)
@@ -318,16 +371,15 @@ def cached_page(*, skip_if: Callable, session_param: bool = False):
                 or skip_if(request)
             ):
                 return view(request, *args, **kwargs)
-            key, session = _page_key(request, session_param=session_param)
+            params = _declared(request, names)
+            key, session = _page_key(request, params, htmx_targets)
             entry = page_cache.get(key)
             if entry is not None:
                 status, headers, content = entry
                 return HttpResponse(
                     _fill_in(request, content, session), status=status, headers=headers
                 )
-            if session:
-                request.GET = request.GET.copy()
-                request.GET[SESSION_PARAM] = SESSION_PLACEHOLDER
+            _show_only(request, params, session)
             return _render_and_keep(request, view(request, *args, **kwargs), key, session)
 
         return wrapper

@@ -1,17 +1,23 @@
 """Clear answers to requests the views never see."""
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class ClearErrorsMiddleware:
-    """Keep NUL bytes away from the database, and give a 405 a page instead of an empty body.
+    """Answer what Django can't read with the 400 page, and a 405 with a page, not an empty body.
 
     PostgreSQL cannot hold a NUL byte in text, so a query parameter carrying one (say, in an
     admin filter) would reach the database and fail with a server error: such a request is
-    refused. A cookie carrying one (a quoted value may spell it ``"\\000..."``) would do the
+    refused (with the page itself: the error view's CSRF check would read a broken body again).
+    A cookie carrying one (a quoted value may spell it ``"\\000..."``) would do the
     same when its session is looked up, on every page: such a cookie is ignored instead, as
     if it had not been sent, since we never set one and refusing it would lock the person out.
+
+    A POST body is read here, once, before the CSRF check or any view: see ``_unreadable_body``.
     """
 
     def __init__(self, get_response):
@@ -20,14 +26,49 @@ class ClearErrorsMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in query or "%00" in query:
-            raise BadRequest("NUL byte in the query string")
+            return bad_request_page(request)
         if any("\x00" in value for value in request.COOKIES.values()):
             request.COOKIES = {
                 name: value for name, value in request.COOKIES.items() if "\x00" not in value
             }
+        if _unreadable_body(request):
+            return bad_request_page(request)
         response = self.get_response(request)
         if response.status_code == 405 and not response.content:
             page = render(request, "405.html", {"title": "That doesn't work here"}, status=405)
             page["Allow"] = response.get("Allow", "")
             return page
         return response
+
+
+def _unreadable_body(request) -> bool:
+    """Say whether a POST's form data can't be read (a length or charset Django can't use, too big).
+
+    Read here, once, so the answer is the 400 page whoever would have read it first. Left to
+    the CSRF check, a form in another charset raised ``BadRequest`` there, and again in the
+    error view's own CSRF check (Django keeps no note of that failure, as it does for the
+    others), so the person got a bare "Internal Server Error". Views that need their own upload
+    handlers can't set them after this: none do.
+
+    Our forms are UTF-8 (every page says so, and browsers send no charset), and Django reads
+    form data only as UTF-8: a form labelled with any other charset, an alias of UTF-8 or one
+    Django doesn't know (which it would silently read as UTF-8) included, is refused.
+    """
+    if request.method != "POST":
+        return False
+    # Django reads the length with int(), and a server in front may pass on what it was sent.
+    if not (request.META.get("CONTENT_LENGTH") or "0").isdigit():
+        return True
+    charset = request.content_params.get("charset", "utf-8")
+    if request.content_type in FORM_TYPES and charset.lower() != "utf-8":
+        return True
+    try:
+        request.POST  # noqa: B018 (parsing is the point)
+    except (BadRequest, SuspiciousOperation, MultiPartParserError):
+        return True
+    return False
+
+
+def bad_request_page(request):
+    """Return the site's 400 page, without reading the request's body again."""
+    return render(request, "400.html", status=400)

@@ -46,7 +46,13 @@ def flow_begin(request, topic_slug, symptom_slug):
     return HttpResponseRedirect(flow.step_url(1, ""))
 
 
-@public_page(methods=ANSWERABLE, cache=True, session_param=True, csrf_cookie_for_fragments=True)
+@public_page(
+    methods=ANSWERABLE,
+    cache=True,
+    query=("r", "v", "confirm"),
+    session_param=True,
+    csrf_cookie_for_fragments=True,
+)
 def flow_step(request, topic_slug, symptom_slug, number):
     """Show one step of the guided fix, and take its answer to "Did this fix it?"."""
     symptom = _published_symptom(request, topic_slug, symptom_slug)
@@ -69,7 +75,7 @@ def flow_step(request, topic_slug, symptom_slug, number):
     return render_page(request, "troubleshooting/flow_step.html", context, status=status)
 
 
-@public_page(cache=True, session_param=True)
+@public_page(cache=True, query=("r", "v"), session_param=True)
 def flow_fixed(request, topic_slug, symptom_slug):
     """Celebrate the fix, with the step that did it and those tried before."""
     symptom = _published_symptom(request, topic_slug, symptom_slug)

@@ -57,6 +57,8 @@ def public_page(
     *,
     methods=SAFE_METHODS,
     cache: bool = False,
+    query: tuple[str, ...] = (),
+    targets: tuple[str, ...] = (),
     session_param: bool = False,
     vary=("HX-Request",),
     csrf_cookie_for_fragments: bool = False,
@@ -65,18 +67,23 @@ def public_page(
 
     From the outside in: the allowed methods (``methods``); the CSRF cookie for htmx fragments
     (outside the cache, or a page served from it would never set the cookie); the page cache
-    (``cache``, with the guided fix's session key filled in per person if ``session_param``);
-    ``Vary`` on the htmx headers the view branches on (inside the cache, so cached pages keep
-    it); a 301 from a renamed slug to the new address; and an editor's preview kept out of
-    every cache.
+    (``cache``: the page is filed under the ``query`` parameters the view reads, and the view
+    sees only those, and under the htmx ``targets`` it answers differently; with the guided
+    fix's session key filled in per person if ``session_param``); ``Vary`` on the htmx headers
+    the view branches on (inside the cache, so cached pages keep it); a 301 from a renamed slug
+    to the new address; and an editor's preview kept out of every cache.
     """
-    if session_param and not cache:
-        raise ValueError("session_param fills the session key into cached pages: set cache=True")
+    if (session_param or query or targets) and not cache:
+        raise ValueError("query, targets and session_param are about cached pages: cache=True")
     layers = [require_http_methods(list(methods))]
     if csrf_cookie_for_fragments:
         layers.append(_csrf_cookie_for_fragments)
     if cache:
-        layers.append(caching.cached_page(skip_if=previewing, session_param=session_param))
+        layers.append(
+            caching.cached_page(
+                skip_if=previewing, query=query, targets=targets, session_param=session_param
+            )
+        )
     if vary:
         layers.append(vary_on_headers(*vary))
     layers += [_follow_renamed_slugs, _never_cache_previews]

@@ -9,7 +9,12 @@ from ..models import Symptom
 from .pages import public_page, render_page
 
 
-@public_page(cache=True, vary=("HX-Request", "HX-Target"))
+@public_page(
+    cache=True,
+    query=("q", "exact"),
+    targets=("search-results",),
+    vary=("HX-Request", "HX-Target"),
+)
 def search(request):
     """Show what matches the words typed, or the common problems when nothing was typed."""
     query = request.GET.get("q", "")

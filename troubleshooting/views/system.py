@@ -18,7 +18,7 @@ from .pages import public_page
 logger = logging.getLogger(__name__)
 
 # Django's sitemap view, served from the page cache like every public page.
-sitemap = public_page(cache=True, vary=())(django_sitemap)
+sitemap = public_page(cache=True, query=("p",), vary=())(django_sitemap)
 
 
 @never_cache
