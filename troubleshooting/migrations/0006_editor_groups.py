@@ -2,8 +2,8 @@
 
 Everything this migration needs is frozen here, as it was when it was written: the app's models and
 their verbose names, the permissions Django would create for them, and each group's codenames. It
-imports no module of the app, so a role or model changed later cannot break a fresh ``migrate``;
-``troubleshooting.roles.ensure_groups`` brings existing groups up to date instead.
+imports no module of the app, so a role or model changed later cannot break a fresh ``migrate``.
+A later change to the roles comes with a data migration of its own, frozen the same way.
 """
 
 from django.db import migrations
