@@ -58,10 +58,17 @@ content-check: $(VENV)/.installed-base
 	$(MANAGE) check_content; \
 	status=$$?; rm -rf "$$dir"; exit $$status
 
-## The pytest suite with coverage, on DATABASE_URL's database (default SQLite).
+## The pytest suite with coverage, on DATABASE_URL's database (default SQLite, in memory). The
+## tests marked sqlite_file need real waiting writers, which in-memory SQLite cannot give: they run
+## in a second invocation on a file database (on PostgreSQL the switch changes nothing), and its
+## coverage is added to the first's, so the floor applies to the whole suite. COVERAGE_FILE names
+## the data file (CI keeps one per database and combines them).
 suite: $(VENV)/.installed-test
 	mkdir -p .local/tmp
-	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest --cov --cov-report=term
+	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "not sqlite_file" \
+		--cov --cov-report= --cov-fail-under=0
+	TMPDIR=$(CURDIR)/.local/tmp TEST_SQLITE_FILE=1 $(BIN)/pytest -m sqlite_file \
+		--cov --cov-append --cov-report=term
 
 ## Lighthouse scores (mobile) of the home page, an article and a flow step; fails below 0.95.
 lighthouse: $(VENV)/.installed-test node_modules/.installed

@@ -18,9 +18,13 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # A variable a template cannot resolve shows up in the page, where the URL sweep looks for it.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "MISSING-TEMPLATE-VARIABLE(%s)"  # noqa: F405
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file, not SQLite's shared in-memory database: there, concurrent writers fail at once with
-    # "table is locked" instead of waiting, and the concurrency tests need real waiting writers.
+# SQLite runs in memory (Django's shared in-memory test database), which is several times faster
+# than a file. The few tests marked `sqlite_file` need real waiting writers: in memory, concurrent
+# writers fail at once with "table is locked" instead of waiting. They run in a second invocation
+# with TEST_SQLITE_FILE=1 (`make suite` does both), on a file of its own per process.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and os.environ.get(  # noqa: F405
+    "TEST_SQLITE_FILE"
+):
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"helpcenter-test-{os.getpid()}.sqlite3")
     }

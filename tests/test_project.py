@@ -1,6 +1,7 @@
 """Project-level checks: settings safety, migrations, commands and error pages."""
 
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -148,3 +149,27 @@ def test_the_suite_runs_on_the_database_it_was_given():
     url = os.environ.get("DATABASE_URL", "sqlite:")
     expected = "postgresql" if url.startswith(("postgres:", "postgresql:")) else "sqlite"
     assert connection.vendor == expected
+
+
+@pytest.mark.django_db
+def test_the_migrations_create_the_groups_the_roles_define():
+    """A change to ``roles.PERMISSIONS`` needs a data migration of its own (with frozen data)."""
+    from django.contrib.auth.models import Group
+
+    from troubleshooting import roles
+
+    assert {
+        group.name: set(group.permissions.values_list("codename", flat=True))
+        for group in Group.objects.all()
+    } == {name: set(codenames) for name, codenames in roles.PERMISSIONS.items()}
+
+
+def test_migrations_import_no_live_module_of_the_app():
+    """Migrations freeze the data they need; only validators are referenced by their path."""
+    folder = settings.BASE_DIR / "troubleshooting" / "migrations"
+    for path in folder.glob("[0-9]*.py"):
+        for line in path.read_text().splitlines():
+            if line.startswith(("import troubleshooting", "from troubleshooting")):
+                assert line == "import troubleshooting.models", path.name
+                references = re.findall(r"troubleshooting\.models\.\w+", path.read_text())
+                assert set(references) == {"troubleshooting.models.validate_slug_not_reserved"}
