@@ -33,4 +33,12 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 CONTENT_VERSION_CHECK_SECONDS = 0
 # The suite empties the cache before each test: never the Redis a local .env names for the site.
 # TEST_REDIS_URL runs the suite on a Redis of its own (as CI does).
-CACHES = cache_settings(os.environ.get("TEST_REDIS_URL", ""), "helpcenter-tests")  # noqa: F405
+_redis_url = os.environ.get("TEST_REDIS_URL", "")
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, … when the suite runs in parallel
+if _redis_url and _worker:
+    # Each worker empties its own Redis database before every test, never another worker's.
+    # Counting down from the one named (CI names 15), away from the usual 0.
+    _base, _, _db = _redis_url.rpartition("/")
+    _db, _index = int(_db or 0), int(_worker.removeprefix("gw"))
+    _redis_url = f"{_base}/{_db - _index if _db >= _index else _db + _index}"
+CACHES = cache_settings(_redis_url, "helpcenter-tests")  # noqa: F405
