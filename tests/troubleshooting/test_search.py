@@ -163,6 +163,7 @@ class TestSearchPage:
         """The header's box sends a search from any page: its count must land and be read out."""
         page = client.get(path).content.decode()
         assert page.count('id="search-status"') == 1
+        assert "{#" not in page  # a template comment must never reach the page
         region = re.search(r'<p id="search-status"[^>]*>', page).group(0)
         assert 'role="status"' in region and 'aria-live="polite"' in region
         assert re.search(r"</main>.*id=\"search-status\"", page, re.DOTALL), (
