@@ -183,6 +183,33 @@ def summarize(results: str) -> str:
     return "".join(parts)
 
 
+def end_lede(results: str, step_count: int) -> str:
+    """Say, on the end page, what the answers so far mean for what comes next."""
+    tried = results.count(Answer.NOT_FIXED)
+    summary = summarize(results)
+    if not step_count:
+        return "Here's who can help."
+    if tried == step_count == 1:
+        return "You tried the only fix in this guide. Here's who can help next."
+    if tried == step_count:
+        return (
+            f"You tried all {step_count} fixes. That rules a lot out, "
+            "and it's useful to tell whoever helps you next."
+        )
+    if tried:
+        return (
+            f"You {summary}. Tell whoever helps you next; the list below shows what's left to try."
+        )
+    if summary:
+        return f"You {summary}. Here's who can help; the list below shows what's left to try."
+    if step_count == 1:
+        return "Here's who can help. If you haven't yet, the fix below is worth a try first."
+    return (
+        "Here's who can help. If you haven't yet, the fixes listed below are worth a try first: "
+        "most take a minute."
+    )
+
+
 def entry_url(symptom: Symptom, *, preview: bool = False) -> str:
     """Return the question that leads to a symptom, or its article if none does."""
     choice = (

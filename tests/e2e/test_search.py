@@ -49,3 +49,18 @@ def test_search_without_javascript(new_page, site):
     expect(page.locator(".result-title").first).to_have_text("Not Delivered")
     page.get_by_role("link", name=re.compile(r"^Fix it step by step\s*: Not Delivered$")).click()
     expect(page).to_have_url(url_re(r"/messages/not-delivered/fix/1/$"))
+
+
+def test_header_search_from_an_article_announces_the_count(page, site):
+    """The header's box has no results area of its own: the count still reaches a live region."""
+    page.goto(site + "/messages/not-delivered/")
+    mark_page(page)
+    page.get_by_label("Search the guides").fill("green bubble")
+    page.get_by_label("Search the guides").press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=green(%20|\+)bubble$"))
+    expect(page.locator(".result-title").first).to_have_text("Sent as Text Message (green bubble)")
+    status = page.locator("#search-status")
+    expect(status).to_have_text(re.compile(r"^\d+ results?$"))
+    expect(status).to_have_attribute("aria-live", "polite")
+    assert page.evaluate("window.__sameDocument === true")
+    # The `page` fixture fails the test on htmx:oobErrorNoTarget, which htmx logs as an error.

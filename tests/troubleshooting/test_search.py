@@ -156,6 +156,27 @@ class TestSearchPage:
         assert html.lstrip().startswith("<title>")
         assert "<h1" in html and "<header" not in html
 
+    @pytest.mark.parametrize("path", ["/", "/messages/", "/messages/not-delivered/", "/search/"])
+    def test_header_search_count_reaches_a_live_region_on_every_page(
+        self, client, demo_content, path
+    ):
+        """The header's box sends a search from any page: its count must land and be read out."""
+        page = client.get(path).content.decode()
+        assert page.count('id="search-status"') == 1
+        assert "{#" not in page  # a template comment must never reach the page
+        region = re.search(r'<p id="search-status"[^>]*>', page).group(0)
+        assert 'role="status"' in region and 'aria-live="polite"' in region
+        assert re.search(r"</main>.*id=\"search-status\"", page, re.DOTALL), (
+            "the live region must sit outside #main, or the swap replaces it unannounced"
+        )
+        fragment = client.get(
+            "/search/", {"q": "green bubble"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="main"
+        ).content.decode()
+        assert 'id="search-status"' not in fragment  # no second region with the same id
+        assert re.search(
+            r'<span hx-swap-oob="innerHTML:#search-status">\d+ results?</span>', fragment
+        )
+
     def test_corrected_query_is_shown_with_a_way_back(self, client, demo_content):
         html = client.get("/search/", {"q": "imesage"}).content.decode()
         assert "Showing results for <strong>imessage</strong>" in html

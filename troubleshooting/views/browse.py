@@ -21,7 +21,10 @@ def home(request):
         .prefetch_related(
             Prefetch(
                 "symptoms",
-                queryset=symptoms.order_by("position", "title")[:HOME_SYMPTOMS_PER_TOPIC],
+                # The featured ones are already cards under "Common problems".
+                queryset=symptoms.filter(featured=False).order_by("position", "title")[
+                    :HOME_SYMPTOMS_PER_TOPIC
+                ],
                 to_attr="listed_symptoms",
             )
         )

@@ -7,7 +7,7 @@ people answer (``outcomes.recording``) and pick the page.
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 
-from ..flow import Answer, Flow, InvalidFlowState, choice_url, summarize, visible_choices
+from ..flow import Answer, Flow, InvalidFlowState, choice_url, end_lede, visible_choices
 from ..forms import AnswerForm
 from ..models import Symptom, TriageQuestion
 from ..outcomes import recording
@@ -115,8 +115,7 @@ def flow_end(request, topic_slug, symptom_slug):
         "topic": symptom.topic,
         "symptom": symptom,
         "attempts": flow.attempts(results),
-        "tried_count": results.count(Answer.NOT_FIXED),
-        "summary": summarize(results),
+        "lede": end_lede(results, len(flow.steps)),
         "back_url": flow.resume_url(results=results),
         "restart_url": symptom.get_flow_url() if flow.steps else None,
         "guide_url": request.build_absolute_uri(symptom.get_absolute_url()),
