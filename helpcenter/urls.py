@@ -5,3 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("troubleshooting.urls")),
 ]
+
+# A database fault no view caught still gets the 503 page that says so.
+handler500 = "troubleshooting.faults.server_error"

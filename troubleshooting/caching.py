@@ -49,7 +49,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Now
 from django.http import HttpResponse, QueryDict
@@ -301,7 +301,15 @@ class PageCache:
         trusted, clock = self._trusted, time.monotonic()
         if trusted is not None and trusted[1] > clock:
             return trusted[0]
-        version = _read_content_version()
+        try:
+            version = _read_content_version()
+        except DatabaseError:
+            if trusted is None:
+                raise
+            # The database is out of reach: the pages kept under the last version read are
+            # still right, and serving them beats a 503 on every page.
+            logger.warning("Could not read the content version; serving the pages kept.")
+            version = trusted[0]
         self._trusted = (version, clock + settings.CONTENT_VERSION_CHECK_SECONDS)
         return version
 

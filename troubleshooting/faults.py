@@ -9,10 +9,12 @@ read-only database, and recording never fails a page (``outcomes.recording.recor
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +81,13 @@ class DatabaseFaultMiddleware:
             exc_info=exception,
         )
         return fault_page(fault)
+
+
+def server_error(request):
+    """Answer an error no view caught: the 503 page for a database fault, else the 500 page.
+
+    The middleware above sees only what views and templates raise; a database that fails in a
+    middleware (a session saved on the way out, a lockout record written) reaches the handler.
+    """
+    fault = database_fault(sys.exc_info()[1])
+    return fault_page(fault) if fault else django_server_error(request)
