@@ -165,3 +165,12 @@ def test_a_host_we_do_not_serve_gets_the_400_page_on_a_post(guide, host):
     )
     assert_bad_request_page(response, host)
     assert_bad_request_page(browser().get("/", HTTP_HOST=host), host)
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_the_address_is_logged_without_a_traceback(client, caplog):
+    """A refused request is a line in the log, not a traceback an operator must read."""
+    response = client.get("/search/?q=a%00b")
+    assert response.status_code == 400
+    assert caplog.records, "the refusal is logged"
+    assert not [record for record in caplog.records if record.exc_info]
