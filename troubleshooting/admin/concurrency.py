@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 
+import reversion
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
@@ -25,6 +26,15 @@ TOKEN_FIELD = "edit_token"  # noqa: S105 (a form field's name, not a secret)
 
 def _latest_version(obj) -> Version | None:
     return Version.objects.get_for_object(obj).select_related("revision__user").first()
+
+
+def _keep_first_version(obj) -> Version | None:
+    """Keep the item as it is in its history, so a refused save can say what changed since."""
+    # Items loaded from files or fixtures have no saved version until their first admin save.
+    with reversion.create_revision():
+        reversion.set_comment("Kept as it was when first opened for editing.")
+        reversion.add_to_revision(type(obj)._default_manager.get(pk=obj.pk))
+    return _latest_version(obj)
 
 
 def _who_and_when(version: Version | None) -> str:
@@ -55,7 +65,7 @@ def guard_change_form(form_class: type[forms.ModelForm], obj) -> type[forms.Mode
 
     @functools.cache
     def token_now() -> str:
-        version = _latest_version(obj)
+        version = _latest_version(obj) or _keep_first_version(obj)
         return f"{version.pk if version else 0}:{review.fingerprint(obj)}"
 
     class EditGuard(form_class):
