@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from troubleshooting import review
@@ -32,7 +33,7 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        help_text="Your local time. It goes live on its own then.",
+        help_text="In the site’s time zone. It goes live on its own then.",
     )
     comment = forms.CharField(
         label="Comment for the editor",
@@ -186,7 +187,7 @@ class PendingChangeAdmin(admin.ModelAdmin):
 def standing(change: PendingChange) -> str:
     """Say where a change stands, in words."""
     if change.state == ReviewState.SCHEDULED:
-        when = timezone.localtime(change.apply_at).strftime("%-d %b %Y, %H:%M")
+        when = date_format(timezone.localtime(change.apply_at), "DATETIME_FORMAT")
         return f"Approved: goes live on {when}"
     if change.state == ReviewState.APPLIED:
         return "Approved: live now"
