@@ -55,7 +55,16 @@ from django.db.models.functions import Now
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 
-from .models import Cause, ContentVersion, FixStep, Status, Symptom, Topic, TriageQuestion
+from .models import (
+    Cause,
+    ContentVersion,
+    FixStep,
+    PendingChange,
+    Status,
+    Symptom,
+    Topic,
+    TriageQuestion,
+)
 from .outcomes import recording
 
 logger = logging.getLogger(__name__)
@@ -121,14 +130,27 @@ def content_version() -> str:
     return page_cache.content_version()
 
 
+def _due_change() -> Subquery:
+    """The first approved change whose time has come, by the database's clock, if any."""
+    return Subquery(PendingChange.objects.due().values("pk")[:1])
+
+
 def _read_content_version() -> str:
     went_live = _went_live()
-    query = ContentVersion.objects.filter(pk=1).annotate(**went_live)
-    row = query.values_list("token", *went_live).first()
+    query = ContentVersion.objects.filter(pk=1).annotate(**went_live, due_change=_due_change())
+    fields = ("token", *went_live, "due_change")
+    row = query.values_list(*fields).first()
     if row is None:  # a database no content was ever saved in
         content_changed()
-        row = query.values_list("token", *went_live).first()
-    return ":".join(str(value) for value in row)
+        row = query.values_list(*fields).first()
+    if row[-1] is not None:
+        # A change approved for a time is applied by the first page to notice the time came, as
+        # scheduled content appears: no cron job. It is the one write a page request may make.
+        from . import review  # review writes content, whose signals call back into this module
+
+        review.apply_due_safely()
+        row = query.values_list(*fields).first()
+    return ":".join(str(value) for value in row[:-1])
 
 
 @functools.cache

@@ -360,6 +360,7 @@ def test_a_second_first_question_gets_a_clear_message(editor):
 def test_symptom_change_page_queries_do_not_grow_with_its_steps(editor):
     symptom = Symptom.objects.get()
     url = admin_url(Symptom, "change", symptom.pk)
+    editor.get(url)  # the first opening keeps the item's version in its history, once
     with CaptureQueriesContext(connection) as few:
         editor.get(url)
     for position in range(10, 30):

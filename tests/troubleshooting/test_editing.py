@@ -296,11 +296,14 @@ def test_with_review_only_publishers_publish_or_change_live_content(
     assert 'value="publish"' not in listing
     assert 'value="publish"' in publisher.get(admin_url(Symptom, "changelist")).text
 
-    # A live symptom is read-only for an editor, and posting changes is refused.
+    # An editor's change to a live symptom waits for approval: the live one stays as it was.
     page = editor.get(admin_url(Symptom, "change", symptom.pk)).text
-    assert 'name="title"' not in page
-    data = symptom_form_data(symptom, []) | {"title": "Sneaky change"}
-    assert editor.post(admin_url(Symptom, "change", symptom.pk), data).status_code == 403
+    assert 'name="title"' in page
+    rows = [(link.pk, link.position, link.step_id) for link in symptom.symptom_steps.all()]
+    data = symptom_form_data(symptom, rows) | {"title": "A change to approve"}
+    assert editor.post(admin_url(Symptom, "change", symptom.pk), data).status_code == 302
+    symptom.refresh_from_db()
+    assert symptom.title != "A change to approve"
 
     # A draft they write stays a draft, even if they try to publish it.
     draft = Symptom.objects.create(
@@ -375,7 +378,7 @@ def test_with_review_an_editor_cannot_renumber_live_items_in_the_list(django_use
     page = editor.get(admin_url(Symptom, "changelist")).text
     assert 'name="form-0-position"' not in page
     assert (
-        "only members of “Publishers” can change it"
+        "Your changes will wait for a publisher’s approval"
         in editor.get(admin_url(Symptom, "change", symptom.pk)).text
     )
 

@@ -47,6 +47,10 @@ class HistoryAdmin(VersionAdmin):
     recover_form_template = "reversion/recover_form.html"
     history_latest_first = True
 
+    def may_restore(self, request, obj) -> bool:
+        """Whether this user may put an old version of ``obj`` back in place of today's."""
+        return self.has_change_permission(request, obj)
+
     def _url_name(self, page: str) -> str:
         return f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{page}"
 
@@ -89,7 +93,7 @@ class HistoryAdmin(VersionAdmin):
             previous = versions.previous_version(version)
             before = versions.version_lines(previous, names) if previous else {}
             after = lines
-        can_restore = self.has_change_permission(request, obj)
+        can_restore = self.may_restore(request, obj)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Changes to “{obj}”",
@@ -109,7 +113,7 @@ class HistoryAdmin(VersionAdmin):
         """Show a saved version in the change form; saving it restores it."""
         # Whether someone may restore depends on the item as it is now, not as it was.
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_change_permission(request, obj):
+        if obj is None or not self.may_restore(request, obj):
             raise PermissionDenied
         version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
         missing = versions.missing_references(version)

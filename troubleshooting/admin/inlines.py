@@ -80,25 +80,12 @@ class SymptomStepFormSet(SortableFormSet):
 class SharedChoicesInline(SortableTabularInline):
     """A list edited in its owner's page: drag rows (or use the Move buttons) to reorder them.
 
-    Each dropdown's options are built once per page rather than once per row, and the list is
-    locked like its owner when review is required and the owner is live.
+    Each dropdown's options are built once per page rather than once per row.
     """
 
     formset = SortableFormSet
 
     shared_choice_fields: tuple[str, ...] = ()
-
-    def _owner_locked(self, request, obj) -> bool:
-        return self.admin_site.get_model_admin(self.parent_model).is_locked(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return not self._owner_locked(request, obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._owner_locked(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._owner_locked(request, obj) and super().has_delete_permission(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

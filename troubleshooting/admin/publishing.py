@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from troubleshooting import content_checks
 from troubleshooting.models import Status
 from troubleshooting.previewing import can_preview
 
-from . import content_check
+from . import approval, concurrency, content_check
 from .history import HistoryAdmin
 from .markdown_preview import MarkdownPreview
 
@@ -75,7 +76,7 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
     )
 
     class Media:
-        css = {"all": ["css/admin.css"]}
+        css = {"all": ["css/admin.css", "css/admin-review.css"]}
 
     # Publishing ----------------------------------------------------------------------------
 
@@ -86,18 +87,33 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
-    def is_locked(self, request, obj) -> bool:
-        """Whether ``obj`` is (or will be) live and so changes only through a publisher."""
+    def needs_approval(self, request, obj) -> bool:
+        """Whether this user's save of ``obj`` waits for a publisher (it is, or will be, live)."""
         return obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request)
 
-    def has_change_permission(self, request, obj=None):
-        return not self.is_locked(request, obj) and super().has_change_permission(request, obj)
+    def may_restore(self, request, obj) -> bool:
+        # A restore writes the live tables at once: over live content, only a publisher's.
+        return super().may_restore(request, obj) and not self.needs_approval(request, obj)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         if not self.can_publish(request):
-            changelist.list_editable = ()  # positions of live items are theirs to change
+            # Positions of live items change through a change that waits for approval.
+            changelist.list_editable = ()
         return changelist
+
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        return concurrency.guard_list_form(form, self.list_editable)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return concurrency.guard_change_form(form, obj) if obj is not None else form
+
+    def response_change(self, request, obj):
+        if self.needs_approval(request, obj):
+            return HttpResponseRedirect(request.path)  # kept aside by ``approval.propose_change``
+        return super().response_change(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -195,13 +211,24 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, unquote(object_id))
-        if self.is_locked(request, obj):
+        if self.needs_approval(request, obj):
+            if request.method == "POST":
+                return approval.propose_change(
+                    request,
+                    obj,
+                    lambda: super(PublishingAdmin, self).change_view(
+                        request, object_id, form_url, extra_context
+                    ),
+                    site_name=self.admin_site.name,
+                )
             self.message_user(
                 request,
-                "This is published, and this site has publishers review changes: only members "
-                "of “Publishers” can change it. Ask one, or write the change in a new draft.",
+                "This is live. Your changes will wait for a publisher’s approval: the site keeps "
+                "showing the live version until one approves them.",
                 messages.INFO,
             )
+        if obj is not None:
+            extra_context["pending_changes"] = approval.pending_for(obj)
         if obj is not None and can_preview(request.user):
             start = reverse("troubleshooting:preview")
             extra_context["preview_links"] = [

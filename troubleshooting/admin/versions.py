@@ -21,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from reversion.models import Version
 
+from troubleshooting import review
 from troubleshooting.models import Symptom, SymptomCause, SymptomStep, TriageChoice, TriageQuestion
 
 # Bookkeeping that changes on every save and says nothing about the content.
@@ -226,3 +227,18 @@ def revert(version: Version) -> None:
     for _label, row_model, owner, _reads in LISTS.get(model_of(version), []):
         row_model._default_manager.filter(**{owner: version.object_id}).delete()
     version.revision.revert(delete=True)
+
+
+def snapshot_lines(data: str, model, object_id, names: Names | None = None) -> dict[str, str]:
+    """Return a serialized item (``review.snapshot``) in the same shape as ``version_lines``."""
+    field_dict: dict = {}
+    rows: dict[str, list[dict]] = {}
+    row_labels = {row_model: label for label, row_model, _owner, _reads in LISTS.get(model, [])}
+    for item in review.objects_of(data):
+        obj = item.object
+        values = {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+        if type(obj) is model and str(obj.pk) == str(object_id):
+            field_dict = values | {name: list(pks) for name, pks in item.m2m_data.items()}
+        elif type(obj) in row_labels:
+            rows.setdefault(row_labels[type(obj)], []).append(dict(values, _model=type(obj)))
+    return _lines(model, field_dict, rows, names or Names())

@@ -15,6 +15,7 @@ from .outcomes import (
     VoteTally,
 )
 from .publishing import Content, PublishableQuerySet, Status, live, normalize_newlines
+from .review import OPEN_STATES, PendingChange, ReviewState
 from .site import ContentVersion, SearchDocument, SearchMiss, SlugRedirect
 from .triage import TriageChoice, TriageQuestion
 
@@ -35,7 +36,10 @@ __all__ = [
     "Content",
     "ContentVersion",
     "FixStep",
+    "OPEN_STATES",
+    "PendingChange",
     "PublishableQuerySet",
+    "ReviewState",
     "SearchDocument",
     "SearchMiss",
     "Severity",
