@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db
     ("rate", "words"),
     [
         (0, "nobody"),
-        (0.004, "fewer than 1 in 100"),
-        (0.2, "about 1 in 5"),
-        (0.21, "about 1 in 5"),
-        (0.33, "about 1 in 3"),
-        (0.5, "about 1 in 2"),
-        (0.7, "about 7 in 10"),
+        (0.004, "fewer than 1 in 100 people"),
+        (0.2, "about 1 in 5 people"),
+        (0.21, "about 1 in 5 people"),
+        (0.33, "about 1 in 3 people"),
+        (0.5, "about 1 in 2 people"),
+        (0.7, "about 7 in 10 people"),
         (0.96, "almost everyone"),
         (1, "everyone"),
     ],
@@ -37,6 +37,8 @@ def test_fix_rate_and_payoff_in_words():
     assert fix_rate_in_words(stats) == "fixes it for about 1 in 5 people (between 10 % and 35 %)"
     assert payoff_in_words(stats) == "fixes it for at least 10 % of people, in 2 min"
     assert fix_rate_in_words(StepStats(step=FixStep())) == "not tried yet"
+    never = StepStats(step=FixStep(minutes=1), not_fixed=14)
+    assert fix_rate_in_words(never) == "fixes it for nobody (between 0 % and 22 %)"
 
 
 def test_symptom_outcomes_speak_plainly(admin_client):

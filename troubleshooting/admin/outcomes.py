@@ -155,17 +155,17 @@ def funnel_bars(report: reports.SymptomReport) -> list[Bar]:
 
 
 def rate_in_words(rate: float) -> str:
-    """Say a share of people as an editor would: "about 1 in 5", "about 7 in 10"."""
+    """Say a share of people as an editor would: "about 1 in 5 people", "nobody"."""
     if rate <= 0:
         return "nobody"
     if rate >= 0.95:
         return "everyone" if rate >= 1 else "almost everyone"
     if rate < 0.01:
-        return "fewer than 1 in 100"
+        return "fewer than 1 in 100 people"
     if rate < 0.45:
-        return f"about 1 in {round(1 / rate)}"
+        return f"about 1 in {round(1 / rate)} people"
     tenths = round(rate * 10)
-    return "about 1 in 2" if tenths == 5 else f"about {tenths} in 10"
+    return "about 1 in 2 people" if tenths == 5 else f"about {tenths} in 10 people"
 
 
 def percent(rate: float) -> str:
@@ -178,8 +178,7 @@ def fix_rate_in_words(stats) -> str:
         return "not tried yet"
     low, high = stats.interval
     return (
-        f"fixes it for {rate_in_words(stats.fix_rate)} people "
-        f"(between {percent(low)} and {percent(high)})"
+        f"fixes it for {rate_in_words(stats.fix_rate)} (between {percent(low)} and {percent(high)})"
     )
 
 
