@@ -255,3 +255,25 @@ def test_removed_and_new_rows_of_a_change_are_applied(people):
     titles = set(symptom.symptom_steps.values_list("step__title", flat=True))
     assert len(titles) == 3 and "Update iOS" in titles
     assert SymptomStep.objects.filter(symptom=other).count() == 1
+
+
+def test_the_editors_home_counts_the_change_and_links_to_it(people):
+    editor, publisher = people
+    symptom = make_guide(2)[1]
+    propose(editor, symptom, title="Waiting on the home page")
+    home = publisher.get(reverse("admin:index")).content.decode()
+    changes = reverse("admin:troubleshooting_pendingchange_changelist")
+    assert "1 change to live content waiting for a publisher." in home
+    assert f'href="{changes}"' in home
+
+
+def test_a_live_steps_text_is_not_editable_in_place_when_it_would_wait(people):
+    editor, publisher = people
+    symptom = make_guide(2)[1]
+    url = admin_url(Symptom, "change", symptom.pk)
+    step_box = 'name="symptom_steps-0-instructions"'
+    editor_page = editor.get(url).content.decode()
+    publisher_page = publisher.get(url).content.decode()
+    assert step_box in publisher_page and step_box in editor_page
+    assert "disabled" in editor_page.split(step_box)[1].split(">")[0]
+    assert "disabled" not in publisher_page.split(step_box)[1].split(">")[0]

@@ -184,7 +184,7 @@ class TestSymptomDashboard:
             ("End page", "2", "0"),
         ]
         # Step 1: tried 6 (2 fixed), 1 couldn't do it, with the reason and the note.
-        assert "33% <span" in html
+        assert "Fixes it for about 1 in 3 people (between 10 % and 70 %)" in html
         assert "I don&#x27;t know the password or passcode it asks for: 1" in html
         assert "No Apple ID password to hand" in html
 

@@ -6,6 +6,8 @@ triage questions, and the read-only lists of old addresses and missed searches.
 
 from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 
@@ -13,6 +15,8 @@ from .changelists import DateSafeChangeList
 from .inlines import SymptomCauseInline, SymptomStepInline, TriageChoiceInline
 from .outcomes import OutcomeDashboards
 from .publishing import PublishingAdmin, ReviewFilter
+from .triage_tree import TriageTreePage
+from .widgets import TextBox
 
 
 def _first_symptom_url(links) -> str | None:
@@ -21,7 +25,23 @@ def _first_symptom_url(links) -> str | None:
     return link.symptom.get_absolute_url() if link else None
 
 
-class TopicAdmin(PublishingAdmin):
+class EditorFields:
+    """How a content admin's fields look: summaries in a box, no ✕ that deletes what a field
+    points at (on a symptom, the ✕ beside Topic offered to delete the whole topic)."""
+
+    formfield_overrides = {models.TextField: {"widget": TextBox}}
+    textarea_fields = ("summary",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.textarea_fields:
+            kwargs["widget"] = TextBox(attrs={"rows": 3, "cols": 80})
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget.can_delete_related = False
+        return field
+
+
+class TopicAdmin(TriageTreePage, EditorFields, PublishingAdmin):
     list_display = ["title", "published", "position", "symptom_count", "review_state"]
     list_editable = ["position"]
     search_fields = ["title", "summary"]
@@ -40,7 +60,7 @@ class TopicAdmin(PublishingAdmin):
         return obj.symptom_total
 
 
-class SymptomAdmin(SortableAdminBase, OutcomeDashboards, PublishingAdmin):
+class SymptomAdmin(SortableAdminBase, OutcomeDashboards, EditorFields, PublishingAdmin):
     list_display = [
         "title",
         "topic",
@@ -81,7 +101,7 @@ class SymptomAdmin(SortableAdminBase, OutcomeDashboards, PublishingAdmin):
         return obj.step_total
 
 
-class CauseAdmin(PublishingAdmin):
+class CauseAdmin(EditorFields, PublishingAdmin):
     list_display = ["title", "published", "slug", "review_state"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
@@ -98,7 +118,7 @@ class CauseAdmin(PublishingAdmin):
         return _first_symptom_url(obj.symptom_causes)
 
 
-class FixStepAdmin(PublishingAdmin):
+class FixStepAdmin(EditorFields, PublishingAdmin):
     list_display = ["title", "severity_badge", "minutes", "published", "used_in", "review_state"]
     list_filter = ["status", ReviewFilter, "severity", "interrupts", "symptoms__topic"]
     search_fields = ["title", "instructions", "settings_path", "warning"]
@@ -140,7 +160,7 @@ class FixStepAdmin(PublishingAdmin):
         return _first_symptom_url(obj.symptom_steps)
 
 
-class TriageQuestionAdmin(SortableAdminBase, PublishingAdmin):
+class TriageQuestionAdmin(SortableAdminBase, EditorFields, PublishingAdmin):
     list_display = ["prompt", "topic", "is_start", "published", "review_state"]
     list_filter = ["status", ReviewFilter, "topic", "is_start"]
     list_select_related = ["topic"]

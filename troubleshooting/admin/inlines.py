@@ -1,7 +1,8 @@
 """The ordered lists inside a symptom or question: steps, causes and answers."""
 
 from adminsortable2.admin import CustomInlineFormSetMixin, SortableTabularInline
-from django.contrib import admin
+from django import forms
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -9,10 +10,13 @@ from django.forms.models import BaseInlineFormSet
 
 from troubleshooting import rules, step_order
 from troubleshooting.models import (
+    FixStep,
     SymptomCause,
     SymptomStep,
     TriageChoice,
 )
+
+from .widgets import TextBox
 
 
 class OrderedInlineFormSet(BaseInlineFormSet):
@@ -87,6 +91,13 @@ class SharedChoicesInline(SortableTabularInline):
 
     shared_choice_fields: tuple[str, ...] = ()
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            # A red ✕ beside a row's dropdown would delete the step (or question) everywhere.
+            field.widget.can_delete_related = False
+        return field
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         for name in self.shared_choice_fields:
@@ -98,13 +109,66 @@ class SharedChoicesInline(SortableTabularInline):
         return formset
 
 
+class SymptomStepForm(forms.ModelForm):
+    """A row of a symptom's steps, with the step's own instructions editable in place.
+
+    Steps are shared: the text changes wherever the step is used, and goes into the same
+    history entry as the symptom's save. New rows get the box once saved (the step they will
+    point at is not known before).
+    """
+
+    instructions = forms.CharField(
+        label="What to do",
+        required=False,
+        widget=TextBox(attrs={"rows": 3, "cols": 60}),
+        help_text="The step's instructions (Markdown), shared by every symptom that uses it.",
+    )
+    # Whether the user may change this step; set per request by the inline.
+    may_change_step = staticmethod(lambda step: True)
+
+    class Meta:
+        model = SymptomStep
+        fields = ["position", "step"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["instructions"]
+        step = self.instance.step if self.instance.step_id else None
+        if self.is_bound and self.add_prefix("instructions") not in self.data:
+            field.disabled = True  # a form posted without the box (a script) keeps the text
+        elif step is None or not self.may_change_step(step):
+            field.disabled = True
+            field.widget.attrs["placeholder"] = (
+                "Choose a step and save: its text can then be changed here."
+                if step is None
+                else "Only a publisher can change this live step."
+            )
+        field.initial = step.instructions if step is not None else ""
+        field.validators = list(FixStep._meta.get_field("instructions").validators)
+
+    def clean_instructions(self):
+        text = self.cleaned_data["instructions"]
+        if not self.fields["instructions"].disabled and not text.strip():
+            raise ValidationError("A step needs instructions: say what to do.")
+        return text
+
+    def save(self, commit=True):
+        link = super().save(commit)
+        editable = not self.fields["instructions"].disabled
+        if commit and editable and "instructions" in self.changed_data:
+            step = link.step
+            step.instructions = self.cleaned_data["instructions"]
+            step.save()
+        return link
+
+
 class SymptomStepInline(SharedChoicesInline):
     model = SymptomStep
+    form = SymptomStepForm
     formset = SymptomStepFormSet
     extra = 1
     shared_choice_fields = ("step",)
-    fields = ["position", "step", "step_severity"]
-    readonly_fields = ["step_severity"]
+    fields = ["position", "step", "instructions"]
     ordering = ["position"]
     verbose_name = "fix step"
     verbose_name_plural = (
@@ -114,15 +178,26 @@ class SymptomStepInline(SharedChoicesInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("symptom", "step")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        step_admin = self.admin_site.get_model_admin(FixStep)
+        # The factory made this form class for this request alone (a subclass would rebuild
+        # its fields, and with them one query per row for the step dropdown).
+        # A step's text is saved straight into the live tables from here, so only where the
+        # step's own page would save it live: a change that waits for approval goes there.
+        formset.form.may_change_step = staticmethod(
+            lambda step: (
+                step_admin.has_change_permission(request, step)
+                and not step_admin.needs_approval(request, step)
+            )
+        )
+        return formset
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "step":
             field.label_from_instance = lambda step: f"{step} · {step.get_severity_display()}"
         return field
-
-    @admin.display(description="Severity")
-    def step_severity(self, obj):
-        return obj.step.get_severity_display() if obj.step_id else "—"
 
 
 class SymptomCauseInline(SharedChoicesInline):

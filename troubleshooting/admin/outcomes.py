@@ -29,9 +29,10 @@ from troubleshooting.outcomes import reports
 
 PRESETS = [7, 30, 90, 365]
 MAX_DAYS = 3660
-CHART_WIDTH = 640
 CHART_LABEL = 110
 CHART_BAR = 420
+# Room right of the widest bar for its figure ("1234 · 567 resolved here").
+CHART_WIDTH = CHART_LABEL + CHART_BAR + 190
 CHART_ROW = 34
 
 
@@ -151,6 +152,43 @@ def funnel_bars(report: reports.SymptomReport) -> list[Bar]:
         )
         for index, (label, value, resolved) in enumerate(rows)
     ]
+
+
+def rate_in_words(rate: float) -> str:
+    """Say a share of people as an editor would: "about 1 in 5 people", "nobody"."""
+    if rate <= 0:
+        return "nobody"
+    if rate >= 0.95:
+        return "everyone" if rate >= 1 else "almost everyone"
+    if rate < 0.01:
+        return "fewer than 1 in 100 people"
+    if rate < 0.45:
+        return f"about 1 in {round(1 / rate)} people"
+    tenths = round(rate * 10)
+    return "about 1 in 2 people" if tenths == 5 else f"about {tenths} in 10 people"
+
+
+def percent(rate: float) -> str:
+    return f"{round(rate * 100)} %"
+
+
+def fix_rate_in_words(stats) -> str:
+    """Say a step's fix rate: "fixes it for about 1 in 5 people (between 11 % and 31 %)"."""
+    if not stats.tried:
+        return "not tried yet"
+    low, high = stats.interval
+    return (
+        f"fixes it for {rate_in_words(stats.fix_rate)} (between {percent(low)} and {percent(high)})"
+    )
+
+
+def payoff_in_words(stats) -> str:
+    """Say what the suggested order ranks by: fixes for sure, for the minutes a step takes."""
+    if not stats.tried:
+        return "not tried yet"
+    low = stats.interval[0]
+    minutes = max(stats.step.minutes or 1, 1)
+    return f"fixes it for at least {percent(low)} of people, in {minutes} min"
 
 
 def _int(value: str) -> int:

@@ -1,9 +1,23 @@
-"""Admin widgets: a Markdown field with a live preview rendered by the site's own sanitizer."""
+"""Admin widgets: text boxes that read line breaks as saved, and Markdown with a live preview."""
 
 from django import forms
 
+from troubleshooting.models.publishing import normalize_newlines
 
-class MarkdownWidget(forms.Textarea):
+
+class TextBox(forms.Textarea):
+    """A textarea whose value reads line breaks as "\n", as the models store them.
+
+    Browsers send "\r\n"; read as sent, an unchanged text would differ from the saved one, so
+    saving a page without changing anything would record "Changed …" in its history.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return normalize_newlines(value) if isinstance(value, str) else value
+
+
+class MarkdownWidget(TextBox):
     """A textarea that shows, beside it, the sanitized HTML the site will publish.
 
     htmx posts the text to ``preview_url`` as the editor types (and once on load); the preview is

@@ -1,0 +1,327 @@
+"""What needs an editor's attention, in plain words: the admin home's figures.
+
+Each function returns one ``Attention``: a count, a sentence, a link to act on it and a few
+examples. The home page (``site.EditorsAdminSite.index``) shows them; every figure comes from the
+same queries and rules the lists, the content check and the outcome dashboards use, so the count
+on the home page is the number of rows the link shows. The whole page runs a fixed number of
+queries, however much content or outcomes there are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+
+from troubleshooting import content_checks as checks
+from troubleshooting.models import (
+    AnswerTally,
+    ArticleVote,
+    FeedbackReason,
+    FixStep,
+    PendingChange,
+    SearchMiss,
+    Status,
+    StepAnswer,
+    Symptom,
+    VoteTally,
+)
+from troubleshooting.outcomes import reports
+
+from .publishing import review_cutoff
+
+EXAMPLES = 5
+# A step is flagged once enough people answered it for the figure to mean something.
+STRUGGLE_MIN_ANSWERS = 10
+LOW_FIX_RATE = 0.10  # fewer than 1 in 10 who tried it were fixed by it
+CANT_DO_SHARE = 0.20  # at least 1 in 5 who reached it said "I can't do this step"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    url: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One thing on the home page: how many, in words, and where to act on it."""
+
+    key: str
+    title: str
+    count: int
+    summary: str
+    url: str | None = None
+    action: str = ""
+    examples: tuple[Example, ...] = field(default_factory=tuple)
+    urgent: bool = False
+
+
+def _admin_url(model, view: str, *args, site_name: str = "admin") -> str:
+    opts = model._meta
+    return reverse(f"{site_name}:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+def _names(model) -> tuple[str, str]:
+    return str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def pending_changes(*, site_name: str = "admin") -> Attention:
+    """Say how many changes to live content wait for a publisher, and where to decide them."""
+    count = PendingChange.objects.awaiting_approval().count()
+    summary = (
+        f"{_plural(count, 'change')} to live content waiting for a publisher."
+        if count
+        else "No changes are waiting for a publisher."
+    )
+    url = _admin_url(PendingChange, "changelist", site_name=site_name)
+    return Attention(
+        "pending", "Changes awaiting approval", count, summary, url=url, action="Review them"
+    )
+
+
+def content_problems(*, site_name: str = "admin") -> Attention:
+    """Say what the content check finds: mistakes people would run into."""
+    problems = checks.check_content()
+    errors, warnings = checks.count(problems)
+    groups = checks.group_by_object(problems)
+    if problems:
+        summary = (
+            f"{_plural(errors, 'error')} people run into now and {_plural(warnings, 'warning')}, "
+            f"in {_plural(len(groups), 'item')}."
+        )
+    else:
+        summary = "Everything published can be reached, and every link works."
+    examples = tuple(
+        Example(str(ref), _change_url(ref, site_name), group[0].message)
+        for ref, group in groups[:EXAMPLES]
+    )
+    return Attention(
+        "problems",
+        "Problems in the content",
+        len(problems),
+        summary,
+        reverse(f"{site_name}:content_check"),
+        "See every problem",
+        examples,
+        urgent=errors > 0,
+    )
+
+
+def _change_url(ref: checks.Ref, site_name: str) -> str | None:
+    return None if ref.pk is None else _admin_url(ref.model, "change", ref.pk, site_name=site_name)
+
+
+def _content_counts() -> dict[type, dict[str, int]]:
+    """Return, per content model, how many are due for review, drafts and scheduled."""
+    cutoff, now = review_cutoff(), timezone.now()
+    due = Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=cutoff)
+    scheduled = Q(status=Status.PUBLISHED, publish_at__gt=now)
+    return {
+        model: model.objects.aggregate(
+            due=Count("pk", filter=due),
+            drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+            scheduled=Count("pk", filter=scheduled),
+        )
+        for model in checks.CONTENT_MODELS
+    }
+
+
+def due_for_review(counts, *, site_name: str = "admin") -> Attention:
+    """Say how much content nobody checked on a real phone for a while."""
+    examples = tuple(
+        Example(
+            capfirst(_plural(row["due"], *_names(model))),
+            _admin_url(model, "changelist", site_name=site_name) + "?review=due",
+        )
+        for model, row in counts.items()
+        if row["due"]
+    )
+    total = sum(row["due"] for row in counts.values())
+    summary = (
+        "Not checked on a real phone recently: iOS moves settings around."
+        if total
+        else "Everything was checked on a real phone recently."
+    )
+    return Attention("review", "Due for review", total, summary, examples=examples)
+
+
+def drafts_and_scheduled(counts, *, site_name: str = "admin") -> Attention:
+    """Say what is not on the site yet: drafts, and what appears at a set time."""
+    examples, now = [], timezone.now().isoformat(timespec="seconds")
+    for model, row in counts.items():
+        changelist = _admin_url(model, "changelist", site_name=site_name)
+        names = _names(model)
+        if row["drafts"]:
+            text = f"{_plural(row['drafts'], *names)} in draft"
+            examples.append(Example(capfirst(text), f"{changelist}?status__exact=draft"))
+        if row["scheduled"]:
+            text = f"{_plural(row['scheduled'], *names)} scheduled"
+            later = urlencode({"status__exact": Status.PUBLISHED, "publish_at__gt": now})
+            examples.append(Example(capfirst(text), f"{changelist}?{later}"))
+    drafts = sum(row["drafts"] for row in counts.values())
+    scheduled = sum(row["scheduled"] for row in counts.values())
+    summary = f"{_plural(drafts, 'draft')} and {_plural(scheduled, 'item')} scheduled to appear."
+    return Attention(
+        "drafts", "Drafts and scheduled", drafts + scheduled, summary, examples=tuple(examples)
+    )
+
+
+def struggling_steps(period: reports.Period, *, site_name: str = "admin") -> Attention:
+    """Name the steps that rarely fix the problem, or that many people can't do."""
+    stats: dict[int, reports.StepStats] = {}
+    for step_id, result, reason, count in _answer_rows(period):
+        stats.setdefault(step_id, reports.StepStats(step=None)).add(result, reason, count)
+    flagged = {step_id: s for step_id, s in stats.items() if _struggles(s)}
+    steps = FixStep.objects.in_bulk(flagged) if flagged else {}
+    examples = []
+    for step_id, s in sorted(flagged.items(), key=lambda item: -_answers(item[1])):
+        if step_id in steps:
+            url = _admin_url(FixStep, "change", step_id, site_name=site_name)
+            examples.append(Example(steps[step_id].title, url, _step_note(s)))
+    summary = (
+        f"In the last {period.days} days, {_plural(len(examples), 'step')} rarely fixed the "
+        "problem, or many people couldn't do them."
+        if examples
+        else f"No step stood out in the last {period.days} days."
+    )
+    url = reverse(f"{site_name}:troubleshooting_outcomes")
+    return Attention(
+        "steps",
+        "Steps that don't help",
+        len(examples),
+        summary,
+        url,
+        "Open the outcomes",
+        tuple(examples[:EXAMPLES]),
+    )
+
+
+def _answer_rows(period: reports.Period):
+    """Yield (step id, result, reason, answers) for every step, from raw rows and tallies."""
+    start, end = period.bounds
+    raw = StepAnswer.objects.filter(session__started_at__gte=start, session__started_at__lt=end)
+    tallies = AnswerTally.objects.filter(day__gte=period.start, day__lte=period.end)
+    fields = ("step_id", "result", "reason")
+    yield from raw.values_list(*fields).annotate(n=Count("pk")).order_by()
+    yield from tallies.values_list(*fields).annotate(n=Sum("count")).order_by()
+
+
+def _answers(stats: reports.StepStats) -> int:
+    return stats.tried + stats.skipped + stats.cant_do
+
+
+def _struggles(stats: reports.StepStats) -> bool:
+    if _answers(stats) < STRUGGLE_MIN_ANSWERS:
+        return False
+    rarely_fixes = stats.tried >= STRUGGLE_MIN_ANSWERS and stats.fix_rate < LOW_FIX_RATE
+    return rarely_fixes or stats.cant_do / _answers(stats) >= CANT_DO_SHARE
+
+
+def _step_note(stats: reports.StepStats) -> str:
+    parts = []
+    if stats.tried:
+        parts.append(f"fixed {stats.fixed} of {stats.tried} who tried it")
+    if stats.cant_do:
+        reasons = ", ".join(label.lower() for label, _ in stats.reason_list[:2])
+        parts.append(f"{stats.cant_do} couldn't do it ({reasons})")
+    return "; ".join(parts)
+
+
+def unhelpful_articles(period: reports.Period, *, site_name: str = "admin") -> Attention:
+    """Name the articles people said were not helpful, with the reasons they gave."""
+    reasons: dict[int, Counter] = defaultdict(Counter)
+    for symptom_id, reason, count in _unhelpful_rows(period):
+        label = FeedbackReason(reason).label if reason else "no reason given"
+        reasons[symptom_id][label.lower()] += count
+    symptoms = Symptom.objects.in_bulk(reasons) if reasons else {}
+    ranked = sorted(reasons.items(), key=lambda item: -item[1].total())
+    examples = tuple(
+        Example(
+            symptoms[symptom_id].title,
+            _admin_url(Symptom, "outcomes", symptom_id, site_name=site_name),
+            f"{_plural(votes.total(), 'vote')}: "
+            + ", ".join(f"{label} ({n})" for label, n in votes.most_common(3)),
+        )
+        for symptom_id, votes in ranked
+        if symptom_id in symptoms
+    )
+    total = sum(votes.total() for votes in reasons.values())
+    summary = (
+        f"{_plural(total, '“not helpful” vote')} on {_plural(len(examples), 'article')} in the "
+        f"last {period.days} days."
+        if total
+        else f"Nobody said an article was unhelpful in the last {period.days} days."
+    )
+    return Attention(
+        "votes",
+        "Articles people found unhelpful",
+        total,
+        summary,
+        reverse(f"{site_name}:troubleshooting_outcomes"),
+        "Open the outcomes",
+        examples[:EXAMPLES],
+    )
+
+
+def _unhelpful_rows(period: reports.Period):
+    start, end = period.bounds
+    raw = ArticleVote.objects.filter(helpful=False, updated_at__gte=start, updated_at__lt=end)
+    tallies = VoteTally.objects.filter(helpful=False, day__gte=period.start, day__lte=period.end)
+    yield from raw.values_list("symptom_id", "reason").annotate(n=Count("pk")).order_by()
+    yield from tallies.values_list("symptom_id", "reason").annotate(n=Sum("count")).order_by()
+
+
+def search_misses(*, site_name: str = "admin") -> Attention:
+    """Say what people searched for and did not find: ideas for aliases and new articles."""
+    misses = SearchMiss.objects.order_by("-count", "-last_seen")
+    total = misses.count()
+    examples = tuple(
+        Example(
+            f"“{miss.query}”",
+            None,
+            f"{_plural(miss.count, 'time')}, last on "
+            + formats.date_format(timezone.localtime(miss.last_seen), "j M"),
+        )
+        for miss in misses[:EXAMPLES]
+    )
+    summary = (
+        f"{_plural(total, 'search', 'searches')} found nothing. Add the words people used to a "
+        "symptom's “other words people use”, or write the article they were looking for."
+        if total
+        else "Every search found something."
+    )
+    return Attention(
+        "searches",
+        "Searches that found nothing",
+        total,
+        summary,
+        _admin_url(SearchMiss, "changelist", site_name=site_name),
+        "See every search",
+        examples,
+    )
+
+
+def everything(*, site_name: str = "admin") -> list[Attention]:
+    """Return everything the home page shows, most pressing first."""
+    period = reports.Period.last(reports.DEFAULT_DAYS)
+    counts = _content_counts()
+    return [
+        content_problems(site_name=site_name),
+        pending_changes(site_name=site_name),
+        struggling_steps(period, site_name=site_name),
+        unhelpful_articles(period, site_name=site_name),
+        search_misses(site_name=site_name),
+        due_for_review(counts, site_name=site_name),
+        drafts_and_scheduled(counts, site_name=site_name),
+    ]
