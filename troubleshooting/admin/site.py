@@ -10,6 +10,7 @@ from django.contrib import admin
 from troubleshooting.models import (
     Cause,
     FixStep,
+    KnownIssue,
     SearchMiss,
     SlugRedirect,
     Symptom,
@@ -17,7 +18,7 @@ from troubleshooting.models import (
     TriageQuestion,
 )
 
-from . import content
+from . import content, known_issues
 from .content_check import ContentCheckPage
 
 
@@ -39,3 +40,4 @@ class EditorsAdminSite(ContentCheckPage, admin.AdminSite):
         self.register(TriageQuestion, content.TriageQuestionAdmin)
         self.register(SlugRedirect, content.SlugRedirectAdmin)
         self.register(SearchMiss, content.SearchMissAdmin)
+        self.register(KnownIssue, known_issues.KnownIssueAdmin)
