@@ -121,3 +121,19 @@ def test_the_change_page_offers_previews(admin_client):
     issue = make_issue(status=Status.DRAFT)
     page = admin_client.get(f"{CHANGELIST}{issue.pk}/change/").text
     assert "Preview the issue&#x27;s page" in page or "Preview the issue's page" in page
+
+
+def test_the_affected_symptoms_and_topics_are_picked_by_autocomplete(admin_client):
+    guide = make_guide(2)
+    for field, obj in (("symptoms", guide[1]), ("topics", guide[0])):
+        response = admin_client.get(
+            "/admin/autocomplete/",
+            {
+                "term": obj.title[:5],
+                "app_label": "troubleshooting",
+                "model_name": "knownissue",
+                "field_name": field,
+            },
+        )
+        assert response.status_code == 200
+        assert obj.title in [result["text"] for result in response.json()["results"]]
