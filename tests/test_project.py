@@ -166,7 +166,10 @@ def test_the_migrations_create_the_groups_the_roles_define():
 
 # Django names a field's validators by their import path; nothing else of the app may be imported.
 VALIDATORS_MIGRATIONS_NAME = {
-    "troubleshooting.models": {"troubleshooting.models.validate_slug_not_reserved"},
+    "troubleshooting.models": {
+        "troubleshooting.models.validate_slug_not_reserved",
+        "troubleshooting.models.validate_issue_slug",
+    },
     "troubleshooting.markdown": {"troubleshooting.markdown.validate_markdown"},
 }
 

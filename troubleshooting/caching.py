@@ -59,6 +59,7 @@ from .models import (
     Cause,
     ContentVersion,
     FixStep,
+    KnownIssue,
     PendingChange,
     Status,
     Symptom,
@@ -69,7 +70,9 @@ from .outcomes import recording
 
 logger = logging.getLogger(__name__)
 
-SCHEDULED_MODELS = (Topic, Symptom, Cause, FixStep, TriageQuestion)
+SCHEDULED_MODELS = (Topic, Symptom, Cause, FixStep, TriageQuestion, KnownIssue)
+# Times after which content leaves the pages on its own: a known issue's scheduled end.
+SCHEDULED_ENDS = ((KnownIssue, "ends_at"),)
 CSRF_PLACEHOLDER = b"csrf-token-to-fill-in"
 # Only the whole hidden field is filled in: text people typed, escaped in the page, can't match it.
 _CSRF_HOLE = b'name="csrfmiddlewaretoken" value="' + CSRF_PLACEHOLDER + b'"'
@@ -110,18 +113,19 @@ def content_changed_after_migrate(using, **kwargs) -> None:
 
 
 def _went_live() -> dict:
-    """The latest "publish on" time already passed, per kind of content, by the database's clock.
+    """The latest "publish on" (and scheduled end) time already passed, by the database's clock.
 
     The database's clock also decides what the public sees (``live()``), so the two agree even
     where an app server's clock is off.
     """
+    times = [(model, "publish_at") for model in SCHEDULED_MODELS] + list(SCHEDULED_ENDS)
     return {
-        f"live_{model._meta.model_name}": Subquery(
-            model.objects.filter(status=Status.PUBLISHED, publish_at__lte=Now())
-            .order_by("-publish_at")
-            .values("publish_at")[:1]
+        f"{field}_{model._meta.model_name}": Subquery(
+            model.objects.filter(status=Status.PUBLISHED, **{f"{field}__lte": Now()})
+            .order_by(f"-{field}")
+            .values(field)[:1]
         )
-        for model in SCHEDULED_MODELS
+        for model, field in times
     }
 
 

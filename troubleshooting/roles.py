@@ -14,8 +14,8 @@ from django.db import transaction
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
 
-CONTENT_MODELS = ["topic", "symptom", "cause", "fixstep", "triagequestion"]
-LIST_MODELS = ["symptomstep", "symptomcause", "triagechoice"]
+CONTENT_MODELS = ["topic", "symptom", "cause", "fixstep", "triagequestion", "knownissue"]
+LIST_MODELS = ["symptomstep", "symptomcause", "triagechoice", "knownissueupdate"]
 
 PERMISSIONS = {
     EDITORS: [

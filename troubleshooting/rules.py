@@ -147,8 +147,22 @@ def reachable(start: Node, successors: Callable[[Node], Iterable[Node]]) -> set[
 
 # Content under these slugs could never be reached: the site itself answers there.
 RESERVED_SLUGS = frozenset(
-    {"admin", "api", "fix", "health", "media", "preview", "search", "static"}
+    {"admin", "api", "fix", "health", "known-issues", "media", "preview", "search", "static"}
 )
+
+
+# Addresses under /known-issues/ that are not issues.
+RESERVED_ISSUE_SLUGS = frozenset({"feed"})
+
+
+def validate_issue_slug(value: str) -> None:
+    """Refuse a known issue's slug the known issues' own addresses use."""
+    if value.lower() in RESERVED_ISSUE_SLUGS:
+        raise ValidationError(
+            "“%(value)s” is used by the site itself. Please choose another address.",
+            code="reserved",
+            params={"value": value},
+        )
 
 
 def validate_slug_not_reserved(value: str) -> None:

@@ -12,6 +12,8 @@ from . import caching, search
 from .models import (
     Cause,
     FixStep,
+    KnownIssue,
+    KnownIssueUpdate,
     SlugRedirect,
     Symptom,
     SymptomCause,
@@ -32,6 +34,8 @@ SHOWN_MODELS = (
     TriageQuestion,
     TriageChoice,
     SlugRedirect,
+    KnownIssue,
+    KnownIssueUpdate,
 )
 
 
@@ -52,5 +56,11 @@ def unindex_deleted_content(sender, instance, **kwargs):
 for model in SHOWN_MODELS:
     post_save.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-save-{model}")
     post_delete.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-del-{model}")
-for through in (FixStep.causes.through, Symptom.causes.through, Symptom.steps.through):
+for through in (
+    FixStep.causes.through,
+    Symptom.causes.through,
+    Symptom.steps.through,
+    KnownIssue.topics.through,
+    KnownIssue.symptoms.through,
+):
     m2m_changed.connect(caching.content_changed, sender=through, dispatch_uid=f"cache-{through}")

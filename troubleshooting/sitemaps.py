@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Symptom, Topic, TriageQuestion
+from .models import KnownIssue, Symptom, Topic, TriageQuestion
 
 
 class HomeSitemap(Sitemap):
@@ -57,9 +57,25 @@ class GuidedFixSitemap(Sitemap):
         return question.updated
 
 
+class KnownIssueSitemap(Sitemap):
+    """The Known issues page and every published issue's page (resolved ones stay)."""
+
+    priority = 0.4
+
+    def items(self):
+        return ["troubleshooting:known_issues", *KnownIssue.objects.visible().order_by("pk")]
+
+    def location(self, item):
+        return reverse(item) if isinstance(item, str) else item.get_absolute_url()
+
+    def lastmod(self, item):
+        return None if isinstance(item, str) else item.updated
+
+
 SITEMAPS = {
     "home": HomeSitemap,
     "topics": TopicSitemap,
     "symptoms": SymptomSitemap,
     "guided-fixes": GuidedFixSitemap,
+    "known-issues": KnownIssueSitemap,
 }

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .sitemaps import SITEMAPS
-from .views import browse, feedback, flow, search, system
+from .views import browse, feedback, flow, known_issues, search, system
 
 app_name = "troubleshooting"
 
@@ -34,6 +34,14 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("preview/", system.preview, name="preview"),
     path("sitemap.xml", system.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("known-issues/", known_issues.known_issues, name="known_issues"),
+    path("known-issues/feed/", known_issues.known_issues_feed, name="known_issues_feed"),
+    path(
+        "known-issues/summary.json",
+        known_issues.known_issues_summary,
+        name="known_issues_summary",
+    ),
+    path("known-issues/<slug:issue_slug>/", known_issues.known_issue, name="known_issue"),
     path("<slug:topic_slug>/", browse.topic, name="topic"),
     path("<slug:topic_slug>/fix/", flow.flow_start, name="flow_start"),
     path("<slug:topic_slug>/fix/<slug:question_slug>/", flow.flow_question, name="flow_question"),

@@ -53,7 +53,9 @@ class TopicAdmin(TriageTreePage, EditorFields, PublishingAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(symptom_total=Count("symptoms"))
+        # Ordered again: a GROUP BY drops the default order, which the autocomplete pages need.
+        queryset = super().get_queryset(request).annotate(symptom_total=Count("symptoms"))
+        return queryset.order_by(*self.model._meta.ordering)
 
     @admin.display(description="Symptoms", ordering="symptom_total")
     def symptom_count(self, obj):
@@ -94,7 +96,8 @@ class SymptomAdmin(SortableAdminBase, OutcomeDashboards, EditorFields, Publishin
         ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(step_total=Count("symptom_steps"))
+        queryset = super().get_queryset(request).annotate(step_total=Count("symptom_steps"))
+        return queryset.order_by(*self.model._meta.ordering)  # as TopicAdmin's
 
     @admin.display(description="Steps", ordering="step_total")
     def step_count(self, obj):

@@ -213,6 +213,7 @@ OVERVIEW_HEADER = [
     "resolved %",
     "helpful votes",
     "not helpful votes",
+    "during a known issue (left out)",
 ]
 STEPS_HEADER = [
     "position",
@@ -243,6 +244,7 @@ def overview_rows(period: reports.Period):
             _percent(row.sessions.resolution_rate),
             row.votes.helpful,
             row.votes.not_helpful,
+            row.during_known_issue,
         ]
 
 

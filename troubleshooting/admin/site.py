@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from troubleshooting.models import (
     Cause,
     FixStep,
+    KnownIssue,
     PendingChange,
     SearchMiss,
     SlugRedirect,
@@ -21,7 +22,7 @@ from troubleshooting.models import (
     TriageQuestion,
 )
 
-from . import attention, content, review
+from . import attention, content, known_issues, review
 from .content_check import ContentCheckPage
 
 CONTENT_APP = "troubleshooting"
@@ -68,6 +69,7 @@ class EditorsAdminSite(ContentCheckPage, admin.AdminSite):
         self.register(SlugRedirect, content.SlugRedirectAdmin)
         self.register(SearchMiss, content.SearchMissAdmin)
         self.register(PendingChange, review.PendingChangeAdmin)
+        self.register(KnownIssue, known_issues.KnownIssueAdmin)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register content as given, and other apps' models for administrators only."""

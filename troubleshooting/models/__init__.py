@@ -1,7 +1,8 @@
 """The app's models: the guides' content, and what happens when people use them."""
 
-from ..rules import RESERVED_SLUGS, Severity, validate_slug_not_reserved
+from ..rules import RESERVED_SLUGS, Severity, validate_issue_slug, validate_slug_not_reserved
 from .content import POSITION_VALIDATORS, Cause, FixStep, Symptom, SymptomCause, SymptomStep, Topic
+from .known_issues import IssueState, KnownIssue, KnownIssueUpdate
 from .outcomes import (
     AnswerTally,
     ArticleVote,
@@ -25,6 +26,9 @@ __all__ = [
     "CantDoReason",
     "FeedbackReason",
     "FlowSession",
+    "IssueState",
+    "KnownIssue",
+    "KnownIssueUpdate",
     "Outcome",
     "Result",
     "SessionTally",
@@ -53,5 +57,6 @@ __all__ = [
     "TriageQuestion",
     "live",
     "normalize_newlines",
+    "validate_issue_slug",
     "validate_slug_not_reserved",
 ]

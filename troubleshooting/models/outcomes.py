@@ -62,6 +62,15 @@ class FlowSession(models.Model):
     # Never "abandoned" here: that is an open session with no answer for a while.
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
     resolved_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A known issue affecting the symptom when the session began: its steps could not have
+    # helped, so the dashboards count such sessions apart from the fix rates.
+    known_issue = models.ForeignKey(
+        "troubleshooting.KnownIssue",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flow_sessions",
+    )
 
     class Meta:
         indexes = [

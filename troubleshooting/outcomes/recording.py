@@ -31,6 +31,7 @@ from troubleshooting.models import (
     ArticleVote,
     FixStep,
     FlowSession,
+    KnownIssue,
     Outcome,
     Result,
     SessionTally,
@@ -132,11 +133,13 @@ def _within_rate_limit(key: str) -> bool:
 def start_session(symptom: Symptom) -> str:
     """Record that someone began a symptom's guided fix; return the session's key."""
     key = new_key()
-    record_safely(
-        "the start of a guided fix",
-        lambda: FlowSession.objects.create(key=key, symptom=symptom),
-        otherwise=None,
-    )
+
+    def write():
+        # Marked if a known issue affects it now: its steps could not have helped.
+        issue = KnownIssue.objects.active().affecting_symptom(symptom).order_by("pk").first()
+        FlowSession.objects.create(key=key, symptom=symptom, known_issue=issue)
+
+    record_safely("the start of a guided fix", write, otherwise=None)
     return key
 
 

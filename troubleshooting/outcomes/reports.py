@@ -147,7 +147,11 @@ class VoteCounts:
 def _session_rows(period: Period, symptom: Symptom | None = None):
     """Yield (symptom id, outcome, resolved step number, sessions) from raw rows and tallies."""
     start, end = period.bounds
-    raw = FlowSession.objects.filter(started_at__gte=start, started_at__lt=end)
+    # Sessions begun during a known issue are counted apart (``_during_known_issue``): the
+    # steps could not have helped, so they would skew every rate.
+    raw = FlowSession.objects.filter(
+        started_at__gte=start, started_at__lt=end, known_issue__isnull=True
+    )
     tallies = SessionTally.objects.filter(day__gte=period.start, day__lte=period.end)
     if symptom is not None:
         raw, tallies = raw.filter(symptom=symptom), tallies.filter(symptom=symptom)
@@ -166,6 +170,17 @@ def _session_rows(period: Period, symptom: Symptom | None = None):
     )
 
 
+def _during_known_issue(period: Period, symptom: Symptom | None = None) -> dict[int, int]:
+    """Return the sessions begun while a known issue affected their symptom, per symptom."""
+    start, end = period.bounds
+    marked = FlowSession.objects.filter(
+        started_at__gte=start, started_at__lt=end, known_issue__isnull=False
+    )
+    if symptom is not None:
+        marked = marked.filter(symptom=symptom)
+    return dict(marked.values_list("symptom_id").annotate(n=Count("pk")).order_by())
+
+
 def _vote_rows(period: Period, symptom: Symptom | None = None):
     """Yield (symptom id, version, helpful, reason, votes) from raw votes and tallies."""
     start, end = period.bounds
@@ -182,7 +197,10 @@ def _answer_rows(period: Period, symptom: Symptom):
     """Yield (step id, number, result, reason, answers) for one symptom."""
     start, end = period.bounds
     raw = StepAnswer.objects.filter(
-        session__symptom=symptom, session__started_at__gte=start, session__started_at__lt=end
+        session__symptom=symptom,
+        session__started_at__gte=start,
+        session__started_at__lt=end,
+        session__known_issue__isnull=True,
     )
     tallies = AnswerTally.objects.filter(
         symptom=symptom, day__gte=period.start, day__lte=period.end
@@ -320,6 +338,7 @@ class SymptomReport:
     notes: list[StepAnswer]
     comments: list[ArticleVote]
     suggestion: Suggestion
+    during_known_issue: int = 0
 
     @property
     def funnel_scale(self) -> int:
@@ -352,6 +371,7 @@ def symptom_report(symptom_id: int, period: Period) -> SymptomReport:
         notes=notes,
         comments=comments,
         suggestion=suggest_order(links, stats, settings.OUTCOMES_MIN_TRIES_TO_REORDER),
+        during_known_issue=_during_known_issue(period, symptom).get(symptom.pk, 0),
     )
 
 
@@ -413,6 +433,7 @@ class OverviewRow:
     symptom: Symptom
     sessions: SessionCounts
     votes: VoteCounts
+    during_known_issue: int = 0
 
 
 def overview(period: Period) -> list[OverviewRow]:
@@ -423,8 +444,14 @@ def overview(period: Period) -> list[OverviewRow]:
     votes: dict[int, VoteCounts] = defaultdict(VoteCounts)
     for symptom_id, version, helpful, reason, count in _vote_rows(period):
         votes[symptom_id].add(version, helpful, reason, count)
+    marked = _during_known_issue(period)
     rows = [
-        OverviewRow(symptom=symptom, sessions=sessions[symptom.pk], votes=votes[symptom.pk])
+        OverviewRow(
+            symptom=symptom,
+            sessions=sessions[symptom.pk],
+            votes=votes[symptom.pk],
+            during_known_issue=marked.get(symptom.pk, 0),
+        )
         for symptom in Symptom.objects.select_related("topic").order_by("topic", "position")
     ]
     return sorted(rows, key=lambda row: (-row.sessions.started, -row.votes.total))

@@ -45,7 +45,12 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
 def _preview_context(request, context: dict) -> dict:
     """Return what the preview banner needs: what is shown, and where "Stop previewing" goes."""
     shown = next(
-        (context[name] for name in ("symptom", "question", "topic") if context.get(name)), None
+        (
+            context[name]
+            for name in ("symptom", "question", "topic", "known_issue")
+            if context.get(name)
+        ),
+        None,
     )
     # Leaving the preview of something the public can't see yet goes home, not to a 404.
     public = shown is None or shown.is_published

@@ -5,7 +5,7 @@ from django_htmx.http import replace_url
 
 from .. import caching
 from .. import search as search_engine
-from ..models import Symptom
+from ..models import KnownIssue, Symptom
 from .pages import public_page, render_page
 
 
@@ -25,11 +25,19 @@ def search(request):
         .select_related("topic")
         .order_by("position", "title")
     )
+    # An active known issue matching the search comes first: trying fixes may not help yet.
+    symptoms = [hit.symptom for hit in results.hits if hit.symptom is not None]
+    issues = (
+        KnownIssue.objects.banners().matching_search(results.terms, symptoms)
+        if results.terms
+        else KnownIssue.objects.none()
+    )
     title = f"Search results for “{results.query}”" if results.query else "Search"
     context = {
         "title": title,
         "description": "Search the guides by what you see on your screen.",
         "results": results,
+        "known_issues": issues,
         "common_symptoms": common,
     }
     htmx = request.htmx
