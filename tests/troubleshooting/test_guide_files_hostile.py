@@ -53,9 +53,9 @@ def test_a_billion_laughs_is_refused_without_expanding_it(guide_folder):
     folder, step, _ = guide_folder
     # Seven levels are 4.8 million strings: seconds and tens of megabytes to quote in a message.
     rewrite(step, "title:", f"title: {billion_laughs(7)}\nx:")
-    started = time.perf_counter()
+    started = time.process_time()
     refused(folder, "repeats a value with a YAML alias (“*l0”)", step)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_deeply_nested_front_matter_is_refused_not_a_crash(guide_folder):
@@ -145,10 +145,10 @@ def test_a_nul_character_is_refused_as_the_admin_refuses_it(guide_folder):
 def test_markdown_too_slow_to_render_is_refused_before_the_write(guide_folder):
     folder, _, symptom = guide_folder
     symptom.write_text(symptom.read_text() + "\n" + "[" * 30_000 + "\n")
-    started = time.perf_counter()
+    started = time.process_time()
     message = refused(folder, "Too many “[” characters (30,000): at most 50 in one text.", symptom)
     assert "the text below the front matter" in message
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_markdown_is_rendered_before_the_write_transaction(guide_folder, monkeypatch):

@@ -69,13 +69,14 @@ def test_the_message_counts_and_names_the_limit():
 def test_render_markdown_never_hangs_on_text_that_got_past_validation(token):
     """Old rows or raw saves skip validation: the text is then shown escaped, not rendered."""
     text = repeated(token, 20_000)
-    started = time.perf_counter()
+    started = time.process_time()
     html = render_markdown(text)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert html.startswith("<p>") and "<a " not in html
 
 
-# Text just within the limits, built from what the fuzz found slowest: each renders fast.
+# Text just within the limits, built from what the fuzz found slowest: each renders fast. Timed in
+# this process's CPU seconds, not wall-clock ones, so a busy machine does not fail it.
 WITHIN = [
     "[" * 50 + repeated("'\"", MARKDOWN_MAX_LENGTH - 50),
     "[" * 50 + "<" * 50 + repeated("-\n", 1_000) + repeated("a ", 3_900),
@@ -88,9 +89,9 @@ WITHIN = [
 @pytest.mark.parametrize("text", WITHIN)
 def test_markdown_within_the_limits_renders_well_under_a_second(text):
     assert markdown_problem(text) is None
-    started = time.perf_counter()
+    started = time.process_time()
     render_markdown(text)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_ordinary_markdown_is_within_every_limit():
@@ -136,9 +137,9 @@ def test_the_admin_refuses_the_text_with_a_form_error_and_keeps_the_old_one(admi
     _, symptom, *_ = make_guide(2)
     rows = [(link.pk, link.position, link.step_id) for link in symptom.symptom_steps.all()]
     data = symptom_form_data(symptom, rows) | {"body": "[" * 4_000}
-    started = time.perf_counter()
+    started = time.process_time()
     response = admin_client.post(admin_url(Symptom, "change", symptom.pk), data)
-    assert time.perf_counter() - started < 5  # the whole page, rendered in well under a minute
+    assert time.process_time() - started < 5  # the whole page, rendered in well under a minute
     assert response.status_code == 200
     assert "Too many “[” characters (4,000): at most 50 in one text." in response.text
     symptom.refresh_from_db()
@@ -175,8 +176,8 @@ def test_nul_characters_are_refused_by_the_model_as_by_the_admin():
 def test_render_content_stays_quick_on_a_row_that_skipped_validation():
     step = make_step()
     FixStep.objects.filter(pk=step.pk).update(instructions="[" * 30_000)
-    started = time.perf_counter()
+    started = time.process_time()
     call_command("render_content", verbosity=0)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     step.refresh_from_db()
     assert step.instructions_html.startswith("<p>[[[")
