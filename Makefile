@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test check content-check suite lighthouse format superuser fixture outcomes bench load clean
+.PHONY: serve test check content-check suite lighthouse screenshots format superuser fixture outcomes bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,13 @@ suite: $(VENV)/.installed-test
 ## Lighthouse scores (mobile) of the home page, an article and a flow step; fails below 0.95.
 lighthouse: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python scripts/lighthouse.py
+
+## Rewrite the screenshot baselines (tests/e2e/baselines/) after an intended change of look: every
+## page kind at phone and desktop sizes, light and dark. Look at each one before committing it.
+screenshots: $(VENV)/.installed-test
+	mkdir -p .local/tmp
+	TMPDIR=$(CURDIR)/.local/tmp UPDATE_SCREENSHOTS=1 $(BIN)/pytest -m browser -p no:cacheprovider \
+		tests/e2e/test_screenshots.py
 
 node_modules/.installed: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \

@@ -55,7 +55,60 @@
     root.querySelectorAll("input.resume-link").forEach(function (input) {
       input.addEventListener("focus", function () { input.select(); });
     });
+    root.querySelectorAll("[data-summary]").forEach(enhanceSummary);
   }
+
+  // The end page's list of what was tried, as plain text to paste into a chat with whoever helps.
+  function summaryText(section) {
+    var lines = [section.getAttribute("data-summary-title")];
+    section.querySelectorAll(".attempt").forEach(function (item, index) {
+      var step = item.querySelector(".attempt-step").textContent.trim();
+      var result = item.querySelector(".attempt-result").textContent.trim();
+      lines.push((index + 1) + ". " + step + ": " + result);
+    });
+    lines.push("The guide: " + section.getAttribute("data-summary-url"));
+    return lines.join("\n");
+  }
+
+  // One tap copies the list; Share opens the phone's own share sheet where the browser has one.
+  // Both buttons stay hidden where they cannot work, and the page still shows the list to read.
+  function enhanceSummary(section) {
+    var copy = section.querySelector("[data-copy-summary]");
+    var share = section.querySelector("[data-share-summary]");
+    var said = section.querySelector(".summary-status");
+    if (copy && navigator.clipboard && window.isSecureContext) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(summaryText(section)).then(function () {
+          said.textContent = "Copied. Paste it into a message or an email.";
+        }, function () {
+          said.textContent = "Your browser didn't let us copy it. Select the list and copy it yourself.";
+        });
+      });
+    }
+    if (share && navigator.share) {
+      share.hidden = false;
+      share.addEventListener("click", function () {
+        var title = section.getAttribute("data-summary-title");
+        // Closing the share sheet rejects the promise: that is the person's choice, not an error.
+        navigator.share({ title: title, text: summaryText(section) }).catch(function () {});
+      });
+    }
+  }
+
+  // Printed guides show every folded part: paper can't be tapped open.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (details) {
+      details.setAttribute("open", "");
+      details.setAttribute("data-opened-for-print", "");
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("[data-opened-for-print]").forEach(function (details) {
+      details.removeAttribute("open");
+      details.removeAttribute("data-opened-for-print");
+    });
+  });
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { enhance(document); });

@@ -31,9 +31,14 @@ def assert_accessible(page) -> None:
         assert after <= before + 1, f"{page.url}: heading level jumps from h{before} to h{after}"
 
 
+# Contrast problems differ between the colour schemes, so every check runs in both.
+SCHEMES = pytest.mark.parametrize("scheme", ["light", "dark"])
+
+
+@SCHEMES
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_every_public_page_passes_axe(new_page, site, console, viewport):
-    page = new_page(viewport=viewport)
+def test_every_public_page_passes_axe(new_page, site, console, viewport, scheme):
+    page = new_page(viewport=viewport, color_scheme=scheme)
     for url in public_pages(site):
         page.goto(url)
         assert_accessible(page)
@@ -48,7 +53,9 @@ def test_every_public_page_passes_axe(new_page, site, console, viewport):
     console.errors = [error for error in console.errors if "status of 40" not in error]
 
 
-def test_every_htmx_swap_leaves_an_accessible_page(page, site):
+@SCHEMES
+def test_every_htmx_swap_leaves_an_accessible_page(new_page, site, scheme):
+    page = new_page(color_scheme=scheme)
     page.goto(site + "/")
     mark_page(page)
     assert_accessible(page)
