@@ -60,6 +60,13 @@ def meanwhile(obj, sent_token: str) -> list[versions.Change]:
     return versions.changes(versions.version_lines(version, names), versions.current_lines(obj))
 
 
+class EditTokenField(forms.CharField):
+    """The version a form was opened at: bookkeeping, never a change the editor made."""
+
+    def has_changed(self, initial, data):
+        return False
+
+
 def guard_change_form(form_class: type[forms.ModelForm], obj) -> type[forms.ModelForm]:
     """Return ``form_class`` refusing a save if ``obj`` changed since the form was shown."""
 
@@ -69,7 +76,7 @@ def guard_change_form(form_class: type[forms.ModelForm], obj) -> type[forms.Mode
         return f"{version.pk if version else 0}:{review.fingerprint(obj)}"
 
     class EditGuard(form_class):
-        edit_token = forms.CharField(widget=forms.HiddenInput, required=False, initial=token_now)
+        edit_token = EditTokenField(widget=forms.HiddenInput, required=False, initial=token_now)
         changed_meanwhile: tuple | list = ()
 
         def clean(self):
