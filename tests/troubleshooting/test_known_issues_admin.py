@@ -3,12 +3,13 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.urls import reverse
 from reversion.models import Version
 
 from tests.factories import make_guide
 from tests.troubleshooting.known_issue_factories import make_issue
 from troubleshooting import roles
-from troubleshooting.models import IssueState, KnownIssue, Status
+from troubleshooting.models import IssueState, KnownIssue, PendingChange, Status
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/troubleshooting/knownissue/"
@@ -100,18 +101,32 @@ def test_resolving_from_the_list_takes_the_banner_down_and_keeps_the_issue(admin
     assert issue.title in client.get("/known-issues/").text
 
 
-def test_with_review_only_publishers_publish_change_or_resolve_live_issues(
+def test_with_review_only_publishers_publish_or_resolve_and_editors_changes_wait(
     django_user_model, settings
 ):
     settings.CONTENT_REQUIRE_REVIEW = True
-    issue = make_issue()
+    symptom = make_guide(2)[1]
+    issue = make_issue(symptoms=[symptom], updates=["We're looking into it."])
     editor = signed_in(django_user_model, "ed", roles.EDITORS)
     publisher = signed_in(django_user_model, "pub", roles.EDITORS, roles.PUBLISHERS)
     listing = editor.get(CHANGELIST).text
     assert 'value="resolve"' not in listing and 'value="publish"' not in listing
     assert 'value="resolve"' in publisher.get(CHANGELIST).text
     url = f"{CHANGELIST}{issue.pk}/change/"
-    assert editor.post(url, form_data(slug=issue.slug)).status_code == 403
+    # An editor's change to a live issue waits for a publisher; the public keeps the live one.
+    proposed = form_data(
+        symptom, updates=issue.updates.all(), slug=issue.slug, title="Reworded by an editor"
+    )
+    response = editor.post(url, proposed)
+    assert response.status_code == 302
+    assert KnownIssue.objects.get(pk=issue.pk).title == issue.title
+    change = PendingChange.objects.awaiting_approval().get()
+    assert change.object_id == issue.pk
+    review = reverse("admin:troubleshooting_pendingchange_change", args=[change.pk])
+    assert publisher.post(review, {"action": "approve"}).status_code == 302
+    issue.refresh_from_db()
+    assert issue.title == "Reworded by an editor"
+    assert issue.updates.count() == 1 and issue.symptoms.count() == 1
     # An editor's new issue stays a draft: the status is not theirs to set.
     editor.post(ADD, form_data(slug="a-draft"))
     assert KnownIssue.objects.get(slug="a-draft").status == Status.DRAFT

@@ -35,18 +35,6 @@ class KnownIssueUpdateInline(admin.StackedInline):
         }
     }
 
-    def _owner_locked(self, request, obj) -> bool:
-        return self.admin_site.get_model_admin(KnownIssue).is_locked(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return not self._owner_locked(request, obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._owner_locked(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._owner_locked(request, obj) and super().has_delete_permission(request, obj)
-
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None:
