@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 
 from .. import rules
+from ..addresses import slug_url
 from ..rules import Severity, validate_slug_not_reserved
 from .publishing import Content, PublishableQuerySet, live, markdown_field
 
@@ -55,7 +55,7 @@ class Topic(Content):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("troubleshooting:topic", args=[self.slug])
+        return slug_url("troubleshooting:topic", self.slug)
 
 
 class Cause(Content):
@@ -288,7 +288,7 @@ class Symptom(Content):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("troubleshooting:symptom", args=[self.topic.slug, self.slug])
+        return slug_url("troubleshooting:symptom", self.topic.slug, self.slug)
 
     def clean(self):
         super().clean()
@@ -306,7 +306,7 @@ class Symptom(Content):
 
     def get_flow_url(self):
         """Return where the guided fix begins (it starts a session, then shows step 1)."""
-        return reverse("troubleshooting:flow_begin", args=[self.topic.slug, self.slug])
+        return slug_url("troubleshooting:flow_begin", self.topic.slug, self.slug)
 
 
 class SymptomCauseManager(models.Manager):
