@@ -168,7 +168,7 @@ def measure_table(site: Site, plan: list[Target], args, *, cached: bool, below: 
     print(f"\n{title}:", flush=True)
 
     def measure(target: Target, seconds: int) -> Run:
-        return wrk(
+        run = wrk(
             site.base + target.path,
             seconds=seconds,
             connections=args.connections,
@@ -177,6 +177,12 @@ def measure_table(site: Site, plan: list[Target], args, *, cached: bool, below: 
             headers=target.headers,
             timeout=args.timeout,
         )
+        # wrk leaves requests queued in the server when it stops: slow pages would leave the
+        # next target seconds of someone else's work (with no response of its own in a short
+        # run). A request of our own, queued behind them, returns once they are done.
+        for _ in range(args.workers):
+            fetch(site.base + BASELINE_PATH)
+        return run
 
     runs: dict[str, list[Run]] = {target.name: [] for target in plan}
     if args.warmup:

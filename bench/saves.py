@@ -25,7 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench.load import lua_script  # noqa: E402
-from bench.server import WRK, WRK_MISSING, Run, Site, add_site_arguments, wrk  # noqa: E402
+from bench.server import (  # noqa: E402
+    BASELINE_PATH,
+    WRK,
+    WRK_MISSING,
+    Run,
+    Site,
+    add_site_arguments,
+    fetch,
+    wrk,
+)
 
 CONNECTIONS = 64
 P99_LIMIT = 3.0  # the p99 during saves, at most this many times the steady p99
@@ -54,7 +63,7 @@ def run_saves(site: Site, *, seconds: int, every: float = 3, check: bool = False
     )
 
     def phase() -> Run:
-        return wrk(
+        run = wrk(
             site.base + "/",
             seconds=seconds,
             connections=CONNECTIONS,
@@ -62,6 +71,9 @@ def run_saves(site: Site, *, seconds: int, every: float = 3, check: bool = False
             script=script,
             timeout=10,
         )
+        for _ in range(site.workers):  # queued behind what wrk left in the server: see http.py
+            fetch(site.base + BASELINE_PATH)
+        return run
 
     phase()  # unmeasured: every page rendered and cached by every worker first
     steady = phase()

@@ -283,6 +283,19 @@ class Symptom(Content):
     class Meta:
         ordering = ["topic", "position", "title"]
         permissions = [("publish_symptom", "Can publish symptoms")]
+        # What the home page reads of thousands of symptoms, without reading them all: a
+        # topic's first ones in order, how many are live, and the featured ones in order.
+        indexes = [
+            models.Index(
+                fields=["topic", "status", "position", "title"], name="symptom_topic_listing"
+            ),
+            models.Index(fields=["topic", "status", "publish_at"], name="symptom_topic_live"),
+            models.Index(
+                fields=["status", "position", "title"],
+                condition=Q(featured=True),
+                name="symptom_featured_order",
+            ),
+        ]
 
     def __str__(self):
         return self.title
