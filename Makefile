@@ -98,8 +98,9 @@ NEED_WRK := command -v wrk >/dev/null 2>&1 || \
 		apt-get update -qq && apt-get install -y -qq wrk; \
 	else echo "wrk is not installed: install it with 'sudo apt-get install wrk'." >&2; exit 1; fi
 
-## Requests per second and latency of the pages under gunicorn, as ratios to a bare view
-## (bench/http.py; pass options in BENCH_ARGS, e.g. BENCH_ARGS="--rounds 1 --seconds 1").
+## Requests per second and latency of the pages under gunicorn, as ratios to a bare view, with
+## the page cache and without it, and during an editor's saves (bench/http.py, about 5 minutes;
+## pass options in BENCH_ARGS, e.g. BENCH_ARGS="--rounds 5 --seconds 5" for steadier figures).
 bench: $(VENV)/.installed-base
 	@$(NEED_WRK)
 	$(BIN)/python bench/http.py $(BENCH_ARGS)

@@ -7,6 +7,7 @@ benchmark and the load test:
     python -m bench.corpus populate --copies 10 --corpus 10000 --outcomes
     python -m bench.corpus flow-step      # the address of step 2 of "Stuck on Sending"
     python -m bench.corpus requests       # every request of the load test, as JSON
+    python -m bench.corpus edit --every 3 --seconds 12   # an editor saving an article
 """
 
 import argparse
@@ -15,6 +16,7 @@ import os
 import random
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlencode, urlparse, urlunparse
 
@@ -206,6 +208,27 @@ def load_requests(*, answers_per_step: int = 1) -> list[dict]:
     return requests
 
 
+def edit(*, every: float, seconds: float) -> int:
+    """Save an article every ``every`` seconds for ``seconds``, as an editor would; return how many.
+
+    Each save changes its summary (back and forth), so it goes through everything a real save
+    does: the search index, and retiring every cached page.
+    """
+    from troubleshooting.models import Symptom
+
+    saves, ends = 0, time.monotonic() + seconds
+    while time.monotonic() < ends:
+        time.sleep(min(every, max(0.0, ends - time.monotonic())))
+        symptom = Symptom.objects.get(slug="not-delivered")
+        edited = " (Updated.)"
+        summary = symptom.summary
+        summary = summary[: -len(edited)] if summary.endswith(edited) else summary + edited
+        symptom.summary = summary
+        symptom.save()
+        saves += 1
+    return saves
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Content and addresses for the benchmarks.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -215,6 +238,9 @@ def main() -> None:
     fill.add_argument("--outcomes", action="store_true")
     commands.add_parser("flow-step")
     commands.add_parser("requests")
+    editing = commands.add_parser("edit")
+    editing.add_argument("--every", type=float, default=3)
+    editing.add_argument("--seconds", type=float, default=12)
     args = parser.parse_args()
 
     import django
@@ -224,6 +250,8 @@ def main() -> None:
         print(populate(copies=args.copies, corpus=args.corpus, outcomes=args.outcomes))
     elif args.command == "flow-step":
         print(flow_step_url())
+    elif args.command == "edit":
+        print(edit(every=args.every, seconds=args.seconds))
     else:
         json.dump(load_requests(), sys.stdout)
 

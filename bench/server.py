@@ -169,6 +169,12 @@ class Site:
             how = f"was killed by signal {-status}" if status < 0 else f"exited with {status}"
             raise SystemExit(f"gunicorn {how} during the run: these figures mean nothing.")
 
+    def restart(self, **env: str) -> None:
+        """Serve again from the same database, with these environment variables changed."""
+        self._stop()
+        self.env.update(env)
+        self._start()
+
     def app(self, *args: str) -> str:
         """Run ``python -m bench.corpus ARGS`` against the site's database; return its output."""
         result = subprocess.run(

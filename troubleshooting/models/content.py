@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 
 from .. import rules
+from ..addresses import slug_url
 from ..rules import Severity, validate_slug_not_reserved
 from .publishing import Content, PublishableQuerySet, live, markdown_field
 
@@ -55,7 +55,7 @@ class Topic(Content):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("troubleshooting:topic", args=[self.slug])
+        return slug_url("troubleshooting:topic", self.slug)
 
 
 class Cause(Content):
@@ -283,12 +283,25 @@ class Symptom(Content):
     class Meta:
         ordering = ["topic", "position", "title"]
         permissions = [("publish_symptom", "Can publish symptoms")]
+        # What the home page reads of thousands of symptoms, without reading them all: a
+        # topic's first ones in order, how many are live, and the featured ones in order.
+        indexes = [
+            models.Index(
+                fields=["topic", "status", "position", "title"], name="symptom_topic_listing"
+            ),
+            models.Index(fields=["topic", "status", "publish_at"], name="symptom_topic_live"),
+            models.Index(
+                fields=["status", "position", "title"],
+                condition=Q(featured=True),
+                name="symptom_featured_order",
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("troubleshooting:symptom", args=[self.topic.slug, self.slug])
+        return slug_url("troubleshooting:symptom", self.topic.slug, self.slug)
 
     def clean(self):
         super().clean()
@@ -306,7 +319,7 @@ class Symptom(Content):
 
     def get_flow_url(self):
         """Return where the guided fix begins (it starts a session, then shows step 1)."""
-        return reverse("troubleshooting:flow_begin", args=[self.topic.slug, self.slug])
+        return slug_url("troubleshooting:flow_begin", self.topic.slug, self.slug)
 
 
 class SymptomCauseManager(models.Manager):

@@ -5,9 +5,9 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from .. import rules
+from ..addresses import slug_url
 from .content import POSITION_VALIDATORS, Symptom, Topic, slug_field
 from .publishing import Content, clean_fields_without_nul, markdown_field
 
@@ -55,8 +55,8 @@ class TriageQuestion(Content):
 
     def get_absolute_url(self):
         if self.is_start:
-            return reverse("troubleshooting:flow_start", args=[self.topic.slug])
-        return reverse("troubleshooting:flow_question", args=[self.topic.slug, self.slug])
+            return slug_url("troubleshooting:flow_start", self.topic.slug)
+        return slug_url("troubleshooting:flow_question", self.topic.slug, self.slug)
 
     def clean(self):
         super().clean()

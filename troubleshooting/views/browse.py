@@ -1,9 +1,10 @@
 """Browsing the guides: the home page, a topic, a symptom's article."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from ..models import Symptom, Topic, TriageQuestion, live
+from ..models import Symptom, Topic, TriageQuestion
 from ..previewing import previewing
 from .pages import public_page, render_page
 
@@ -15,20 +16,6 @@ def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
     symptoms = Symptom.objects.in_visible_topic(preview=preview)
-    topics = (
-        Topic.objects.visible(preview=preview)
-        .annotate(symptom_count=Count("symptoms", filter=live("symptoms__", preview=preview)))
-        .prefetch_related(
-            Prefetch(
-                "symptoms",
-                # The featured ones are already cards under "Common problems".
-                queryset=symptoms.filter(featured=False).order_by("position", "title")[
-                    :HOME_SYMPTOMS_PER_TOPIC
-                ],
-                to_attr="listed_symptoms",
-            )
-        )
-    )
     common = symptoms.filter(featured=True).select_related("topic").order_by("position", "title")
     start_questions = (
         TriageQuestion.objects.in_visible_topic(preview=preview)
@@ -38,11 +25,49 @@ def home(request):
     )
     context = {
         "title": None,
-        "topics": topics,
+        "topics": _topics_with_first_symptoms(preview),
         "common_symptoms": common,
         "start_questions": start_questions,
     }
     return render_page(request, "troubleshooting/home.html", context)
+
+
+def _topics_with_first_symptoms(preview: bool) -> list[Topic]:
+    """Return the visible topics, each with its live symptom count and first listed symptoms.
+
+    Two queries that read only what the page shows, through the indexes on a topic's symptoms:
+    a prefetch sliced per topic numbers every symptom of every topic (a window over the whole
+    table, most of a big site's home page), and a count joined in groups them all.
+    """
+    listed = (
+        Symptom.objects.visible(preview=preview)
+        # The featured ones are already cards under "Common problems".
+        .filter(topic=OuterRef("pk"), featured=False)
+        .order_by("position", "title")
+        .values("pk")
+    )
+    count = (
+        Symptom.objects.visible(preview=preview)
+        .filter(topic=OuterRef("pk"))
+        .order_by()
+        .values("topic")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    firsts = {f"listed_{n}": Subquery(listed[n : n + 1]) for n in range(HOME_SYMPTOMS_PER_TOPIC)}
+    topics = list(
+        Topic.objects.visible(preview=preview).annotate(
+            symptom_count=Coalesce(Subquery(count), 0), **firsts
+        )
+    )
+    ids = {topic.pk: [getattr(topic, name) for name in firsts] for topic in topics}
+    wanted = {pk for pks in ids.values() for pk in pks if pk is not None}
+    found = Symptom.objects.in_bulk(wanted) if wanted else {}
+    for topic in topics:
+        topic.listed_symptoms = [found[pk] for pk in ids[topic.pk] if pk in found]
+        for symptom in topic.listed_symptoms:
+            symptom.topic = topic  # for its address, without a query each
+    return topics
 
 
 @public_page(cache=True)

@@ -1,0 +1,190 @@
+"""Where a page's time goes without the page cache: cProfile over Django's test client.
+
+    .venv/bin/python bench/profile_pages.py                    # every target, 200 requests each
+    .venv/bin/python bench/profile_pages.py --only home --top 40 --sort tottime
+    .venv/bin/python bench/profile_pages.py --database-url postgres://user:pass@127.0.0.1:5432/db
+
+Loads a throwaway database (a SQLite file under .local/, or a scratch PostgreSQL database beside
+the one a URL names, dropped afterwards) as bench/http.py does (the demo guide copied, generated
+symptoms), with production settings and the page cache off (``DJANGO_PAGE_CACHE_SECONDS=0``).
+For each target (the home page, an article, a flow step as an htmx fragment, an answer posted to
+a step, the bare view for comparison) it prints the time per request, the database queries and
+``reverse()`` calls per request, and the functions that took the most time under cProfile.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The project, not bench/, comes first: bench/http.py would hide the standard library's http.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+
+def prepare(database_url: str | None, workdir: Path, copies: int, corpus: int):
+    """Point Django at a new database filled as the HTTP benchmark's; return its dropper."""
+    drop = None
+    if database_url:
+        from bench.corpus import scratch_postgres
+
+        url, drop = scratch_postgres(database_url)
+    else:
+        url = f"sqlite:///{workdir / 'db.sqlite3'}"
+    use(url, workdir)
+    manage = [sys.executable, "manage.py"]
+    for command in (
+        ["migrate", "-v0"],
+        ["load_demo", "-v0"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        subprocess.run([*manage, *command], cwd=ROOT, check=True)
+    populate = ["populate", f"--copies={copies}", f"--corpus={corpus}"]
+    subprocess.run([sys.executable, "-m", "bench.corpus", *populate], cwd=ROOT, check=True)
+    return drop
+
+
+def use(url: str, workdir: Path) -> None:
+    """Set the environment for production settings on this database, the page cache off."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=url,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_DEBUG="0",
+        DJANGO_HTTPS="0",
+        DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+        DJANGO_PAGE_CACHE_SECONDS="0",
+        DJANGO_LOG_LEVEL="ERROR",
+        BENCH_STATIC_ROOT=str(workdir / "static"),
+    )
+
+
+def targets() -> dict:
+    """Name → (method, path, extra arguments for the test client)."""
+    from bench.corpus import flow_step_url
+    from bench.urls import BASELINE_PATH
+
+    step = flow_step_url()
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver{step}"}
+    return {
+        "baseline": ("get", BASELINE_PATH, {}),
+        "home": ("get", "/", {}),
+        "article": ("get", "/messages/not-delivered/", {}),
+        "flow fragment": ("get", step, htmx),
+        # "Skip" at step 2: a valid answer, recorded, then a 303 to step 3.
+        "answer POST": ("post", step, {"data": {"answer": "s"}}),
+    }
+
+
+def measure(client, method: str, path: str, extra: dict, repeat: int):
+    """Return (ms per request, queries per request, reverse() calls per request, profile)."""
+    from django.db import connection
+    from django.urls import resolvers
+
+    call = getattr(client, method)
+    expected = 303 if method == "post" else 200
+    for _ in range(5):  # warm the template and URL caches, the connection
+        response = call(path, **extra)
+        assert response.status_code == expected, (path, response.status_code)
+
+    reverse_calls = 0
+    original = resolvers.URLResolver._reverse_with_prefix
+
+    def counting(self, *args, **kwargs):
+        nonlocal reverse_calls
+        reverse_calls += 1
+        return original(self, *args, **kwargs)
+
+    resolvers.URLResolver._reverse_with_prefix = counting
+    queries = []
+
+    def counting_queries(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(counting_queries):
+            call(path, **extra)
+    finally:
+        resolvers.URLResolver._reverse_with_prefix = original
+
+    started = time.perf_counter()
+    for _ in range(repeat):
+        call(path, **extra)
+    elapsed = (time.perf_counter() - started) / repeat
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        call(path, **extra)
+    profiler.disable()
+    return elapsed * 1000, len(queries), reverse_calls, profiler
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="a PostgreSQL URL (default: a SQLite file)")
+    parser.add_argument("--repeat", type=int, default=200, help="requests per target (200)")
+    parser.add_argument("--top", type=int, default=15, help="functions shown per target (15)")
+    parser.add_argument("--sort", default="tottime", help="cProfile sort key (tottime)")
+    parser.add_argument("--only", action="append", help="a target's name (repeatable)")
+    parser.add_argument("--copies", type=int, default=10, help="demo guide copies (10)")
+    parser.add_argument("--corpus", type=int, default=2_000, help="generated symptoms (2,000)")
+    parser.add_argument(
+        "--reuse", type=Path, help="a SQLite work directory to keep and use again (made if new)"
+    )
+    args = parser.parse_args()
+
+    (ROOT / ".local").mkdir(exist_ok=True)
+    workdir = args.reuse or Path(tempfile.mkdtemp(prefix="profile-", dir=ROOT / ".local"))
+    drop = None
+    try:
+        if args.reuse and (workdir / "db.sqlite3").exists():
+            use(f"sqlite:///{workdir / 'db.sqlite3'}", workdir)
+        else:
+            workdir.mkdir(parents=True, exist_ok=True)
+            drop = prepare(args.database_url, workdir, args.copies, args.corpus)
+        import django
+
+        django.setup()
+        from django.test import Client
+
+        client = Client()
+        summary = []
+        for name, (method, path, extra) in targets().items():
+            if args.only and name not in args.only and name != "baseline":
+                continue
+            ms, queries, reverses, profiler = measure(client, method, path, extra, args.repeat)
+            summary.append((name, ms, queries, reverses))
+            if name == "baseline":
+                continue
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(args.sort)
+            stats.print_stats(args.top)
+            print(f"\n=== {name}: {method.upper()} {path}")
+            print("\n".join(out.getvalue().splitlines()[4:]))
+        base_ms = summary[0][1]
+        print(f"\n{'':16}{'ms/request':>11}{'×baseline':>11}{'queries':>9}{'reverse()':>11}")
+        for name, ms, queries, reverses in summary:
+            print(f"{name:16}{ms:>11.2f}{ms / base_ms:>11.1f}{queries:>9}{reverses:>11}")
+    finally:
+        if drop:
+            from django.db import connections
+
+            connections.close_all()
+            drop()
+        if not args.reuse:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""The home page's topics: their first live symptoms in order, and how many there are in all."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from troubleshooting.models import Status
+
+from ..factories import make_symptom, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def topic_section(html: str, title: str) -> str:
+    start = html.index(f">{title}</a></h3>")
+    return html[start : html.index("</article>", start)]
+
+
+def test_only_live_unfeatured_symptoms_are_listed_in_order_and_every_live_one_counted(client):
+    topic = make_topic(title="Busy topic")
+    for position in (5, 3, 9, 1, 7, 2, 8):
+        make_symptom(topic=topic, title=f"Listed {position}", position=position)
+    make_symptom(topic=topic, title="Listed 0 draft", position=0, status=Status.DRAFT)
+    later = timezone.now() + timedelta(hours=1)
+    make_symptom(topic=topic, title="Listed 0 scheduled", position=0, publish_at=later)
+    make_symptom(topic=topic, title="Listed 0 featured", position=0, featured=True)
+    html = client.get("/").content.decode()
+    section = topic_section(html, "Busy topic")
+    listed = [line.split(">")[-1] for line in section.split("</a></li>")[:-1]]
+    assert listed == [f"Listed {n}" for n in (1, 2, 3, 5, 7, 8)]
+    # Seven listed or not, and the featured one (a card above): drafts and scheduled are not.
+    assert "All 8 problems in Busy topic" in section
+
+
+def test_a_topic_with_only_a_few_symptoms_has_no_link_to_more(client):
+    topic = make_topic(title="Small topic")
+    make_symptom(topic=topic, title="Only one")
+    section = topic_section(client.get("/").content.decode(), "Small topic")
+    assert "Only one" in section
+    assert "problems in Small topic" not in section
+
+
+def test_symptom_links_of_every_topic_are_their_own(client):
+    first, second = make_topic(title="First"), make_topic(title="Second")
+    one = make_symptom(topic=first, title="In first")
+    two = make_symptom(topic=second, title="In second")
+    html = client.get("/").content.decode()
+    assert f'href="{one.get_absolute_url()}"' in topic_section(html, "First")
+    assert f'href="{two.get_absolute_url()}"' in topic_section(html, "Second")
+
+
+def test_many_topics_cost_no_more_queries(client, settings, django_assert_max_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders the page
+    make_symptom(topic=make_topic(title="The first"))
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    for number in range(12):
+        topic = make_topic(title=f"Topic number {number}")
+        for position in range(8):
+            make_symptom(topic=topic, position=position)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get("/").status_code == 200
+    assert len(few) <= 4
+
+
+def test_preview_lists_drafts_too(admin_client):
+    topic = make_topic(title="Drafty topic")
+    make_symptom(topic=topic, title="A draft problem", status=Status.DRAFT)
+    admin_client.get(reverse("troubleshooting:preview"), {"next": "/"})
+    section = topic_section(admin_client.get("/").content.decode(), "Drafty topic")
+    assert "A draft problem" in section
