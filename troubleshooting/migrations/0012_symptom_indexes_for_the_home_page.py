@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("troubleshooting", "0008_markdown_length_and_complexity_limits"),
+        ("troubleshooting", "0011_known_issue_permissions"),
     ]
 
     operations = [
