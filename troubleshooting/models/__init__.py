@@ -1,6 +1,6 @@
 """The app's models: the guides' content, and what happens when people use them."""
 
-from ..rules import RESERVED_SLUGS, Severity, validate_slug_not_reserved
+from ..rules import RESERVED_SLUGS, Reach, Severity, validate_slug_not_reserved
 from .content import POSITION_VALIDATORS, Cause, FixStep, Symptom, SymptomCause, SymptomStep, Topic
 from .outcomes import (
     AnswerTally,
@@ -16,6 +16,7 @@ from .outcomes import (
 )
 from .publishing import Content, PublishableQuerySet, Status, live, normalize_newlines
 from .site import ContentVersion, SearchDocument, SearchMiss, SlugRedirect
+from .step_lists import PastStepList
 from .triage import TriageChoice, TriageQuestion
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "SessionTally",
     "StepAnswer",
     "VoteTally",
+    "PastStepList",
     "POSITION_VALIDATORS",
     "RESERVED_SLUGS",
     "Cause",
@@ -38,6 +40,7 @@ __all__ = [
     "PublishableQuerySet",
     "SearchDocument",
     "SearchMiss",
+    "Reach",
     "Severity",
     "SlugRedirect",
     "Status",
