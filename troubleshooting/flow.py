@@ -2,27 +2,31 @@
 
 The whole state of a guided fix lives in its URL, so it can be bookmarked, shared and resumed after
 the phone restarts: the step number in the path and, in the ``r`` query parameter, one letter per
-step already answered (``n`` did not fix it, ``s`` skipped, ``c`` couldn't do it, ``y`` fixed it).
-``v`` fingerprints the step list the answers refer to, so a link made before an editor changed the
-steps is recognised as outdated instead of pinning old answers on different steps. ``s`` is the
-anonymous key under which the session's outcomes are recorded (see ``outcomes``); the flow works
-the same without it.
+step of a list (``n`` did not fix it, ``s`` skipped, ``c`` couldn't do it, ``y`` fixed it, ``-``
+not answered yet). ``v`` fingerprints that list. It is the symptom's current list, or one kept
+in ``PastStepList`` when the address was made: so a link made before an editor reordered, added,
+removed or unpublished steps still says which step each answer was given to, and carries on at
+the first step of the current list not answered yet. ``via`` names the triage question the
+person answered last, for "Change my answer". ``s`` is the anonymous key under which the
+session's outcomes are recorded (see ``outcomes``); the flow works the same without it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Q, TextChoices
+from django.db.models import Case, Exists, OuterRef, Q, TextChoices, Value, When
 from django.http import QueryDict
 from django.urls import reverse
 
 from .models import (
     FixStep,
+    PastStepList,
     Result,
     Symptom,
     SymptomStep,
@@ -30,6 +34,7 @@ from .models import (
     TriageQuestion,
     live,
 )
+from .outcomes.recording import record_safely
 
 
 class Answer(TextChoices):
@@ -42,25 +47,55 @@ class Answer(TextChoices):
 RESULT_LABELS = dict(Result.choices)
 NOT_TRIED = "Not tried"
 
-_OPEN_RESULTS = re.compile(r"[nsc]*")
-_RESOLVED_RESULTS = re.compile(r"[nsc]*y")
+UNANSWERED = "-"
+_OPEN_RESULTS = re.compile(r"[nsc-]*")
+# Exactly one step fixed it, wherever it is in the list.
+_RESOLVED_RESULTS = re.compile(r"[nsc-]*y[nsc-]*")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
 
 class InvalidFlowState(ValueError):
-    """The flow URL does not describe a state this guide can be in (tampered or out of date)."""
+    """The flow URL does not describe a state this guide can be in (tampered, or never made)."""
 
 
 @dataclass(frozen=True)
 class Attempt:
-    """One step of a guided fix and what happened when the person tried it."""
+    """One step of a guided fix and what happened when the person tried it.
 
-    number: int
+    ``number`` is the step's place in the current list; ``None`` for a step since removed.
+    """
+
+    number: int | None
     step: FixStep
     result: str
 
     @property
     def label(self) -> str:
         return RESULT_LABELS.get(self.result, NOT_TRIED)
+
+
+def fingerprint(steps: Sequence[FixStep]) -> str:
+    """Fingerprint a list of steps by identity, as the ``v`` of the addresses that refer to it."""
+    ids = "\n".join(str(step.pk) for step in steps).encode()
+    return hashlib.blake2s(ids, digest_size=6).hexdigest()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The answers an address gives: one letter per step of ``steps`` ("-" where unanswered)."""
+
+    steps: tuple[FixStep, ...]
+    results: str
+    version: str
+
+    @cached_property
+    def answers(self) -> dict[int, str]:
+        """Return each answered step's letter, by the step's id."""
+        return {
+            step.pk: letter
+            for step, letter in zip(self.steps, self.results, strict=False)
+            if letter != UNANSWERED
+        }
 
 
 @dataclass(frozen=True)
@@ -71,6 +106,7 @@ class Flow:
     steps: tuple[FixStep, ...]
     session: str = ""
     preview: bool = False
+    via: str = ""
 
     @classmethod
     def for_symptom(cls, symptom: Symptom, *, preview: bool = False) -> Flow:
@@ -86,71 +122,196 @@ class Flow:
         """Return the same flow, with URLs that carry the outcomes session ``key``."""
         return replace(self, session=key)
 
+    def with_via(self, question_slug: str | None) -> Flow:
+        """Return the same flow, with URLs that carry the triage question people came from."""
+        slug = question_slug or ""
+        return replace(self, via=slug if _SLUG.fullmatch(slug) else "")
+
     def __len__(self) -> int:
         return len(self.steps)
 
     @cached_property
     def version(self) -> str:
-        """Fingerprint the step list, so answers are never applied to a changed list."""
-        slugs = "\n".join(step.slug for step in self.steps).encode()
-        return hashlib.blake2s(slugs, digest_size=4).hexdigest()
+        """Fingerprint the current step list, the one new answers refer to."""
+        return fingerprint(self.steps)
 
-    def results(self, query: QueryDict, *, resolved: bool = False) -> str:
-        """Return the validated answers from a flow URL's query; raise InvalidFlowState if bad."""
+    # Reading an address --------------------------------------------------------------------
+
+    def progress(self, query: QueryDict, *, resolved: bool = False) -> Progress:
+        """Return the answers a flow URL's query gives; raise InvalidFlowState if it is bad."""
         raw = query.get("r", "")
         pattern = _RESOLVED_RESULTS if resolved else _OPEN_RESULTS
-        if len(raw) > len(self.steps) or not pattern.fullmatch(raw):
+        if not pattern.fullmatch(raw):
             raise InvalidFlowState("malformed answers")
-        if raw and query.get("v") != self.version:
-            raise InvalidFlowState("the steps have changed since the link was made")
-        return raw
+        version = query.get("v", "")
+        if not raw or version == self.version:
+            if len(raw) > len(self.steps):
+                raise InvalidFlowState("more answers than steps")
+            return Progress(self.steps, raw, self.version)
+        return self._past_progress(raw, version)
 
-    def _url(self, name: str, args: list, results: str, **extra: str) -> str:
+    def _past_progress(self, raw: str, version: str) -> Progress:
+        """Return the answers of an address made for an earlier list of this symptom's steps."""
+        past = PastStepList.objects.filter(symptom=self.symptom, version=version[:16]).first()
+        if past is None or len(raw) > len(past.steps):
+            raise InvalidFlowState("the address refers to a list of steps never shown")
+        current = {step.pk: step for step in self.steps}
+        gone_ids = [pk for pk in past.steps if pk not in current]
+        # Steps since removed still count for what was tried; unpublished or deleted ones don't.
+        gone = {
+            step.pk: step
+            for step in FixStep.objects.filter(live(preview=self.preview), pk__in=gone_ids)
+        }
+        found = {**gone, **current}
+        pairs = [
+            (found[pk], letter)
+            for pk, letter in zip(past.steps, raw, strict=False)
+            if pk in found and letter != UNANSWERED
+        ]
+        steps = tuple(step for step, _ in pairs)
+        return Progress(steps, "".join(letter for _, letter in pairs), version)
+
+    # Where the answers lead ----------------------------------------------------------------
+
+    def canonical(self, progress: Progress, **more: str) -> Progress:
+        """Return the answers (plus ``more``, by step id) over the current list.
+
+        Answered steps no longer in the list come first, so the summary still shows them.
+        """
+        answers = {**progress.answers, **{int(pk): letter for pk, letter in more.items()}}
+        current = {step.pk for step in self.steps}
+        gone = tuple(
+            step for step in progress.steps if step.pk in answers and step.pk not in current
+        )
+        steps = gone + self.steps
+        results = "".join(answers.get(step.pk, UNANSWERED) for step in steps).rstrip(UNANSWERED)
+        return Progress(steps, results, fingerprint(steps) if gone else self.version)
+
+    def next_number(self, progress: Progress) -> int | None:
+        """Return the number of the first current step not answered yet, if there is one."""
+        answers = progress.answers
+        return next(
+            (n for n, step in enumerate(self.steps, start=1) if step.pk not in answers), None
+        )
+
+    def is_canonical(self, progress: Progress, query: QueryDict, number: int | None) -> bool:
+        """Return whether an address is the one way this flow writes its state."""
+        canonical = self.canonical(progress)
+        expected = self.next_number(canonical)
+        return (
+            number == expected
+            and query.get("r", "") == canonical.results
+            and (not canonical.results or query.get("v") == canonical.version)
+        )
+
+    def remember(self, progress: Progress) -> None:
+        """Keep the list an address's answers refer to, so the address outlives edits.
+
+        Like outcomes, never in the way: if it cannot be written, the address works until the
+        steps change.
+        """
+        if not progress.results:
+            return
+        record_safely(
+            "the steps a guided-fix address refers to",
+            lambda: PastStepList.objects.get_or_create(
+                symptom=self.symptom,
+                version=progress.version,
+                defaults={"steps": [step.pk for step in progress.steps]},
+            ),
+            otherwise=None,
+        )
+
+    # Addresses ----------------------------------------------------------------------------
+
+    def _url(self, name: str, args: list, results: str | Progress, **extra: str) -> str:
+        progress = self._as_progress(results)
         url = reverse(f"troubleshooting:{name}", args=[self.symptom.topic.slug, *args])
-        params = {"r": results, "v": self.version, **extra} if results else dict(extra)
+        params = {"r": progress.results, "v": progress.version} if progress.results else {}
+        params.update(extra)
+        if self.via:
+            params["via"] = self.via
         if self.session:
             params["s"] = self.session
         return f"{url}?{urlencode(params)}" if params else url
 
-    def step_url(self, number: int, results: str, **extra: str) -> str:
+    def _as_progress(self, results: str | Progress) -> Progress:
+        if isinstance(results, Progress):
+            return results
+        return Progress(self.steps, results, self.version)
+
+    def step_url(self, number: int, results: str | Progress, **extra: str) -> str:
         """Return the URL of step ``number`` after the given answers."""
         return self._url("flow_step", [self.symptom.slug, number], results, **extra)
 
-    def fixed_url(self, results: str) -> str:
+    def fixed_url(self, results: str | Progress) -> str:
         return self._url("flow_fixed", [self.symptom.slug], results)
 
-    def end_url(self, results: str) -> str:
+    def end_url(self, results: str | Progress) -> str:
         return self._url("flow_end", [self.symptom.slug], results)
 
-    def url_after(self, *, results: str, answer: str) -> str:
+    def url_for(self, progress: Progress) -> str:
+        """Return the page of a state: the first step not answered, or the end page."""
+        number = self.next_number(progress)
+        if number is None:
+            return self.end_url(progress)
+        return self.step_url(number, progress)
+
+    def after(self, progress: Progress, *, step: FixStep, answer: str) -> Progress:
+        """Return the answers once ``step`` has been answered."""
+        return self.canonical(progress, **{str(step.pk): answer})
+
+    def url_after(
+        self, *, results: str | Progress, answer: str, step: FixStep | None = None
+    ) -> str:
         """Return where the flow goes once the current step has been answered."""
-        answered = results + answer
+        progress = self.canonical(self._as_progress(results))
+        step = step or self.steps[self.next_number(progress) - 1]
+        answered = self.after(progress, step=step, answer=answer)
         if answer == Answer.FIXED:
             return self.fixed_url(answered)
-        if len(answered) >= len(self.steps):
-            return self.end_url(answered)
-        return self.step_url(len(answered) + 1, answered)
+        return self.url_for(answered)
 
-    def previous_url(self, *, results: str) -> str:
-        """Return the page before the current step: the previous step, or how people got here."""
-        if results:
-            return self.step_url(len(results), results[:-1])
-        return entry_url(self.symptom, preview=self.preview)
+    def previous_url(self, *, results: str | Progress, number: int = 0) -> str:
+        """Return the page before step ``number``: the step before it, or how people got here."""
+        progress = self.canonical(self._as_progress(results))
+        number = number or self.next_number(progress) or len(self.steps) + 1
+        if number <= 1:
+            return entry_url(self.symptom, preview=self.preview, via=self.via)
+        previous = self.steps[number - 2]
+        answers = {**progress.answers}
+        answers.pop(previous.pk, None)
+        return self.step_url(number - 1, self._with_answers(progress, answers))
 
-    def resume_url(self, *, results: str) -> str | None:
+    def _with_answers(self, progress: Progress, answers: dict[int, str]) -> Progress:
+        steps = progress.steps
+        results = "".join(answers.get(step.pk, UNANSWERED) for step in steps).rstrip(UNANSWERED)
+        return Progress(steps, results, progress.version)
+
+    def resume_url(self, *, results: str | Progress) -> str | None:
         """Return the step to go back to from the end page: the one the person stopped at."""
         if not self.steps:
             return None
-        if len(results) < len(self.steps):
-            return self.step_url(len(results) + 1, results)
-        return self.step_url(len(results), results[:-1])
+        progress = self.canonical(self._as_progress(results))
+        number = self.next_number(progress)
+        if number is not None:
+            return self.step_url(number, progress)
+        return self.previous_url(results=progress, number=len(self.steps) + 1)
 
-    def attempts(self, results: str) -> list[Attempt]:
+    def attempts(self, results: str | Progress) -> list[Attempt]:
         """Pair every step with its result ("" where it was not tried), for summaries."""
+        progress = self.canonical(self._as_progress(results))
+        answers = progress.answers
+        numbers = {step.pk: number for number, step in enumerate(self.steps, start=1)}
         return [
-            Attempt(number=number, step=step, result=results[number - 1 : number])
-            for number, step in enumerate(self.steps, start=1)
+            Attempt(number=numbers.get(step.pk), step=step, result=answers.get(step.pk, ""))
+            for step in progress.steps
         ]
+
+    def current_results(self, progress: Progress) -> str:
+        """Return one letter per current step ("-" where unanswered), for the end page's words."""
+        answers = progress.answers
+        return "".join(answers.get(step.pk, UNANSWERED) for step in self.steps)
 
 
 def article_version(symptom: Symptom) -> str:
@@ -210,15 +371,34 @@ def end_lede(results: str, step_count: int) -> str:
     )
 
 
-def entry_url(symptom: Symptom, *, preview: bool = False) -> str:
-    """Return the question that leads to a symptom, or its article if none does."""
-    choice = (
-        TriageChoice.objects.filter(live("question__", preview=preview), symptom=symptom)
+def entry_url(symptom: Symptom, *, preview: bool = False, via: str = "") -> str:
+    """Return the question that leads to a symptom (``via`` if it does), or else its article."""
+    choice = _leading_choice(TriageChoice.objects.filter(symptom=symptom), preview, via)
+    return choice.question.get_absolute_url() if choice else symptom.get_absolute_url()
+
+
+def parent_url(question: TriageQuestion, *, preview: bool = False, via: str = "") -> str:
+    """Return the page before a triage question: the question that leads to it, or the topic."""
+    if question.is_start:
+        return question.topic.get_absolute_url()
+    choice = _leading_choice(question.incoming_choices.all(), preview, via)
+    return choice.question.get_absolute_url() if choice else question.topic.get_absolute_url()
+
+
+def _leading_choice(choices, preview: bool, via: str) -> TriageChoice | None:
+    """Return the live answer among ``choices`` of question ``via`` if there is one, else any."""
+    return (
+        choices.filter(
+            live("question__", preview=preview), live("question__topic__", preview=preview)
+        )
         .select_related("question__topic")
-        .order_by("question__is_start", "pk")
+        .order_by(
+            Case(When(question__slug=via, then=Value(0)), default=Value(1)),
+            "question__is_start",
+            "pk",
+        )
         .first()
     )
-    return choice.question.get_absolute_url() if choice else symptom.get_absolute_url()
 
 
 def visible_choices(question: TriageQuestion, *, preview: bool = False) -> list[TriageChoice]:
@@ -238,7 +418,13 @@ def visible_choices(question: TriageQuestion, *, preview: bool = False) -> list[
 
 
 def choice_url(choice: TriageChoice) -> str:
-    """Return where a triage answer leads: the next question, or the first fix step."""
-    if choice.next_question is not None:
-        return choice.next_question.get_absolute_url()
-    return choice.symptom.get_flow_url()
+    """Return where a triage answer leads: the next question, or the first fix step.
+
+    Both name the question answered (``via``), so "Back" and "Change my answer" return to it.
+    """
+    target = (
+        choice.next_question.get_absolute_url()
+        if choice.next_question is not None
+        else choice.symptom.get_flow_url()
+    )
+    return f"{target}?{urlencode({'via': choice.question.slug})}"

@@ -30,6 +30,22 @@ class Severity(models.IntegerChoices):
 _severity_of = attrgetter("severity")
 
 
+class Reach(models.TextChoices):
+    """Whom messages fail to reach: said by a triage answer, and by a step that only fits one."""
+
+    ANYONE = "", "Doesn't say"
+    EVERYONE = "everyone", "Everyone"
+    FEW = "few", "One or two people"
+
+
+# A triage answer leads only to steps that fit it ----------------------------------------------
+
+
+def fits(step_reach: str, answer_reach: str) -> bool:
+    """Return whether a step made for ``step_reach`` fits an answer saying ``answer_reach``."""
+    return not step_reach or not answer_reach or step_reach == answer_reach
+
+
 # A destructive step never comes before a safer one -------------------------------------------
 
 

@@ -25,16 +25,22 @@ def test_mouse_from_home_to_resolution(new_page, site, viewport):
     page.get_by_role("link", name="Not sure? Answer a question").click()
     assert_swapped(page, r"/messages/fix/$", "What does it say under your message?")
     page.get_by_role("link", name="Sending…").click()
-    assert_swapped(page, r"/messages/fix/sending-to-whom/$", re.compile("every conversation"))
+    assert_swapped(
+        page, r"/messages/fix/sending-to-whom/(\?via=[\w-]+)?$", re.compile("every conversation")
+    )
     page.get_by_role("link", name=re.compile("^Every conversation")).click()
-    assert_swapped(page, r"/messages/stuck-on-sending/fix/1/$", "Turn Airplane Mode on and off")
+    assert_swapped(
+        page, r"/messages/stuck-on-sending/fix/1/(\?via=[\w-]+)?$", "Turn Airplane Mode on and off"
+    )
     expect(page.get_by_text("Step 1 of 11")).to_be_visible()
     page.get_by_role("button", name="No, still not working").click()
-    assert_swapped(page, r"/fix/2/\?r=n&v=\w+$", "Check that Wi-Fi and mobile data are on")
+    assert_swapped(
+        page, r"/fix/2/\?r=n&v=\w+(&via=[\w-]+)?$", "Check that Wi-Fi and mobile data are on"
+    )
     page.get_by_role("button", name="Skip this step").click()
-    assert_swapped(page, r"/fix/3/\?r=ns&v=\w+$", re.compile("data roaming"))
+    assert_swapped(page, r"/fix/3/\?r=ns&v=\w+(&via=[\w-]+)?$", re.compile("data roaming"))
     page.get_by_role("button", name="Yes, it's fixed").click()
-    assert_swapped(page, r"/fix/fixed/\?r=nsy&v=\w+$", "Great, it's fixed")
+    assert_swapped(page, r"/fix/fixed/\?r=nsy&v=\w+(&via=[\w-]+)?$", "Great, it's fixed")
     expect(page.locator("main")).to_contain_text("Check data roaming if you're abroad")
     expect(page).to_have_title(re.compile("^Fixed"))
 
@@ -44,12 +50,16 @@ def test_mouse_from_home_to_the_end_page(page, site):
     mark_page(page)
     page.get_by_role("link", name="Not sure? Answer a question").click()
     page.get_by_role("link", name=re.compile("^Read")).click()
-    assert_swapped(page, r"/delivered-no-reply/fix/1/$", re.compile(".+"))
+    assert_swapped(page, r"/delivered-no-reply/fix/1/(\?via=[\w-]+)?$", re.compile(".+"))
     for number in range(2, 5):
         page.get_by_role("button", name="No, still not working").click()
-        assert_swapped(page, rf"/fix/{number}/\?r=n+&v=\w+$", re.compile(".+"))
+        assert_swapped(page, rf"/fix/{number}/\?r=n+&v=\w+(&via=[\w-]+)?$", re.compile(".+"))
     page.get_by_role("button", name="No, still not working").click()
-    assert_swapped(page, r"/fix/end/\?r=nnnn&v=\w+$", "Still not working? Here's where to go next")
+    assert_swapped(
+        page,
+        r"/fix/end/\?r=nnnn&v=\w+(&via=[\w-]+)?$",
+        "Still not working? Here's where to go next",
+    )
     main = page.locator("main")
     expect(main).to_contain_text("You tried all 4 fixes")
     expect(main.locator(".attempt-result")).to_have_text(["Didn't fix it"] * 4)
@@ -67,16 +77,20 @@ def test_keyboard_only(page, site):
     assert_swapped(page, r"/messages/fix/$", "What does it say under your message?")
     tab_to(page, "Not Delivered")
     page.keyboard.press("Enter")
-    assert_swapped(page, r"/messages/fix/not-delivered-to-whom/$", re.compile("everyone"))
+    assert_swapped(
+        page, r"/messages/fix/not-delivered-to-whom/(\?via=[\w-]+)?$", re.compile("everyone")
+    )
     tab_to(page, "Everyone")
     page.keyboard.press("Enter")
-    assert_swapped(page, r"/not-delivered/fix/1/$", "Resend it as a text message")
+    assert_swapped(page, r"/not-delivered/fix/1/(\?via=[\w-]+)?$", "Resend it as a text message")
     tab_to(page, "No, still not working")
     page.keyboard.press("Space")
-    assert_swapped(page, r"/not-delivered/fix/2/\?r=n&v=\w+$", "Turn Airplane Mode on and off")
+    assert_swapped(
+        page, r"/not-delivered/fix/2/\?r=n&v=\w+(&via=[\w-]+)?$", "Turn Airplane Mode on and off"
+    )
     tab_to(page, "Yes, it's fixed")
     page.keyboard.press("Enter")
-    assert_swapped(page, r"/fix/fixed/\?r=ny&v=\w+$", "Great, it's fixed")
+    assert_swapped(page, r"/fix/fixed/\?r=ny&v=\w+(&via=[\w-]+)?$", "Great, it's fixed")
 
 
 def test_without_javascript(new_page, site):
@@ -85,35 +99,35 @@ def test_without_javascript(new_page, site):
     page.get_by_role("link", name="Not sure? Answer a question").click()
     page.get_by_role("link", name="Sending…").click()
     page.get_by_role("link", name=re.compile("^Just one person")).click()
-    expect(page).to_have_url(url_re(r"/only-one-contact/fix/1/$"))
+    expect(page).to_have_url(url_re(r"/only-one-contact/fix/1/(\?via=[\w-]+)?$"))
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(url_re(r"/only-one-contact/fix/2/\?r=n&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/only-one-contact/fix/2/\?r=n&v=\w+(&via=[\w-]+)?$"))
     expect(page.get_by_text("Step 2 of 12")).to_be_visible()
     page.get_by_role("link", name="← Back").click()
-    expect(page).to_have_url(url_re(r"/only-one-contact/fix/1/$"))
+    expect(page).to_have_url(url_re(r"/only-one-contact/fix/1/(\?via=[\w-]+)?$"))
     page.get_by_role("button", name="Skip this step").click()
     page.get_by_role("link", name="Stop here and get help").click()
-    expect(page).to_have_url(url_re(r"/fix/end/\?r=s&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/end/\?r=s&v=\w+(&via=[\w-]+)?$"))
     expect(page.locator(".attempt-result").first).to_have_text("Skipped")
     page.go_back()
     page.get_by_role("button", name="Yes, it's fixed").click()
-    expect(page).to_have_url(url_re(r"/fix/fixed/\?r=sy&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/fixed/\?r=sy&v=\w+(&via=[\w-]+)?$"))
     expect(page.locator("h1")).to_have_text("Great, it's fixed")
 
 
 def test_back_forward_reload_and_a_shared_link(page, new_page, site):
     page.goto(site + "/messages/stuck-on-sending/fix/1/")
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(url_re(r"/fix/2/\?r=n&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/2/\?r=n&v=\w+(&via=[\w-]+)?$"))
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(url_re(r"/fix/3/\?r=nn&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/3/\?r=nn&v=\w+(&via=[\w-]+)?$"))
     step_three = page.locator("h1").inner_text()
 
     page.go_back()
-    expect(page).to_have_url(url_re(r"/fix/2/\?r=n&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/2/\?r=n&v=\w+(&via=[\w-]+)?$"))
     expect(page.get_by_text("Step 2 of 11")).to_be_visible()
     page.go_forward()
-    expect(page).to_have_url(url_re(r"/fix/3/\?r=nn&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/3/\?r=nn&v=\w+(&via=[\w-]+)?$"))
     expect(page.locator("h1")).to_have_text(step_three)
     page.reload()
     expect(page.locator("h1")).to_have_text(step_three)
@@ -161,7 +175,7 @@ def test_a_destructive_step_needs_its_confirmation(page, site, console):
     expect(page.get_by_text("Did this fix it?")).to_be_visible()
     expect(page.locator("h1")).to_be_focused()
     page.get_by_role("button", name="No, still not working").click()
-    expect(page).to_have_url(url_re(r"/fix/12/\?r=n{11}&v=\w+$"))
+    expect(page).to_have_url(url_re(r"/fix/12/\?r=n{11}&v=\w+(&via=[\w-]+)?$"))
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -177,7 +191,7 @@ def test_no_horizontal_scrolling(new_page, site, viewport):
 
 def test_focus_is_visible_on_every_kind_of_control(page, site):
     page.goto(site + "/messages/stuck-on-sending/fix/1/")
-    for text in ["Skip to content", "Fix it yourself", "Yes, it's fixed", "← Back"]:
+    for text in ["Skip to content", "Fix it yourself", "Yes, it's fixed", "← Change my answer"]:
         tab_to(page, text)
         assert_focus_visible(page)
 
@@ -188,7 +202,7 @@ def test_a_stale_form_shows_the_friendly_message_not_a_silent_reload(page, site,
     mark_page(page)
     page.context.clear_cookies()
     page.get_by_role("button", name="No, still not working").click()
-    assert_swapped(page, r"/not-delivered/fix/1/$", "Please try that again")
+    assert_swapped(page, r"/not-delivered/fix/1/(\?via=[\w-]+)?$", "Please try that again")
     expect(page.locator("main")).to_contain_text("Nothing was lost")
     assert console.errors == [
         "Failed to load resource: the server responded with a status of 403 (Forbidden)"
@@ -204,13 +218,49 @@ def test_keyboard_only_to_the_end_page(page, site):
     assert_swapped(page, r"/messages/fix/$", "What does it say under your message?")
     tab_to(page, "Read")
     page.keyboard.press("Enter")
-    assert_swapped(page, r"/delivered-no-reply/fix/1/$", re.compile(".+"))
+    assert_swapped(page, r"/delivered-no-reply/fix/1/(\?via=[\w-]+)?$", re.compile(".+"))
     for number in range(2, 6):
         tab_to(page, "No, still not working")
         page.keyboard.press("Space")
-        expected = rf"/fix/{number}/\?r=n+&v=\w+$" if number < 5 else r"/fix/end/\?r=nnnn&v=\w+$"
+        expected = (
+            rf"/fix/{number}/\?r=n+&v=\w+(&via=[\w-]+)?$"
+            if number < 5
+            else r"/fix/end/\?r=nnnn&v=\w+(&via=[\w-]+)?$"
+        )
         assert_swapped(page, expected, re.compile(".+"))
     expect(page.locator("h1")).to_have_text("Still not working? Here's where to go next")
     # What was tried comes first now, with its copy and share buttons: a few more stops.
     tab_to(page, "Apple Support", limit=90)
     assert_focus_visible(page)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_a_way_back_from_every_question_and_step_one(new_page, site, javascript):
+    """Back from each triage question, and "Change my answer" from step 1, to what was asked."""
+    page = new_page(java_script_enabled=javascript)
+    page.goto(site + "/messages/fix/")
+    page.get_by_role("link", name="Not Delivered").click()
+    expect(page.locator("h1")).to_have_text(re.compile("for everyone, or just one person"))
+    page.get_by_role("link", name=re.compile("^Just one person")).click()
+    expect(page.locator("h1")).to_have_text("Check their number and email address")
+    # Only-one-contact is also an answer after "Sending…": back goes where the person was.
+    page.get_by_role("link", name="← Change my answer").click()
+    expect(page).to_have_url(url_re(r"/messages/fix/not-delivered-to-whom/$"))
+    expect(page.locator("h1")).to_have_text(re.compile("for everyone, or just one person"))
+    page.get_by_role("link", name="← Back to the last question").click()
+    expect(page).to_have_url(url_re(r"/messages/fix/$"))
+    page.get_by_role("link", name="← Back to all problems in Messages and iMessage").click()
+    expect(page).to_have_url(url_re(r"/messages/$"))
+    if javascript:
+        expect(page.locator("h1")).to_be_focused()
+
+
+def test_everyone_not_delivered_offers_no_one_person_steps(page, site):
+    page.goto(site + "/messages/fix/not-delivered-to-whom/")
+    page.get_by_role("link", name=re.compile("^Everyone")).click()
+    expect(page.get_by_text(re.compile(r"^Step 1 of 13$"))).to_be_visible()
+    article = page.goto(site + "/messages/not-delivered/")
+    assert article.ok
+    main = page.locator("main")
+    expect(main).not_to_contain_text("Check their number and email address")
+    expect(main).not_to_contain_text("Delete the messages that won't send")

@@ -146,8 +146,10 @@ class TestTriage:
         assert_full_page(response)
         html = response.content.decode()
         assert question.prompt in html
-        assert f'href="{symptom.get_flow_url()}"' in html
-        assert f'hx-get="{symptom.get_flow_url()}"' in html
+        # The answer names its question, for "Change my answer" on step 1.
+        link = f"{symptom.get_flow_url()}?via={question.slug}"
+        assert f'href="{link}"' in html
+        assert f'hx-get="{link}"' in html
 
     def test_fragment(self, client, guide, htmx_headers):
         url = reverse("troubleshooting:flow_start", args=[guide[0].slug])
@@ -159,7 +161,7 @@ class TestTriage:
         make_choice(question=start, label="Not Delivered", next_question=follow_up)
         make_choice(question=follow_up, label="Just one person", symptom=symptom)
         html = client.get(start.get_absolute_url()).content.decode()
-        assert f'href="{follow_up.get_absolute_url()}"' in html
+        assert f'href="{follow_up.get_absolute_url()}?via={start.slug}"' in html
         response = client.get(follow_up.get_absolute_url())
         assert_full_page(response)
         assert "Just one person" in response.content.decode()

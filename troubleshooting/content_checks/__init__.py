@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import models
 
+from .fit import check_steps_fit_answers
 from .links import check_links, links_in
 from .problems import Level, Problem, ProblemKind, Ref, count, group_by_object
 from .site import CONTENT_MODELS, Site
@@ -49,6 +50,7 @@ CHECKS: tuple[Callable[[Site], Iterable[Problem]], ...] = (
     check_loops,
     check_unreachable_questions,
     check_topic_start,
+    check_steps_fit_answers,
     check_symptom_steps,
     check_destructive_warnings,
     check_step_order,

@@ -23,6 +23,7 @@ class ProblemKind(enum.StrEnum):
     TRIAGE_UNREACHABLE = "triage-unreachable"
     TOPIC_WITHOUT_START = "topic-without-start"
     HIDDEN_ANSWER = "hidden-answer"
+    STEP_DOES_NOT_FIT = "step-does-not-fit"
     SYMPTOM_WITHOUT_STEPS = "symptom-without-steps"
     DESTRUCTIVE_WITHOUT_WARNING = "destructive-without-warning"
     DESTRUCTIVE_BEFORE_SAFER = "destructive-before-safer"

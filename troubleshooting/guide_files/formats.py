@@ -74,6 +74,7 @@ STEP = FileFormat(
         ("minutes", NUMBER),
         ("settings_path", TEXT),
         ("interrupts", YES_NO),
+        ("only_when", TEXT),
     ),
     text="instructions",
     sections=(("Warning", "warning"),),
@@ -103,7 +104,7 @@ QUESTION = FileFormat(
     lists=("choices",),
 )
 FORMATS = (TOPIC, CAUSE, STEP, SYMPTOM, QUESTION)
-CHOICE_KEYS = ("label", "hint", "next_question", "symptom")
+CHOICE_KEYS = ("label", "hint", "reach", "next_question", "symptom")
 
 
 class GuideFileError(Exception):

@@ -134,6 +134,7 @@ class _Importer:
                 {
                     "label": choice.label,
                     "hint": choice.hint,
+                    "reach": choice.reach,
                     "next_question": choice.next_question.slug if choice.next_question else "",
                     "symptom": choice.symptom.slug if choice.symptom else "",
                 }
@@ -208,7 +209,11 @@ class _Importer:
         question = self.objects[QUESTION.name][item.slug]
         for position, data in enumerate(item.lists["choices"], 1):
             choice = TriageChoice(
-                question=question, label=data["label"], hint=data["hint"], position=position
+                question=question,
+                label=data["label"],
+                hint=data["hint"],
+                reach=data["reach"],
+                position=position,
             )
             if data["next_question"]:
                 choice.next_question = self.find(QUESTION, data["next_question"], item, "choices")

@@ -148,6 +148,8 @@ def _choice_to_yaml(choice: TriageChoice) -> dict[str, str]:
     data = {"label": choice.label}
     if choice.hint:
         data["hint"] = choice.hint
+    if choice.reach:
+        data["reach"] = choice.reach
     if choice.next_question is not None:
         data["next_question"] = choice.next_question.slug
     if choice.symptom is not None:

@@ -1,6 +1,12 @@
 """The app's models: the guides' content, and what happens when people use them."""
 
-from ..rules import RESERVED_SLUGS, Severity, validate_issue_slug, validate_slug_not_reserved
+from ..rules import (
+    RESERVED_SLUGS,
+    Reach,
+    Severity,
+    validate_issue_slug,
+    validate_slug_not_reserved,
+)
 from .content import POSITION_VALIDATORS, Cause, FixStep, Symptom, SymptomCause, SymptomStep, Topic
 from .known_issues import IssueState, KnownIssue, KnownIssueUpdate
 from .outcomes import (
@@ -18,6 +24,7 @@ from .outcomes import (
 from .publishing import Content, PublishableQuerySet, Status, live, normalize_newlines
 from .review import OPEN_STATES, PendingChange, ReviewState
 from .site import ContentVersion, SearchDocument, SearchMiss, SlugRedirect
+from .step_lists import PastStepList
 from .triage import TriageChoice, TriageQuestion
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
     "SessionTally",
     "StepAnswer",
     "VoteTally",
+    "PastStepList",
     "POSITION_VALIDATORS",
     "RESERVED_SLUGS",
     "Cause",
@@ -46,6 +54,7 @@ __all__ = [
     "ReviewState",
     "SearchDocument",
     "SearchMiss",
+    "Reach",
     "Severity",
     "SlugRedirect",
     "Status",

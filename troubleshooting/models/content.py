@@ -125,6 +125,16 @@ class FixStep(Content):
         help_text="Tick if the step restarts the phone or takes people away from this page; "
         "we then remind them to keep the link so they can carry on where they left off.",
     )
+    only_when = models.CharField(
+        "only fits when it fails with",
+        max_length=10,
+        choices=rules.Reach.choices,
+        blank=True,
+        default=rules.Reach.ANYONE,
+        help_text="Leave as it is if the step helps whoever messages fail to reach. Choose "
+        "“One or two people” for a step about one contact or conversation: the content check "
+        "then flags any triage answer saying it fails with everyone that leads to it.",
+    )
     causes = models.ManyToManyField(
         Cause,
         blank=True,

@@ -94,7 +94,7 @@ class FlowSession(models.Model):
 
 
 class StepAnswer(models.Model):
-    """The latest answer a session gave at one step number."""
+    """The latest answer a session gave to one step, and the step's number when it was given."""
 
     session = models.ForeignKey(FlowSession, on_delete=models.CASCADE, related_name="answers")
     number = models.PositiveSmallIntegerField()
@@ -106,7 +106,8 @@ class StepAnswer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["session", "number"], name="unique_session_answer"),
+            # By step, not number: an editor may insert or move steps mid-session (see flow.py).
+            models.UniqueConstraint(fields=["session", "step"], name="unique_session_step_answer"),
             models.CheckConstraint(
                 condition=Q(result__in=Result.values), name="step_answer_result_valid"
             ),

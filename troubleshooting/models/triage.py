@@ -114,6 +114,15 @@ class TriageChoice(models.Model):
     position = models.PositiveSmallIntegerField(
         validators=POSITION_VALIDATORS, help_text="Answers are listed from the lowest up."
     )
+    reach = models.CharField(
+        "says it fails with",
+        max_length=10,
+        choices=rules.Reach.choices,
+        blank=True,
+        default=rules.Reach.ANYONE,
+        help_text="If this answer says whom messages fail to reach, choose it: the content check "
+        "then makes sure it leads only to steps that fit.",
+    )
     next_question = models.ForeignKey(
         TriageQuestion,
         on_delete=models.PROTECT,

@@ -154,7 +154,7 @@ def record_answer(
     reason: str = "",
     note: str = "",
 ) -> str:
-    """Record the answer at step ``number`` and what it means for the session; return its key.
+    """Record the answer to ``step`` (shown as step ``number``) and its meaning; return the key.
 
     A missing, malformed or unknown key (an old bookmark, a link from before recording began)
     starts a new session here, so the answers that follow are still counted together.
@@ -171,11 +171,13 @@ def record_answer(
         )
         if session is None:
             session = FlowSession.objects.create(key=new_key(), symptom=symptom, started_at=now)
+        # One answer per step: answering it again replaces it, and an editor inserting or
+        # moving steps mid-session never puts one step's answer on another.
         StepAnswer.objects.update_or_create(
             session=session,
-            number=number,
+            step=step,
             defaults={
-                "step": step,
+                "number": number,
                 "result": result,
                 "reason": reason,
                 "note": note,

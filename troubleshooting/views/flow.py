@@ -4,12 +4,21 @@ Every state is a real address (``flow.Flow`` reads it); these views parse it, re
 people answer (``outcomes.recording``) and pick the page.
 """
 
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 
-from ..flow import Answer, Flow, InvalidFlowState, choice_url, end_lede, visible_choices
+from ..flow import (
+    Answer,
+    Flow,
+    InvalidFlowState,
+    Progress,
+    choice_url,
+    end_lede,
+    parent_url,
+    visible_choices,
+)
 from ..forms import AnswerForm
-from ..models import Symptom, TriageQuestion
+from ..models import FixStep, Symptom, TriageQuestion
 from ..outcomes import recording
 from ..previewing import previewing
 from .pages import public_page, render_page
@@ -17,14 +26,14 @@ from .pages import public_page, render_page
 ANSWERABLE = ("GET", "HEAD", "POST")
 
 
-@public_page(cache=True)
+@public_page(cache=True, query=("via",))
 def flow_start(request, topic_slug):
     """Ask a topic's first triage question."""
     question = get_object_or_404(_questions(request), topic__slug=topic_slug, is_start=True)
     return _question_page(request, question)
 
 
-@public_page(cache=True)
+@public_page(cache=True, query=("via",))
 def flow_question(request, topic_slug, question_slug):
     """Ask a triage question; the first one lives at the topic's own address."""
     question = get_object_or_404(_questions(request), topic__slug=topic_slug, slug=question_slug)
@@ -49,7 +58,7 @@ def flow_begin(request, topic_slug, symptom_slug):
 @public_page(
     methods=ANSWERABLE,
     cache=True,
-    query=("r", "v", "confirm"),
+    query=("r", "v", "confirm", "via"),
     session_param=True,
     csrf_cookie_for_fragments=True,
 )
@@ -61,38 +70,42 @@ def flow_step(request, topic_slug, symptom_slug, number):
         # Nothing to try yet: the article says so and shows where to go next.
         return HttpResponseRedirect(symptom.get_absolute_url())
     try:
-        results = _results_before(flow, request.GET, number)
+        progress = flow.progress(request.GET)
     except InvalidFlowState:
         return _bad_flow_state(request, symptom)
+    if request.method == "POST":
+        answered = _answer_step(request, flow, progress, number)
+        if answered is not None:
+            return answered
+    if not flow.is_canonical(progress, request.GET, number):
+        return _outdated_or_bad(request, flow, progress, number)
     step = flow.steps[number - 1]
     data = request.POST if request.method == "POST" else None
     form = AnswerForm(data, needs_confirmation=step.is_destructive)
-    if form.is_bound and form.is_valid():
-        url = _answered(flow, symptom, number=number, results=results, form=form)
-        return HttpResponseRedirect(url, status=303)
-    context = _step_context(request, flow, number=number, results=results, form=form)
+    context = _step_context(request, flow, number=number, progress=progress, form=form)
     status = 400 if form.is_bound else 200  # a valid answer has gone on to the next page
     return render_page(request, "troubleshooting/flow_step.html", context, status=status)
 
 
-@public_page(cache=True, query=("r", "v"), session_param=True)
+@public_page(cache=True, query=("r", "v", "via"), session_param=True)
 def flow_fixed(request, topic_slug, symptom_slug):
     """Celebrate the fix, with the step that did it and those tried before."""
     symptom = _published_symptom(request, topic_slug, symptom_slug)
     flow = _flow(request, symptom)
     try:
-        results = flow.results(request.GET, resolved=True)
+        progress = flow.progress(request.GET, resolved=True)
     except InvalidFlowState:
         return _bad_flow_state(request, symptom)
-    attempts = flow.attempts(results)
+    attempts = [attempt for attempt in flow.attempts(progress) if attempt.result]
+    fixed_by = next((a for a in attempts if a.result == Answer.FIXED), None)
     context = {
         "title": "Fixed",
         "description": symptom.summary,
         "canonical_path": symptom.get_absolute_url(),
         "topic": symptom.topic,
         "symptom": symptom,
-        "fixed_by": attempts[len(results) - 1],
-        "tried": attempts[: len(results) - 1],
+        "fixed_by": fixed_by,
+        "tried": [attempt for attempt in attempts if attempt is not fixed_by],
     }
     return render_page(request, "troubleshooting/flow_fixed.html", context)
 
@@ -103,20 +116,23 @@ def flow_end(request, topic_slug, symptom_slug):
     symptom = _published_symptom(request, topic_slug, symptom_slug)
     flow = _flow(request, symptom)
     try:
-        results = flow.results(request.GET)
+        progress = flow.progress(request.GET)
     except InvalidFlowState:
         return _bad_flow_state(request, symptom)
     if request.method == "GET" and not flow.preview:
         recording.record_end(key=flow.session, symptom=symptom)
+    canonical = flow.canonical(progress)
+    if canonical.version != progress.version:
+        flow.remember(canonical)  # the way back below refers to it
     context = {
         "title": "Still not working? Here's where to go next",
         "description": symptom.summary,
         "canonical_path": symptom.get_absolute_url(),
         "topic": symptom.topic,
         "symptom": symptom,
-        "attempts": flow.attempts(results),
-        "lede": end_lede(results, len(flow.steps)),
-        "back_url": flow.resume_url(results=results),
+        "attempts": flow.attempts(canonical),
+        "lede": end_lede(flow.current_results(canonical), len(flow.steps)),
+        "back_url": flow.resume_url(results=canonical),
         "restart_url": symptom.get_flow_url() if flow.steps else None,
         "guide_url": request.build_absolute_uri(symptom.get_absolute_url()),
     }
@@ -130,7 +146,8 @@ def _questions(request):
 
 
 def _question_page(request, question: TriageQuestion):
-    choices = visible_choices(question, preview=previewing(request))
+    preview = previewing(request)
+    choices = visible_choices(question, preview=preview)
     context = {
         "title": question.prompt,
         "description": f"{question.prompt} Answer to go straight to the right fixes: "
@@ -138,6 +155,7 @@ def _question_page(request, question: TriageQuestion):
         "topic": question.topic,
         "question": question,
         "choices": [(choice, choice_url(choice)) for choice in choices],
+        "back_url": parent_url(question, preview=preview, via=request.GET.get("via", "")),
     }
     return render_page(request, "troubleshooting/flow_question.html", context)
 
@@ -151,78 +169,122 @@ def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
 
 
 def _flow(request, symptom: Symptom) -> Flow:
-    """Load a symptom's flow, keeping the outcomes session of the address if it is well formed."""
-    flow = Flow.for_symptom(symptom, preview=previewing(request))
+    """Load a symptom's flow, keeping the session and the question people came from."""
+    flow = Flow.for_symptom(symptom, preview=previewing(request)).with_via(request.GET.get("via"))
     key = request.GET.get("s", "")
     return flow.with_session(key) if recording.is_key(key) else flow
 
 
 def _bad_flow_state(request, symptom: Symptom):
-    """Answer a tampered or outdated flow URL with a clear 400 page."""
+    """Answer a tampered flow URL with a clear 400 page."""
     context = {"title": "This link to the guided fix doesn't work", "symptom": symptom}
     return render_page(request, "troubleshooting/flow_invalid.html", context, status=400)
 
 
-def _results_before(flow: Flow, query, number: int) -> str:
-    """Return the answers the address gives for the steps before ``number``.
+def _outdated_or_bad(request, flow: Flow, progress: Progress, number: int, status: int = 302):
+    """Send an address made for an earlier list of steps on to where its answers lead now.
 
-    Raise ``InvalidFlowState`` if they don't lead to that step, ``Http404`` if it doesn't exist.
+    An address about the current list that is not the flow's own was never made by it: a step
+    out of range is a 404, other answers a 400, as before.
     """
-    results = flow.results(query)
-    if not 1 <= number <= len(flow):
-        raise Http404("No such step in this guide.")
-    if len(results) != number - 1:
-        raise InvalidFlowState("The answers don't lead to this step.")
-    return results
+    if progress.version == flow.version:
+        if not 1 <= number <= len(flow):
+            raise Http404("No such step in this guide.")
+        return _bad_flow_state(request, flow.symptom)
+    canonical = flow.canonical(progress)
+    flow.remember(canonical)
+    # The page cache shows views a placeholder session key; the address holds the real one.
+    key = QueryDict(request.META.get("QUERY_STRING", "")).get("s", "")
+    flow = flow.with_session(key if recording.is_key(key) else "")
+    return HttpResponseRedirect(flow.url_for(canonical), status=status)
 
 
-def _answered(flow: Flow, symptom: Symptom, *, number: int, results, form) -> str:
-    """Record the answer to a step and return where it leads; editors' drafts leave no figures."""
+def _answer_step(request, flow: Flow, progress: Progress, number: int):
+    """Record a valid answer and return the redirect to where it leads; None to show the page.
+
+    The form names the step it was shown with, so an answer is given to that step even if an
+    editor changed the list since the page was shown. A step no longer in the list takes no
+    answer: the person is shown where their answers lead now.
+    """
+    step = _posted_step(request, flow, progress, number)
+    if step is None:
+        if flow.is_canonical(progress, request.GET, number):
+            return None
+        return _outdated_or_bad(request, flow, progress, number, status=303)
+    form = AnswerForm(request.POST, needs_confirmation=step.is_destructive)
+    if not form.is_valid():
+        return None
     answer = form.cleaned_data["answer"]
+    answered = flow.after(progress, step=step, answer=answer)
+    flow.remember(answered)
     if not flow.preview:
         key = recording.record_answer(
             key=flow.session,
-            symptom=symptom,
-            number=number,
-            step=flow.steps[number - 1],
+            symptom=flow.symptom,
+            number=flow.steps.index(step) + 1,
+            step=step,
             result=answer,
-            is_last=number == len(flow),
+            is_last=answer != Answer.FIXED and flow.next_number(answered) is None,
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
         flow = flow.with_session(key)
-    return flow.url_after(results=results, answer=answer)
+    url = flow.fixed_url(answered) if answer == Answer.FIXED else flow.url_for(answered)
+    return HttpResponseRedirect(url, status=303)
 
 
-def _step_context(request, flow: Flow, *, number: int, results, form) -> dict:
+def _posted_step(request, flow: Flow, progress: Progress, number: int) -> FixStep | None:
+    """Return the current step the answer is for: the one the form names, or the address's."""
+    by_id = {str(step.pk): step for step in flow.steps}
+    named = request.POST.get("step")
+    if named is not None:
+        return by_id.get(named)
+    if flow.is_canonical(progress, request.GET, number):
+        return flow.steps[number - 1]
+    return None
+
+
+def _step_context(request, flow: Flow, *, number: int, progress: Progress, form) -> dict:
     """Return what the step page shows: the step, the answers so far, and every link out of it."""
     symptom, step = flow.symptom, flow.steps[number - 1]
     needs_confirmation = step.is_destructive
     confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
-    step_url = flow.step_url(number, results)
-    confirmed_url = flow.step_url(number, results, confirm="1")
+    step_url = flow.step_url(number, progress)
+    confirmed_url = flow.step_url(number, progress, confirm="1")
     # The link to come back to this step after a restart: this page, its answers and session.
     shown = confirmed_url if needs_confirmation and confirmed else step_url
+    previous_url = flow.previous_url(results=progress, number=number)
     return {
         "title": f"Step {number} of {len(flow)}: {step.title}",
         "description": f"{symptom.title}: step {number} of {len(flow)} of the guided fix. "
         f"{symptom.summary}",
         # Answers make many addresses of one page; search engines index the article instead.
-        "canonical_path": symptom.get_absolute_url() if results else request.path,
+        "canonical_path": symptom.get_absolute_url() if progress.results else request.path,
         "topic": symptom.topic,
         "symptom": symptom,
         "step": step,
         "number": number,
         "total": len(flow),
-        "results": results,
-        "version": flow.version,
+        "results": progress.results,
+        "version": progress.version,
+        "via": flow.via,
         "session": flow.session,
         "confirmed": confirmed,
         "answer_form": form,
         "answers": Answer,
-        "previous_url": flow.previous_url(results=results),
-        "end_url": flow.end_url(results),
+        "previous_url": previous_url,
+        "back_label": _back_label(number, previous_url, symptom),
+        "end_url": flow.end_url(progress),
         "step_url": step_url,
         "confirmed_url": confirmed_url,
         "resume_url": request.build_absolute_uri(shown),
     }
+
+
+def _back_label(number: int, previous_url: str, symptom: Symptom) -> str:
+    """Name the way back: from step 1 it undoes the triage answer, if one led here."""
+    if number > 1:
+        return "← Back"
+    if previous_url == symptom.get_absolute_url():
+        return "← Back to the article"
+    return "← Change my answer"
