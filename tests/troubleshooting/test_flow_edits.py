@@ -218,7 +218,7 @@ class TestOutcomesAfterEdits:
         assert "/fix/fixed/" in fixed
         session = FlowSession.objects.get()
         assert (session.outcome, session.resolved_number) == (Outcome.RESOLVED, 2)
-        assert f"<strong>{c.title}</strong> (step 2)" in client.get(fixed).content.decode()
+        assert f"It was step 2, <strong>{c.title}</strong>, that did it." in client.get(fixed).text
 
 
 class TestWayBack:

@@ -64,7 +64,7 @@ def test_many_topics_cost_no_more_queries(client, settings, django_assert_max_nu
             make_symptom(topic=topic, position=position)
     with django_assert_max_num_queries(len(few)):
         assert client.get("/").status_code == 200
-    assert len(few) <= 4
+    assert len(few) <= 5  # a few, the same for one topic as for twelve
 
 
 def test_preview_lists_drafts_too(admin_client):
