@@ -7,7 +7,15 @@ from django.test import override_settings
 from tests.factories import make_guide
 from troubleshooting import caching
 from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
-from troubleshooting.models import Cause, FixStep, Symptom, Topic, TriageChoice, TriageQuestion
+from troubleshooting.models import (
+    Cause,
+    FixStep,
+    SearchSynonym,
+    Symptom,
+    Topic,
+    TriageChoice,
+    TriageQuestion,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +51,7 @@ def demo_content(django_db_setup, django_db_blocker):
         call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
     yield
     with django_db_blocker.unblock():
-        for model in (TriageChoice, TriageQuestion, Symptom, FixStep, Cause, Topic):
+        for model in (TriageChoice, TriageQuestion, Symptom, FixStep, Cause, Topic, SearchSynonym):
             model.objects.all().delete()
 
 

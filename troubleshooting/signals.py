@@ -12,6 +12,7 @@ from . import caching, search
 from .models import (
     Cause,
     FixStep,
+    SearchSynonym,
     SlugRedirect,
     Symptom,
     SymptomCause,
@@ -32,6 +33,7 @@ SHOWN_MODELS = (
     TriageQuestion,
     TriageChoice,
     SlugRedirect,
+    SearchSynonym,  # search results are found through them
 )
 
 

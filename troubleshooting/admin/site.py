@@ -11,13 +11,15 @@ from troubleshooting.models import (
     Cause,
     FixStep,
     SearchMiss,
+    SearchQuery,
+    SearchSynonym,
     SlugRedirect,
     Symptom,
     Topic,
     TriageQuestion,
 )
 
-from . import content
+from . import content, search
 from .content_check import ContentCheckPage
 
 
@@ -39,3 +41,5 @@ class EditorsAdminSite(ContentCheckPage, admin.AdminSite):
         self.register(TriageQuestion, content.TriageQuestionAdmin)
         self.register(SlugRedirect, content.SlugRedirectAdmin)
         self.register(SearchMiss, content.SearchMissAdmin)
+        self.register(SearchSynonym, search.SearchSynonymAdmin)
+        self.register(SearchQuery, search.SearchQueryAdmin)

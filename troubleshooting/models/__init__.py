@@ -15,7 +15,15 @@ from .outcomes import (
     VoteTally,
 )
 from .publishing import Content, PublishableQuerySet, Status, live, normalize_newlines
-from .site import ContentVersion, SearchDocument, SearchMiss, SlugRedirect
+from .site import (
+    ContentVersion,
+    SearchDocument,
+    SearchMiss,
+    SearchOpen,
+    SearchQuery,
+    SearchSynonym,
+    SlugRedirect,
+)
 from .triage import TriageChoice, TriageQuestion
 
 __all__ = [
@@ -38,6 +46,9 @@ __all__ = [
     "PublishableQuerySet",
     "SearchDocument",
     "SearchMiss",
+    "SearchOpen",
+    "SearchQuery",
+    "SearchSynonym",
     "Severity",
     "SlugRedirect",
     "Status",
