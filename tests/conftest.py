@@ -16,6 +16,7 @@ from troubleshooting.models import (
     TriageChoice,
     TriageQuestion,
 )
+from troubleshooting.search import usage as search_usage
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,7 @@ def _empty_caches():
         cache.clear()
     # As a new process: no page or trusted version kept, and a test's broken cache not resting.
     caching.page_cache.reset()
+    search_usage.search_counts.reset()
 
 
 @pytest.fixture

@@ -11,6 +11,11 @@ from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _write_counts_at_once(settings):
+    settings.SEARCH_COUNT_SECONDS = 0
+
+
 @pytest.fixture
 def guide(db):
     step = make_step(title="Restart the phone", slug="restart")
@@ -27,6 +32,22 @@ def test_a_submitted_search_is_counted_even_from_the_cache(client, guide):
         assert client.get("/search/", {"q": "Restart!"}).status_code == 200
     assert SearchQuery.objects.get().searches == 2
     assert SearchQuery.objects.get().query == "restart"
+
+
+def test_searches_are_written_together_so_cached_pages_cost_no_query(
+    client, guide, settings, django_assert_max_num_queries
+):
+    settings.SEARCH_COUNT_SECONDS = 3600
+    client.get("/search/", {"q": "restart"})
+    with django_assert_max_num_queries(1):  # the content version check, nothing written
+        client.get("/search/", {"q": "restart"})
+    assert not SearchQuery.objects.exists()
+    settings.SEARCH_COUNT_SECONDS = 0
+    client.get("/search/", {"q": "frozen"})
+    assert dict(SearchQuery.objects.values_list("query", "searches")) == {
+        "restart": 2,
+        "frozen": 1,
+    }
 
 
 def test_results_as_people_type_are_not_counted(client, guide):
@@ -76,7 +97,7 @@ def test_the_open_address_cannot_lead_off_the_site(client, guide):
 
 def test_search_record_never_breaks_the_page(client, guide, monkeypatch):
     monkeypatch.setattr(
-        search.usage, "_counted", lambda *a, **k: (_ for _ in ()).throw(RuntimeError)
+        search.usage, "_write_counts", lambda *a, **k: (_ for _ in ()).throw(RuntimeError)
     )
     assert client.get("/search/", {"q": "restart"}).status_code == 200
 

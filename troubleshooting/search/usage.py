@@ -1,7 +1,13 @@
-"""What people search for, anonymously: searches that found nothing, and results opened."""
+"""What people search for, anonymously: searches that found nothing, searches made, and the
+results opened."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import Counter
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -25,13 +31,48 @@ def record_miss(query: str) -> None:
         record_safely("a search that found nothing", lambda: _count_miss(text), otherwise=None)
 
 
+class SearchCounts:
+    """Searches counted in this process, written together at most every SEARCH_COUNT_SECONDS.
+
+    A search page served from the cache then costs no query; a process that stops loses at most
+    that many seconds of counts, which only ever feed the editors' content gaps.
+    """
+
+    MAX_QUERIES = 1000  # distinct queries held between writes; more wait for the next write
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget what was counted and not yet written (tests: as a new process)."""
+        self.counts: Counter = Counter()
+        self.since = time.monotonic()
+
+    def add(self, text: str) -> None:
+        """Count one search; write the counts if they have waited long enough."""
+        with self.lock:
+            if text in self.counts or len(self.counts) < self.MAX_QUERIES:
+                self.counts[text] += 1
+            if time.monotonic() - self.since < settings.SEARCH_COUNT_SECONDS:
+                return
+            counts, self.counts, self.since = self.counts, Counter(), time.monotonic()
+        record_safely("the searches made", lambda: _write_counts(counts), otherwise=None)
+
+
+search_counts = SearchCounts()
+
+
 def record_search(query: str) -> None:
     """Count a search someone made from the search page; never fail the page for it."""
     text = normalized(query)
     if text:
-        record_safely(
-            "a search", lambda: _counted(text, searches=F("searches") + 1), otherwise=None
-        )
+        search_counts.add(text)
+
+
+def _write_counts(counts: Counter) -> None:
+    for text, count in sorted(counts.items()):
+        _counted(text, searches=F("searches") + count)
 
 
 def record_open(query: str, *, kind: str, object_id: int, title: str) -> None:
