@@ -203,7 +203,9 @@ def understand(query_words_: list[str], synonyms: Synonyms) -> Understood:
         matched = _synonym_at(stems, at, synonyms)
         if matched:
             phrase, targets = matched
-            groups.append([phrase, *targets])
+            # "turn it off and on" is matched whole, but "it" and "on" alone find nothing useful.
+            alternatives = [_content(phrase), *(_content(target) for target in targets)]
+            groups.append([alt for alt in dict.fromkeys(alternatives) if alt])
             at += len(phrase)
             continue
         if query_words_[at] not in STOPWORDS:
@@ -215,6 +217,10 @@ def understand(query_words_: list[str], synonyms: Synonyms) -> Understood:
 def name_text(text: str) -> str:
     """Return a title, alias or query as plain words for comparing them whole ("doesnt")."""
     return " ".join(word.replace("'", "") for word in query_words(text))
+
+
+def _content(phrase: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(word for word in phrase if word not in STOPWORDS)
 
 
 def _synonym_at(stems: list[str], at: int, synonyms: Synonyms):
