@@ -128,7 +128,6 @@ def _hits(document_ids: list[int], understood, known, *, query: str) -> list[Hit
         Source.STEP: owners(SymptomStep, "step", ids[Source.STEP], preferred),
         Source.CAUSE: owners(SymptomCause, "cause", ids[Source.CAUSE], preferred),
     }
-    stems = understood.engine_terms()
     hits = []
     for _, document in ranked:
         if document.kind == Source.SYMPTOM:
@@ -143,9 +142,7 @@ def _hits(document_ids: list[int], understood, known, *, query: str) -> list[Hit
                 kind=document.kind,
                 title=document.title,
                 url=url,
-                snippet=snippet(
-                    document.body, document.aliases.splitlines(), understood.groups, stems
-                ),
+                snippet=snippet(document.body, document.aliases.splitlines(), understood.groups),
                 symptom=symptom,
                 flow_url=symptom.get_flow_url() if document.kind == Source.SYMPTOM else None,
                 open_url=open_url(query, document, symptom),

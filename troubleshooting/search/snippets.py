@@ -28,12 +28,17 @@ def plain_text(markdown: str) -> list[str]:
     return sentences
 
 
-def pattern_for(stems: list[str]) -> re.Pattern | None:
-    """Return a pattern that finds words starting with any of the stems."""
-    if not stems:
+def pattern_for(phrases: list) -> re.Pattern | None:
+    """Return a pattern that finds words starting with a stem, or a phrase of them in a row.
+
+    A phrase a synonym led to ("text message" for "green") is marked whole, never word by word.
+    """
+    if not phrases:
         return None
-    ordered = sorted(set(stems), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in ordered) + r")\w*", re.IGNORECASE)
+    alternatives = {(phrase,) if isinstance(phrase, str) else tuple(phrase) for phrase in phrases}
+    ordered = sorted(alternatives, key=lambda phrase: (-len(phrase), -len(phrase[0])))
+    parts = [r"\W+".join(re.escape(stem) + r"\w*" for stem in phrase) for phrase in ordered]
+    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
 
 def best_passage(sentences: list[str], groups: list[list[tuple[str, ...]]]) -> tuple[int, int]:
@@ -65,8 +70,8 @@ def excerpt(sentences: list[str], start: int, pattern: re.Pattern | None) -> str
     return prefix + text
 
 
-def highlight(text: str, stems: list[str]) -> SafeString:
-    """Return the text escaped, with every word starting with a stem in <mark>."""
+def highlight(text: str, stems: list) -> SafeString:
+    """Return the text escaped, with every word starting with a stem (or phrase) in <mark>."""
     pattern = pattern_for(stems)
     if pattern is None:
         return escape(text)
@@ -77,12 +82,11 @@ def highlight(text: str, stems: list[str]) -> SafeString:
     return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pieces), text[last:])
 
 
-def snippet(
-    body: str, aliases: list[str], groups: list[list[tuple[str, ...]]], stems: list[str]
-) -> SafeString:
+def snippet(body: str, aliases: list[str], groups: list[list[tuple[str, ...]]]) -> SafeString:
     """Return the best passage of a document, or the alias the query found it by."""
     sentences = plain_text(body)
     at, matched = best_passage(sentences, groups)
+    stems = [alternative for group in groups for alternative in group]
     pattern = pattern_for(stems)
     text = excerpt(sentences, at, pattern) if sentences else ""
     if not matched and pattern is not None:
