@@ -7,7 +7,16 @@ from django.test import override_settings
 from tests.factories import make_guide
 from troubleshooting import caching
 from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
-from troubleshooting.models import Cause, FixStep, Symptom, Topic, TriageChoice, TriageQuestion
+from troubleshooting.models import (
+    Cause,
+    FixStep,
+    SearchSynonym,
+    Symptom,
+    Topic,
+    TriageChoice,
+    TriageQuestion,
+)
+from troubleshooting.search import usage as search_usage
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +26,7 @@ def _empty_caches():
         cache.clear()
     # As a new process: no page or trusted version kept, and a test's broken cache not resting.
     caching.page_cache.reset()
+    search_usage.search_counts.reset()
 
 
 @pytest.fixture
@@ -43,7 +53,7 @@ def demo_content(django_db_setup, django_db_blocker):
         call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
     yield
     with django_db_blocker.unblock():
-        for model in (TriageChoice, TriageQuestion, Symptom, FixStep, Cause, Topic):
+        for model in (TriageChoice, TriageQuestion, Symptom, FixStep, Cause, Topic, SearchSynonym):
             model.objects.all().delete()
 
 

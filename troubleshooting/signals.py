@@ -14,6 +14,7 @@ from .models import (
     FixStep,
     KnownIssue,
     KnownIssueUpdate,
+    SearchSynonym,
     SlugRedirect,
     Symptom,
     SymptomCause,
@@ -36,6 +37,7 @@ SHOWN_MODELS = (
     SlugRedirect,
     KnownIssue,
     KnownIssueUpdate,
+    SearchSynonym,  # search results are found through them
 )
 
 

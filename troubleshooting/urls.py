@@ -32,6 +32,7 @@ urlpatterns = [
     path("robots.txt", system.robots_txt, name="robots_txt"),
     path("health/", system.health, name="health"),
     path("search/", search.search, name="search"),
+    path("search/open/", search.search_open, name="search_open"),
     path("preview/", system.preview, name="preview"),
     path("sitemap.xml", system.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("known-issues/", known_issues.known_issues, name="known_issues"),

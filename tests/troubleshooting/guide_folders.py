@@ -11,6 +11,7 @@ from django.core.management import call_command
 from troubleshooting.models import (
     Cause,
     FixStep,
+    SearchSynonym,
     Symptom,
     SymptomCause,
     SymptomStep,
@@ -29,6 +30,7 @@ CONTENT_MODELS = (
     SymptomStep,
     TriageQuestion,
     TriageChoice,
+    SearchSynonym,
 )
 
 
@@ -39,6 +41,8 @@ def natural_key(model: str, fields: dict) -> tuple:
         return model, fields["symptom"][0], fields["step"][0]
     if model == "troubleshooting.triagechoice":
         return model, fields["question"][0], fields["position"]
+    if model == "troubleshooting.searchsynonym":
+        return model, fields["phrases"]
     return model, fields["slug"]
 
 
@@ -62,7 +66,7 @@ def database_content() -> dict:
 
 
 def delete_content() -> None:
-    for model in (TriageChoice, TriageQuestion, Symptom, FixStep, Cause, Topic):
+    for model in (TriageChoice, TriageQuestion, Symptom, FixStep, Cause, Topic, SearchSynonym):
         model.objects.all().delete()
 
 

@@ -16,13 +16,15 @@ from troubleshooting.models import (
     KnownIssue,
     PendingChange,
     SearchMiss,
+    SearchQuery,
+    SearchSynonym,
     SlugRedirect,
     Symptom,
     Topic,
     TriageQuestion,
 )
 
-from . import attention, content, known_issues, review
+from . import attention, content, known_issues, review, search
 from .content_check import ContentCheckPage
 
 CONTENT_APP = "troubleshooting"
@@ -70,6 +72,8 @@ class EditorsAdminSite(ContentCheckPage, admin.AdminSite):
         self.register(SearchMiss, content.SearchMissAdmin)
         self.register(PendingChange, review.PendingChangeAdmin)
         self.register(KnownIssue, known_issues.KnownIssueAdmin)
+        self.register(SearchSynonym, search.SearchSynonymAdmin)
+        self.register(SearchQuery, search.SearchQueryAdmin)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register content as given, and other apps' models for administrators only."""

@@ -8,6 +8,7 @@ fixture from the files (``make fixture``). The layout of a guide folder:
     <topic>/topic.md
     <topic>/symptoms/<slug>.md
     <topic>/questions/<slug>.md
+    synonyms.md                      search synonyms, one group per list item (see synonyms.py)
 
 The front matter holds the short fields and the lists (a symptom's ``causes`` and ``steps`` in
 order, a step's ``causes``, a question's ``choices``). The text below it is the item's main Markdown

@@ -28,6 +28,7 @@ from .formats import (
     shown,
 )
 from .reading import read_guide
+from .synonyms import SYNONYMS_FILE, read_synonyms, save_synonyms
 
 
 @dataclass
@@ -53,6 +54,7 @@ def guide_import(
     so a fixture built from the same files is always the same.
     """
     items = read_guide(directory)
+    synonyms = read_synonyms(directory)
     # Render before the write transaction: save() then finds every text rendered (it is cached),
     # so the database's write lock is held for the writes alone.
     for item in items:
@@ -62,6 +64,10 @@ def guide_import(
     with transaction.atomic(), reversion.create_revision():
         reversion.set_comment(f"Imported from the Markdown files in “{directory.name}”.")
         report = _Importer(items).run()
+        if synonyms is not None:
+            report.files += 1
+            if save_synonyms(synonyms):
+                report.changed.append(directory / SYNONYMS_FILE)
         if timestamp is not None:
             _stamp(items, report, timestamp)
         if dry_run:

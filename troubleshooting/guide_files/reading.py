@@ -40,6 +40,7 @@ from .formats import (
     shown,
     split_body,
 )
+from .synonyms import SYNONYMS_FILE
 
 # Front matter is flat fields, lists of slugs and a list of answers: two levels deep at most.
 YAML_MAX_DEPTH = 5
@@ -52,8 +53,8 @@ def read_guide(directory: Path) -> list[Item]:
     survey(directory)
     items: list[Item] = []
     for path in entries(directory):
-        if path.name.lower() == README:
-            continue
+        if path.name.lower() == README or path.name == SYNONYMS_FILE:
+            continue  # synonyms.md is read by synonyms.read_synonyms
         if not path.is_dir():
             raise GuideFileError(path, _misplaced())
         if path.name == CAUSES_FOLDER:

@@ -44,6 +44,7 @@ from .formats import (
     markdown_names,
     split_body,
 )
+from .synonyms import SYNONYMS_FILE, synonyms_text
 
 
 @dataclass
@@ -141,6 +142,9 @@ def _guide_files(directory: Path) -> dict[Path, str]:
         path = directory / question.topic.slug / QUESTIONS_FOLDER / f"{question.slug}.md"
         choices = [_choice_to_yaml(choice) for choice in question.choices.all()]
         files[path] = _file_text(QUESTION, question, {"choices": choices}, path)
+    synonyms = synonyms_text()
+    if synonyms is not None:
+        files[directory / SYNONYMS_FILE] = synonyms
     return dict(sorted(files.items()))
 
 
@@ -202,5 +206,6 @@ def _existing_guide_files(directory: Path) -> set[Path]:
         f"*/{TOPIC_FILE}",
         f"*/{SYMPTOMS_FOLDER}/*.md",
         f"*/{QUESTIONS_FOLDER}/*.md",
+        SYNONYMS_FILE,
     ]
     return {path for pattern in patterns for path in directory.glob(pattern)}

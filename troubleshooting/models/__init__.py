@@ -23,7 +23,15 @@ from .outcomes import (
 )
 from .publishing import Content, PublishableQuerySet, Status, live, normalize_newlines
 from .review import OPEN_STATES, PendingChange, ReviewState
-from .site import ContentVersion, SearchDocument, SearchMiss, SlugRedirect
+from .site import (
+    ContentVersion,
+    SearchDocument,
+    SearchMiss,
+    SearchOpen,
+    SearchQuery,
+    SearchSynonym,
+    SlugRedirect,
+)
 from .step_lists import PastStepList
 from .triage import TriageChoice, TriageQuestion
 
@@ -55,6 +63,9 @@ __all__ = [
     "SearchDocument",
     "SearchMiss",
     "Reach",
+    "SearchOpen",
+    "SearchQuery",
+    "SearchSynonym",
     "Severity",
     "SlugRedirect",
     "Status",

@@ -109,3 +109,113 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+def _split_phrases(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+class SearchSynonymManager(models.Manager):
+    def get_by_natural_key(self, phrases):
+        return self.get(phrases=phrases)
+
+
+class SearchSynonym(models.Model):
+    """Words people type for what the guide calls something else ("abroad" for "roaming").
+
+    Search reads every group on each query (both engines) and the typo corrector knows their
+    words, so "rebot" is corrected to "reboot" and then finds "restart".
+    """
+
+    phrases = models.TextField(
+        unique=True,
+        help_text=(
+            "Words or short phrases people type, one per line, e.g. “reboot”, “restart”, "
+            "“turn it off and on”. Capitals and punctuation do not matter."
+        ),
+    )
+    means = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=(
+            "What the guide calls it, e.g. “roaming”: the lines above then find it, and it does "
+            "not find them. Leave empty when every line means the same, so each finds the others."
+        ),
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = SearchSynonymManager()
+
+    class Meta:
+        ordering = ["means", "phrases"]
+        verbose_name = "search synonym"
+        verbose_name_plural = "search synonyms"
+
+    def __str__(self):
+        words = ", ".join(self.phrase_list())
+        return f"{words} → {self.means}" if self.means else words
+
+    def natural_key(self):
+        return (self.phrases,)
+
+    def phrase_list(self) -> list[str]:
+        return _split_phrases(self.phrases)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        phrases = self.phrase_list()
+        self.phrases = "\n".join(phrases)
+        self.means = " ".join(self.means.split())
+        if any("," in phrase or "→" in phrase for phrase in phrases + [self.means]):
+            raise ValidationError("Write one phrase per line, without commas or arrows.")
+        if len(phrases) < (1 if self.means else 2):
+            raise ValidationError(
+                "Give at least two phrases that mean the same, or one and what the guide calls it."
+            )
+
+
+class SearchQuery(models.Model):
+    """A query people searched for on the search page, and how often they opened a result.
+
+    Only the query's words are kept, never who searched. Queries searched often whose results
+    nobody opens point at a gap in the guide, as misses do.
+    """
+
+    query = models.CharField(max_length=200, unique=True)
+    searches = models.PositiveIntegerField(default=0)
+    opens = models.PositiveIntegerField(default=0)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-searches", "-last_seen"]
+        verbose_name = "search people made"
+        verbose_name_plural = "searches people made"
+
+    def __str__(self):
+        return self.query
+
+
+class SearchOpen(models.Model):
+    """How often people who searched for a query opened one result (a symptom, step or cause)."""
+
+    search = models.ForeignKey(SearchQuery, on_delete=models.CASCADE, related_name="results_opened")
+    kind = models.CharField(max_length=10, choices=SearchDocument.Source.choices)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=200)
+    count = models.PositiveIntegerField(default=0)
+    last_opened = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-count"]
+        verbose_name = "result opened"
+        verbose_name_plural = "results opened"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["search", "kind", "object_id"], name="one_count_per_result_opened"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.search}: {self.title}"

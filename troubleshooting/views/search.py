@@ -1,14 +1,43 @@
-"""The search page, and its results swapped in by htmx as people type."""
+"""The search page, its results swapped in by htmx as people type, and the way into a result."""
 
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
 from django_htmx.http import replace_url
 
 from .. import caching
 from .. import search as search_engine
-from ..models import KnownIssue, Symptom
+from ..models import KnownIssue, SearchDocument, Symptom, SymptomCause, SymptomStep
 from .pages import public_page, render_page
 
+LINKS = {SearchDocument.Source.STEP: SymptomStep, SearchDocument.Source.CAUSE: SymptomCause}
 
+
+def _count_searches(view):
+    """Count each search made from the page, outside the page cache, so cached pages count too.
+
+    As-you-type results are not counted: "resta" on the way to "restart" is not a search anyone
+    meant. A result opened from them counts its search then (``record_open``).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        query = request.GET.get("q", "")
+        typing = request.META.get("HTTP_HX_TARGET") == "search-results"
+        if request.method == "GET" and response.status_code == 200 and query and not typing:
+            search_engine.record_search(query)
+        return response
+
+    return wrapper
+
+
+@_count_searches
 @public_page(
     cache=True,
     query=("q", "exact"),
@@ -51,3 +80,44 @@ def search(request):
         # Each search that finds nothing is counted for editors, so it must reach the view.
         caching.keep_out_of_cache(response)
     return response
+
+
+@require_safe
+def search_open(request):
+    """Count a search result as opened for its query, then lead to it.
+
+    The address names the result by kind and id and is resolved here, so it can only lead to a
+    page of this site; a result gone since then leads back to the search.
+    """
+    query = request.GET.get("q", "")[: search_engine.MAX_QUERY_LENGTH]
+    kind, _, object_id = request.GET.get("to", "").partition("-")
+    target = _destination(kind, object_id, request.GET.get("in", ""))
+    if target is None:
+        back = reverse("troubleshooting:search")
+        response = HttpResponseRedirect(f"{back}?{urlencode({'q': query})}" if query else back)
+    else:
+        url, symptom, title = target
+        if request.GET.get("go") == "fix" and kind == SearchDocument.Source.SYMPTOM:
+            url = symptom.get_flow_url()
+        if request.method == "GET":
+            search_engine.record_open(query, kind=kind, object_id=int(object_id), title=title)
+        response = HttpResponseRedirect(url)
+    add_never_cache_headers(response)
+    return response
+
+
+def _destination(kind: str, object_id: str, in_symptom: str):
+    """Return (address, symptom, title) of a findable result, or None."""
+    if kind not in SearchDocument.Source.values or not object_id.isdigit():
+        return None
+    document = search_engine.findable_documents().filter(kind=kind, object_id=int(object_id))
+    title = document.values_list("title", flat=True).first()
+    if title is None:
+        return None
+    if kind == SearchDocument.Source.SYMPTOM:
+        symptom = Symptom.objects.in_visible_topic().select_related("topic").get(pk=object_id)
+        return symptom.get_absolute_url(), symptom, title
+    preferred = [int(in_symptom)] if in_symptom.isdigit() else []
+    owner = search_engine.owners(LINKS[kind], kind, [int(object_id)], preferred)
+    symptom, slug = owner[int(object_id)]
+    return symptom.get_absolute_url() + search_engine.anchor(kind, slug), symptom, title

@@ -1,0 +1,120 @@
+"""Learning from use: which results people open for a query, and the content gaps page."""
+
+import re
+
+import pytest
+
+from tests.factories import make_step, make_symptom
+from troubleshooting import search
+from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _write_counts_at_once(settings):
+    settings.SEARCH_COUNT_SECONDS = 0
+
+
+@pytest.fixture
+def guide(db):
+    step = make_step(title="Restart the phone", slug="restart")
+    symptom = make_symptom(title="Phone frozen", slug="frozen", steps=[step])
+    return symptom, step
+
+
+def open_links(html: str) -> list[str]:
+    return [url.replace("&amp;", "&") for url in re.findall(r'href="(/search/open/[^"]*)"', html)]
+
+
+def test_a_submitted_search_is_counted_even_from_the_cache(client, guide):
+    for _ in range(2):
+        assert client.get("/search/", {"q": "Restart!"}).status_code == 200
+    assert SearchQuery.objects.get().searches == 2
+    assert SearchQuery.objects.get().query == "restart"
+
+
+def test_searches_are_written_together_so_cached_pages_cost_no_query(
+    client, guide, settings, django_assert_max_num_queries
+):
+    settings.SEARCH_COUNT_SECONDS = 3600
+    client.get("/search/", {"q": "restart"})
+    with django_assert_max_num_queries(1):  # the content version check, nothing written
+        client.get("/search/", {"q": "restart"})
+    assert not SearchQuery.objects.exists()
+    settings.SEARCH_COUNT_SECONDS = 0
+    client.get("/search/", {"q": "frozen"})
+    assert dict(SearchQuery.objects.values_list("query", "searches")) == {
+        "restart": 2,
+        "frozen": 1,
+    }
+
+
+def test_results_as_people_type_are_not_counted(client, guide):
+    client.get("/search/", {"q": "resta"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
+    assert not SearchQuery.objects.exists()
+
+
+def test_opening_a_result_is_recorded_and_leads_to_its_place(client, guide):
+    symptom, step = guide
+    html = client.get("/search/", {"q": "restart"}).content.decode()
+    step_link = next(link for link in open_links(html) if "to=step-" in link)
+    response = client.get(step_link)
+    assert response.status_code == 302
+    assert response.url == f"{symptom.get_absolute_url()}#step-restart"
+    assert "no-cache" in response["Cache-Control"]
+    opened = SearchOpen.objects.get()
+    assert (opened.kind, opened.object_id, opened.count) == ("step", step.pk, 1)
+    assert SearchQuery.objects.get().opens == 1
+
+
+def test_an_open_from_live_results_counts_its_search(client, guide):
+    link = open_links(
+        client.get(
+            "/search/", {"q": "frozen"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results"
+        ).content.decode()
+    )[0]
+    client.get(link)
+    row = SearchQuery.objects.get()
+    assert (row.searches, row.opens) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"to": "symptom-999"}, {"to": "user-1"}, {"to": "step-x"}, {"q": "x", "to": "cause-1"}],
+)
+def test_a_bad_or_stale_result_address_leads_back_to_search(client, guide, params):
+    response = client.get("/search/open/", params)
+    assert response.status_code == 302
+    assert response.url.startswith("/search/")
+    assert not SearchOpen.objects.exists()
+
+
+def test_the_open_address_cannot_lead_off_the_site(client, guide):
+    response = client.get("/search/open/", {"q": "x", "to": "symptom-1", "next": "//evil"})
+    assert response.url.startswith("/")
+
+
+def test_search_record_never_breaks_the_page(client, guide, monkeypatch):
+    monkeypatch.setattr(
+        search.usage, "_write_counts", lambda *a, **k: (_ for _ in ()).throw(RuntimeError)
+    )
+    assert client.get("/search/", {"q": "restart"}).status_code == 200
+
+
+def test_content_gaps_show_unopened_queries_beside_misses(admin_client):
+    SearchQuery.objects.create(query="esim transfer", searches=5)
+    SearchQuery.objects.create(query="restart", searches=5, opens=3)
+    SearchQuery.objects.create(query="once", searches=1)
+    SearchMiss.objects.create(query="bluetooth", count=4)
+    html = admin_client.get("/admin/troubleshooting/searchquery/gaps/").content.decode()
+    assert "esim transfer" in html and "bluetooth" in html
+    assert ">restart<" not in html and ">once<" not in html
+    changelist = admin_client.get("/admin/troubleshooting/searchquery/").content.decode()
+    assert "/admin/troubleshooting/searchquery/gaps/" in changelist
+
+
+def test_content_gaps_need_permission(client, django_user_model):
+    user = django_user_model.objects.create_user("v", password="x", is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/troubleshooting/searchquery/gaps/").status_code == 403

@@ -1,0 +1,106 @@
+"""Search in the editors' admin: the synonyms they keep, and what people search for.
+
+"Content gaps" puts the queries people searched whose results nobody opened beside the searches
+that found nothing: both say the guide lacks an answer in those words.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
+
+from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
+
+from .changelists import DateSafeChangeList
+
+# A query searched once and left may just be someone who found the answer in a snippet.
+GAP_MIN_SEARCHES = 2
+GAP_ROWS = 50
+
+
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Words people type and what the guide calls them, used by search on every query."""
+
+    list_display = ["__str__", "means", "updated"]
+    search_fields = ["phrases", "means"]
+    fields = ["phrases", "means"]
+
+
+class OpenedFilter(admin.SimpleListFilter):
+    title = "results opened"
+    parameter_name = "opened"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Nobody opened a result"), ("yes", "Someone opened a result")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(opens=0)
+        if self.value() == "yes":
+            return queryset.filter(opens__gt=0)
+        return queryset
+
+
+class SearchOpenInline(admin.TabularInline):
+    model = SearchOpen
+    fields = ["title", "kind", "count", "last_opened"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SearchQueryAdmin(admin.ModelAdmin):
+    """What people searched for from the search page, and which results they opened."""
+
+    list_display = ["query", "searches", "opens", "last_seen"]
+    list_filter = [OpenedFilter]
+    search_fields = ["query"]
+    date_hierarchy = "last_seen"
+    readonly_fields = ["query", "searches", "opens", "first_seen", "last_seen"]
+    inlines = [SearchOpenInline]
+
+    def get_changelist(self, request, **kwargs):
+        return DateSafeChangeList
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        gaps = self.admin_site.admin_view(self.gaps_view)
+        return [
+            path("gaps/", gaps, name="troubleshooting_searchquery_gaps"),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(require_safe)
+    def gaps_view(self, request):
+        """Show the queries whose results nobody opens beside the searches that found nothing."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        missed_now = SearchMiss.objects.filter(query=OuterRef("query"))
+        unopened = (
+            SearchQuery.objects.filter(opens=0, searches__gte=GAP_MIN_SEARCHES)
+            .exclude(Exists(missed_now))
+            .order_by("-searches", "-last_seen")[:GAP_ROWS]
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Content gaps",
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "unopened": unopened,
+            "misses": SearchMiss.objects.order_by("-count", "-last_seen")[:GAP_ROWS],
+            "min_searches": GAP_MIN_SEARCHES,
+        }
+        return TemplateResponse(request, "admin/troubleshooting/search_gaps.html", context)

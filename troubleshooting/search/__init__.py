@@ -1,0 +1,184 @@
+"""Search over symptoms, fix steps and causes, in the words people use.
+
+One small interface, ``search(query)``, over two real engines: SQLite FTS5 (bm25) on the default
+database, and PostgreSQL full-text search (ts_rank on a weighted tsvector) with pg_trgm word
+similarity. Both see the same ``SearchDocument`` rows (``index.py``), rank with the same field
+weights and preference for symptoms (``engines.py``), and the best candidates are then scored once
+more the same way on both (``ranking.py``), so both put the same answers first.
+
+Typos are corrected against the words of the guide and of its synonyms ("imesage" → "imessage"),
+synonyms editors keep lead people's words to the guide's ("abroad" → "roaming"), every word also
+matches as a prefix ("deliv" finds "delivered"), and a query that finds nothing gets a "did you
+mean" and is recorded (its words only) for editors, as are the results people open (``usage.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from troubleshooting.models import SearchDocument, Symptom, SymptomCause, SymptomStep
+
+from .engines import ranked_document_ids
+from .index import findable_documents, index, live_links, rebuild, unindex
+from .query import (
+    MAX_QUERY_LENGTH,
+    correct,
+    guide,
+    query_terms,
+    query_words,
+    understand,
+    vocabulary,
+    words,
+)
+from .ranking import rank
+from .snippets import highlight, snippet
+from .usage import record_miss, record_open, record_search
+
+__all__ = [
+    "Hit",
+    "MAX_QUERY_LENGTH",
+    "SearchResults",
+    "anchor",
+    "findable_documents",
+    "highlight",
+    "index",
+    "owners",
+    "query_terms",
+    "rebuild",
+    "record_miss",
+    "record_open",
+    "record_search",
+    "search",
+    "unindex",
+    "vocabulary",
+    "words",
+]
+
+Source = SearchDocument.Source
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: what it is, where it leads, and a snippet with the matches marked."""
+
+    kind: str
+    title: str
+    url: str  # the place that answers: the article, or the step or cause inside it
+    snippet: SafeString
+    symptom: Symptom | None = None  # the article (for steps and causes: the one it is shown in)
+    flow_url: str | None = None
+    open_url: str = ""  # ``url``, by way of the address that counts the result as opened
+
+
+@dataclass
+class SearchResults:
+    query: str
+    terms: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    corrected_query: str | None = None  # results are for this, after fixing typos
+    suggestion: str | None = None  # nothing found; this might work
+
+
+def search(
+    query: str, *, limit: int = 20, exact: bool = False, record_misses: bool = True
+) -> SearchResults:
+    """Find the symptoms, fix steps and causes that best answer a query, best first.
+
+    ``exact`` searches the words as typed, without correcting typos.
+    """
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    typed = query_terms(query)
+    results = SearchResults(query=query, terms=typed)
+    if not typed:
+        return results
+    known = guide()
+    terms = typed if exact else correct(typed, known, cutoff=0.75)
+    if terms != typed:
+        results.corrected_query = " ".join(terms)
+    fixes = dict(zip(typed, terms, strict=True))
+    understood = understand([fixes.get(w, w) for w in query_words(query)], known.synonyms)
+    results.terms = terms
+    candidates = ranked_document_ids(understood.engine_terms())
+    results.hits = _hits(candidates, understood, known, query=query)[:limit]
+    if not results.hits:
+        results.corrected_query = None
+        suggestion = correct(typed, known, cutoff=0.6, loose=True)
+        if suggestion != typed:
+            results.suggestion = " ".join(suggestion)
+        if record_misses:
+            record_miss(query)
+    return results
+
+
+def _hits(document_ids: list[int], understood, known, *, query: str) -> list[Hit]:
+    found = findable_documents().in_bulk(document_ids)
+    ranked = rank([found[pk] for pk in document_ids if pk in found], understood, known)
+    ids = {kind: [] for kind in Source.values}
+    for _, document in ranked:
+        ids[document.kind].append(document.object_id)
+    symptoms = Symptom.objects.in_visible_topic().select_related("topic")
+    symptoms = symptoms.in_bulk(ids[Source.SYMPTOM])
+    # A step or cause is shown in the best-ranked symptom that lists it, else its first one.
+    preferred = [document.object_id for _, document in ranked if document.kind == Source.SYMPTOM]
+    owner = {
+        Source.STEP: owners(SymptomStep, "step", ids[Source.STEP], preferred),
+        Source.CAUSE: owners(SymptomCause, "cause", ids[Source.CAUSE], preferred),
+    }
+    hits = []
+    for _, document in ranked:
+        if document.kind == Source.SYMPTOM:
+            symptom, slug = symptoms.get(document.object_id), None
+        else:
+            symptom, slug = owner[document.kind].get(document.object_id, (None, None))
+        if symptom is None:
+            continue
+        url = symptom.get_absolute_url() + (anchor(document.kind, slug) if slug else "")
+        hits.append(
+            Hit(
+                kind=document.kind,
+                title=document.title,
+                url=url,
+                snippet=snippet(document.body, document.aliases.splitlines(), understood.groups),
+                symptom=symptom,
+                flow_url=symptom.get_flow_url() if document.kind == Source.SYMPTOM else None,
+                open_url=open_url(query, document, symptom),
+            )
+        )
+    return hits
+
+
+def anchor(kind: str, slug: str) -> str:
+    """Return the fragment of a step or cause inside its article."""
+    return f"#{kind}-{slug}"
+
+
+def open_url(query: str, document: SearchDocument, symptom: Symptom) -> str:
+    """Return the address that counts a result as opened for the query, then leads to it."""
+    params = {"q": query, "to": f"{document.kind}-{document.object_id}"}
+    if document.kind != Source.SYMPTOM:
+        params["in"] = symptom.pk
+    return f"{reverse('troubleshooting:search_open')}?{urlencode(params)}"
+
+
+def owners(
+    link_model, field_name: str, object_ids: list[int], preferred: list[int] = ()
+) -> dict[int, tuple[Symptom, str]]:
+    """Return, per step or cause, the live symptom to show it in and its own slug."""
+    links = (
+        live_links(link_model, field_name)
+        .filter(**{f"{field_name}_id__in": object_ids})
+        .select_related("symptom__topic", field_name)
+        .order_by("symptom__topic__position", "symptom__position", "position")
+    )
+    order = {pk: at for at, pk in enumerate(preferred)}
+    found: dict[int, tuple[int, Symptom, str]] = {}
+    for at, link in enumerate(links):
+        key = getattr(link, f"{field_name}_id")
+        rank_ = (order.get(link.symptom_id, len(order)), at)
+        if key not in found or rank_ < found[key][0]:
+            found[key] = (rank_, link.symptom, getattr(link, field_name).slug)
+    return {key: (symptom, slug) for key, (_, symptom, slug) in found.items()}

@@ -1,0 +1,115 @@
+"""One relevance score for every candidate, whichever engine found it.
+
+The engines agree on what matches but not on every score (bm25 and ts_rank normalise
+differently), so the best candidates are scored once more here, the same way on both: each group
+of the query's words counts by how rare it is (its inverse document frequency over the guide) and
+by the best field it appears in, title above aliases above text; a query that names a title or an
+alias whole comes first; symptoms get a modest lead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from troubleshooting.models import SearchDocument
+
+from .query import STOPWORDS, Guide, Understood, name_text, words
+
+TITLE, ALIASES, BODY = 3.0, 2.0, 1.0
+SYNONYM_DISCOUNT = 0.9  # a word people typed counts a little above the words it led to
+KIND_PREFERENCE = {
+    SearchDocument.Source.SYMPTOM: 1.1,
+    SearchDocument.Source.STEP: 1.0,
+    SearchDocument.Source.CAUSE: 0.95,
+}
+NAMING, TITLE_COVERAGE = 0.8, 0.15
+
+
+@dataclass(frozen=True)
+class Fields:
+    """A document's words per field, as lists for prefix matching."""
+
+    title: list[str]
+    aliases: list[str]
+    body: list[str]
+    names: list[str]  # the title and each alias, as plain words
+
+
+def fields_of(document: SearchDocument) -> Fields:
+    """Return the words of a document's fields."""
+    lines = [document.title, *document.aliases.splitlines()]
+    return Fields(
+        title=words(document.title),
+        aliases=words(document.aliases),
+        body=words(document.body),
+        names=[name_text(line) for line in lines if line.strip()],
+    )
+
+
+def _has(field_words: list[str], alternative: tuple[str, ...]) -> bool:
+    return all(any(word.startswith(stem) for word in field_words) for stem in alternative)
+
+
+def _best_field(fields: Fields, alternative: tuple[str, ...]) -> float:
+    for weight, field_words in ((TITLE, fields.title), (ALIASES, fields.aliases)):
+        if _has(field_words, alternative):
+            return weight
+    return BODY if _has(fields.body, alternative) else 0.0
+
+
+def score(document: SearchDocument, fields: Fields, query: Understood, guide: Guide) -> float:
+    """Return how well a document answers the query: higher is better."""
+    achieved = possible = 0.0
+    for group in query.groups:
+        typed = group[0]
+        weight = sum(guide.idf(stem) for stem in typed) / len(typed)
+        best = max(
+            _best_field(fields, alternative) * (1.0 if at == 0 else SYNONYM_DISCOUNT)
+            for at, alternative in enumerate(group)
+        )
+        achieved += weight * best
+        possible += weight * TITLE
+    if not possible or not achieved:
+        return 0.0
+    total = achieved / possible * KIND_PREFERENCE[document.kind]
+    return total + _naming(query.phrase, fields.names) + _title_coverage(fields.title, query)
+
+
+def _naming(phrase: str, names: list[str]) -> float:
+    """Reward a query that is a title or alias ("not delivered"), or holds one ("says not
+    delivered"), or is held by one: by the share of words they have in common."""
+    if not phrase:
+        return 0.0
+    best = 0.0
+    padded_phrase, length = f" {phrase} ", len(phrase.split())
+    for name in names:
+        padded_name, name_length = f" {name} ", len(name.split())
+        if name == phrase:
+            return NAMING
+        if name_length > 1 and padded_name in padded_phrase:
+            best = max(best, NAMING * name_length / length)
+        elif length > 1 and padded_phrase in padded_name:
+            best = max(best, NAMING * length / name_length)
+    return best
+
+
+def _title_coverage(title: list[str], query: Understood) -> float:
+    """Reward a title made mostly of the query's words: "Force restart" over a long title."""
+    meaningful = [word for word in title if word not in STOPWORDS]
+    if not meaningful:
+        return 0.0
+    stems = [stem for group in query.groups for alternative in group for stem in alternative]
+    covered = sum(1 for word in meaningful if any(word.startswith(stem) for stem in stems))
+    return TITLE_COVERAGE * covered / len(meaningful)
+
+
+def rank(documents: list[SearchDocument], query: Understood, guide: Guide) -> list:
+    """Return (score, document) pairs, best first; the engine's order breaks ties."""
+    scored = []
+    for position, document in enumerate(documents):
+        # A candidate none of whose words match (a PostgreSQL trigram match for a typo the
+        # corrector missed) still follows, in the engine's order.
+        value = score(document, fields_of(document), query, guide)
+        scored.append((value, -position, document))
+    scored.sort(key=lambda item: item[:2], reverse=True)
+    return [(value, document) for value, _, document in scored]
