@@ -12,7 +12,7 @@ from django.db import models, transaction
 
 from troubleshooting import rules
 from troubleshooting.markdown import render_markdown
-from troubleshooting.models import SymptomCause, SymptomStep, TriageChoice
+from troubleshooting.models import SearchSynonym, SymptomCause, SymptomStep, TriageChoice
 
 from .formats import (
     CAUSE,
@@ -70,6 +70,9 @@ def guide_import(
                 report.changed.append(directory / SYNONYMS_FILE)
         if timestamp is not None:
             _stamp(items, report, timestamp)
+            if synonyms is not None:
+                # The same files make the same fixture, synonyms included.
+                SearchSynonym.objects.update(updated=timestamp)
         if dry_run:
             transaction.set_rollback(True)
     return report
