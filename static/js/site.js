@@ -110,9 +110,24 @@
     });
   });
 
+  // A search result can lead to a cause folded away in "more possible causes": open what holds
+  // the place the address points at, so the person lands on it rather than on a closed list.
+  function revealTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var details = target && target.closest("details:not([open])");
+    if (!details) return;
+    details.open = true;
+    target.scrollIntoView();
+  }
+  window.addEventListener("hashchange", revealTarget);
+  document.addEventListener("htmx:afterSettle", revealTarget);
+
   if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", revealTarget);
     document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   } else {
+    revealTarget();
     enhance(document);
   }
 })();
