@@ -16,6 +16,7 @@ from troubleshooting.models import (
     FlowSession,
     Result,
     SearchMiss,
+    SearchQuery,
     Status,
     StepAnswer,
 )
@@ -54,6 +55,9 @@ def test_home_counts_match_the_data(admin_client):
     make_question(topic=topic, prompt="Orphan question?")  # unreachable, and a dead end
     SearchMiss.objects.create(query="green bubble", count=4)
     SearchMiss.objects.create(query="blue tick", count=1)
+    SearchQuery.objects.create(query="message sent as email", searches=3, opens=0)
+    SearchQuery.objects.create(query="once only", searches=1, opens=0)  # too few to tell
+    SearchQuery.objects.create(query="restart", searches=9, opens=4)
     record_answers(steps[0], symptom, [Result.CANT_DO] * 4 + [Result.NOT_FIXED] * 8)
     for n, reason in enumerate([FeedbackReason.choices[0][0], ""]):
         ArticleVote.objects.create(symptom=symptom, voter=f"v{n}", helpful=False, reason=reason)
@@ -63,6 +67,9 @@ def test_home_counts_match_the_data(admin_client):
 
     found = counts(html)
     assert found["searches"] == 2
+    assert found["unopened"] == 1
+    assert "“message sent as email”" in html and "3 searches" in html
+    assert reverse("admin:troubleshooting_searchquery_gaps") in html
     assert found["drafts"] == 2  # one draft step, one scheduled symptom
     assert found["votes"] == 2
     assert found["steps"] == 1
@@ -82,6 +89,7 @@ def test_home_says_all_is_well_on_an_empty_site(admin_client):
     html = admin_client.get(HOME).content.decode()
     assert set(counts(html).values()) == {0}
     assert "Every search found something." in html
+    assert "People open a result of every search made more than once." in html
     assert "Everything published can be reached" in html
 
 

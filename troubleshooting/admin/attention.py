@@ -33,6 +33,7 @@ from troubleshooting.models import (
 )
 from troubleshooting.outcomes import reports
 
+from . import search as search_admin
 from .publishing import review_cutoff
 
 EXAMPLES = 5
@@ -312,6 +313,31 @@ def search_misses(*, site_name: str = "admin") -> Attention:
     )
 
 
+def unopened_results(*, site_name: str = "admin") -> Attention:
+    """Say which searches find results that nobody opens: the guide may not answer them."""
+    queries = search_admin.unopened_queries()
+    total = queries.count()
+    examples = tuple(
+        Example(f"“{query.query}”", None, _plural(query.searches, "search", "searches"))
+        for query in queries[:EXAMPLES]
+    )
+    summary = (
+        f"{_plural(total, 'search', 'searches')} found results that nobody opened. The results "
+        "may not answer what people meant: check them, or write what's missing."
+        if total
+        else "People open a result of every search made more than once."
+    )
+    return Attention(
+        "unopened",
+        "Results nobody opened",
+        total,
+        summary,
+        reverse(f"{site_name}:troubleshooting_searchquery_gaps"),
+        "See the content gaps",
+        examples,
+    )
+
+
 def everything(*, site_name: str = "admin") -> list[Attention]:
     """Return everything the home page shows, most pressing first."""
     period = reports.Period.last(reports.DEFAULT_DAYS)
@@ -322,6 +348,7 @@ def everything(*, site_name: str = "admin") -> list[Attention]:
         struggling_steps(period, site_name=site_name),
         unhelpful_articles(period, site_name=site_name),
         search_misses(site_name=site_name),
+        unopened_results(site_name=site_name),
         due_for_review(counts, site_name=site_name),
         drafts_and_scheduled(counts, site_name=site_name),
     ]

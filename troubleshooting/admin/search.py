@@ -31,6 +31,19 @@ class SearchSynonymAdmin(admin.ModelAdmin):
     fields = ["phrases", "means"]
 
 
+def unopened_queries():
+    """Return the queries searched a few times whose results nobody opened, most searched first.
+
+    A search that finds nothing is a miss, listed on its own: left out here.
+    """
+    missed_now = SearchMiss.objects.filter(query=OuterRef("query"))
+    return (
+        SearchQuery.objects.filter(opens=0, searches__gte=GAP_MIN_SEARCHES)
+        .exclude(Exists(missed_now))
+        .order_by("-searches", "-last_seen")
+    )
+
+
 class OpenedFilter(admin.SimpleListFilter):
     title = "results opened"
     parameter_name = "opened"
@@ -88,12 +101,7 @@ class SearchQueryAdmin(admin.ModelAdmin):
         """Show the queries whose results nobody opens beside the searches that found nothing."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        missed_now = SearchMiss.objects.filter(query=OuterRef("query"))
-        unopened = (
-            SearchQuery.objects.filter(opens=0, searches__gte=GAP_MIN_SEARCHES)
-            .exclude(Exists(missed_now))
-            .order_by("-searches", "-last_seen")[:GAP_ROWS]
-        )
+        unopened = unopened_queries()[:GAP_ROWS]
         context = {
             **self.admin_site.each_context(request),
             "title": "Content gaps",
