@@ -155,7 +155,8 @@ def test_the_command_applies_due_changes(people):
     editor, publisher = people
     _, symptom, _, _ = make_guide(2)
     change, _ = propose(editor, symptom, title="By the command")
-    change.state, change.apply_at = ReviewState.SCHEDULED, timezone.now()
+    # A moment ago: the database clock may count in whole seconds.
+    change.state, change.apply_at = ReviewState.SCHEDULED, timezone.now() - timedelta(seconds=2)
     change.save()
     call_command("apply_due_changes")
     symptom.refresh_from_db()
@@ -183,7 +184,8 @@ def test_a_scheduled_change_gone_stale_is_sent_back_not_applied(people):
     _, symptom, _, _ = make_guide(2)
     change, _ = propose(editor, symptom, title="Old plan")
     Symptom.objects.filter(pk=symptom.pk).update(summary="Changed elsewhere")
-    change.state, change.apply_at = ReviewState.SCHEDULED, timezone.now()
+    # A moment ago: the database clock may count in whole seconds.
+    change.state, change.apply_at = ReviewState.SCHEDULED, timezone.now() - timedelta(seconds=2)
     change.save()
     assert review.apply_due() == 0
     change.refresh_from_db()
