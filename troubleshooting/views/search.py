@@ -48,26 +48,15 @@ def search(request):
     """Show what matches the words typed, or the common problems when nothing was typed."""
     query = request.GET.get("q", "")
     results = search_engine.search(query, exact=request.GET.get("exact") == "1")
-    common = (
-        Symptom.objects.in_visible_topic()
-        .filter(featured=True)
-        .select_related("topic")
-        .order_by("position", "title")
-    )
-    # An active known issue matching the search comes first: trying fixes may not help yet.
-    symptoms = [hit.symptom for hit in results.hits if hit.symptom is not None]
-    issues = (
-        KnownIssue.objects.banners().matching_search(results.terms, symptoms)
-        if results.terms
-        else KnownIssue.objects.none()
-    )
-    title = f"Search results for “{results.query}”" if results.query else "Search"
     context = {
-        "title": title,
+        "title": f"Search results for “{results.query}”" if results.query else "Search",
         "description": "Search the guides by what you see on your screen.",
         "results": results,
-        "known_issues": issues,
-        "common_symptoms": common,
+        "known_issues": _matching_known_issues(results),
+        "common_symptoms": Symptom.objects.in_visible_topic()
+        .filter(featured=True)
+        .select_related("topic")
+        .order_by("position", "title"),
     }
     htmx = request.htmx
     if htmx and htmx.target == "search-results" and not htmx.history_restore_request:
@@ -80,6 +69,14 @@ def search(request):
         # Each search that finds nothing is counted for editors, so it must reach the view.
         caching.keep_out_of_cache(response)
     return response
+
+
+def _matching_known_issues(results):
+    """Return the active known issues a search matches: they come first, fixes may not help yet."""
+    if not results.terms:
+        return KnownIssue.objects.none()
+    symptoms = [hit.symptom for hit in results.hits if hit.symptom is not None]
+    return KnownIssue.objects.banners().matching_search(results.terms, symptoms)
 
 
 @require_safe
