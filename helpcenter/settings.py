@@ -295,7 +295,7 @@ OUTCOMES_RETENTION_DAYS = int(os.environ.get("DJANGO_OUTCOMES_RETENTION_DAYS", "
 OUTCOMES_ABANDON_AFTER_MINUTES = int(os.environ.get("DJANGO_OUTCOMES_ABANDON_AFTER_MINUTES", "120"))
 # Recording (answers, votes, searches that found nothing) gives up after waiting this long for a
 # database lock, so a long write elsewhere never holds a page up: the page goes on, unrecorded.
-OUTCOMES_WRITE_TIMEOUT_MS = env_int("DJANGO_OUTCOMES_WRITE_TIMEOUT_MS", 1000)
+OUTCOMES_WRITE_TIMEOUT_MS = env_int("DJANGO_OUTCOMES_WRITE_TIMEOUT_MS", 2000)
 # Searches made are counted in memory and written at most this often (seconds), so a search
 # page served from the cache costs no query.
 SEARCH_COUNT_SECONDS = env_int("DJANGO_SEARCH_COUNT_SECONDS", 30)
