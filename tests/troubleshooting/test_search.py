@@ -202,7 +202,8 @@ class TestSearchPage:
 
     def test_query_count_is_bounded(self, client, demo_content, django_assert_max_num_queries):
         search.vocabulary()  # built once per content change, not per request
-        with django_assert_max_num_queries(8):
+        # Ranking, synonyms, known issues and, on PostgreSQL, the trigram fallback.
+        with django_assert_max_num_queries(10):
             client.get("/search/", {"q": "sim card reset blocked"})
 
     def test_every_page_has_a_search_box(self, client, demo_content):
