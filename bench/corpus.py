@@ -17,6 +17,7 @@ import random
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlparse, urlunparse
 
@@ -258,3 +259,42 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@contextmanager
+def demo_database(database_url: str | None, *, prefix: str):
+    """Set Django up on a scratch database holding the demo guide; drop it afterwards.
+
+    A PostgreSQL URL gets a scratch database beside the one it names; without one, a SQLite
+    file in a temporary folder.
+    """
+    cleanup = None
+    workdir = tempfile.TemporaryDirectory(prefix=prefix)
+    if database_url:
+        url, cleanup = scratch_postgres(database_url)
+    else:
+        url = f"sqlite:///{workdir.name}/bench.sqlite3"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="helpcenter.settings",
+        DATABASE_URL=url,
+        DJANGO_SECRET_KEY="bench-only",
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.db import connections
+
+    try:
+        print(f"Database: {connections['default'].vendor}")
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", verbosity=0)
+        yield
+    finally:
+        connections.close_all()
+        if cleanup:
+            cleanup()
+        workdir.cleanup()

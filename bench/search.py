@@ -10,10 +10,8 @@ machine load; the figures are ratios because absolute times mean little on a sha
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project, not bench/, comes first: bench/http.py would hide the standard library's http.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from bench.corpus import QUERIES, generate, scratch_postgres  # noqa: E402
+from bench.corpus import QUERIES, demo_database, generate  # noqa: E402
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -67,41 +65,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40, help="rounds over the queries")
     args = parser.parse_args()
 
-    cleanup = None
-    workdir = tempfile.TemporaryDirectory(prefix="bench-search-")
-    if args.database_url:
-        url, cleanup = scratch_postgres(args.database_url)
-    else:
-        url = f"sqlite:///{workdir.name}/bench.sqlite3"
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="helpcenter.settings",
-        DATABASE_URL=url,
-        DJANGO_SECRET_KEY="bench-only",
-        DJANGO_DEBUG="0",
-        DJANGO_ALLOWED_HOSTS="testserver",
-        DJANGO_LOG_LEVEL="ERROR",
-    )
-    import django
-    from django.core.management import call_command
+    with demo_database(args.database_url, prefix="bench-search-"):
+        from django.conf import settings
 
-    django.setup()
-    from django.conf import settings
-    from django.db import connections
-
-    settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
-    try:
-        print(f"Database: {connections['default'].vendor}")
-        call_command("migrate", verbosity=0)
-        call_command("load_demo", verbosity=0)
+        # Pages render without collected static files: timing search, not the build.
+        settings.STORAGES["staticfiles"] = {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        }
         generate(args.symptoms)
         measure(args.rounds)
-    finally:
-        connections.close_all()
-        if cleanup:
-            cleanup()
-        workdir.cleanup()
 
 
 if __name__ == "__main__":

@@ -12,16 +12,14 @@ is created beside the one named and dropped afterwards (the role needs CREATEDB)
 
 import argparse
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project, not bench/, comes first: bench/http.py would hide the standard library's http.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from bench.corpus import scratch_postgres  # noqa: E402
+from bench.corpus import demo_database  # noqa: E402
 from bench.search_labels import LABELLED, page_of  # noqa: E402
 
 
@@ -67,36 +65,8 @@ def main() -> None:
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
 
-    cleanup = None
-    workdir = tempfile.TemporaryDirectory(prefix="bench-search-quality-")
-    if args.database_url:
-        url, cleanup = scratch_postgres(args.database_url)
-    else:
-        url = f"sqlite:///{workdir.name}/bench.sqlite3"
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="helpcenter.settings",
-        DATABASE_URL=url,
-        DJANGO_SECRET_KEY="bench-only",
-        DJANGO_DEBUG="0",
-        DJANGO_ALLOWED_HOSTS="testserver",
-        DJANGO_LOG_LEVEL="ERROR",
-    )
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    from django.db import connections
-
-    try:
-        print(f"Database: {connections['default'].vendor}")
-        call_command("migrate", verbosity=0)
-        call_command("load_demo", verbosity=0)
+    with demo_database(args.database_url, prefix="bench-search-quality-"):
         measure(args.show_misses)
-    finally:
-        connections.close_all()
-        if cleanup:
-            cleanup()
-        workdir.cleanup()
 
 
 if __name__ == "__main__":
