@@ -63,15 +63,15 @@ content-check: $(VENV)/.installed-base
 ## in a second invocation on a file database (on PostgreSQL the switch changes nothing), and its
 ## coverage is added to the first's, so the floor applies to the whole suite. COVERAGE_FILE names
 ## the data file (CI keeps one per database and combines them). The unit and view tests run on
-## every core (TEST_WORKERS, pytest-xdist; each worker has its own test database), the browser tests
-## after them on their own.
+## every core (TEST_WORKERS, pytest-xdist; each worker has its own test database), then the browser
+## tests, also on every core (each worker drives its own Chromium against its own live server).
 TEST_WORKERS ?= auto
 suite: $(VENV)/.installed-test
 	mkdir -p .local/tmp
 	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "not sqlite_file and not browser" \
 		-n $(TEST_WORKERS) --cov --cov-report= --cov-fail-under=0
 	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "browser and not sqlite_file" \
-		--cov --cov-append --cov-report= --cov-fail-under=0
+		-n $(TEST_WORKERS) --cov --cov-append --cov-report= --cov-fail-under=0
 	TMPDIR=$(CURDIR)/.local/tmp TEST_SQLITE_FILE=1 $(BIN)/pytest -m sqlite_file \
 		--cov --cov-append --cov-report=term
 
