@@ -41,6 +41,7 @@ from troubleshooting.models import (
 )
 
 from . import session_outcome
+from .languages import recorded_language
 
 logger = logging.getLogger(__name__)
 
@@ -133,11 +134,12 @@ def _within_rate_limit(key: str) -> bool:
 def start_session(symptom: Symptom) -> str:
     """Record that someone began a symptom's guided fix; return the session's key."""
     key = new_key()
+    language = recorded_language()
 
     def write():
         # Marked if a known issue affects it now: its steps could not have helped.
         issue = KnownIssue.objects.active().affecting_symptom(symptom).order_by("pk").first()
-        FlowSession.objects.create(key=key, symptom=symptom, known_issue=issue)
+        FlowSession.objects.create(key=key, symptom=symptom, known_issue=issue, language=language)
 
     record_safely("the start of a guided fix", write, otherwise=None)
     return key
@@ -163,6 +165,7 @@ def record_answer(
         return key
     if result != Result.CANT_DO:
         reason, note = "", ""
+    language = recorded_language()
 
     def write() -> str:
         now = timezone.now()
@@ -170,7 +173,9 @@ def record_answer(
             FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
         )
         if session is None:
-            session = FlowSession.objects.create(key=new_key(), symptom=symptom, started_at=now)
+            session = FlowSession.objects.create(
+                key=new_key(), symptom=symptom, started_at=now, language=language
+            )
         # One answer per step: answering it again replaces it, and an editor inserting or
         # moving steps mid-session never puts one step's answer on another.
         StepAnswer.objects.update_or_create(
@@ -226,6 +231,7 @@ def record_vote(
                 "reason": "" if helpful else reason,
                 "comment": comment,
                 "version": version,
+                "language": recorded_language(),
                 "updated_at": timezone.now(),
             },
         ),
@@ -283,6 +289,7 @@ def purge(*, now: datetime | None = None, days: int | None = None) -> Purged:
             sessions.annotate(final_outcome=final_outcome, step=Coalesce("resolved_number", 0)),
             SessionTally,
             "started_at",
+            language="language",
             symptom_id="symptom_id",
             outcome="final_outcome",
             resolved_number="step",
@@ -291,6 +298,7 @@ def purge(*, now: datetime | None = None, days: int | None = None) -> Purged:
             StepAnswer.objects.filter(session__started_at__lt=cutoff),
             AnswerTally,
             "session__started_at",
+            language="session__language",
             symptom_id="session__symptom_id",
             step_id="step_id",
             number="number",
@@ -302,6 +310,7 @@ def purge(*, now: datetime | None = None, days: int | None = None) -> Purged:
             votes,
             VoteTally,
             "updated_at",
+            language="language",
             symptom_id="symptom_id",
             version="version",
             helpful="helpful",
