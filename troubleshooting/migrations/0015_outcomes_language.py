@@ -2,6 +2,64 @@
 
 import troubleshooting.outcomes.languages
 from django.db import migrations, models
+from django.db.models import Max, Min, Sum
+
+# Going back to one count per key: the fields of each tally's key without its language.
+TALLY_KEYS = {
+    "sessiontally": ["day", "symptom", "outcome", "resolved_number"],
+    "answertally": ["day", "symptom", "step", "number", "result", "reason"],
+    "votetally": ["day", "symptom", "version", "helpful", "reason"],
+}
+
+
+def _merge(model, key: list[str], sums: dict, extra: dict | None = None):
+    """Fold the rows sharing ``key`` into the first of them, adding up ``sums``."""
+    groups = model.objects.values(*key).annotate(
+        rows=models.Count("pk"), keep=Min("pk"), **sums, **(extra or {})
+    )
+    for group in groups.filter(rows__gt=1):
+        kept = model.objects.get(pk=group["keep"])
+        for field in [*sums, *(extra or {})]:
+            setattr(kept, field, group[field])
+        same = model.objects.filter(**{name: group[name] for name in key})
+        yield kept, same.exclude(pk=kept.pk)
+
+
+def merge_languages(apps, schema_editor):
+    """Before the language leaves the keys, add each key's rows in every language together."""
+    for name, key in TALLY_KEYS.items():
+        model = apps.get_model("troubleshooting", name)
+        for kept, others in list(_merge(model, key, {"count": Sum("count")})):
+            others.delete()
+            kept.save()
+    miss = apps.get_model("troubleshooting", "SearchMiss")
+    seen = {"first_seen": Min("first_seen"), "last_seen": Max("last_seen")}
+    for kept, others in list(_merge(miss, ["query"], {"count": Sum("count")}, seen)):
+        others.delete()
+        miss.objects.filter(pk=kept.pk).update(
+            count=kept.count, first_seen=kept.first_seen, last_seen=kept.last_seen
+        )
+    _merge_queries(apps)
+
+
+def _merge_queries(apps):
+    """Fold searches made in several languages into one, their results opened with them."""
+    query = apps.get_model("troubleshooting", "SearchQuery")
+    opened = apps.get_model("troubleshooting", "SearchOpen")
+    seen = {"first_seen": Min("first_seen"), "last_seen": Max("last_seen")}
+    sums = {"searches": Sum("searches"), "opens": Sum("opens")}
+    for kept, others in list(_merge(query, ["query"], sums, seen)):
+        for row in opened.objects.filter(search__in=others):
+            same = opened.objects.filter(search=kept, kind=row.kind, object_id=row.object_id)
+            if not same.update(count=models.F("count") + row.count):
+                opened.objects.filter(pk=row.pk).update(search=kept)
+        others.delete()
+        query.objects.filter(pk=kept.pk).update(
+            searches=kept.searches,
+            opens=kept.opens,
+            first_seen=kept.first_seen,
+            last_seen=kept.last_seen,
+        )
 
 
 class Migration(migrations.Migration):
@@ -147,4 +205,6 @@ class Migration(migrations.Migration):
                 name="unique_vote_tally",
             ),
         ),
+        # Last, so that going back it runs first, while the language is still there to group by.
+        migrations.RunPython(migrations.RunPython.noop, merge_languages),
     ]
