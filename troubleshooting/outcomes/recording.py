@@ -165,17 +165,10 @@ def record_answer(
         return key
     if result != Result.CANT_DO:
         reason, note = "", ""
-    language = recorded_language()
 
     def write() -> str:
         now = timezone.now()
-        session = (
-            FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
-        )
-        if session is None:
-            session = FlowSession.objects.create(
-                key=new_key(), symptom=symptom, started_at=now, language=language
-            )
+        session = _session_or_new(key, symptom, now)
         # One answer per step: answering it again replaces it, and an editor inserting or
         # moving steps mid-session never puts one step's answer on another.
         StepAnswer.objects.update_or_create(
@@ -198,6 +191,14 @@ def record_answer(
         return session.key
 
     return record_safely("an answer in the guided fix", write, otherwise=key)
+
+
+def _session_or_new(key: str, symptom: Symptom, now: datetime) -> FlowSession:
+    """Return the session ``key`` names, or a new one in the active language if there is none."""
+    session = FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
+    return session or FlowSession.objects.create(
+        key=new_key(), symptom=symptom, started_at=now, language=recorded_language()
+    )
 
 
 def record_end(*, key: str, symptom: Symptom) -> None:

@@ -119,26 +119,27 @@ class Command(BaseCommand):
                 language = rng.choices(codes, weights)[0]
                 self._session(rng, symptom, steps, started, fix_chance, language)
             for _ in range(votes):
-                symptom = rng.choice(symptoms)
                 when = now - timedelta(seconds=rng.uniform(0, days * 86400))
-                helpful = rng.random() < 0.7
-                language = rng.choices(codes, weights)[0]
-                ArticleVote.objects.create(
-                    symptom=symptom,
-                    voter=recording.new_key(),
-                    helpful=helpful,
-                    reason="" if helpful else rng.choice(FeedbackReason.values),
-                    comment=rng.choice(COMMENTS.get(language, [""])),
-                    version=rng.choice(["0a1b2c3d", "4e5f6a7b"]),
-                    language=language,
-                    created_at=when,
-                    updated_at=when,
-                )
+                self._vote(rng, rng.choice(symptoms), when, rng.choices(codes, weights)[0])
         purged = recording.purge()
         self.stdout.write(
             f"Added {sessions} guided sessions and {votes} votes over {days} days. "
             f"{purged.sessions} sessions older than {settings.OUTCOMES_RETENTION_DAYS} days "
             "were added up into daily counts, as the retention setting does."
+        )
+
+    def _vote(self, rng, symptom, when, language):
+        helpful = rng.random() < 0.7
+        ArticleVote.objects.create(
+            symptom=symptom,
+            voter=recording.new_key(),
+            helpful=helpful,
+            reason="" if helpful else rng.choice(FeedbackReason.values),
+            comment=rng.choice(COMMENTS.get(language, [""])),
+            version=rng.choice(["0a1b2c3d", "4e5f6a7b"]),
+            language=language,
+            created_at=when,
+            updated_at=when,
         )
 
     def _session(self, rng, symptom, steps, started, fix_chance, language):
