@@ -204,6 +204,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# English is the source; the guide is translated into these. Outcomes are recorded per language.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

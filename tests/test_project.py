@@ -171,6 +171,7 @@ VALIDATORS_MIGRATIONS_NAME = {
         "troubleshooting.models.validate_issue_slug",
     },
     "troubleshooting.markdown": {"troubleshooting.markdown.validate_markdown"},
+    "troubleshooting.outcomes.languages": {"troubleshooting.outcomes.languages.validate_language"},
 }
 
 

@@ -275,8 +275,8 @@ class TestOverview:
         response = admin_client.get(reverse("admin:troubleshooting_outcomes_csv"))
         rows = list(csv.reader(io.StringIO(response.content.decode())))
         row = next(r for r in rows if r[1] == symptom.title)
-        # The last column: sessions begun during a known issue, left out of the others.
-        assert row[2:] == ["7", "4", "2", "1", "0", "57.1", "1", "1", "0"]
+        # Sessions begun during a known issue are left out of the others; then the language.
+        assert row[2:] == ["7", "4", "2", "1", "0", "57.1", "1", "1", "0", "all"]
 
     def test_linked_from_the_symptom_admin(self, admin_client, guide):
         changelist = admin_client.get(reverse("admin:troubleshooting_symptom_changelist"))

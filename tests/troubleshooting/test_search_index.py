@@ -78,7 +78,8 @@ class TestMisses:
         assert miss.query == "xyzzy frobnicate"
         assert miss.count == 2
         field_names = {f.name for f in SearchMiss._meta.get_fields()}
-        assert field_names == {"id", "query", "count", "first_seen", "last_seen"}
+        # The language is that of the pages searched, not anything about the person.
+        assert field_names == {"id", "query", "language", "count", "first_seen", "last_seen"}
 
 
 def test_rebuild_command_reports_what_it_indexed():

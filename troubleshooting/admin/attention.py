@@ -31,7 +31,7 @@ from troubleshooting.models import (
     Symptom,
     VoteTally,
 )
-from troubleshooting.outcomes import reports
+from troubleshooting.outcomes import languages, reports
 
 from . import search as search_admin
 from .publishing import review_cutoff
@@ -75,6 +75,16 @@ def _names(model) -> tuple[str, str]:
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _in_language(language: str) -> str:
+    """Say which language a figure counts, after its period: " in Español", or nothing."""
+    return f" in {languages.name(language)}" if language else ""
+
+
+def _with_language(url: str, language: str) -> str:
+    """Return ``url`` showing only ``language``, so its rows are the ones counted here."""
+    return f"{url}?{urlencode({'language': language})}" if language else url
 
 
 def pending_changes(*, site_name: str = "admin") -> Attention:
@@ -191,12 +201,13 @@ def struggling_steps(period: reports.Period, *, site_name: str = "admin") -> Att
             url = _admin_url(FixStep, "change", step_id, site_name=site_name)
             examples.append(Example(steps[step_id].title, url, _step_note(s)))
     summary = (
-        f"In the last {period.days} days, {_plural(len(examples), 'step')} rarely fixed the "
-        "problem, or many people couldn't do them."
+        f"In the last {period.days} days{_in_language(period.language)}, "
+        f"{_plural(len(examples), 'step')} rarely fixed the problem, or many people couldn't do "
+        "them."
         if examples
-        else f"No step stood out in the last {period.days} days."
+        else f"No step stood out in the last {period.days} days{_in_language(period.language)}."
     )
-    url = reverse(f"{site_name}:troubleshooting_outcomes")
+    url = _with_language(reverse(f"{site_name}:troubleshooting_outcomes"), period.language)
     return Attention(
         "steps",
         "Steps that don't help",
@@ -213,6 +224,7 @@ def _answer_rows(period: reports.Period):
     start, end = period.bounds
     raw = StepAnswer.objects.filter(session__started_at__gte=start, session__started_at__lt=end)
     tallies = AnswerTally.objects.filter(day__gte=period.start, day__lte=period.end)
+    raw, tallies = period.in_language(raw, "session__language"), period.in_language(tallies)
     fields = ("step_id", "result", "reason")
     yield from raw.values_list(*fields).annotate(n=Count("pk")).order_by()
     yield from tallies.values_list(*fields).annotate(n=Sum("count")).order_by()
@@ -250,7 +262,9 @@ def unhelpful_articles(period: reports.Period, *, site_name: str = "admin") -> A
     examples = tuple(
         Example(
             symptoms[symptom_id].title,
-            _admin_url(Symptom, "outcomes", symptom_id, site_name=site_name),
+            _with_language(
+                _admin_url(Symptom, "outcomes", symptom_id, site_name=site_name), period.language
+            ),
             f"{_plural(votes.total(), 'vote')}: "
             + ", ".join(f"{label} ({n})" for label, n in votes.most_common(3)),
         )
@@ -260,16 +274,17 @@ def unhelpful_articles(period: reports.Period, *, site_name: str = "admin") -> A
     total = sum(votes.total() for votes in reasons.values())
     summary = (
         f"{_plural(total, '“not helpful” vote')} on {_plural(len(examples), 'article')} in the "
-        f"last {period.days} days."
+        f"last {period.days} days{_in_language(period.language)}."
         if total
-        else f"Nobody said an article was unhelpful in the last {period.days} days."
+        else "Nobody said an article was unhelpful in the last "
+        f"{period.days} days{_in_language(period.language)}."
     )
     return Attention(
         "votes",
         "Articles people found unhelpful",
         total,
         summary,
-        reverse(f"{site_name}:troubleshooting_outcomes"),
+        _with_language(reverse(f"{site_name}:troubleshooting_outcomes"), period.language),
         "Open the outcomes",
         examples[:EXAMPLES],
     )
@@ -279,13 +294,16 @@ def _unhelpful_rows(period: reports.Period):
     start, end = period.bounds
     raw = ArticleVote.objects.filter(helpful=False, updated_at__gte=start, updated_at__lt=end)
     tallies = VoteTally.objects.filter(helpful=False, day__gte=period.start, day__lte=period.end)
+    raw, tallies = period.in_language(raw), period.in_language(tallies)
     yield from raw.values_list("symptom_id", "reason").annotate(n=Count("pk")).order_by()
     yield from tallies.values_list("symptom_id", "reason").annotate(n=Sum("count")).order_by()
 
 
-def search_misses(*, site_name: str = "admin") -> Attention:
+def search_misses(*, language: str = "", site_name: str = "admin") -> Attention:
     """Say what people searched for and did not find: ideas for aliases and new articles."""
     misses = SearchMiss.objects.order_by("-count", "-last_seen")
+    if language:
+        misses = misses.filter(language=language)
     total = misses.count()
     examples = tuple(
         Example(
@@ -297,58 +315,60 @@ def search_misses(*, site_name: str = "admin") -> Attention:
         for miss in misses[:EXAMPLES]
     )
     summary = (
-        f"{_plural(total, 'search', 'searches')} found nothing. Add the words people used to a "
-        "symptom's “other words people use”, or write the article they were looking for."
+        f"{_plural(total, 'search', 'searches')}{_in_language(language)} found nothing. Add "
+        "the words people used to a symptom's “other words people use”, or write the article "
+        "they were looking for."
         if total
-        else "Every search found something."
+        else f"Every search{_in_language(language)} found something."
     )
     return Attention(
         "searches",
         "Searches that found nothing",
         total,
         summary,
-        _admin_url(SearchMiss, "changelist", site_name=site_name),
+        _with_language(_admin_url(SearchMiss, "changelist", site_name=site_name), language),
         "See every search",
         examples,
     )
 
 
-def unopened_results(*, site_name: str = "admin") -> Attention:
+def unopened_results(*, language: str = "", site_name: str = "admin") -> Attention:
     """Say which searches find results that nobody opens: the guide may not answer them."""
-    queries = search_admin.unopened_queries()
+    queries = search_admin.unopened_queries(language)
     total = queries.count()
     examples = tuple(
         Example(f"“{query.query}”", None, _plural(query.searches, "search", "searches"))
         for query in queries[:EXAMPLES]
     )
     summary = (
-        f"{_plural(total, 'search', 'searches')} found results that nobody opened. The results "
-        "may not answer what people meant: check them, or write what's missing."
+        f"{_plural(total, 'search', 'searches')}{_in_language(language)} found results that "
+        "nobody opened. The results may not answer what people meant: check them, or write "
+        "what's missing."
         if total
-        else "People open a result of every search made more than once."
+        else f"People open a result of every search{_in_language(language)} made more than once."
     )
     return Attention(
         "unopened",
         "Results nobody opened",
         total,
         summary,
-        reverse(f"{site_name}:troubleshooting_searchquery_gaps"),
+        _with_language(reverse(f"{site_name}:troubleshooting_searchquery_gaps"), language),
         "See the content gaps",
         examples,
     )
 
 
-def everything(*, site_name: str = "admin") -> list[Attention]:
-    """Return everything the home page shows, most pressing first."""
-    period = reports.Period.last(reports.DEFAULT_DAYS)
+def everything(*, language: str = "", site_name: str = "admin") -> list[Attention]:
+    """Return everything the home page shows, most pressing first; outcomes in ``language``."""
+    period = reports.Period.last(reports.DEFAULT_DAYS, language=language)
     counts = _content_counts()
     return [
         content_problems(site_name=site_name),
         pending_changes(site_name=site_name),
         struggling_steps(period, site_name=site_name),
         unhelpful_articles(period, site_name=site_name),
-        search_misses(site_name=site_name),
-        unopened_results(site_name=site_name),
+        search_misses(language=language, site_name=site_name),
+        unopened_results(language=language, site_name=site_name),
         due_for_review(counts, site_name=site_name),
         drafts_and_scheduled(counts, site_name=site_name),
     ]

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 
-from .changelists import DateSafeChangeList
+from .changelists import DateSafeChangeList, LanguageFilter, language_column
 from .inlines import SymptomCauseInline, SymptomStepInline, TriageChoiceInline
 from .outcomes import OutcomeDashboards
 from .publishing import PublishingAdmin, ReviewFilter
@@ -195,14 +195,15 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 class SearchMissAdmin(admin.ModelAdmin):
     """What people searched for and did not find: ideas for aliases and new guides."""
 
-    list_display = ["query", "count", "last_seen", "first_seen"]
+    list_display = ["query", language_column, "count", "last_seen", "first_seen"]
+    list_filter = [LanguageFilter]
     search_fields = ["query"]
     date_hierarchy = "last_seen"
 
     def get_changelist(self, request, **kwargs):
         return DateSafeChangeList
 
-    readonly_fields = ["query", "count", "first_seen", "last_seen"]
+    readonly_fields = ["query", "language", "count", "first_seen", "last_seen"]
 
     def has_add_permission(self, request):
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import reversion
 from django import forms
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from troubleshooting import spreadsheets, step_order
 from troubleshooting.models import SearchMiss, Symptom
-from troubleshooting.outcomes import reports
+from troubleshooting.outcomes import languages, reports
 
 PRESETS = [7, 30, 90, 365]
 MAX_DAYS = 3660
@@ -57,11 +58,24 @@ def _date_field(label: str) -> forms.DateField:
     )
 
 
+ALL_LANGUAGES = "All languages"
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [("", ALL_LANGUAGES), *languages.choices()]
+
+
 class PeriodForm(forms.Form):
-    """The period a dashboard shows, from its query string: the one place it is checked."""
+    """The period and language a dashboard shows, from its query string: checked only here."""
 
     start = _date_field("From")
     end = _date_field("To")
+    language = forms.ChoiceField(
+        label="Language",
+        choices=_language_choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose a language from the list."},
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -74,11 +88,13 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(f"The start date is after {after}.")
         if (end - start).days >= MAX_DAYS:
             raise forms.ValidationError("Choose a period of at most ten years.")
-        cleaned["period"] = reports.Period(start=start, end=end)
+        cleaned["period"] = reports.Period(
+            start=start, end=end, language=cleaned.get("language", "")
+        )
         return cleaned
 
     def period(self) -> reports.Period:
-        """Return the chosen period; the last 30 days for anything missing or invalid."""
+        """Return the chosen period; the last 30 days in all languages if anything is invalid."""
         if self.is_valid():
             return self.cleaned_data["period"]
         return reports.Period.last(reports.DEFAULT_DAYS)
@@ -96,8 +112,8 @@ def _period(request) -> tuple[PeriodForm, reports.Period]:
 def _period_query(form: PeriodForm, period: reports.Period, request) -> str:
     """Return the query string of the period shown, for links to the other pages and downloads."""
     if form.is_bound and not form.is_valid():
-        # The page shows the default period: its links must not carry the bad dates on.
-        return f"start={period.start.isoformat()}&end={period.end.isoformat()}"
+        # The page shows the default period: its links must not carry the bad values on.
+        return period_query(period)
     return request.GET.urlencode()
 
 
@@ -113,15 +129,28 @@ def _presets(period: reports.Period) -> list[dict]:
     today = timezone.localdate()
     result = []
     for days in PRESETS:
-        preset = reports.Period.last(days, today)
+        preset = reports.Period.last(days, today, period.language)
         result.append(
             {
                 "label": f"Last {days} days",
-                "query": f"start={preset.start.isoformat()}&end={preset.end.isoformat()}",
+                "query": period_query(preset),
                 "current": preset == period,
             }
         )
     return result
+
+
+def period_query(period: reports.Period) -> str:
+    """Return the query string that shows ``period`` (and its language) on a dashboard."""
+    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    if period.language:
+        query["language"] = period.language
+    return urlencode(query)
+
+
+def language_in_words(period: reports.Period) -> str:
+    """Name the language a dashboard counts: "Español", or "All languages"."""
+    return languages.name(period.language) if period.language else ALL_LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -214,6 +243,7 @@ OVERVIEW_HEADER = [
     "helpful votes",
     "not helpful votes",
     "during a known issue (left out)",
+    "language",
 ]
 STEPS_HEADER = [
     "position",
@@ -227,6 +257,7 @@ STEPS_HEADER = [
     "skipped",
     "could not do",
     "could not do reasons",
+    "language",
 ]
 
 
@@ -245,10 +276,22 @@ def overview_rows(period: reports.Period):
             row.votes.helpful,
             row.votes.not_helpful,
             row.during_known_issue,
+            _language_cell(period),
         ]
 
 
-def step_row(position, stats) -> list:
+def _file_part(period: reports.Period) -> str:
+    """Name a download by its period, and its language when it counts one."""
+    days = f"{period.start}-{period.end}"
+    return f"{days}-{period.language}" if period.language else days
+
+
+def _language_cell(period: reports.Period) -> str:
+    """Return the language column's value: the code counted, or "all"."""
+    return period.language or "all"
+
+
+def step_row(position, stats, period: reports.Period) -> list:
     """Return the CSV row of one step of a symptom's report."""
     interval = stats.interval or (None, None)
     reasons = "; ".join(f"{label}: {n}" for label, n in stats.reasons.most_common())
@@ -264,6 +307,7 @@ def step_row(position, stats) -> list:
         stats.skipped,
         stats.cant_do,
         reasons,
+        _language_cell(period),
     ]
 
 
@@ -316,6 +360,7 @@ class OutcomeDashboards:
             "form": form,
             "period": period,
             "presets": _presets(period),
+            "language": language_in_words(period),
             "query": _period_query(form, period, request),
             **extra,
         }
@@ -336,7 +381,7 @@ class OutcomeDashboards:
             title="Outcomes: what people fixed",
             rows=rows,
             totals=totals,
-            misses=SearchMiss.objects.order_by("-count", "-last_seen")[:10],
+            misses=period.in_language(SearchMiss.objects).order_by("-count", "-last_seen")[:10],
         )
         return TemplateResponse(request, "admin/troubleshooting/outcomes/overview.html", context)
 
@@ -402,7 +447,7 @@ class OutcomeDashboards:
         form, period = _period(request)
         if form.is_bound and not form.is_valid():
             return _refused_download(form)
-        filename = f"outcomes-{period.start}-{period.end}.csv"
+        filename = f"outcomes-{_file_part(period)}.csv"
         return spreadsheets.csv_response(filename, OVERVIEW_HEADER, overview_rows(period))
 
     @method_decorator(require_safe)
@@ -414,7 +459,7 @@ class OutcomeDashboards:
         if form.is_bound and not form.is_valid():
             return _refused_download(form)
         report = reports.symptom_report(symptom.pk, period)
-        rows = [step_row(n, stats) for n, stats in enumerate(report.steps, start=1)]
-        rows += [step_row("removed", stats) for stats in report.former_steps]
-        filename = f"{symptom.slug}-steps-{period.start}-{period.end}.csv"
+        rows = [step_row(n, stats, period) for n, stats in enumerate(report.steps, start=1)]
+        rows += [step_row("removed", stats, period) for stats in report.former_steps]
+        filename = f"{symptom.slug}-steps-{_file_part(period)}.csv"
         return spreadsheets.csv_response(filename, STEPS_HEADER, rows)

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_safe
 
 from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
 
-from .changelists import DateSafeChangeList
+from .changelists import DateSafeChangeList, LanguageFilter, language_column
+from .outcomes import PeriodForm
 
 # A query searched once and left may just be someone who found the answer in a snippet.
 GAP_MIN_SEARCHES = 2
@@ -31,17 +32,17 @@ class SearchSynonymAdmin(admin.ModelAdmin):
     fields = ["phrases", "means"]
 
 
-def unopened_queries():
+def unopened_queries(language: str = ""):
     """Return the queries searched a few times whose results nobody opened, most searched first.
 
-    A search that finds nothing is a miss, listed on its own: left out here.
+    A search that finds nothing is a miss, listed on its own: left out here. Only queries in
+    ``language``, when one is given.
     """
-    missed_now = SearchMiss.objects.filter(query=OuterRef("query"))
-    return (
-        SearchQuery.objects.filter(opens=0, searches__gte=GAP_MIN_SEARCHES)
-        .exclude(Exists(missed_now))
-        .order_by("-searches", "-last_seen")
-    )
+    missed_now = SearchMiss.objects.filter(query=OuterRef("query"), language=OuterRef("language"))
+    queries = SearchQuery.objects.filter(opens=0, searches__gte=GAP_MIN_SEARCHES)
+    if language:
+        queries = queries.filter(language=language)
+    return queries.exclude(Exists(missed_now)).order_by("-searches", "-last_seen")
 
 
 class OpenedFilter(admin.SimpleListFilter):
@@ -73,11 +74,11 @@ class SearchOpenInline(admin.TabularInline):
 class SearchQueryAdmin(admin.ModelAdmin):
     """What people searched for from the search page, and which results they opened."""
 
-    list_display = ["query", "searches", "opens", "last_seen"]
-    list_filter = [OpenedFilter]
+    list_display = ["query", language_column, "searches", "opens", "last_seen"]
+    list_filter = [OpenedFilter, LanguageFilter]
     search_fields = ["query"]
     date_hierarchy = "last_seen"
-    readonly_fields = ["query", "searches", "opens", "first_seen", "last_seen"]
+    readonly_fields = ["query", "language", "searches", "opens", "first_seen", "last_seen"]
     inlines = [SearchOpenInline]
 
     def get_changelist(self, request, **kwargs):
@@ -101,14 +102,22 @@ class SearchQueryAdmin(admin.ModelAdmin):
         """Show the queries whose results nobody opens beside the searches that found nothing."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        unopened = unopened_queries()[:GAP_ROWS]
+        # The dashboards' form checks the language; a bad one is its error, shown on the page.
+        form = PeriodForm(request.GET or None)
+        language = form.period().language
+        unopened = unopened_queries(language)[:GAP_ROWS]
+        misses = SearchMiss.objects.order_by("-count", "-last_seen")
+        if language:
+            misses = misses.filter(language=language)
         context = {
             **self.admin_site.each_context(request),
             "title": "Content gaps",
             "opts": self.opts,
             "app_label": self.opts.app_label,
             "unopened": unopened,
-            "misses": SearchMiss.objects.order_by("-count", "-last_seen")[:GAP_ROWS],
+            "misses": misses[:GAP_ROWS],
+            "form": form,
+            "language": language,
             "min_searches": GAP_MIN_SEARCHES,
         }
         return TemplateResponse(request, "admin/troubleshooting/search_gaps.html", context)

@@ -26,6 +26,7 @@ from troubleshooting.models import (
 
 from . import attention, content, known_issues, review, search
 from .content_check import ContentCheckPage
+from .outcomes import PeriodForm
 
 CONTENT_APP = "troubleshooting"
 
@@ -88,8 +89,14 @@ class EditorsAdminSite(ContentCheckPage, admin.AdminSite):
     def index(self, request, extra_context=None):
         """Show what needs attention, then the content, then (for administrators) the site."""
         apps = self.get_app_list(request)
+        # Only the language: the home's figures are always the last 30 days.
+        form = PeriodForm(
+            {"language": request.GET["language"]} if "language" in request.GET else None
+        )
+        language = form.period().language
         context = {
-            "attention": attention.everything(site_name=self.name),
+            "attention": attention.everything(language=language, site_name=self.name),
+            "language_form": form,
             "content_apps": [app for app in apps if app["app_label"] == CONTENT_APP],
             "other_apps": [app for app in apps if app["app_label"] != CONTENT_APP],
             "topics": Topic.objects.order_by("position", "title"),

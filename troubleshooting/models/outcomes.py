@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from troubleshooting.outcomes.languages import language_field
+
 from .content import FixStep, Symptom
 
 
@@ -71,11 +73,14 @@ class FlowSession(models.Model):
         blank=True,
         related_name="flow_sessions",
     )
+    # The session's answers are in its language: they belong to it.
+    language = language_field()
 
     class Meta:
         indexes = [
             models.Index(fields=["symptom", "started_at"]),
             models.Index(fields=["started_at"]),
+            models.Index(fields=["language", "started_at"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -129,9 +134,13 @@ class ArticleVote(models.Model):
     version = models.CharField(max_length=16)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    language = language_field()
 
     class Meta:
-        indexes = [models.Index(fields=["symptom", "updated_at"])]
+        indexes = [
+            models.Index(fields=["symptom", "updated_at"]),
+            models.Index(fields=["language", "updated_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["symptom", "voter"], name="one_vote_per_voter"),
         ]
@@ -145,6 +154,8 @@ class Tally(models.Model):
 
     day = models.DateField()
     count = models.PositiveIntegerField()
+    # Part of every tally's unique key, so a roll-up keeps languages apart.
+    language = language_field()
 
     class Meta:
         abstract = True
@@ -161,7 +172,7 @@ class SessionTally(Tally):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "symptom", "outcome", "resolved_number"],
+                fields=["day", "language", "symptom", "outcome", "resolved_number"],
                 name="unique_session_tally",
             )
         ]
@@ -177,7 +188,7 @@ class AnswerTally(Tally):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "symptom", "step", "number", "result", "reason"],
+                fields=["day", "language", "symptom", "step", "number", "result", "reason"],
                 name="unique_answer_tally",
             )
         ]
@@ -192,7 +203,7 @@ class VoteTally(Tally):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "symptom", "version", "helpful", "reason"],
+                fields=["day", "language", "symptom", "version", "helpful", "reason"],
                 name="unique_vote_tally",
             )
         ]

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from troubleshooting.outcomes import languages
+from troubleshooting.outcomes.languages import language_field
+
 if TYPE_CHECKING:
     from .publishing import Content
 
@@ -83,7 +86,9 @@ class SearchDocument(models.Model):
 class SearchMiss(models.Model):
     """A search that found nothing: the words only, never who searched."""
 
-    query = models.CharField(max_length=200, unique=True)
+    query = models.CharField(max_length=200)
+    # Search runs in the visitor's language, so a miss is a gap in that language's guide.
+    language = language_field()
     count = models.PositiveIntegerField(default=1)
     first_seen = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField(auto_now=True)
@@ -92,9 +97,16 @@ class SearchMiss(models.Model):
         ordering = ["-count", "-last_seen"]
         verbose_name = "search that found nothing"
         verbose_name_plural = "searches that found nothing"
+        constraints = [
+            models.UniqueConstraint(fields=["language", "query"], name="one_miss_per_language"),
+        ]
 
     def __str__(self):
         return self.query
+
+    @property
+    def language_name(self) -> str:
+        return languages.name(self.language)
 
 
 class ContentVersion(models.Model):
@@ -182,7 +194,9 @@ class SearchQuery(models.Model):
     nobody opens point at a gap in the guide, as misses do.
     """
 
-    query = models.CharField(max_length=200, unique=True)
+    query = models.CharField(max_length=200)
+    # Per language, as results are: its opens (``SearchOpen``) are in the same language.
+    language = language_field()
     searches = models.PositiveIntegerField(default=0)
     opens = models.PositiveIntegerField(default=0)
     first_seen = models.DateTimeField(auto_now_add=True)
@@ -192,9 +206,16 @@ class SearchQuery(models.Model):
         ordering = ["-searches", "-last_seen"]
         verbose_name = "search people made"
         verbose_name_plural = "searches people made"
+        constraints = [
+            models.UniqueConstraint(fields=["language", "query"], name="one_query_per_language"),
+        ]
 
     def __str__(self):
         return self.query
+
+    @property
+    def language_name(self) -> str:
+        return languages.name(self.language)
 
 
 class SearchOpen(models.Model):

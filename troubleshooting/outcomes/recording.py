@@ -41,6 +41,7 @@ from troubleshooting.models import (
 )
 
 from . import session_outcome
+from .languages import recorded_language
 
 logger = logging.getLogger(__name__)
 
@@ -133,11 +134,12 @@ def _within_rate_limit(key: str) -> bool:
 def start_session(symptom: Symptom) -> str:
     """Record that someone began a symptom's guided fix; return the session's key."""
     key = new_key()
+    language = recorded_language()
 
     def write():
         # Marked if a known issue affects it now: its steps could not have helped.
         issue = KnownIssue.objects.active().affecting_symptom(symptom).order_by("pk").first()
-        FlowSession.objects.create(key=key, symptom=symptom, known_issue=issue)
+        FlowSession.objects.create(key=key, symptom=symptom, known_issue=issue, language=language)
 
     record_safely("the start of a guided fix", write, otherwise=None)
     return key
@@ -166,11 +168,7 @@ def record_answer(
 
     def write() -> str:
         now = timezone.now()
-        session = (
-            FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
-        )
-        if session is None:
-            session = FlowSession.objects.create(key=new_key(), symptom=symptom, started_at=now)
+        session = _session_or_new(key, symptom, now)
         # One answer per step: answering it again replaces it, and an editor inserting or
         # moving steps mid-session never puts one step's answer on another.
         StepAnswer.objects.update_or_create(
@@ -193,6 +191,14 @@ def record_answer(
         return session.key
 
     return record_safely("an answer in the guided fix", write, otherwise=key)
+
+
+def _session_or_new(key: str, symptom: Symptom, now: datetime) -> FlowSession:
+    """Return the session ``key`` names, or a new one in the active language if there is none."""
+    session = FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
+    return session or FlowSession.objects.create(
+        key=new_key(), symptom=symptom, started_at=now, language=recorded_language()
+    )
 
 
 def record_end(*, key: str, symptom: Symptom) -> None:
@@ -226,6 +232,7 @@ def record_vote(
                 "reason": "" if helpful else reason,
                 "comment": comment,
                 "version": version,
+                "language": recorded_language(),
                 "updated_at": timezone.now(),
             },
         ),
@@ -283,6 +290,7 @@ def purge(*, now: datetime | None = None, days: int | None = None) -> Purged:
             sessions.annotate(final_outcome=final_outcome, step=Coalesce("resolved_number", 0)),
             SessionTally,
             "started_at",
+            language="language",
             symptom_id="symptom_id",
             outcome="final_outcome",
             resolved_number="step",
@@ -291,6 +299,7 @@ def purge(*, now: datetime | None = None, days: int | None = None) -> Purged:
             StepAnswer.objects.filter(session__started_at__lt=cutoff),
             AnswerTally,
             "session__started_at",
+            language="session__language",
             symptom_id="session__symptom_id",
             step_id="step_id",
             number="number",
@@ -302,6 +311,7 @@ def purge(*, now: datetime | None = None, days: int | None = None) -> Purged:
             votes,
             VoteTally,
             "updated_at",
+            language="language",
             symptom_id="symptom_id",
             version="version",
             helpful="helpful",

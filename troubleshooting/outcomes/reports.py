@@ -42,15 +42,16 @@ RECENT_NOTES = 20
 
 @dataclass(frozen=True)
 class Period:
-    """A range of whole days, both ends included."""
+    """A range of whole days, both ends included, counted in one language or ("") in all."""
 
     start: date
     end: date
+    language: str = ""
 
     @classmethod
-    def last(cls, days: int, today: date | None = None) -> Period:
+    def last(cls, days: int, today: date | None = None, language: str = "") -> Period:
         today = today or timezone.localdate()
-        return cls(start=today - timedelta(days=days - 1), end=today)
+        return cls(start=today - timedelta(days=days - 1), end=today, language=language)
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
@@ -62,6 +63,10 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    def in_language(self, rows, field: str = "language"):
+        """Keep the rows recorded in the period's language; all of them for all languages."""
+        return rows.filter(**{field: self.language}) if self.language else rows
 
 
 def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float] | None:
@@ -153,6 +158,7 @@ def _session_rows(period: Period, symptom: Symptom | None = None):
         started_at__gte=start, started_at__lt=end, known_issue__isnull=True
     )
     tallies = SessionTally.objects.filter(day__gte=period.start, day__lte=period.end)
+    raw, tallies = period.in_language(raw), period.in_language(tallies)
     if symptom is not None:
         raw, tallies = raw.filter(symptom=symptom), tallies.filter(symptom=symptom)
     state = session_outcome.final_outcome(idle_since=session_outcome.abandoned_before())
@@ -173,8 +179,10 @@ def _session_rows(period: Period, symptom: Symptom | None = None):
 def _during_known_issue(period: Period, symptom: Symptom | None = None) -> dict[int, int]:
     """Return the sessions begun while a known issue affected their symptom, per symptom."""
     start, end = period.bounds
-    marked = FlowSession.objects.filter(
-        started_at__gte=start, started_at__lt=end, known_issue__isnull=False
+    marked = period.in_language(
+        FlowSession.objects.filter(
+            started_at__gte=start, started_at__lt=end, known_issue__isnull=False
+        )
     )
     if symptom is not None:
         marked = marked.filter(symptom=symptom)
@@ -186,6 +194,7 @@ def _vote_rows(period: Period, symptom: Symptom | None = None):
     start, end = period.bounds
     raw = ArticleVote.objects.filter(updated_at__gte=start, updated_at__lt=end)
     tallies = VoteTally.objects.filter(day__gte=period.start, day__lte=period.end)
+    raw, tallies = period.in_language(raw), period.in_language(tallies)
     if symptom is not None:
         raw, tallies = raw.filter(symptom=symptom), tallies.filter(symptom=symptom)
     fields = ("symptom_id", "version", "helpful", "reason")
@@ -205,6 +214,7 @@ def _answer_rows(period: Period, symptom: Symptom):
     tallies = AnswerTally.objects.filter(
         symptom=symptom, day__gte=period.start, day__lte=period.end
     )
+    raw, tallies = period.in_language(raw, "session__language"), period.in_language(tallies)
     fields = ("step_id", "number", "result", "reason")
     yield from raw.values_list(*fields).annotate(n=Count("pk")).order_by()
     yield from tallies.values_list(*fields).annotate(n=Sum("count")).order_by()
@@ -410,7 +420,8 @@ def _recent_words(period: Period, symptom: Symptom) -> tuple[list, list]:
     """Return the latest notes on steps people couldn't do, and comments on the article."""
     start, end = period.bounds
     notes = list(
-        StepAnswer.objects.filter(
+        period.in_language(StepAnswer.objects, "session__language")
+        .filter(
             session__symptom=symptom,
             session__started_at__gte=start,
             session__started_at__lt=end,
@@ -421,7 +432,8 @@ def _recent_words(period: Period, symptom: Symptom) -> tuple[list, list]:
         .order_by("-answered_at")[:RECENT_NOTES]
     )
     comments = list(
-        ArticleVote.objects.filter(symptom=symptom, updated_at__gte=start, updated_at__lt=end)
+        period.in_language(ArticleVote.objects, "language")
+        .filter(symptom=symptom, updated_at__gte=start, updated_at__lt=end)
         .exclude(comment="")
         .order_by("-updated_at")[:RECENT_NOTES]
     )

@@ -18,7 +18,7 @@ from troubleshooting.models import (
     Symptom,
     SymptomStep,
 )
-from troubleshooting.outcomes import recording
+from troubleshooting.outcomes import languages, recording
 
 # How likely a step of each severity is to fix the problem, and to be skipped.
 FIX_CHANCE = {
@@ -35,23 +35,41 @@ SKIP_CHANCE = {
 }
 CANT_DO_CHANCE = 0.05
 LEAVE_CHANCE = 0.06
-NOTES = [
-    "I don't have a Mac to check this on",
-    "My settings screen looks different",
-    "Not sure which Apple ID I used",
-    "The option is greyed out",
-    "",
-    "",
-]
-COMMENTS = [
-    "Step 3 fixed it, thanks!",
-    "Too many steps before the one that worked",
-    "My iPhone doesn't have this option",
-    "Clear and quick",
-    "",
-    "",
-    "",
-]
+# Most visitors read the English source; the rest the translations (a language the site does
+# not list is left out).
+LANGUAGE_WEIGHTS = {"en": 70, "es": 20, "fr": 10}
+NOTES = {
+    "en": [
+        "I don't have a Mac to check this on",
+        "My settings screen looks different",
+        "Not sure which Apple ID I used",
+        "The option is greyed out",
+        "",
+        "",
+    ],
+    "es": ["No encuentro esa opción en Ajustes", "No sé qué Apple ID usé", "", ""],
+    "fr": ["Je ne trouve pas cette option dans Réglages", "L'option est grisée", "", ""],
+}
+COMMENTS = {
+    "en": [
+        "Step 3 fixed it, thanks!",
+        "Too many steps before the one that worked",
+        "My iPhone doesn't have this option",
+        "Clear and quick",
+        "",
+        "",
+        "",
+    ],
+    "es": ["¡El paso 2 lo arregló, gracias!", "Demasiados pasos", "", ""],
+    "fr": ["Merci, l'étape 2 a marché !", "Trop d'étapes avant la bonne", "", ""],
+}
+
+
+def language_mix() -> tuple[list[str], list[int]]:
+    """Return the site's languages and how often each is picked: mostly the source language."""
+    codes = [code for code in LANGUAGE_WEIGHTS if code in languages.codes()]
+    codes = codes or [languages.SOURCE_LANGUAGE]
+    return codes, [LANGUAGE_WEIGHTS.get(code, 1) for code in codes]
 
 
 class Command(BaseCommand):
@@ -92,26 +110,17 @@ class Command(BaseCommand):
             for steps in links.values()
             for link in steps
         }
+        codes, weights = language_mix()
         with transaction.atomic():
             for _ in range(sessions):
                 symptom = rng.choice(guided)
                 steps = sorted(links[symptom.pk], key=lambda link: link.position)
                 started = now - timedelta(seconds=rng.uniform(0, days * 86400))
-                self._session(rng, symptom, steps, started, fix_chance)
+                language = rng.choices(codes, weights)[0]
+                self._session(rng, symptom, steps, started, fix_chance, language)
             for _ in range(votes):
-                symptom = rng.choice(symptoms)
                 when = now - timedelta(seconds=rng.uniform(0, days * 86400))
-                helpful = rng.random() < 0.7
-                ArticleVote.objects.create(
-                    symptom=symptom,
-                    voter=recording.new_key(),
-                    helpful=helpful,
-                    reason="" if helpful else rng.choice(FeedbackReason.values),
-                    comment=rng.choice(COMMENTS),
-                    version=rng.choice(["0a1b2c3d", "4e5f6a7b"]),
-                    created_at=when,
-                    updated_at=when,
-                )
+                self._vote(rng, rng.choice(symptoms), when, rng.choices(codes, weights)[0])
         purged = recording.purge()
         self.stdout.write(
             f"Added {sessions} guided sessions and {votes} votes over {days} days. "
@@ -119,10 +128,28 @@ class Command(BaseCommand):
             "were added up into daily counts, as the retention setting does."
         )
 
-    def _session(self, rng, symptom, steps, started, fix_chance):
+    def _vote(self, rng, symptom, when, language):
+        helpful = rng.random() < 0.7
+        ArticleVote.objects.create(
+            symptom=symptom,
+            voter=recording.new_key(),
+            helpful=helpful,
+            reason="" if helpful else rng.choice(FeedbackReason.values),
+            comment=rng.choice(COMMENTS.get(language, [""])),
+            version=rng.choice(["0a1b2c3d", "4e5f6a7b"]),
+            language=language,
+            created_at=when,
+            updated_at=when,
+        )
+
+    def _session(self, rng, symptom, steps, started, fix_chance, language):
         when = started
         session = FlowSession.objects.create(
-            key=recording.new_key(), symptom=symptom, started_at=started, last_active_at=started
+            key=recording.new_key(),
+            symptom=symptom,
+            started_at=started,
+            last_active_at=started,
+            language=language,
         )
         outcome, resolved_number = Outcome.OPEN, None
         for number, link in enumerate(steps, start=1):
@@ -134,7 +161,10 @@ class Command(BaseCommand):
                 result = Result.SKIPPED
             elif rng.random() < CANT_DO_CHANCE:
                 result = Result.CANT_DO
-                reason, note = rng.choice(CantDoReason.values), rng.choice(NOTES)
+                reason, note = (
+                    rng.choice(CantDoReason.values),
+                    rng.choice(NOTES.get(language, [""])),
+                )
             elif rng.random() < fix_chance[link.step_id]:
                 result = Result.FIXED
             else:

@@ -1,0 +1,64 @@
+"""The language an outcome is recorded in, and the languages the dashboards can count by."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import translation
+
+# English is the source language: rows recorded before languages were counted are English.
+SOURCE_LANGUAGE = "en"
+CODE_LENGTH = 7  # the longest code Django names, such as "zh-hans"
+
+
+def choices() -> list[tuple[str, str]]:
+    """Return the site's languages as (code, name) pairs, read when asked for."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
+def codes() -> set[str]:
+    """Return the codes of the site's languages."""
+    return {code for code, _ in settings.LANGUAGES}
+
+
+def recorded_language(code: str | None = None) -> str:
+    """Return the site language to record for ``code`` (the active language by default).
+
+    A variant counts as its language ("en-gb" is "en"), and anything else the site does not
+    serve as the source language, so nothing outside LANGUAGES is ever stored.
+    """
+    code = code or translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        code = translation.get_supported_language_variant(code)
+    except LookupError:
+        return SOURCE_LANGUAGE
+    base = code.split("-")[0]
+    if code not in codes() and base in codes():
+        return base
+    return code if code in codes() else SOURCE_LANGUAGE
+
+
+def name(code: str) -> str:
+    """Return a language's name as the site lists it, or the code for one it no longer lists."""
+    return dict(choices()).get(code, code)
+
+
+def validate_language(value: str) -> None:
+    """Refuse a code that is not one of the site's languages."""
+    if value not in codes():
+        raise ValidationError("Choose one of the site's languages.", code="invalid_language")
+
+
+def language_field() -> models.CharField:
+    """Return the field that says which language a visitor used: English for older rows.
+
+    A validator rather than ``choices``: migrations would freeze the choices, so every change
+    to LANGUAGES would need one, while a validator is named by its path and read when it runs.
+    """
+    return models.CharField(
+        max_length=CODE_LENGTH,
+        default=SOURCE_LANGUAGE,
+        validators=[validate_language],
+        help_text="The language of the pages the visitor used.",
+    )
