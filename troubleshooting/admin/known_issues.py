@@ -8,6 +8,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from troubleshooting.models import IssueState, KnownIssue, KnownIssueUpdate
 
@@ -72,7 +73,7 @@ class KnownIssueAdmin(PublishingAdmin):
             actions.pop("resolve", None)  # resolving changes what is live
         return actions
 
-    @admin.action(description="Resolve the selected issues (take their banners down)")
+    @admin.action(description=_("Resolve the selected issues (take their banners down)"))
     def resolve(self, request, queryset):
         issues = list(queryset.exclude(state=IssueState.RESOLVED))
         for issue in issues:

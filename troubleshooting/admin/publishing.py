@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from troubleshooting import content_checks
 from troubleshooting.models import Status
@@ -128,7 +129,7 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
             actions.pop("unpublish", None)
         return actions
 
-    @admin.action(description="Publish the selected items", permissions=["change"])
+    @admin.action(description=_("Publish the selected items"), permissions=["change"])
     def publish(self, request, queryset):
         published = self._set_status(queryset, Status.PUBLISHED)
         reversion.set_comment("Published.")
@@ -142,13 +143,15 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
                 problems=[problem for problem in problems if problem.concerns(obj)],
             )
 
-    @admin.action(description="Unpublish the selected items (make them drafts)")
+    @admin.action(description=_("Unpublish the selected items (make them drafts)"))
     def unpublish(self, request, queryset):
         count = len(self._set_status(queryset, Status.DRAFT))
         reversion.set_comment("Moved back to draft.")
         self.message_user(request, f"Moved {count} item(s) back to draft.", messages.SUCCESS)
 
-    @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
+    @admin.action(
+        description=_("Mark the selected items as reviewed today"), permissions=["change"]
+    )
     def mark_reviewed(self, request, queryset):
         today = timezone.localdate()
         if not self.can_publish(request):
@@ -170,7 +173,7 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
             obj.save(update_fields=["status", "updated"])
         return changed
 
-    @admin.display(description="On the site", ordering="status")
+    @admin.display(description=_("On the site"), ordering="status")
     def published(self, obj):
         if obj.is_scheduled:
             return format_html(
@@ -179,7 +182,7 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
             )
         return yes_no_icon(obj.is_published)
 
-    @admin.display(description="Reviewed", ordering="reviewed_on")
+    @admin.display(description=_("Reviewed"), ordering="reviewed_on")
     def review_state(self, obj):
         if obj.reviewed_on is None:
             return format_html('<span class="review-due">{}</span>', "Never: due")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from troubleshooting import review
 from troubleshooting.models import PendingChange, ReviewState
@@ -29,18 +30,18 @@ class ReviewForm(forms.Form):
         ]
     )
     apply_at = forms.DateTimeField(
-        label="Goes live on",
+        label=_("Goes live on"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        help_text="In the site’s time zone. It goes live on its own then.",
+        help_text=_("In the site’s time zone. It goes live on its own then."),
     )
     comment = forms.CharField(
-        label="Comment for the editor",
+        label=_("Comment for the editor"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What to change before it can go live.",
+        help_text=_("What to change before it can go live."),
     )
 
     def clean(self):
@@ -99,18 +100,18 @@ class PendingChangeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Item", ordering="object_repr")
+    @admin.display(description=_("Item"), ordering="object_repr")
     def item(self, change):
         url = reverse(
             f"{self.admin_site.name}:troubleshooting_pendingchange_change", args=[change.pk]
         )
         return format_html('<a href="{}">{}</a>', url, change.object_repr)
 
-    @admin.display(description="Kind")
+    @admin.display(description=_("Kind"))
     def kind(self, change):
         return change.model._meta.verbose_name.capitalize()
 
-    @admin.display(description="Where it stands", ordering="state")
+    @admin.display(description=_("Where it stands"), ordering="state")
     def where_it_stands(self, change):
         return standing(change)
 
