@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy, override, pgettext, pgettext_
 
 register = template.Library()
 
-# The words of the iPhone's own screens, as each language's iPhone shows them.
-SCREEN = "iPhone screen"
+# Words on the iPhone's own screens carry the context "iPhone screen": translators write them
+# as each language's iPhone shows them.
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,12 @@ MESSAGE_STATES = {
     for state in [
         MessageState(
             "sending",
-            pgettext_lazy(SCREEN, "Sending…"),
+            pgettext_lazy("iPhone screen", "Sending…"),
             gettext_lazy("A blue message bubble with “Sending…” under it, in grey."),
         ),
         MessageState(
             "not-delivered",
-            pgettext_lazy(SCREEN, "Not Delivered"),
+            pgettext_lazy("iPhone screen", "Not Delivered"),
             gettext_lazy(
                 "A blue message bubble with a red exclamation mark beside it "
                 "and “Not Delivered” under it, in red."
@@ -47,17 +47,17 @@ MESSAGE_STATES = {
         ),
         MessageState(
             "delivered",
-            pgettext_lazy(SCREEN, "Delivered"),
+            pgettext_lazy("iPhone screen", "Delivered"),
             gettext_lazy("A blue message bubble with “Delivered” under it, in grey."),
         ),
         MessageState(
             "read",
-            pgettext_lazy(SCREEN, "Read 10:42"),
+            pgettext_lazy("iPhone screen", "Read 10:42"),
             gettext_lazy("A blue message bubble with “Read 10:42” under it, in grey."),
         ),
         MessageState(
             "green",
-            pgettext_lazy(SCREEN, "Sent as Text Message"),
+            pgettext_lazy("iPhone screen", "Sent as Text Message"),
             gettext_lazy("A green message bubble with “Sent as Text Message” under it, in grey."),
             green=True,
         ),
@@ -91,14 +91,14 @@ CHOICE_STATES = {
 # The switch a step has people change, named as on the screen. When it is the Settings path's last
 # part, it is drawn as that row's switch rather than as one more row to tap.
 SWITCHES = {
-    "turn-imessage-off-and-on": pgettext_lazy(SCREEN, "iMessage"),
-    "turn-on-send-as-sms": pgettext_lazy(SCREEN, "Send as SMS"),
-    "check-read-receipts": pgettext_lazy(SCREEN, "Send Read Receipts"),
-    "toggle-airplane-mode": pgettext_lazy(SCREEN, "Airplane Mode"),
-    "set-date-time-automatically": pgettext_lazy(SCREEN, "Set Automatically"),
-    "check-data-roaming": pgettext_lazy(SCREEN, "Data Roaming"),
-    "check-wifi-and-mobile-data": pgettext_lazy(SCREEN, "Wi-Fi"),
-    "check-data-allowance": pgettext_lazy(SCREEN, "Cellular Data"),
+    "turn-imessage-off-and-on": pgettext_lazy("iPhone screen", "iMessage"),
+    "turn-on-send-as-sms": pgettext_lazy("iPhone screen", "Send as SMS"),
+    "check-read-receipts": pgettext_lazy("iPhone screen", "Send Read Receipts"),
+    "toggle-airplane-mode": pgettext_lazy("iPhone screen", "Airplane Mode"),
+    "set-date-time-automatically": pgettext_lazy("iPhone screen", "Set Automatically"),
+    "check-data-roaming": pgettext_lazy("iPhone screen", "Data Roaming"),
+    "check-wifi-and-mobile-data": pgettext_lazy("iPhone screen", "Wi-Fi"),
+    "check-data-allowance": pgettext_lazy("iPhone screen", "Cellular Data"),
 }
 
 
@@ -114,21 +114,21 @@ class Buttons:
 
 BUTTONS = {
     "reset-all-settings": Buttons(
-        pgettext_lazy(SCREEN, "Reset"),
-        pgettext_lazy(SCREEN, "Reset All Settings"),
-        pgettext_lazy(SCREEN, "Erase All Content and Settings"),
+        pgettext_lazy("iPhone screen", "Reset"),
+        pgettext_lazy("iPhone screen", "Reset All Settings"),
+        pgettext_lazy("iPhone screen", "Erase All Content and Settings"),
         (
-            pgettext_lazy(SCREEN, "Reset Network Settings"),
-            pgettext_lazy(SCREEN, "Reset Keyboard Dictionary"),
+            pgettext_lazy("iPhone screen", "Reset Network Settings"),
+            pgettext_lazy("iPhone screen", "Reset Keyboard Dictionary"),
         ),
     ),
     "delete-stuck-messages": Buttons(
-        pgettext_lazy(SCREEN, "Selecting messages"),
-        pgettext_lazy(SCREEN, "Trash"),
-        pgettext_lazy(SCREEN, "Delete All"),
+        pgettext_lazy("iPhone screen", "Selecting messages"),
+        pgettext_lazy("iPhone screen", "Trash"),
+        pgettext_lazy("iPhone screen", "Delete All"),
     ),
     "delete-whole-conversation": Buttons(
-        pgettext_lazy(SCREEN, "Messages"), pgettext_lazy(SCREEN, "Delete")
+        pgettext_lazy("iPhone screen", "Messages"), pgettext_lazy("iPhone screen", "Delete")
     ),
 }
 
