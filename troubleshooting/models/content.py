@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
@@ -239,11 +240,11 @@ class FixStep(Content):
     def time_estimate(self) -> str:
         """Return the time the step takes, in words."""
         if self.minutes <= 1:
-            return "About a minute"
+            return gettext("About a minute")
         if self.minutes < 60:
-            return f"About {self.minutes} minutes"
+            return gettext("About %(minutes)d minutes") % {"minutes": self.minutes}
         hours = round(self.minutes / 60)
-        return f"About {hours} hour{'' if hours == 1 else 's'}"
+        return ngettext("About %(hours)d hour", "About %(hours)d hours", hours) % {"hours": hours}
 
     @property
     def settings_path_parts(self) -> list[str]:

@@ -7,6 +7,7 @@ people answer (``outcomes.recording``) and pick the page.
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..flow import (
     Answer,
@@ -100,7 +101,7 @@ def flow_fixed(request, topic_slug, symptom_slug):
     attempts = [attempt for attempt in flow.attempts(progress) if attempt.result]
     fixed_by = next((a for a in attempts if a.result == Answer.FIXED), None)
     context = {
-        "title": "Fixed",
+        "title": pgettext("page title", "Fixed"),
         "description": symptom.summary,
         "canonical_path": symptom.get_absolute_url(),
         "topic": symptom.topic,
@@ -291,7 +292,7 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
 def _back_label(number: int, previous_url: str, symptom: Symptom) -> str:
     """Name the way back: from step 1 it undoes the triage answer, if one led here."""
     if number > 1:
-        return "← Back"
+        return _("← Back")
     if previous_url == symptom.get_absolute_url():
-        return "← Back to the article"
-    return "← Change my answer"
+        return _("← Back to the article")
+    return _("← Change my answer")
