@@ -191,3 +191,17 @@ def test_a_form_error_is_in_the_visitors_language(client):
     with translation.override("es"):
         response = client.post(url, {"step": steps[0].pk, "answer": "zz"})
     assert "Elige Sí, No o Saltar." in unescape(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_the_editors_home_speaks_spanish(admin_client):
+    _topic, symptom, _steps, _question = make_guide(1)
+    html = read(admin_client, "/admin/", "es")
+    assert "Editores del sitio de ayuda" in html
+    assert "Problemas en el contenido" in html
+    assert "Pendientes de revisión" in html
+    assert "Revisión del contenido</a>: cada error con el que se toparía la gente" in html
+    html = read(admin_client, f"/admin/troubleshooting/symptom/{symptom.pk}/change/", "fr")
+    # Editors' help texts come from the models, in the editor's language.
+    assert "Affiché comme titre de la page" not in html  # a topic's, not a symptom's
+    assert "Ce que les gens voient, avec leurs mots" in html
