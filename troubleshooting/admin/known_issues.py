@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from troubleshooting.models import IssueState, KnownIssue, KnownIssueUpdate
 
@@ -81,7 +82,12 @@ class KnownIssueAdmin(PublishingAdmin):
             issue.save(update_fields=["state", "updated"])
             _note_state(issue)
         reversion.set_comment("Resolved.")
-        self.message_user(request, f"Resolved {len(issues)} issue(s).", messages.SUCCESS)
+        n = len(issues)
+        self.message_user(
+            request,
+            ngettext("Resolved %(n)d issue.", "Resolved %(n)d issues.", n) % {"n": n},
+            messages.SUCCESS,
+        )
 
     def save_related(self, request, form, formsets, change):
         # Not PublishingAdmin's: the content checks are about the guides, not known issues.

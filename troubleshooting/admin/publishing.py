@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from troubleshooting import content_checks
@@ -133,7 +134,12 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
     def publish(self, request, queryset):
         published = self._set_status(queryset, Status.PUBLISHED)
         reversion.set_comment("Published.")
-        self.message_user(request, f"Published {len(published)} item(s).", messages.SUCCESS)
+        n = len(published)
+        self.message_user(
+            request,
+            ngettext("Published %(n)d item.", "Published %(n)d items.", n) % {"n": n},
+            messages.SUCCESS,
+        )
         problems = content_checks.check_content()  # once for all of them, not once per item
         for obj in published:
             content_check.add_problem_messages(
@@ -147,7 +153,12 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
     def unpublish(self, request, queryset):
         count = len(self._set_status(queryset, Status.DRAFT))
         reversion.set_comment("Moved back to draft.")
-        self.message_user(request, f"Moved {count} item(s) back to draft.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Moved %(n)d item back to draft.", "Moved %(n)d items back to draft.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(
         description=_("Mark the selected items as reviewed today"), permissions=["change"]
@@ -161,7 +172,13 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
             obj.reviewed_on = today
             obj.save(update_fields=["reviewed_on", "updated"])
         reversion.set_comment("Marked as reviewed.")
-        self.message_user(request, f"Marked {len(items)} item(s) as reviewed.", messages.SUCCESS)
+        n = len(items)
+        self.message_user(
+            request,
+            ngettext("Marked %(n)d item as reviewed.", "Marked %(n)d items as reviewed.", n)
+            % {"n": n},
+            messages.SUCCESS,
+        )
 
     @staticmethod
     def _set_status(queryset, status) -> list:
@@ -226,8 +243,10 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
                 )
             self.message_user(
                 request,
-                "This is live. Your changes will wait for a publisher’s approval: the site keeps "
-                "showing the live version until one approves them.",
+                gettext(
+                    "This is live. Your changes will wait for a publisher’s approval: the site "
+                    "keeps showing the live version until one approves them."
+                ),
                 messages.INFO,
             )
         if obj is not None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from troubleshooting import review
@@ -166,10 +167,10 @@ class PendingChangeAdmin(admin.ModelAdmin):
         action = data["action"]
         if action == "withdraw":
             review.withdraw(change)
-            messages.success(request, "Withdrawn: nothing of it will go live.")
+            messages.success(request, gettext("Withdrawn: nothing of it will go live."))
         elif action == "send_back":
             review.send_back(change, user=request.user, comment=data["comment"].strip())
-            messages.success(request, "Sent back to the editor with your comment.")
+            messages.success(request, gettext("Sent back to the editor with your comment."))
         else:
             at = data["apply_at"] if action == "schedule" else None
             try:
@@ -177,9 +178,11 @@ class PendingChangeAdmin(admin.ModelAdmin):
             except review.StaleChange:
                 messages.error(
                     request,
-                    "This change can’t be approved: the live item changed after the editor "
-                    "started from it (see “What changed on the live item” below). Approving it "
-                    "would undo that. Send it back so they can redo it on today’s version.",
+                    gettext(
+                        "This change can’t be approved: the live item changed after the editor "
+                        "started from it (see “What changed on the live item” below). Approving "
+                        "it would undo that. Send it back so they can redo it on today’s version."
+                    ),
                 )
                 return
             messages.success(request, standing(change) + ".")
@@ -189,9 +192,9 @@ def standing(change: PendingChange) -> str:
     """Say where a change stands, in words."""
     if change.state == ReviewState.SCHEDULED:
         when = date_format(timezone.localtime(change.apply_at), "DATETIME_FORMAT")
-        return f"Approved: goes live on {when}"
+        return gettext("Approved: goes live on %(when)s") % {"when": when}
     if change.state == ReviewState.APPLIED:
-        return "Approved: live now"
+        return gettext("Approved: live now")
     return change.get_state_display()
 
 
