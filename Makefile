@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test check content-check suite lighthouse screenshots format superuser fixture outcomes bench load clean
+.PHONY: serve test check content-check suite lighthouse screenshots format superuser fixture outcomes bench load clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ outcomes: $(VENV)/.installed-base .env
 ## browser, accessibility) and Lighthouse. Browser checks are skipped, saying so, only where no
 ## Chromium is installed.
 test: check content-check suite lighthouse
+
+## Gather the interface strings into locale/<language>/LC_MESSAGES/django.po (needs GNU gettext),
+## then compile them. Translate every new or fuzzy entry before committing both .po and .mo.
+LANGUAGES_TRANSLATED := es fr
+messages: $(VENV)/.installed-base
+	DJANGO_DEBUG=1 $(MANAGE) makemessages --no-obsolete $(addprefix -l ,$(LANGUAGES_TRANSLATED))
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore .venv --ignore node_modules --ignore .local $(addprefix -l ,$(LANGUAGES_TRANSLATED))
 
 ## Lint and formatting of Python and templates.
 check: $(VENV)/.installed-test

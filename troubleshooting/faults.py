@@ -14,6 +14,7 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger(__name__)
@@ -48,9 +49,9 @@ def fault_page(fault: str) -> HttpResponse:
     """Return the 503 page for a database fault, rendered without touching the database."""
     read_only = fault == READ_ONLY
     heading = (
-        "The help site is read-only for a moment"
+        _("The help site is read-only for a moment")
         if read_only
-        else "The help site is temporarily unavailable"
+        else _("The help site is temporarily unavailable")
     )
     # No request: the context processors would read the session and user from the database.
     content = render_to_string("503.html", {"heading": heading, "read_only": read_only})

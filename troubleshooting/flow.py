@@ -23,6 +23,8 @@ from urllib.parse import urlencode
 from django.db.models import Case, Exists, OuterRef, Q, TextChoices, Value, When
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from .models import (
     FixStep,
@@ -38,14 +40,14 @@ from .outcomes.recording import record_safely
 
 
 class Answer(TextChoices):
-    FIXED = "y", "Yes, it's fixed"
-    NOT_FIXED = "n", "No, still not working"
-    SKIPPED = "s", "Skip this step"
-    CANT_DO = "c", "Go on without this step"
+    FIXED = "y", gettext_lazy("Yes, it's fixed")
+    NOT_FIXED = "n", gettext_lazy("No, still not working")
+    SKIPPED = "s", gettext_lazy("Skip this step")
+    CANT_DO = "c", gettext_lazy("Go on without this step")
 
 
 RESULT_LABELS = dict(Result.choices)
-NOT_TRIED = "Not tried"
+NOT_TRIED = gettext_lazy("Not tried")
 
 UNANSWERED = "-"
 _OPEN_RESULTS = re.compile(r"[nsc-]*")
@@ -325,22 +327,32 @@ def article_version(symptom: Symptom) -> str:
     return hashlib.blake2s("\x1f".join(parts).encode(), digest_size=4).hexdigest()
 
 
-def _count(n: int, noun: str = "") -> str:
-    return f"{n} {noun}{'es' if n != 1 else ''}" if noun else str(n)
-
-
 def summarize(results: str) -> str:
     """Say what was done with the steps, e.g. "tried 2 fixes, skipped 1 and couldn't do 1"."""
     tried, skipped, cant_do = (results.count(answer) for answer in "nsc")
+    # Whole phrases, not a verb and a noun glued together, so each language can word them; the
+    # noun is said once, by the first phrase ("skipped 2 fixes and couldn't do 1").
     parts = []
     if tried:
-        parts.append(f"tried {_count(tried, 'fix')}")
+        parts.append(ngettext("tried %(n)d fix", "tried %(n)d fixes", tried) % {"n": tried})
     if skipped:
-        parts.append(f"skipped {_count(skipped, '' if parts else 'fix')}")
+        parts.append(
+            ngettext("skipped %(n)d", "skipped %(n)d", skipped) % {"n": skipped}
+            if parts
+            else ngettext("skipped %(n)d fix", "skipped %(n)d fixes", skipped) % {"n": skipped}
+        )
     if cant_do:
-        parts.append(f"couldn't do {_count(cant_do, '' if parts else 'fix')}")
+        parts.append(
+            ngettext("couldn't do %(n)d", "couldn't do %(n)d", cant_do) % {"n": cant_do}
+            if parts
+            else ngettext("couldn't do %(n)d fix", "couldn't do %(n)d fixes", cant_do)
+            % {"n": cant_do}
+        )
     if len(parts) > 1:
-        return f"{', '.join(parts[:-1])} and {parts[-1]}"
+        return _("%(items)s and %(last)s") % {
+            "items": pgettext("list separator", ", ").join(parts[:-1]),
+            "last": parts[-1],
+        }
     return "".join(parts)
 
 
@@ -349,23 +361,25 @@ def end_lede(results: str, step_count: int) -> str:
     tried = results.count(Answer.NOT_FIXED)
     summary = summarize(results)
     if not step_count:
-        return "Here's who can help."
+        return _("Here's who can help.")
     if tried == step_count == 1:
-        return "You tried the only fix in this guide. Here's who can help next."
+        return _("You tried the only fix in this guide. Here's who can help next.")
     if tried == step_count:
-        return (
-            f"You tried all {step_count} fixes. That rules a lot out, "
+        return _(
+            "You tried all %(count)d fixes. That rules a lot out, "
             "and it's useful to tell whoever helps you next."
-        )
+        ) % {"count": step_count}
     if tried:
-        return (
-            f"You {summary}. Tell whoever helps you next; the list below shows what's left to try."
-        )
+        return _(
+            "You %(summary)s. Tell whoever helps you next; the list below shows what's left to try."
+        ) % {"summary": summary}
     if summary:
-        return f"You {summary}. Here's who can help; the list below shows what's left to try."
+        return _(
+            "You %(summary)s. Here's who can help; the list below shows what's left to try."
+        ) % {"summary": summary}
     if step_count == 1:
-        return "Here's who can help. If you haven't yet, the fix below is worth a try first."
-    return (
+        return _("Here's who can help. If you haven't yet, the fix below is worth a try first.")
+    return _(
         "Here's who can help. If you haven't yet, the fixes listed below are worth a try first: "
         "most take a minute."
     )

@@ -3,6 +3,8 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .flow import Answer
 from .models import CantDoReason, FeedbackReason
@@ -14,25 +16,25 @@ class AnswerForm(forms.Form):
     answer = forms.ChoiceField(
         choices=Answer.choices,
         error_messages={
-            "required": "Choose Yes, No or Skip.",
-            "invalid_choice": "Choose Yes, No or Skip.",
+            "required": _("Choose Yes, No or Skip."),
+            "invalid_choice": _("Choose Yes, No or Skip."),
         },
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # Only read with "I can't do this step": what stood in the way, so editors can fix the step.
     reason = forms.ChoiceField(
-        label="What's stopping you? (optional)",
+        label=_("What's stopping you? (optional)"),
         choices=CantDoReason.choices,
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose one of the reasons listed, or none."},
+        error_messages={"invalid_choice": _("Choose one of the reasons listed, or none.")},
     )
     note = forms.CharField(
-        label="Anything else we should know? (optional, no personal details please)",
+        label=_("Anything else we should know? (optional, no personal details please)"),
         max_length=200,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "Please keep the note to %(limit_value)d characters."},
+        error_messages={"max_length": _("Please keep the note to %(limit_value)d characters.")},
     )
 
     def __init__(self, *args, needs_confirmation: bool = False, **kwargs):
@@ -52,8 +54,10 @@ class AnswerForm(forms.Form):
             and not cleaned.get("confirmed")
         ):
             raise forms.ValidationError(
-                "This step can delete data. Read the warning and confirm you understand it "
-                "before you try the step, or skip it.",
+                _(
+                    "This step can delete data. Read the warning and confirm you understand it "
+                    "before you try the step, or skip it."
+                ),
                 code="not_confirmed",
             )
         return cleaned
@@ -63,21 +67,24 @@ class FeedbackForm(forms.Form):
     """ "Was this helpful?" on an article, with an optional reason when it was not."""
 
     helpful = forms.ChoiceField(
-        choices=[("yes", "Yes"), ("no", "No")],
-        error_messages={"required": "Choose Yes or No.", "invalid_choice": "Choose Yes or No."},
+        choices=[("yes", pgettext_lazy("answer", "Yes")), ("no", pgettext_lazy("answer", "No"))],
+        error_messages={
+            "required": _("Choose Yes or No."),
+            "invalid_choice": _("Choose Yes or No."),
+        },
     )
     reason = forms.ChoiceField(
-        label="What went wrong? (optional)",
+        label=_("What went wrong? (optional)"),
         choices=FeedbackReason.choices,
         required=False,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label="Anything else we should know? (optional, no personal details please)",
+        label=_("Anything else we should know? (optional, no personal details please)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Please keep it to %(limit_value)d characters."},
+        error_messages={"max_length": _("Please keep it to %(limit_value)d characters.")},
     )
     # The article version shown; a bad one is replaced by the current version, not an error.
     version = forms.CharField(required=False, widget=forms.HiddenInput)

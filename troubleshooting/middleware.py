@@ -3,6 +3,7 @@
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -35,7 +36,7 @@ class ClearErrorsMiddleware:
             return bad_request_page(request)
         response = self.get_response(request)
         if response.status_code == 405 and not response.content:
-            page = render(request, "405.html", {"title": "That doesn't work here"}, status=405)
+            page = render(request, "405.html", {"title": _("That doesn't work here")}, status=405)
             page["Allow"] = response.get("Allow", "")
             return page
         return response

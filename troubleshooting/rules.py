@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 Item = TypeVar("Item")
 Node = TypeVar("Node", bound=Hashable)
@@ -21,10 +22,10 @@ Node = TypeVar("Node", bound=Hashable)
 class Severity(models.IntegerChoices):
     """How much a fix step disturbs the person; the flow tries gentler steps first."""
 
-    QUICK = 1, "Quick and safe"
-    MODERATE = 2, "Moderate"
-    DISRUPTIVE = 3, "Disruptive"
-    DESTRUCTIVE = 4, "Destructive (can lose data)"
+    QUICK = 1, _("Quick and safe")
+    MODERATE = 2, _("Moderate")
+    DISRUPTIVE = 3, _("Disruptive")
+    DESTRUCTIVE = 4, _("Destructive (can lose data)")
 
 
 _severity_of = attrgetter("severity")
@@ -33,9 +34,9 @@ _severity_of = attrgetter("severity")
 class Reach(models.TextChoices):
     """Whom messages fail to reach: said by a triage answer, and by a step that only fits one."""
 
-    ANYONE = "", "Doesn't say"
-    EVERYONE = "everyone", "Everyone"
-    FEW = "few", "One or two people"
+    ANYONE = "", _("Doesn't say")
+    EVERYONE = "everyone", _("Everyone")
+    FEW = "few", _("One or two people")
 
 
 # A triage answer leads only to steps that fit it ----------------------------------------------

@@ -31,7 +31,8 @@
   var status = document.getElementById("connection-status");
   document.addEventListener("htmx:sendError", function () {
     if (!status) return;
-    status.textContent = "You seem to be offline. Your place is saved in this page's address: try again once you're connected.";
+    // The words come from the page, in its language.
+    status.textContent = status.getAttribute("data-offline");
     status.hidden = false;
   });
   document.addEventListener("htmx:beforeRequest", function () {
@@ -66,7 +67,7 @@
       var result = item.querySelector(".attempt-result").textContent.trim();
       lines.push((index + 1) + ". " + step + ": " + result);
     });
-    lines.push("The guide: " + section.getAttribute("data-summary-url"));
+    lines.push(section.getAttribute("data-summary-guide") + " " + section.getAttribute("data-summary-url"));
     return lines.join("\n");
   }
 
@@ -80,9 +81,9 @@
       copy.hidden = false;
       copy.addEventListener("click", function () {
         navigator.clipboard.writeText(summaryText(section)).then(function () {
-          said.textContent = "Copied. Paste it into a message or an email.";
+          said.textContent = section.getAttribute("data-summary-copied");
         }, function () {
-          said.textContent = "Your browser didn't let us copy it. Select the list and copy it yourself.";
+          said.textContent = section.getAttribute("data-summary-copy-failed");
         });
       });
     }

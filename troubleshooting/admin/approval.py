@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from troubleshooting import review
 from troubleshooting.models import PendingChange
@@ -33,13 +34,16 @@ def propose_change(request, obj, save, *, site_name: str):
             raise Proposed(review.snapshot(obj))
     except Proposed as saved:
         if review.fingerprint_of(saved.proposed) == review.fingerprint_of(base):
-            messages.info(request, "Nothing changed, so there is nothing to approve.")
+            messages.info(request, _("Nothing changed, so there is nothing to approve."))
             return HttpResponseRedirect(request.path)
         change = review.propose(obj=obj, proposed=saved.proposed, base=base, author=request.user)
     messages.success(
         request,
-        f"Your change to “{obj}” is saved and waits for a publisher’s approval. The site keeps "
-        "showing the live version until then.",
+        _(
+            "Your change to “%(item)s” is saved and waits for a publisher’s approval. The site "
+            "keeps showing the live version until then."
+        )
+        % {"item": obj},
     )
     return HttpResponseRedirect(
         reverse(f"{site_name}:troubleshooting_pendingchange_change", args=[change.pk])

@@ -17,6 +17,8 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from troubleshooting import content_checks as checks
 from troubleshooting.models import (
@@ -73,13 +75,17 @@ def _names(model) -> tuple[str, str]:
     return str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+def _count_of(model, count: int) -> str:
+    """Say "1 symptom" or "3 symptoms" with the model's own names, in the language shown."""
+    one, many = _names(model)
+    return _("%(count)d %(name)s") % {"count": count, "name": one if count == 1 else many}
 
 
 def _in_language(language: str) -> str:
-    """Say which language a figure counts, after its period: " in Español", or nothing."""
-    return f" in {languages.name(language)}" if language else ""
+    """Say which language a figure counts, as a sentence after the summary, or nothing."""
+    if not language:
+        return ""
+    return " " + _("Counted in %(language)s only.") % {"language": languages.name(language)}
 
 
 def _with_language(url: str, language: str) -> str:
@@ -91,13 +97,18 @@ def pending_changes(*, site_name: str = "admin") -> Attention:
     """Say how many changes to live content wait for a publisher, and where to decide them."""
     count = PendingChange.objects.awaiting_approval().count()
     summary = (
-        f"{_plural(count, 'change')} to live content waiting for a publisher."
+        ngettext(
+            "%(count)d change to live content waiting for a publisher.",
+            "%(count)d changes to live content waiting for a publisher.",
+            count,
+        )
+        % {"count": count}
         if count
-        else "No changes are waiting for a publisher."
+        else _("No changes are waiting for a publisher.")
     )
     url = _admin_url(PendingChange, "changelist", site_name=site_name)
     return Attention(
-        "pending", "Changes awaiting approval", count, summary, url=url, action="Review them"
+        "pending", _("Changes awaiting approval"), count, summary, url=url, action=_("Review them")
     )
 
 
@@ -107,23 +118,24 @@ def content_problems(*, site_name: str = "admin") -> Attention:
     errors, warnings = checks.count(problems)
     groups = checks.group_by_object(problems)
     if problems:
-        summary = (
-            f"{_plural(errors, 'error')} people run into now and {_plural(warnings, 'warning')}, "
-            f"in {_plural(len(groups), 'item')}."
-        )
+        summary = _("%(errors)s people run into now and %(warnings)s, in %(items)s.") % {
+            "errors": ngettext("%(n)d error", "%(n)d errors", errors) % {"n": errors},
+            "warnings": ngettext("%(n)d warning", "%(n)d warnings", warnings) % {"n": warnings},
+            "items": ngettext("%(n)d item", "%(n)d items", len(groups)) % {"n": len(groups)},
+        }
     else:
-        summary = "Everything published can be reached, and every link works."
+        summary = _("Everything published can be reached, and every link works.")
     examples = tuple(
         Example(str(ref), _change_url(ref, site_name), group[0].message)
         for ref, group in groups[:EXAMPLES]
     )
     return Attention(
         "problems",
-        "Problems in the content",
+        _("Problems in the content"),
         len(problems),
         summary,
         reverse(f"{site_name}:content_check"),
-        "See every problem",
+        _("See every problem"),
         examples,
         urgent=errors > 0,
     )
@@ -152,7 +164,7 @@ def due_for_review(counts, *, site_name: str = "admin") -> Attention:
     """Say how much content nobody checked on a real phone for a while."""
     examples = tuple(
         Example(
-            capfirst(_plural(row["due"], *_names(model))),
+            capfirst(_count_of(model, row["due"])),
             _admin_url(model, "changelist", site_name=site_name) + "?review=due",
         )
         for model, row in counts.items()
@@ -160,11 +172,11 @@ def due_for_review(counts, *, site_name: str = "admin") -> Attention:
     )
     total = sum(row["due"] for row in counts.values())
     summary = (
-        "Not checked on a real phone recently: iOS moves settings around."
+        _("Not checked on a real phone recently: iOS moves settings around.")
         if total
-        else "Everything was checked on a real phone recently."
+        else _("Everything was checked on a real phone recently.")
     )
-    return Attention("review", "Due for review", total, summary, examples=examples)
+    return Attention("review", _("Due for review"), total, summary, examples=examples)
 
 
 def drafts_and_scheduled(counts, *, site_name: str = "admin") -> Attention:
@@ -172,19 +184,21 @@ def drafts_and_scheduled(counts, *, site_name: str = "admin") -> Attention:
     examples, now = [], timezone.now().isoformat(timespec="seconds")
     for model, row in counts.items():
         changelist = _admin_url(model, "changelist", site_name=site_name)
-        names = _names(model)
         if row["drafts"]:
-            text = f"{_plural(row['drafts'], *names)} in draft"
+            text = _("%(items)s in draft") % {"items": _count_of(model, row["drafts"])}
             examples.append(Example(capfirst(text), f"{changelist}?status__exact=draft"))
         if row["scheduled"]:
-            text = f"{_plural(row['scheduled'], *names)} scheduled"
+            text = _("%(items)s scheduled") % {"items": _count_of(model, row["scheduled"])}
             later = urlencode({"status__exact": Status.PUBLISHED, "publish_at__gt": now})
             examples.append(Example(capfirst(text), f"{changelist}?{later}"))
     drafts = sum(row["drafts"] for row in counts.values())
     scheduled = sum(row["scheduled"] for row in counts.values())
-    summary = f"{_plural(drafts, 'draft')} and {_plural(scheduled, 'item')} scheduled to appear."
+    summary = _("%(drafts)s and %(scheduled)s scheduled to appear.") % {
+        "drafts": ngettext("%(n)d draft", "%(n)d drafts", drafts) % {"n": drafts},
+        "scheduled": ngettext("%(n)d item", "%(n)d items", scheduled) % {"n": scheduled},
+    }
     return Attention(
-        "drafts", "Drafts and scheduled", drafts + scheduled, summary, examples=tuple(examples)
+        "drafts", _("Drafts and scheduled"), drafts + scheduled, summary, examples=tuple(examples)
     )
 
 
@@ -201,20 +215,25 @@ def struggling_steps(period: reports.Period, *, site_name: str = "admin") -> Att
             url = _admin_url(FixStep, "change", step_id, site_name=site_name)
             examples.append(Example(steps[step_id].title, url, _step_note(s)))
     summary = (
-        f"In the last {period.days} days{_in_language(period.language)}, "
-        f"{_plural(len(examples), 'step')} rarely fixed the problem, or many people couldn't do "
-        "them."
+        _(
+            "In the last %(days)d days, %(steps)s rarely fixed the problem, or many people "
+            "couldn't do them."
+        )
+        % {
+            "days": period.days,
+            "steps": ngettext("%(n)d step", "%(n)d steps", len(examples)) % {"n": len(examples)},
+        }
         if examples
-        else f"No step stood out in the last {period.days} days{_in_language(period.language)}."
-    )
+        else _("No step stood out in the last %(days)d days.") % {"days": period.days}
+    ) + _in_language(period.language)
     url = _with_language(reverse(f"{site_name}:troubleshooting_outcomes"), period.language)
     return Attention(
         "steps",
-        "Steps that don't help",
+        _("Steps that don't help"),
         len(examples),
         summary,
         url,
-        "Open the outcomes",
+        _("Open the outcomes"),
         tuple(examples[:EXAMPLES]),
     )
 
@@ -244,10 +263,16 @@ def _struggles(stats: reports.StepStats) -> bool:
 def _step_note(stats: reports.StepStats) -> str:
     parts = []
     if stats.tried:
-        parts.append(f"fixed {stats.fixed} of {stats.tried} who tried it")
+        parts.append(
+            _("fixed %(fixed)d of %(tried)d who tried it")
+            % {"fixed": stats.fixed, "tried": stats.tried}
+        )
     if stats.cant_do:
-        reasons = ", ".join(label.lower() for label, _ in stats.reason_list[:2])
-        parts.append(f"{stats.cant_do} couldn't do it ({reasons})")
+        reasons = ", ".join(str(label).lower() for label, _n in stats.reason_list[:2])
+        parts.append(
+            _("%(count)d couldn't do it (%(reasons)s)")
+            % {"count": stats.cant_do, "reasons": reasons}
+        )
     return "; ".join(parts)
 
 
@@ -255,8 +280,8 @@ def unhelpful_articles(period: reports.Period, *, site_name: str = "admin") -> A
     """Name the articles people said were not helpful, with the reasons they gave."""
     reasons: dict[int, Counter] = defaultdict(Counter)
     for symptom_id, reason, count in _unhelpful_rows(period):
-        label = FeedbackReason(reason).label if reason else "no reason given"
-        reasons[symptom_id][label.lower()] += count
+        label = FeedbackReason(reason).label if reason else _("no reason given")
+        reasons[symptom_id][str(label).lower()] += count
     symptoms = Symptom.objects.in_bulk(reasons) if reasons else {}
     ranked = sorted(reasons.items(), key=lambda item: -item[1].total())
     examples = tuple(
@@ -265,7 +290,8 @@ def unhelpful_articles(period: reports.Period, *, site_name: str = "admin") -> A
             _with_language(
                 _admin_url(Symptom, "outcomes", symptom_id, site_name=site_name), period.language
             ),
-            f"{_plural(votes.total(), 'vote')}: "
+            ngettext("%(n)d vote", "%(n)d votes", votes.total()) % {"n": votes.total()}
+            + ": "
             + ", ".join(f"{label} ({n})" for label, n in votes.most_common(3)),
         )
         for symptom_id, votes in ranked
@@ -273,19 +299,25 @@ def unhelpful_articles(period: reports.Period, *, site_name: str = "admin") -> A
     )
     total = sum(votes.total() for votes in reasons.values())
     summary = (
-        f"{_plural(total, '“not helpful” vote')} on {_plural(len(examples), 'article')} in the "
-        f"last {period.days} days{_in_language(period.language)}."
+        _("%(votes)s on %(articles)s in the last %(days)d days.")
+        % {
+            "votes": ngettext("%(n)d “not helpful” vote", "%(n)d “not helpful” votes", total)
+            % {"n": total},
+            "articles": ngettext("%(n)d article", "%(n)d articles", len(examples))
+            % {"n": len(examples)},
+            "days": period.days,
+        }
         if total
-        else "Nobody said an article was unhelpful in the last "
-        f"{period.days} days{_in_language(period.language)}."
-    )
+        else _("Nobody said an article was unhelpful in the last %(days)d days.")
+        % {"days": period.days}
+    ) + _in_language(period.language)
     return Attention(
         "votes",
-        "Articles people found unhelpful",
+        _("Articles people found unhelpful"),
         total,
         summary,
         _with_language(reverse(f"{site_name}:troubleshooting_outcomes"), period.language),
-        "Open the outcomes",
+        _("Open the outcomes"),
         examples[:EXAMPLES],
     )
 
@@ -309,25 +341,33 @@ def search_misses(*, language: str = "", site_name: str = "admin") -> Attention:
         Example(
             f"“{miss.query}”",
             None,
-            f"{_plural(miss.count, 'time')}, last on "
-            + formats.date_format(timezone.localtime(miss.last_seen), "j M"),
+            ngettext("%(n)d time, last on %(day)s", "%(n)d times, last on %(day)s", miss.count)
+            % {
+                "n": miss.count,
+                "day": formats.date_format(timezone.localtime(miss.last_seen), "j M"),
+            },
         )
         for miss in misses[:EXAMPLES]
     )
     summary = (
-        f"{_plural(total, 'search', 'searches')}{_in_language(language)} found nothing. Add "
-        "the words people used to a symptom's “other words people use”, or write the article "
-        "they were looking for."
+        ngettext(
+            "%(n)d search found nothing. Add the words people used to a symptom's “other words "
+            "people use”, or write the article they were looking for.",
+            "%(n)d searches found nothing. Add the words people used to a symptom's “other words "
+            "people use”, or write the article they were looking for.",
+            total,
+        )
+        % {"n": total}
         if total
-        else f"Every search{_in_language(language)} found something."
-    )
+        else _("Every search found something.")
+    ) + _in_language(language)
     return Attention(
         "searches",
-        "Searches that found nothing",
+        _("Searches that found nothing"),
         total,
         summary,
         _with_language(_admin_url(SearchMiss, "changelist", site_name=site_name), language),
-        "See every search",
+        _("See every search"),
         examples,
     )
 
@@ -337,23 +377,32 @@ def unopened_results(*, language: str = "", site_name: str = "admin") -> Attenti
     queries = search_admin.unopened_queries(language)
     total = queries.count()
     examples = tuple(
-        Example(f"“{query.query}”", None, _plural(query.searches, "search", "searches"))
+        Example(
+            f"“{query.query}”",
+            None,
+            ngettext("%(n)d search", "%(n)d searches", query.searches) % {"n": query.searches},
+        )
         for query in queries[:EXAMPLES]
     )
     summary = (
-        f"{_plural(total, 'search', 'searches')}{_in_language(language)} found results that "
-        "nobody opened. The results may not answer what people meant: check them, or write "
-        "what's missing."
+        ngettext(
+            "%(n)d search found results that nobody opened. The results may not answer what "
+            "people meant: check them, or write what's missing.",
+            "%(n)d searches found results that nobody opened. The results may not answer what "
+            "people meant: check them, or write what's missing.",
+            total,
+        )
+        % {"n": total}
         if total
-        else f"People open a result of every search{_in_language(language)} made more than once."
-    )
+        else _("People open a result of every search made more than once.")
+    ) + _in_language(language)
     return Attention(
         "unopened",
-        "Results nobody opened",
+        _("Results nobody opened"),
         total,
         summary,
         _with_language(reverse(f"{site_name}:troubleshooting_searchquery_gaps"), language),
-        "See the content gaps",
+        _("See the content gaps"),
         examples,
     )
 

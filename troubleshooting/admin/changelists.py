@@ -9,6 +9,7 @@ the first date. Any date list would 500 on such an address: answer it like any o
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.utils.translation import gettext_lazy as _
 
 from troubleshooting.outcomes import languages
 
@@ -36,7 +37,7 @@ class LanguageFilter(admin.SimpleListFilter):
         return queryset.filter(language=self.value()) if self.value() else queryset
 
 
-@admin.display(description="language", ordering="language")
+@admin.display(description=_("language"), ordering="language")
 def language_column(obj) -> str:
     """Name the language a row was recorded in."""
     return languages.name(obj.language)

@@ -10,6 +10,7 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .changelists import DateSafeChangeList, LanguageFilter, language_column
 from .inlines import SymptomCauseInline, SymptomStepInline, TriageChoiceInline
@@ -57,7 +58,7 @@ class TopicAdmin(TriageTreePage, EditorFields, PublishingAdmin):
         queryset = super().get_queryset(request).annotate(symptom_total=Count("symptoms"))
         return queryset.order_by(*self.model._meta.ordering)
 
-    @admin.display(description="Symptoms", ordering="symptom_total")
+    @admin.display(description=_("Symptoms"), ordering="symptom_total")
     def symptom_count(self, obj):
         return obj.symptom_total
 
@@ -99,7 +100,7 @@ class SymptomAdmin(SortableAdminBase, OutcomeDashboards, EditorFields, Publishin
         queryset = super().get_queryset(request).annotate(step_total=Count("symptom_steps"))
         return queryset.order_by(*self.model._meta.ordering)  # as TopicAdmin's
 
-    @admin.display(description="Steps", ordering="step_total")
+    @admin.display(description=_("Steps"), ordering="step_total")
     def step_count(self, obj):
         return obj.step_total
 
@@ -146,13 +147,13 @@ class FixStepAdmin(EditorFields, PublishingAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(symptom_total=Count("symptom_steps"))
 
-    @admin.display(description="Severity", ordering="severity")
+    @admin.display(description=_("Severity"), ordering="severity")
     def severity_badge(self, obj):
         if obj.is_destructive:
             return format_html("<strong>{}</strong>", obj.get_severity_display())
         return obj.get_severity_display()
 
-    @admin.display(description="Used by symptoms", ordering="symptom_total")
+    @admin.display(description=_("Used by symptoms"), ordering="symptom_total")
     def used_in(self, obj):
         return obj.symptom_total
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from troubleshooting import rules, step_order
 from troubleshooting.models import (
@@ -118,10 +119,10 @@ class SymptomStepForm(forms.ModelForm):
     """
 
     instructions = forms.CharField(
-        label="What to do",
+        label=_("What to do"),
         required=False,
         widget=TextBox(attrs={"rows": 3, "cols": 60}),
-        help_text="The step's instructions (Markdown), shared by every symptom that uses it.",
+        help_text=_("The step's instructions (Markdown), shared by every symptom that uses it."),
     )
     # Whether the user may change this step; set per request by the inline.
     may_change_step = staticmethod(lambda step: True)

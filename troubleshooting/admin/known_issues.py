@@ -8,6 +8,8 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from troubleshooting.models import IssueState, KnownIssue, KnownIssueUpdate
 
@@ -72,7 +74,7 @@ class KnownIssueAdmin(PublishingAdmin):
             actions.pop("resolve", None)  # resolving changes what is live
         return actions
 
-    @admin.action(description="Resolve the selected issues (take their banners down)")
+    @admin.action(description=_("Resolve the selected issues (take their banners down)"))
     def resolve(self, request, queryset):
         issues = list(queryset.exclude(state=IssueState.RESOLVED))
         for issue in issues:
@@ -80,7 +82,12 @@ class KnownIssueAdmin(PublishingAdmin):
             issue.save(update_fields=["state", "updated"])
             _note_state(issue)
         reversion.set_comment("Resolved.")
-        self.message_user(request, f"Resolved {len(issues)} issue(s).", messages.SUCCESS)
+        n = len(issues)
+        self.message_user(
+            request,
+            ngettext("Resolved %(n)d issue.", "Resolved %(n)d issues.", n) % {"n": n},
+            messages.SUCCESS,
+        )
 
     def save_related(self, request, form, formsets, change):
         # Not PublishingAdmin's: the content checks are about the guides, not known issues.

@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from troubleshooting import spreadsheets, step_order
@@ -58,7 +59,7 @@ def _date_field(label: str) -> forms.DateField:
     )
 
 
-ALL_LANGUAGES = "All languages"
+ALL_LANGUAGES = gettext_lazy("All languages")
 
 
 def _language_choices() -> list[tuple[str, str]]:
@@ -71,10 +72,10 @@ class PeriodForm(forms.Form):
     start = _date_field("From")
     end = _date_field("To")
     language = forms.ChoiceField(
-        label="Language",
+        label=gettext_lazy("Language"),
         choices=_language_choices,
         required=False,
-        error_messages={"invalid_choice": "Choose a language from the list."},
+        error_messages={"invalid_choice": gettext_lazy("Choose a language from the list.")},
     )
 
     def clean(self):
@@ -186,15 +187,17 @@ def funnel_bars(report: reports.SymptomReport) -> list[Bar]:
 def rate_in_words(rate: float) -> str:
     """Say a share of people as an editor would: "about 1 in 5 people", "nobody"."""
     if rate <= 0:
-        return "nobody"
+        return gettext("nobody")
     if rate >= 0.95:
-        return "everyone" if rate >= 1 else "almost everyone"
+        return gettext("everyone") if rate >= 1 else gettext("almost everyone")
     if rate < 0.01:
-        return "fewer than 1 in 100 people"
+        return gettext("fewer than 1 in 100 people")
     if rate < 0.45:
-        return f"about 1 in {round(1 / rate)} people"
+        return gettext("about 1 in %(n)d people") % {"n": round(1 / rate)}
     tenths = round(rate * 10)
-    return "about 1 in 2 people" if tenths == 5 else f"about {tenths} in 10 people"
+    if tenths == 5:
+        return gettext("about 1 in 2 people")
+    return gettext("about %(n)d in 10 people") % {"n": tenths}
 
 
 def percent(rate: float) -> str:
@@ -204,20 +207,25 @@ def percent(rate: float) -> str:
 def fix_rate_in_words(stats) -> str:
     """Say a step's fix rate: "fixes it for about 1 in 5 people (between 11 % and 31 %)"."""
     if not stats.tried:
-        return "not tried yet"
+        return gettext("not tried yet")
     low, high = stats.interval
-    return (
-        f"fixes it for {rate_in_words(stats.fix_rate)} (between {percent(low)} and {percent(high)})"
-    )
+    return gettext("fixes it for %(rate)s (between %(low)s and %(high)s)") % {
+        "rate": rate_in_words(stats.fix_rate),
+        "low": percent(low),
+        "high": percent(high),
+    }
 
 
 def payoff_in_words(stats) -> str:
     """Say what the suggested order ranks by: fixes for sure, for the minutes a step takes."""
     if not stats.tried:
-        return "not tried yet"
+        return gettext("not tried yet")
     low = stats.interval[0]
     minutes = max(stats.step.minutes or 1, 1)
-    return f"fixes it for at least {percent(low)} of people, in {minutes} min"
+    return gettext("fixes it for at least %(percent)s of people, in %(minutes)d min") % {
+        "percent": percent(low),
+        "minutes": minutes,
+    }
 
 
 def _int(value: str) -> int:

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from troubleshooting import content_checks
 from troubleshooting.models import Status
@@ -128,11 +130,16 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
             actions.pop("unpublish", None)
         return actions
 
-    @admin.action(description="Publish the selected items", permissions=["change"])
+    @admin.action(description=_("Publish the selected items"), permissions=["change"])
     def publish(self, request, queryset):
         published = self._set_status(queryset, Status.PUBLISHED)
         reversion.set_comment("Published.")
-        self.message_user(request, f"Published {len(published)} item(s).", messages.SUCCESS)
+        n = len(published)
+        self.message_user(
+            request,
+            ngettext("Published %(n)d item.", "Published %(n)d items.", n) % {"n": n},
+            messages.SUCCESS,
+        )
         problems = content_checks.check_content()  # once for all of them, not once per item
         for obj in published:
             content_check.add_problem_messages(
@@ -142,13 +149,20 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
                 problems=[problem for problem in problems if problem.concerns(obj)],
             )
 
-    @admin.action(description="Unpublish the selected items (make them drafts)")
+    @admin.action(description=_("Unpublish the selected items (make them drafts)"))
     def unpublish(self, request, queryset):
         count = len(self._set_status(queryset, Status.DRAFT))
         reversion.set_comment("Moved back to draft.")
-        self.message_user(request, f"Moved {count} item(s) back to draft.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Moved %(n)d item back to draft.", "Moved %(n)d items back to draft.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
+    @admin.action(
+        description=_("Mark the selected items as reviewed today"), permissions=["change"]
+    )
     def mark_reviewed(self, request, queryset):
         today = timezone.localdate()
         if not self.can_publish(request):
@@ -158,7 +172,13 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
             obj.reviewed_on = today
             obj.save(update_fields=["reviewed_on", "updated"])
         reversion.set_comment("Marked as reviewed.")
-        self.message_user(request, f"Marked {len(items)} item(s) as reviewed.", messages.SUCCESS)
+        n = len(items)
+        self.message_user(
+            request,
+            ngettext("Marked %(n)d item as reviewed.", "Marked %(n)d items as reviewed.", n)
+            % {"n": n},
+            messages.SUCCESS,
+        )
 
     @staticmethod
     def _set_status(queryset, status) -> list:
@@ -170,7 +190,7 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
             obj.save(update_fields=["status", "updated"])
         return changed
 
-    @admin.display(description="On the site", ordering="status")
+    @admin.display(description=_("On the site"), ordering="status")
     def published(self, obj):
         if obj.is_scheduled:
             return format_html(
@@ -179,7 +199,7 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
             )
         return yes_no_icon(obj.is_published)
 
-    @admin.display(description="Reviewed", ordering="reviewed_on")
+    @admin.display(description=_("Reviewed"), ordering="reviewed_on")
     def review_state(self, obj):
         if obj.reviewed_on is None:
             return format_html('<span class="review-due">{}</span>', "Never: due")
@@ -223,8 +243,10 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
                 )
             self.message_user(
                 request,
-                "This is live. Your changes will wait for a publisher’s approval: the site keeps "
-                "showing the live version until one approves them.",
+                gettext(
+                    "This is live. Your changes will wait for a publisher’s approval: the site "
+                    "keeps showing the live version until one approves them."
+                ),
                 messages.INFO,
             )
         if obj is not None:

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from troubleshooting import review
 from troubleshooting.models import PendingChange, ReviewState
@@ -29,18 +31,18 @@ class ReviewForm(forms.Form):
         ]
     )
     apply_at = forms.DateTimeField(
-        label="Goes live on",
+        label=_("Goes live on"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        help_text="In the site’s time zone. It goes live on its own then.",
+        help_text=_("In the site’s time zone. It goes live on its own then."),
     )
     comment = forms.CharField(
-        label="Comment for the editor",
+        label=_("Comment for the editor"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What to change before it can go live.",
+        help_text=_("What to change before it can go live."),
     )
 
     def clean(self):
@@ -99,18 +101,18 @@ class PendingChangeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Item", ordering="object_repr")
+    @admin.display(description=_("Item"), ordering="object_repr")
     def item(self, change):
         url = reverse(
             f"{self.admin_site.name}:troubleshooting_pendingchange_change", args=[change.pk]
         )
         return format_html('<a href="{}">{}</a>', url, change.object_repr)
 
-    @admin.display(description="Kind")
+    @admin.display(description=_("Kind"))
     def kind(self, change):
         return change.model._meta.verbose_name.capitalize()
 
-    @admin.display(description="Where it stands", ordering="state")
+    @admin.display(description=_("Where it stands"), ordering="state")
     def where_it_stands(self, change):
         return standing(change)
 
@@ -165,10 +167,10 @@ class PendingChangeAdmin(admin.ModelAdmin):
         action = data["action"]
         if action == "withdraw":
             review.withdraw(change)
-            messages.success(request, "Withdrawn: nothing of it will go live.")
+            messages.success(request, gettext("Withdrawn: nothing of it will go live."))
         elif action == "send_back":
             review.send_back(change, user=request.user, comment=data["comment"].strip())
-            messages.success(request, "Sent back to the editor with your comment.")
+            messages.success(request, gettext("Sent back to the editor with your comment."))
         else:
             at = data["apply_at"] if action == "schedule" else None
             try:
@@ -176,9 +178,11 @@ class PendingChangeAdmin(admin.ModelAdmin):
             except review.StaleChange:
                 messages.error(
                     request,
-                    "This change can’t be approved: the live item changed after the editor "
-                    "started from it (see “What changed on the live item” below). Approving it "
-                    "would undo that. Send it back so they can redo it on today’s version.",
+                    gettext(
+                        "This change can’t be approved: the live item changed after the editor "
+                        "started from it (see “What changed on the live item” below). Approving "
+                        "it would undo that. Send it back so they can redo it on today’s version."
+                    ),
                 )
                 return
             messages.success(request, standing(change) + ".")
@@ -188,9 +192,9 @@ def standing(change: PendingChange) -> str:
     """Say where a change stands, in words."""
     if change.state == ReviewState.SCHEDULED:
         when = date_format(timezone.localtime(change.apply_at), "DATETIME_FORMAT")
-        return f"Approved: goes live on {when}"
+        return gettext("Approved: goes live on %(when)s") % {"when": when}
     if change.state == ReviewState.APPLIED:
-        return "Approved: live now"
+        return gettext("Approved: live now")
     return change.get_state_display()
 
 

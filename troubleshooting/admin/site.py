@@ -8,6 +8,7 @@ that model's admin; pages about the whole content live here.
 
 from django.contrib import admin
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from troubleshooting.models import (
@@ -53,9 +54,9 @@ class AdministratorsOnly:
 class EditorsAdminSite(ContentCheckPage, admin.AdminSite):
     """The admin editors use to write guides, publish them and read the outcomes."""
 
-    site_header = "Help site editors"
-    site_title = "Help site editors"
-    index_title = "What needs attention"
+    site_header = _("Help site editors")
+    site_title = _("Help site editors")
+    index_title = _("What needs attention")
     index_template = "admin/troubleshooting/home.html"
     # The home page is the way round; the sidebar would squeeze every list at 1280 px.
     enable_nav_sidebar = False

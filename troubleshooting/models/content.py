@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import rules
 from ..addresses import slug_url
@@ -13,34 +15,60 @@ from .publishing import Content, PublishableQuerySet, live, markdown_field
 POSITION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(999)]
 
 
+# Whole sentences per kind, not "The {what}'s address", so each language can word them.
+SLUG_HELP = {
+    "topic": _(
+        "The topic's address on the site, filled in from the title. Changing it "
+        "breaks links people have saved, so change it only when you must."
+    ),
+    "cause": _(
+        "The cause's address on the site, filled in from the title. Changing it "
+        "breaks links people have saved, so change it only when you must."
+    ),
+    "fix step": _(
+        "The fix step's address on the site, filled in from the title. Changing it "
+        "breaks links people have saved, so change it only when you must."
+    ),
+    "symptom": _(
+        "The symptom's address on the site, filled in from the title. Changing it "
+        "breaks links people have saved, so change it only when you must."
+    ),
+    "question": _(
+        "The question's address on the site, filled in from the title. Changing it "
+        "breaks links people have saved, so change it only when you must."
+    ),
+}
+
+
 def slug_field(what: str):
     return models.SlugField(
         max_length=80,
         unique=True,
         validators=[validate_slug_not_reserved],
-        help_text=f"The {what}'s address on the site, filled in from the title. Changing it "
-        "breaks links people have saved, so change it only when you must.",
+        help_text=SLUG_HELP[what],
     )
 
 
 class Topic(Content):
     """A product area, such as "Messages and iMessage", grouping its symptoms."""
 
-    title = models.CharField(max_length=120, help_text="Shown as the page heading and in menus.")
+    title = models.CharField(max_length=120, help_text=_("Shown as the page heading and in menus."))
     slug = slug_field("topic")
     summary = models.CharField(
         max_length=300,
-        help_text="One or two sentences shown under the title and in search results.",
+        help_text=_("One or two sentences shown under the title and in search results."),
     )
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Topics are listed on the home page from the lowest number up."
+        default=0, help_text=_("Topics are listed on the home page from the lowest number up.")
     )
     escalation = markdown_field(
-        "where to go next",
+        _("where to go next"),
         max_length=3_000,
         blank=True,
-        help_text="Markdown. Shown on the last page of every guided fix in this topic when nothing "
-        "worked: who to contact (support, the carrier) and what to tell them.",
+        help_text=_(
+            "Markdown. Shown on the last page of every guided fix in this topic when nothing "
+            "worked: who to contact (support, the carrier) and what to tell them."
+        ),
     )
     escalation_html = models.TextField(blank=True, editable=False)
 
@@ -61,12 +89,12 @@ class Topic(Content):
 class Cause(Content):
     """Why a symptom happens, such as "No internet connection"."""
 
-    title = models.CharField(max_length=120, help_text='A short reason, e.g. "iMessage is off".')
+    title = models.CharField(max_length=120, help_text=_('A short reason, e.g. "iMessage is off".'))
     slug = slug_field("cause")
     description = markdown_field(
         blank=True,
         max_length=2_000,
-        help_text="Markdown. Explain the cause in plain words, in a sentence or two.",
+        help_text=_("Markdown. Explain the cause in plain words, in a sentence or two."),
     )
     description_html = models.TextField(blank=True, editable=False)
 
@@ -84,62 +112,76 @@ class FixStep(Content):
     """One action a person takes to fix a problem; shared between symptoms."""
 
     title = models.CharField(
-        max_length=120, help_text='An instruction, e.g. "Turn iMessage off and on again".'
+        max_length=120, help_text=_('An instruction, e.g. "Turn iMessage off and on again".')
     )
     slug = slug_field("fix step")
     instructions = markdown_field(
         max_length=4_000,
-        help_text="Markdown. What to do, one action per line, in the words people see on screen.",
+        help_text=_(
+            "Markdown. What to do, one action per line, in the words people see on screen."
+        ),
     )
     instructions_html = models.TextField(blank=True, editable=False)
     settings_path = models.CharField(
-        "where to find it",
+        _("where to find it"),
         max_length=200,
         blank=True,
-        help_text='Where it is on the phone, with ">" between levels, e.g. '
-        '"Settings > Messages > Send & Receive". Leave empty if it is not in Settings.',
+        help_text=_(
+            'Where it is on the phone, with ">" between levels, e.g. '
+            '"Settings > Messages > Send & Receive". Leave empty if it is not in Settings.'
+        ),
     )
     minutes = models.PositiveSmallIntegerField(
-        "time it takes (minutes)",
+        _("time it takes (minutes)"),
         default=1,
         validators=[MaxValueValidator(24 * 60)],
-        help_text="A realistic estimate for someone doing it for the first time (at most a day).",
+        help_text=_(
+            "A realistic estimate for someone doing it for the first time (at most a day)."
+        ),
     )
     severity = models.PositiveSmallIntegerField(
         choices=Severity.choices,
         default=Severity.QUICK,
         db_index=True,
-        help_text="How much it disturbs the person. Destructive steps can lose data: they need a "
-        "warning, always come after safer steps, and people must confirm before seeing them.",
+        help_text=_(
+            "How much it disturbs the person. Destructive steps can lose data: they need a "
+            "warning, always come after safer steps, and people must confirm before seeing them."
+        ),
     )
     warning = markdown_field(
         blank=True,
         max_length=2_000,
-        help_text="Markdown. What can go wrong or be lost, and how to avoid it. Required for "
-        "destructive steps.",
+        help_text=_(
+            "Markdown. What can go wrong or be lost, and how to avoid it. Required for "
+            "destructive steps."
+        ),
     )
     warning_html = models.TextField(blank=True, editable=False)
     interrupts = models.BooleanField(
-        "interrupts the person",
+        _("interrupts the person"),
         default=False,
-        help_text="Tick if the step restarts the phone or takes people away from this page; "
-        "we then remind them to keep the link so they can carry on where they left off.",
+        help_text=_(
+            "Tick if the step restarts the phone or takes people away from this page; "
+            "we then remind them to keep the link so they can carry on where they left off."
+        ),
     )
     only_when = models.CharField(
-        "only fits when it fails with",
+        _("only fits when it fails with"),
         max_length=10,
         choices=rules.Reach.choices,
         blank=True,
         default=rules.Reach.ANYONE,
-        help_text="Leave as it is if the step helps whoever messages fail to reach. Choose "
-        "“One or two people” for a step about one contact or conversation: the content check "
-        "then flags any triage answer saying it fails with everyone that leads to it.",
+        help_text=_(
+            "Leave as it is if the step helps whoever messages fail to reach. Choose "
+            "“One or two people” for a step about one contact or conversation: the content check "
+            "then flags any triage answer saying it fails with everyone that leads to it."
+        ),
     )
     causes = models.ManyToManyField(
         Cause,
         blank=True,
         related_name="fix_steps",
-        help_text="The causes this step addresses.",
+        help_text=_("The causes this step addresses."),
     )
 
     markdown_fields = (("instructions", "instructions_html"), ("warning", "warning_html"))
@@ -151,7 +193,7 @@ class FixStep(Content):
             models.CheckConstraint(
                 condition=~Q(severity=Severity.DESTRUCTIVE) | ~Q(warning=""),
                 name="destructive_step_has_warning",
-                violation_error_message="A destructive step needs a warning.",
+                violation_error_message=_("A destructive step needs a warning."),
             ),
             models.CheckConstraint(
                 condition=Q(severity__gte=Severity.QUICK, severity__lte=Severity.DESTRUCTIVE),
@@ -198,11 +240,11 @@ class FixStep(Content):
     def time_estimate(self) -> str:
         """Return the time the step takes, in words."""
         if self.minutes <= 1:
-            return "About a minute"
+            return gettext("About a minute")
         if self.minutes < 60:
-            return f"About {self.minutes} minutes"
+            return gettext("About %(minutes)d minutes") % {"minutes": self.minutes}
         hours = round(self.minutes / 60)
-        return f"About {hours} hour{'' if hours == 1 else 's'}"
+        return ngettext("About %(hours)d hour", "About %(hours)d hours", hours) % {"hours": hours}
 
     @property
     def settings_path_parts(self) -> list[str]:
@@ -244,43 +286,48 @@ class Symptom(Content):
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="symptoms")
     title = models.CharField(
-        max_length=120, help_text='What people see, in their words, e.g. "Stuck on Sending…".'
+        max_length=120, help_text=_('What people see, in their words, e.g. "Stuck on Sending…".')
     )
     slug = slug_field("symptom")
     summary = models.CharField(
         max_length=300,
-        help_text="One or two plain sentences shown under the title, in lists and in search "
-        "engine results.",
+        help_text=_(
+            "One or two plain sentences shown under the title, in lists and in search "
+            "engine results."
+        ),
     )
     body = markdown_field(
-        "what it means",
+        _("what it means"),
         max_length=5_000,
-        help_text="Markdown. What the symptom means and why it happens, before any fix.",
+        help_text=_("Markdown. What the symptom means and why it happens, before any fix."),
     )
     body_html = models.TextField(blank=True, editable=False)
     aliases = models.TextField(
-        "other words people use",
+        _("other words people use"),
         blank=True,
         max_length=2_000,
         validators=[MaxLengthValidator(2_000)],
-        help_text='One per line: how people describe it, e.g. "red exclamation mark". Used by '
-        "search.",
+        help_text=_(
+            'One per line: how people describe it, e.g. "red exclamation mark". Used by search.'
+        ),
     )
     next_moves = markdown_field(
-        "where to go next",
+        _("where to go next"),
         max_length=3_000,
         blank=True,
-        help_text="Markdown. Shown on the last page of the guided fix when nothing worked, above "
-        "the topic's general advice: what else it could be and who can help.",
+        help_text=_(
+            "Markdown. Shown on the last page of the guided fix when nothing worked, above "
+            "the topic's general advice: what else it could be and who can help."
+        ),
     )
     next_moves_html = models.TextField(blank=True, editable=False)
     featured = models.BooleanField(
-        "common problem",
+        _("common problem"),
         default=False,
-        help_text="Tick to list it on the home page among the common problems.",
+        help_text=_("Tick to list it on the home page among the common problems."),
     )
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Symptoms are listed in their topic from the lowest number up."
+        default=0, help_text=_("Symptoms are listed in their topic from the lowest number up.")
     )
     causes = models.ManyToManyField(Cause, through="SymptomCause", related_name="symptoms")
     steps = models.ManyToManyField(FixStep, through="SymptomStep", related_name="symptoms")
@@ -350,7 +397,7 @@ class SymptomCause(models.Model):
     position = models.PositiveSmallIntegerField(
         default=1,
         validators=POSITION_VALIDATORS,
-        help_text="Most likely first: lower numbers are listed first.",
+        help_text=_("Most likely first: lower numbers are listed first."),
     )
 
     objects = SymptomCauseManager()
@@ -377,7 +424,7 @@ class SymptomStep(models.Model):
     step = models.ForeignKey(FixStep, on_delete=models.CASCADE, related_name="symptom_steps")
     position = models.PositiveSmallIntegerField(
         validators=POSITION_VALIDATORS,
-        help_text="The order people try the steps in: lower numbers first.",
+        help_text=_("The order people try the steps in: lower numbers first."),
     )
 
     objects = SymptomStepManager()

@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..markdown import render_markdown
 from ..rules import validate_issue_slug
@@ -29,10 +30,10 @@ from .publishing import (
 class IssueState(models.TextChoices):
     """Where an issue stands, in the order issues usually go (as status pages say it)."""
 
-    INVESTIGATING = "investigating", "Investigating"
-    IDENTIFIED = "identified", "Identified"
-    MONITORING = "monitoring", "Monitoring a fix"
-    RESOLVED = "resolved", "Resolved"
+    INVESTIGATING = "investigating", _("Investigating")
+    IDENTIFIED = "identified", _("Identified")
+    MONITORING = "monitoring", _("Monitoring a fix")
+    RESOLVED = "resolved", _("Resolved")
 
 
 def active(prefix: str = "", *, preview: bool = False) -> Q:
@@ -100,72 +101,83 @@ class KnownIssue(Content):
 
     title = models.CharField(
         max_length=120,
-        help_text='Short and plain, e.g. "iMessage not activating after iOS 18.2". Shown on '
-        "every banner.",
+        help_text=_(
+            'Short and plain, e.g. "iMessage not activating after iOS 18.2". Shown on every banner.'
+        ),
     )
     slug = models.SlugField(
         max_length=80,
         unique=True,
         validators=[validate_issue_slug],
-        help_text="The issue's address on the site, filled in from the title.",
+        help_text=_("The issue's address on the site, filled in from the title."),
     )
     symptoms_seen = markdown_field(
-        "what people see",
+        _("what people see"),
         max_length=2_000,
-        help_text="Markdown. What is on people's screens, in their words.",
+        help_text=_("Markdown. What is on people's screens, in their words."),
     )
     symptoms_seen_html = models.TextField(blank=True, editable=False)
     known = markdown_field(
-        "what we know",
+        _("what we know"),
         max_length=3_000,
         blank=True,
-        help_text="Markdown. The cause, if known, and whether Apple or the carriers are on it.",
+        help_text=_("Markdown. The cause, if known, and whether Apple or the carriers are on it."),
     )
     known_html = models.TextField(blank=True, editable=False)
     workaround = markdown_field(
         max_length=3_000,
         blank=True,
-        help_text="Markdown. What people can do meanwhile, if anything. Leave empty if nothing "
-        "helps: the page then says to wait rather than try fixes.",
+        help_text=_(
+            "Markdown. What people can do meanwhile, if anything. Leave empty if nothing "
+            "helps: the page then says to wait rather than try fixes."
+        ),
     )
     workaround_html = models.TextField(blank=True, editable=False)
     state = models.CharField(
-        "where it stands",
+        _("where it stands"),
         max_length=15,
         choices=IssueState.choices,
         default=IssueState.INVESTIGATING,
         db_index=True,
-        help_text="Resolving it takes every banner down at once; it stays on the Known issues "
-        "page with its timeline.",
+        help_text=_(
+            "Resolving it takes every banner down at once; it stays on the Known issues "
+            "page with its timeline."
+        ),
     )
     topics = models.ManyToManyField(
         Topic,
         blank=True,
         related_name="known_issues",
-        help_text="Its banner shows on these topics and on every article and guided fix in them.",
+        help_text=_(
+            "Its banner shows on these topics and on every article and guided fix in them."
+        ),
     )
     symptoms = models.ManyToManyField(
         Symptom,
         blank=True,
         related_name="known_issues",
-        help_text="Its banner shows on these articles, at the start of their guided fix and on "
-        "their topic's page.",
+        help_text=_(
+            "Its banner shows on these articles, at the start of their guided fix and on "
+            "their topic's page."
+        ),
     )
     ios_versions = models.CharField(
-        "iOS versions",
+        _("iOS versions"),
         max_length=100,
         blank=True,
-        help_text='Optional: the versions affected, e.g. "18.2, 18.2.1". Shown with the issue.',
+        help_text=_('Optional: the versions affected, e.g. "18.2, 18.2.1". Shown with the issue.'),
     )
     started_at = models.DateTimeField(
-        "began", default=timezone.now, help_text="When people started to run into it."
+        _("began"), default=timezone.now, help_text=_("When people started to run into it.")
     )
     ends_at = models.DateTimeField(
-        "scheduled end",
+        _("scheduled end"),
         null=True,
         blank=True,
-        help_text="Optional: banners come down on their own at this time (e.g. the end of "
-        "announced maintenance). The issue stays on the Known issues page.",
+        help_text=_(
+            "Optional: banners come down on their own at this time (e.g. the end of "
+            "announced maintenance). The issue stays on the Known issues page."
+        ),
     )
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -229,17 +241,17 @@ class KnownIssueUpdate(models.Model):
     """One dated entry of an issue's timeline: what changed, and where the issue stood then."""
 
     issue = models.ForeignKey(KnownIssue, on_delete=models.CASCADE, related_name="updates")
-    posted_at = models.DateTimeField("time", default=timezone.now)
+    posted_at = models.DateTimeField(_("time"), default=timezone.now)
     state = models.CharField(
-        "where it stood",
+        _("where it stood"),
         max_length=15,
         choices=IssueState.choices,
         default=IssueState.INVESTIGATING,
     )
     body = markdown_field(
-        "update",
+        _("update"),
         max_length=2_000,
-        help_text="Markdown. What is new, in a sentence or two.",
+        help_text=_("Markdown. What is new, in a sentence or two."),
     )
     body_html = models.TextField(blank=True, editable=False)
 

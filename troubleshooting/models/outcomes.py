@@ -9,6 +9,7 @@ the raw rows that are still there.
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from troubleshooting.outcomes.languages import language_field
 
@@ -18,40 +19,40 @@ from .content import FixStep, Symptom
 class Result(models.TextChoices):
     """What happened when someone tried a step; the same letters as in the flow's address."""
 
-    FIXED = "y", "Fixed it"
-    NOT_FIXED = "n", "Didn't fix it"
-    SKIPPED = "s", "Skipped"
-    CANT_DO = "c", "Couldn't do it"
+    FIXED = "y", _("Fixed it")
+    NOT_FIXED = "n", _("Didn't fix it")
+    SKIPPED = "s", _("Skipped")
+    CANT_DO = "c", _("Couldn't do it")
 
 
 class CantDoReason(models.TextChoices):
     """Why someone could not do a step, so editors can make the step doable."""
 
-    NOT_FOUND = "not-found", "I can't find the setting or button"
-    PASSWORD = "password", "I don't know the password or passcode it asks for"
-    EQUIPMENT = "equipment", "I don't have what it needs (another device, Wi-Fi, a computer)"
-    UNCLEAR = "unclear", "The instructions aren't clear to me"
-    RISKY = "risky", "I'm worried about losing something"
-    OTHER = "other", "Something else"
+    NOT_FOUND = "not-found", _("I can't find the setting or button")
+    PASSWORD = "password", _("I don't know the password or passcode it asks for")
+    EQUIPMENT = "equipment", _("I don't have what it needs (another device, Wi-Fi, a computer)")
+    UNCLEAR = "unclear", _("The instructions aren't clear to me")
+    RISKY = "risky", _("I'm worried about losing something")
+    OTHER = "other", _("Something else")
 
 
 class Outcome(models.TextChoices):
     """How a guided session ended. Abandoned is worked out from the time of the last answer."""
 
-    OPEN = "open", "In progress"
-    RESOLVED = "resolved", "Resolved"
-    ENDED = "ended", "Reached the end page"
-    ABANDONED = "abandoned", "Abandoned"
+    OPEN = "open", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    ENDED = "ended", _("Reached the end page")
+    ABANDONED = "abandoned", _("Abandoned")
 
 
 class FeedbackReason(models.TextChoices):
     """Why an article was not helpful."""
 
-    DIDNT_FIX = "didnt-fix", "It didn't fix my problem"
-    HARD = "hard", "It was hard to follow"
-    OUTDATED = "outdated", "My screen looks different from what it describes"
-    WRONG_PROBLEM = "wrong-problem", "It's about a different problem"
-    OTHER = "other", "Something else"
+    DIDNT_FIX = "didnt-fix", _("It didn't fix my problem")
+    HARD = "hard", _("It was hard to follow")
+    OUTDATED = "outdated", _("My screen looks different from what it describes")
+    WRONG_PROBLEM = "wrong-problem", _("It's about a different problem")
+    OTHER = "other", _("Something else")
 
 
 class FlowSession(models.Model):

@@ -6,14 +6,15 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..markdown import render_markdown, validate_markdown
 from .site import SlugRedirect
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft (only editors can see it)"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft (only editors can see it)")
+    PUBLISHED = "published", _("Published")
 
 
 def live(prefix: str = "", *, preview: bool = False) -> Q:
@@ -91,26 +92,28 @@ class Content(models.Model):
         choices=Status.choices,
         default=Status.DRAFT,
         db_index=True,
-        help_text="Drafts are hidden from the public site until you publish them.",
+        help_text=_("Drafts are hidden from the public site until you publish them."),
     )
     publish_at = models.DateTimeField(
-        "publish on",
+        _("publish on"),
         null=True,
         blank=True,
-        help_text="Optional: with the status Published, it appears on the site only from this "
-        "date and time. Leave empty to publish as soon as you save.",
+        help_text=_(
+            "Optional: with the status Published, it appears on the site only from this "
+            "date and time. Leave empty to publish as soon as you save."
+        ),
     )
     reviewed_on = models.DateField(
-        "last reviewed",
+        _("last reviewed"),
         null=True,
         blank=True,
-        help_text="When someone last checked, on a real phone, that this is still right.",
+        help_text=_("When someone last checked, on a real phone, that this is still right."),
     )
     checked_on_ios = models.CharField(
-        "checked on iOS",
+        _("checked on iOS"),
         max_length=20,
         blank=True,
-        help_text='The iOS version it was checked on, e.g. "18.1".',
+        help_text=_('The iOS version it was checked on, e.g. "18.1".'),
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

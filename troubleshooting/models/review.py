@@ -6,14 +6,15 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewState(models.TextChoices):
-    PENDING = "pending", "Waiting for approval"
-    SCHEDULED = "scheduled", "Approved, goes live at its time"
-    APPLIED = "applied", "Live"
-    RETURNED = "returned", "Sent back"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PENDING = "pending", _("Waiting for approval")
+    SCHEDULED = "scheduled", _("Approved, goes live at its time")
+    APPLIED = "applied", _("Live")
+    RETURNED = "returned", _("Sent back")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 OPEN_STATES = (ReviewState.PENDING, ReviewState.SCHEDULED)
@@ -48,18 +49,18 @@ class PendingChange(models.Model):
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
-    object_repr = models.CharField("item", max_length=200)
+    object_repr = models.CharField(_("item"), max_length=200)
     proposed = models.TextField()
     base = models.TextField()
     base_fingerprint = models.CharField(max_length=64)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created = models.DateTimeField("proposed on", auto_now_add=True)
+    created = models.DateTimeField(_("proposed on"), auto_now_add=True)
     state = models.CharField(
         max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
     )
-    apply_at = models.DateTimeField("goes live on", null=True, blank=True)
+    apply_at = models.DateTimeField(_("goes live on"), null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from troubleshooting.outcomes import languages
 from troubleshooting.outcomes.languages import language_field
@@ -63,9 +64,9 @@ class SearchDocument(models.Model):
     class Source(models.TextChoices):
         """The kind of content a document was made from."""
 
-        SYMPTOM = "symptom", "Symptom"
-        STEP = "step", "Fix step"
-        CAUSE = "cause", "Cause"
+        SYMPTOM = "symptom", _("Symptom")
+        STEP = "step", _("Fix step")
+        CAUSE = "cause", _("Cause")
 
     kind = models.CharField(max_length=10, choices=Source.choices)
     object_id = models.PositiveBigIntegerField()
@@ -142,16 +143,21 @@ class SearchSynonym(models.Model):
     phrases = models.TextField(
         unique=True,
         help_text=(
-            "Words or short phrases people type, one per line, e.g. “reboot”, “restart”, "
-            "“turn it off and on”. Capitals and punctuation do not matter."
+            _(
+                "Words or short phrases people type, one per line, e.g. “reboot”, “restart”, "
+                "“turn it off and on”. Capitals and punctuation do not matter."
+            )
         ),
     )
     means = models.CharField(
         max_length=100,
         blank=True,
         help_text=(
-            "What the guide calls it, e.g. “roaming”: the lines above then find it, and it does "
-            "not find them. Leave empty when every line means the same, so each finds the others."
+            _(
+                "What the guide calls it, e.g. “roaming”: the lines above then find it, and it "
+                "does not find them. Leave empty when every line means the same, so each finds "
+                "the others."
+            )
         ),
     )
     updated = models.DateTimeField(auto_now=True)

@@ -1,6 +1,7 @@
 """The step lists that guided-fix addresses have referred to, kept so old links keep working."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .content import Symptom
 
@@ -15,7 +16,7 @@ class PastStepList(models.Model):
 
     symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="past_step_lists")
     version = models.CharField(max_length=16)
-    steps = models.JSONField(help_text="The steps' ids, in the order the answers refer to.")
+    steps = models.JSONField(help_text=_("The steps' ids, in the order the answers refer to."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

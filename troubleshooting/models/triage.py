@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .. import rules
 from ..addresses import slug_url
@@ -18,20 +19,24 @@ class TriageQuestion(Content):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
     slug = slug_field("question")
     prompt = models.CharField(
-        "question",
+        _("question"),
         max_length=200,
-        help_text='Ask about something people can see, e.g. "What does it say under your message?"',
+        help_text=_(
+            'Ask about something people can see, e.g. "What does it say under your message?"'
+        ),
     )
     help = markdown_field(
         blank=True,
         max_length=1_000,
-        help_text="Markdown. An optional hint on how to answer, shown under the question.",
+        help_text=_("Markdown. An optional hint on how to answer, shown under the question."),
     )
     help_html = models.TextField(blank=True, editable=False)
     is_start = models.BooleanField(
-        "first question",
+        _("first question"),
         default=False,
-        help_text="Tick for the question the guided fix of this topic starts with (one per topic).",
+        help_text=_(
+            "Tick for the question the guided fix of this topic starts with (one per topic)."
+        ),
     )
 
     markdown_fields = (("help", "help_html"),)
@@ -45,8 +50,10 @@ class TriageQuestion(Content):
                 fields=["topic"],
                 condition=Q(is_start=True),
                 name="one_start_question_per_topic",
-                violation_error_message="This topic already has a first question: untick "
-                "“first question” there before choosing this one.",
+                violation_error_message=_(
+                    "This topic already has a first question: untick "
+                    "“first question” there before choosing this one."
+                ),
             ),
         ]
 
@@ -104,24 +111,26 @@ class TriageChoice(models.Model):
 
     question = models.ForeignKey(TriageQuestion, on_delete=models.CASCADE, related_name="choices")
     label = models.CharField(
-        max_length=120, help_text='The answer as people would say it, e.g. "Not Delivered".'
+        max_length=120, help_text=_('The answer as people would say it, e.g. "Not Delivered".')
     )
     hint = models.CharField(
         max_length=200,
         blank=True,
-        help_text='Optional detail that helps people recognise it, e.g. "with a red "!"".',
+        help_text=_('Optional detail that helps people recognise it, e.g. "with a red "!"".'),
     )
     position = models.PositiveSmallIntegerField(
-        validators=POSITION_VALIDATORS, help_text="Answers are listed from the lowest up."
+        validators=POSITION_VALIDATORS, help_text=_("Answers are listed from the lowest up.")
     )
     reach = models.CharField(
-        "says it fails with",
+        _("says it fails with"),
         max_length=10,
         choices=rules.Reach.choices,
         blank=True,
         default=rules.Reach.ANYONE,
-        help_text="If this answer says whom messages fail to reach, choose it: the content check "
-        "then makes sure it leads only to steps that fit.",
+        help_text=_(
+            "If this answer says whom messages fail to reach, choose it: the content check "
+            "then makes sure it leads only to steps that fit."
+        ),
     )
     next_question = models.ForeignKey(
         TriageQuestion,
@@ -129,7 +138,7 @@ class TriageChoice(models.Model):
         null=True,
         blank=True,
         related_name="incoming_choices",
-        help_text="Ask this question next… (fill in this or the symptom, not both)",
+        help_text=_("Ask this question next… (fill in this or the symptom, not both)"),
     )
     symptom = models.ForeignKey(
         Symptom,
@@ -137,7 +146,7 @@ class TriageChoice(models.Model):
         null=True,
         blank=True,
         related_name="triage_choices",
-        help_text="…or go straight to the fix steps of this symptom.",
+        help_text=_("…or go straight to the fix steps of this symptom."),
     )
 
     objects = TriageChoiceManager()
@@ -152,8 +161,9 @@ class TriageChoice(models.Model):
                 condition=(Q(next_question__isnull=False) & Q(symptom__isnull=True))
                 | (Q(next_question__isnull=True) & Q(symptom__isnull=False)),
                 name="triage_choice_has_one_target",
-                violation_error_message="An answer leads to exactly one place: another question "
-                "or a symptom.",
+                violation_error_message=_(
+                    "An answer leads to exactly one place: another question or a symptom."
+                ),
             ),
         ]
 

@@ -6,6 +6,7 @@ import re
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 # Markdown that is markup rather than words; punctuation and brackets in the text stay.
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -93,5 +94,6 @@ def snippet(body: str, aliases: list[str], groups: list[list[tuple[str, ...]]]) 
         alias = next((alias for alias in aliases if pattern.search(alias)), None)
         if alias:
             # One name, quoted, before the summary: never the raw list of every alias.
-            text = excerpt([f"Also called “{alias}”.", *sentences[:2]], 0, None)
+            also = _("Also called “%(alias)s”.") % {"alias": alias}
+            text = excerpt([also, *sentences[:2]], 0, None)
     return highlight(text, stems)

@@ -7,8 +7,14 @@ editors already keep stable; an unknown slug or label simply gets no picture.
 from dataclasses import dataclass
 
 from django import template
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override, pgettext, pgettext_lazy
 
 register = template.Library()
+
+# Words on the iPhone's own screens carry the context "iPhone screen": translators write them
+# as each language's iPhone shows them.
 
 
 @dataclass(frozen=True)
@@ -16,8 +22,8 @@ class MessageState:
     """How a sent message looks in Messages: the bubble's colour and the small text under it."""
 
     key: str
-    status: str
-    description: str
+    status: str | Promise
+    description: str | Promise
     green: bool = False
     failed: bool = False
 
@@ -26,28 +32,38 @@ MESSAGE_STATES = {
     state.key: state
     for state in [
         MessageState(
-            "sending", "Sending…", "A blue message bubble with “Sending…” under it, in grey."
+            "sending",
+            pgettext_lazy("iPhone screen", "Sending…"),
+            gettext_lazy("A blue message bubble with “Sending…” under it, in grey."),
         ),
         MessageState(
             "not-delivered",
-            "Not Delivered",
-            "A blue message bubble with a red exclamation mark beside it "
-            "and “Not Delivered” under it, in red.",
+            pgettext_lazy("iPhone screen", "Not Delivered"),
+            gettext_lazy(
+                "A blue message bubble with a red exclamation mark beside it "
+                "and “Not Delivered” under it, in red."
+            ),
             failed=True,
         ),
         MessageState(
-            "delivered", "Delivered", "A blue message bubble with “Delivered” under it, in grey."
+            "delivered",
+            pgettext_lazy("iPhone screen", "Delivered"),
+            gettext_lazy("A blue message bubble with “Delivered” under it, in grey."),
         ),
         MessageState(
-            "read", "Read 10:42", "A blue message bubble with “Read 10:42” under it, in grey."
+            "read",
+            pgettext_lazy("iPhone screen", "Read 10:42"),
+            gettext_lazy("A blue message bubble with “Read 10:42” under it, in grey."),
         ),
         MessageState(
             "green",
-            "Sent as Text Message",
-            "A green message bubble with “Sent as Text Message” under it, in grey.",
+            pgettext_lazy("iPhone screen", "Sent as Text Message"),
+            gettext_lazy("A green message bubble with “Sent as Text Message” under it, in grey."),
             green=True,
         ),
-        MessageState("nothing", "", "A blue message bubble with nothing written under it."),
+        MessageState(
+            "nothing", "", gettext_lazy("A blue message bubble with nothing written under it.")
+        ),
     ]
 }
 
@@ -75,14 +91,14 @@ CHOICE_STATES = {
 # The switch a step has people change, named as on the screen. When it is the Settings path's last
 # part, it is drawn as that row's switch rather than as one more row to tap.
 SWITCHES = {
-    "turn-imessage-off-and-on": "iMessage",
-    "turn-on-send-as-sms": "Send as SMS",
-    "check-read-receipts": "Send Read Receipts",
-    "toggle-airplane-mode": "Airplane Mode",
-    "set-date-time-automatically": "Set Automatically",
-    "check-data-roaming": "Data Roaming",
-    "check-wifi-and-mobile-data": "Wi-Fi",
-    "check-data-allowance": "Cellular Data",
+    "turn-imessage-off-and-on": pgettext_lazy("iPhone screen", "iMessage"),
+    "turn-on-send-as-sms": pgettext_lazy("iPhone screen", "Send as SMS"),
+    "check-read-receipts": pgettext_lazy("iPhone screen", "Send Read Receipts"),
+    "toggle-airplane-mode": pgettext_lazy("iPhone screen", "Airplane Mode"),
+    "set-date-time-automatically": pgettext_lazy("iPhone screen", "Set Automatically"),
+    "check-data-roaming": pgettext_lazy("iPhone screen", "Data Roaming"),
+    "check-wifi-and-mobile-data": pgettext_lazy("iPhone screen", "Wi-Fi"),
+    "check-data-allowance": pgettext_lazy("iPhone screen", "Cellular Data"),
 }
 
 
@@ -90,22 +106,43 @@ SWITCHES = {
 class Buttons:
     """The screen of a risky step: the button to tap and, close to it, the one not to tap."""
 
-    screen: str
-    tap: str
-    avoid: str = ""
-    others: tuple[str, ...] = ()
+    screen: str | Promise
+    tap: str | Promise
+    avoid: str | Promise = ""
+    others: tuple[str | Promise, ...] = ()
 
 
 BUTTONS = {
     "reset-all-settings": Buttons(
-        "Reset",
-        "Reset All Settings",
-        "Erase All Content and Settings",
-        ("Reset Network Settings", "Reset Keyboard Dictionary"),
+        pgettext_lazy("iPhone screen", "Reset"),
+        pgettext_lazy("iPhone screen", "Reset All Settings"),
+        pgettext_lazy("iPhone screen", "Erase All Content and Settings"),
+        (
+            pgettext_lazy("iPhone screen", "Reset Network Settings"),
+            pgettext_lazy("iPhone screen", "Reset Keyboard Dictionary"),
+        ),
     ),
-    "delete-stuck-messages": Buttons("Selecting messages", "Trash", "Delete All"),
-    "delete-whole-conversation": Buttons("Messages", "Delete"),
+    "delete-stuck-messages": Buttons(
+        pgettext_lazy("iPhone screen", "Selecting messages"),
+        pgettext_lazy("iPhone screen", "Trash"),
+        pgettext_lazy("iPhone screen", "Delete All"),
+    ),
+    "delete-whole-conversation": Buttons(
+        pgettext_lazy("iPhone screen", "Messages"), pgettext_lazy("iPhone screen", "Delete")
+    ),
 }
+
+
+def _names(label) -> set[str]:
+    """Return a screen label as written in English and in the language shown, for matching."""
+    with override(None):  # no language active: the text as written in the code
+        english = str(label)
+    return {english.lower(), str(label).lower()}
+
+
+def _last_is(rows: list[str], label) -> bool:
+    """Say whether the Settings path ends on ``label``, in whichever language it is written."""
+    return bool(label) and bool(rows) and rows[-1].lower() in _names(label)
 
 
 @register.inclusion_tag("troubleshooting/pictures/message.html")
@@ -131,21 +168,28 @@ def settings_picture(step) -> dict:
     """Draw a step's Settings path as the rows people tap, ending with the switch to change."""
     rows = list(step.settings_path_parts)
     buttons = BUTTONS.get(step.slug)
-    if buttons and rows and rows[-1] == buttons.tap:
+    if buttons and _last_is(rows, buttons.tap):
         rows = rows[:-1]  # that last screen is the buttons picture
     switch = SWITCHES.get(step.slug, "")
-    if switch and rows and rows[-1] == switch:
+    if _last_is(rows, switch):
         rows = rows[:-1]
-    if rows and rows[0].lower() == "settings":
+    settings = pgettext("the iPhone app", "Settings")
+    if rows and rows[0].lower() in {"settings", settings.lower()}:
         rows = rows[1:]
     # Said in words, not with a separator character: the instructions already quote the path
     # with theirs, and a screen reader reads "›" or ">" aloud.
-    trail = ", then ".join(["Settings", *rows])
-    description = f"{trail}, then the {switch} switch, turned on" if switch else trail
+    trail = pgettext("a Settings path said in words", ", then ").join([settings, *rows])
+    if switch:
+        description = _("Tap through: %(trail)s, then the %(switch)s switch, turned on.") % {
+            "trail": trail,
+            "switch": switch,
+        }
+    else:
+        description = _("Tap through: %(trail)s.") % {"trail": trail}
     return {
         "rows": rows,
         "switch": switch,
-        "description": f"Tap through: {description}.",
+        "description": description,
         "show": bool(rows or switch),
     }
 
@@ -156,7 +200,12 @@ def buttons_picture(step) -> dict:
     buttons = BUTTONS.get(step.slug)
     if not buttons:
         return {"buttons": None}
-    description = f"On the {buttons.screen} screen, tap “{buttons.tap}”"
+    names = {"screen": buttons.screen, "tap": buttons.tap, "avoid": buttons.avoid}
     if buttons.avoid:
-        description += f". Don't tap “{buttons.avoid}”, close to it"
-    return {"buttons": buttons, "description": description + "."}
+        description = (
+            _("On the %(screen)s screen, tap “%(tap)s”. Don't tap “%(avoid)s”, close to it.")
+            % names
+        )
+    else:
+        description = _("On the %(screen)s screen, tap “%(tap)s”.") % names
+    return {"buttons": buttons, "description": description}

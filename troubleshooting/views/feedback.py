@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ..flow import article_version
 from ..forms import FeedbackForm
@@ -69,7 +70,7 @@ def _vote(request, symptom: Symptom, url: str, data: dict, version: str):
 def _feedback_page(request, symptom: Symptom, url: str, given: str, form, *, status=200):
     """Render the question, or with htmx aimed at it just the question, in the article."""
     context = {
-        "title": f"Tell us about “{symptom.title}”",
+        "title": _("Tell us about “%(title)s”") % {"title": symptom.title},
         "description": symptom.summary,
         "canonical_path": symptom.get_absolute_url(),
         "topic": symptom.topic,

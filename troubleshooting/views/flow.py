@@ -6,6 +6,8 @@ people answer (``outcomes.recording``) and pick the page.
 
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..flow import (
     Answer,
@@ -99,7 +101,7 @@ def flow_fixed(request, topic_slug, symptom_slug):
     attempts = [attempt for attempt in flow.attempts(progress) if attempt.result]
     fixed_by = next((a for a in attempts if a.result == Answer.FIXED), None)
     context = {
-        "title": "Fixed",
+        "title": pgettext("page title", "Fixed"),
         "description": symptom.summary,
         "canonical_path": symptom.get_absolute_url(),
         "topic": symptom.topic,
@@ -125,7 +127,7 @@ def flow_end(request, topic_slug, symptom_slug):
     if canonical.version != progress.version:
         flow.remember(canonical)  # the way back below refers to it
     context = {
-        "title": "Still not working? Here's where to go next",
+        "title": _("Still not working? Here's where to go next"),
         "description": symptom.summary,
         "canonical_path": symptom.get_absolute_url(),
         "topic": symptom.topic,
@@ -177,7 +179,7 @@ def _flow(request, symptom: Symptom) -> Flow:
 
 def _bad_flow_state(request, symptom: Symptom):
     """Answer a tampered flow URL with a clear 400 page."""
-    context = {"title": "This link to the guided fix doesn't work", "symptom": symptom}
+    context = {"title": _("This link to the guided fix doesn't work"), "symptom": symptom}
     return render_page(request, "troubleshooting/flow_invalid.html", context, status=400)
 
 
@@ -255,9 +257,15 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
     shown = confirmed_url if needs_confirmation and confirmed else step_url
     previous_url = flow.previous_url(results=progress, number=number)
     return {
-        "title": f"Step {number} of {len(flow)}: {step.title}",
-        "description": f"{symptom.title}: step {number} of {len(flow)} of the guided fix. "
-        f"{symptom.summary}",
+        "title": _("Step %(number)d of %(total)d: %(title)s")
+        % {"number": number, "total": len(flow), "title": step.title},
+        "description": _("%(symptom)s: step %(number)d of %(total)d of the guided fix. %(summary)s")
+        % {
+            "symptom": symptom.title,
+            "number": number,
+            "total": len(flow),
+            "summary": symptom.summary,
+        },
         # Answers make many addresses of one page; search engines index the article instead.
         "canonical_path": symptom.get_absolute_url() if progress.results else request.path,
         "topic": symptom.topic,
@@ -284,7 +292,7 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
 def _back_label(number: int, previous_url: str, symptom: Symptom) -> str:
     """Name the way back: from step 1 it undoes the triage answer, if one led here."""
     if number > 1:
-        return "← Back"
+        return _("← Back")
     if previous_url == symptom.get_absolute_url():
-        return "← Back to the article"
-    return "← Change my answer"
+        return _("← Back to the article")
+    return _("← Change my answer")

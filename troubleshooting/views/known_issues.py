@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import KnownIssue, KnownIssueUpdate, Symptom, Topic
 from ..previewing import previewing
@@ -40,9 +42,11 @@ def known_issues(request):
     issues = list(_issues(request).order_by("-started_at", "-pk"))
     current_ids = set(KnownIssue.objects.active(preview=preview).values_list("pk", flat=True))
     context = {
-        "title": "Known issues",
-        "description": "Problems many people have at once, such as after an iOS update or "
-        "during an Apple outage: what we know and what to do meanwhile.",
+        "title": _("Known issues"),
+        "description": _(
+            "Problems many people have at once, such as after an iOS update or "
+            "during an Apple outage: what we know and what to do meanwhile."
+        ),
         "current": [issue for issue in issues if issue.pk in current_ids],
         "past": [issue for issue in issues if issue.pk not in current_ids],
     }
@@ -65,7 +69,8 @@ def known_issue(request, issue_slug):
     )
     context = {
         "title": issue.title,
-        "description": f"Known issue: {issue.title}. What we know and what to do meanwhile.",
+        "description": _("Known issue: %(title)s. What we know and what to do meanwhile.")
+        % {"title": issue.title},
         "known_issue": issue,
         "is_current": KnownIssue.objects.active(preview=preview).filter(pk=issue.pk).exists(),
     }
@@ -76,8 +81,8 @@ class KnownIssuesFeed(Feed):
     """The known issues as an Atom feed, the most recently updated first."""
 
     feed_type = Atom1Feed
-    title = "Known issues"
-    subtitle = "Problems many people have at once, and what to do meanwhile."
+    title = gettext_lazy("Known issues")
+    subtitle = gettext_lazy("Problems many people have at once, and what to do meanwhile.")
 
     def link(self):
         return reverse("troubleshooting:known_issues")
@@ -111,10 +116,13 @@ class KnownIssuesFeed(Feed):
             ),
         )
         return format_html(
-            "<h2>What people see</h2>{}<h2>What we know</h2>{}<h2>What to do</h2>{}{}",
+            "<h2>{}</h2>{}<h2>{}</h2>{}<h2>{}</h2>{}{}",
+            _("What people see"),
             mark_safe(issue.symptoms_seen_html),  # noqa: S308 (sanitized on save)
-            mark_safe(issue.known_html) or "Not known yet.",  # noqa: S308
-            mark_safe(issue.workaround_html) or "No workaround yet.",  # noqa: S308
+            _("What we know"),
+            mark_safe(issue.known_html) or _("Not known yet."),  # noqa: S308
+            _("What to do"),
+            mark_safe(issue.workaround_html) or _("No workaround yet."),  # noqa: S308
             timeline,
         )
 
@@ -155,15 +163,16 @@ def known_issues_summary(request):
     count = len(issues)
     summary = {
         "page": {
-            "name": "Known issues",
+            "name": _("Known issues"),
             "url": request.build_absolute_uri(reverse("troubleshooting:known_issues")),
             "updated_at": updated.isoformat() if updated else None,
         },
         "status": {
             "indicator": "minor" if count else "none",
-            "description": f"{count} known issue{'s' if count != 1 else ''}"
+            "description": ngettext("%(count)d known issue", "%(count)d known issues", count)
+            % {"count": count}
             if count
-            else "No known issues",
+            else _("No known issues"),
         },
         "incidents": [_incident(request, issue) for issue in issues],
     }

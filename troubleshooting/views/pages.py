@@ -13,6 +13,7 @@ from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,7 +21,7 @@ from .. import caching
 from ..models import SlugRedirect, Symptom, Topic, TriageQuestion
 from ..previewing import previewing
 
-DEFAULT_DESCRIPTION = (
+DEFAULT_DESCRIPTION = gettext_lazy(
     "Step-by-step help to fix common phone problems yourself, quick and safe fixes first."
 )
 SAFE_METHODS = ("GET", "HEAD")

@@ -7,6 +7,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 from django_htmx.http import replace_url
 
@@ -49,8 +51,10 @@ def search(request):
     query = request.GET.get("q", "")
     results = search_engine.search(query, exact=request.GET.get("exact") == "1")
     context = {
-        "title": f"Search results for “{results.query}”" if results.query else "Search",
-        "description": "Search the guides by what you see on your screen.",
+        "title": _("Search results for “%(query)s”") % {"query": results.query}
+        if results.query
+        else pgettext("page title", "Search"),
+        "description": _("Search the guides by what you see on your screen."),
         "results": results,
         "known_issues": _matching_known_issues(results),
         "common_symptoms": Symptom.objects.in_visible_topic()
