@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "troubleshooting.faults.DatabaseFaultMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address (/es/, /fr/; English has none): activated before
+    # CommonMiddleware's slash redirects and every view, so the page cache's key holds it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,7 +206,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English is the source and the default: its pages keep their unprefixed addresses. British
+# English ("en-gb": its dates and Django's own wording), so the code is in LANGUAGES as it is:
+# an English address then never gains a prefix, and "en", "en-us"... negotiate to it.
 LANGUAGE_CODE = "en-gb"
+# Each named in its own language: that is how a reader looks for theirs in the switcher.
+LANGUAGES = [("en-gb", "English"), ("es", "Español"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
