@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address (/es/, /fr/; English has none): activated before
     # CommonMiddleware's slash redirects and every view, so the page cache's key holds it.
-    "django.middleware.locale.LocaleMiddleware",
+    "troubleshooting.middleware.AddressLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -72,3 +73,27 @@ def _unreadable_body(request) -> bool:
 def bad_request_page(request):
     """Return the site's 400 page, without reading the request's body again."""
     return render(request, "400.html", status=400)
+
+
+class AddressLanguageMiddleware(LocaleMiddleware):
+    """Django's ``LocaleMiddleware``, without ``Vary: Accept-Language``: the address alone decides.
+
+    With the source language unprefixed, an address without a prefix is always English and
+    ``/es/``, ``/fr/`` are always theirs; neither the browser's languages nor a cookie changes
+    a page. Django still adds the header to unprefixed pages, which would make every cache
+    between us and the browser keep a copy of each English page per ``Accept-Language``.
+    """
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if "Vary" in response:
+            kept = [
+                header.strip()
+                for header in response["Vary"].split(",")
+                if header.strip().lower() != "accept-language"
+            ]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response

@@ -98,6 +98,13 @@ class TestAddresses:
         response = client.get("/es/", HTTP_ACCEPT_LANGUAGE="fr")
         assert html_lang(response.content.decode())[0] == "es"
 
+    def test_no_page_tells_caches_it_depends_on_the_browsers_languages(self, client, guide):
+        for url in ("/", "/es/", "/fr/", "/health/", "/nothing-here/", "/admin/login/"):
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+            assert "accept-language" not in response.get("Vary", "").lower(), url
+        assert client.get("/")["Vary"] == "HX-Request"
+        assert client.get("/fr/")["Content-Language"] == "fr"
+
     def test_a_language_cookie_does_not_change_an_address_either(self, client, guide):
         client.cookies["django_language"] = "fr"
         assert html_lang(client.get("/").content.decode())[0] == "en-gb"
