@@ -47,7 +47,7 @@ def language_of_path(path: str) -> str:
     return prefixed if prefixed and path.startswith(f"/{prefixed}/") else SOURCE_LANGUAGE
 
 
-def _match(path: str) -> ResolverMatch | None:
+def resolve_address(path: str) -> ResolverMatch | None:
     """Resolve an address in its own language (a prefix only matches while its language is on)."""
     with translation.override(language_of_path(path)):
         try:
@@ -72,7 +72,7 @@ def address_in(url: str, language: str, *, match: ResolverMatch | None = None) -
     address already resolved (a request's ``resolver_match``), saving a second resolve.
     """
     parts = urlsplit(url)
-    match = match or _match(parts.path)
+    match = match or resolve_address(parts.path)
     with translation.override(language):
         if match is None or not match.view_name:
             return reverse("troubleshooting:home")
@@ -85,5 +85,5 @@ def address_in(url: str, language: str, *, match: ResolverMatch | None = None) -
 
 def addresses(url: str, *, match: ResolverMatch | None = None) -> dict[str, str]:
     """Return the address of the page at ``url`` in every language, by language code."""
-    match = match or _match(urlsplit(url).path)
+    match = match or resolve_address(urlsplit(url).path)
     return {code: address_in(url, code, match=match) for code, _ in settings.LANGUAGES}

@@ -282,3 +282,15 @@ class TestLanguages:
             "es": "/es/",
             "fr": "/fr/",
         }
+
+
+class TestContentLinks:
+    def test_a_link_to_a_page_in_another_language_is_checked_in_that_language(self, guide):
+        from troubleshooting.content_checks.links import _judge_link
+        from troubleshooting.content_checks.site import Site
+
+        article = english(guide[1].get_absolute_url)
+        site = Site.load()
+        for code in LANGUAGE_CODES:
+            assert _judge_link(site, PREFIXES[code] + article) is None, code
+        assert _judge_link(site, "/es/no-such-topic/") is not None
