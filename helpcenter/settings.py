@@ -82,14 +82,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The language comes from the address (/es/, /fr/; English has none), activated before
+    # anything can answer: the 400 and 503 pages below, CommonMiddleware's slash redirects and
+    # every view, the page cache's key included. It reads no session (Django keeps the choice
+    # in a cookie since 4.0), so it needn't wait for SessionMiddleware.
+    "troubleshooting.middleware.AddressLanguageMiddleware",
     "troubleshooting.middleware.ClearErrorsMiddleware",
     # A database that is read-only or down: a clear 503 with a retry hint, not a server error.
     "troubleshooting.faults.DatabaseFaultMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The language comes from the address (/es/, /fr/; English has none): activated before
-    # CommonMiddleware's slash redirects and every view, so the page cache's key holds it.
-    "troubleshooting.middleware.AddressLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

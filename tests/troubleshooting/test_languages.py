@@ -132,6 +132,13 @@ class TestAddresses:
             assert response.status_code == 404
             assert html_lang(response.content.decode())[0] == code
 
+    def test_a_refused_address_gets_its_400_page_in_its_own_language(self, client, guide):
+        client.get("/es/")  # the last language this thread served
+        for url, code in [("/fr/?q=%00", "fr"), ("/?q=%00", "en-gb"), ("/es/?q=%00", "es")]:
+            response = client.get(url)
+            assert response.status_code == 400
+            assert html_lang(response.content.decode())[0] == code
+
     def test_an_unsupported_language_prefix_is_a_404_not_an_error(self, client, guide):
         for url in ("/de/", "/es-mx/", "/fr-ca/anything/", "/zz-zz-zz/"):
             assert client.get(url).status_code == 404, url
