@@ -172,8 +172,8 @@ def load_requests(*, answers_per_step: int = 1) -> list[dict]:
         requests.append({"method": "GET", "path": path, "kind": kind})
 
     get(reverse("troubleshooting:home"))
-    get(reverse("troubleshooting:robots_txt"), "other")
-    get(reverse("troubleshooting:sitemap"), "other")
+    get(reverse("system:robots_txt"), "other")
+    get(reverse("system:sitemap"), "other")
     for query in QUERIES:
         get(f"{reverse('troubleshooting:search')}?{urlencode({'q': query})}")
     guides = ["messages", "messages-2"]

@@ -1,7 +1,9 @@
 """The site's URLs behind a bare view, the baseline every page is compared with in a run."""
 
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
+
+from helpcenter import urls as site_urls
 
 BASELINE_PATH = "/bench/baseline/"
 
@@ -13,5 +15,8 @@ def baseline(request):
 
 urlpatterns = [
     path(BASELINE_PATH.strip("/") + "/", baseline),
-    path("", include("helpcenter.urls")),
+    # Spread, not included: the language prefixes (i18n_patterns) must be in the root URLconf.
+    *site_urls.urlpatterns,
 ]
+
+handler500 = site_urls.handler500

@@ -82,6 +82,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The language comes from the address (/es/, /fr/; English has none), activated before
+    # anything can answer: the 400 and 503 pages below, CommonMiddleware's slash redirects and
+    # every view, the page cache's key included. It reads no session (Django keeps the choice
+    # in a cookie since 4.0), so it needn't wait for SessionMiddleware.
+    "troubleshooting.middleware.AddressLanguageMiddleware",
     "troubleshooting.middleware.ClearErrorsMiddleware",
     # A database that is read-only or down: a clear 503 with a retry hint, not a server error.
     "troubleshooting.faults.DatabaseFaultMiddleware",
@@ -203,9 +208,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English is the source and the default: its pages keep their unprefixed addresses. British
+# English ("en-gb": its dates and Django's own wording), so the code is in LANGUAGES as it is:
+# an English address then never gains a prefix, and "en", "en-us"... negotiate to it.
 LANGUAGE_CODE = "en-gb"
-# English is the source of every interface string; the others are catalogues in locale/.
-LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français")]
+# Each named in its own language: that is how a reader looks for theirs in the switcher.
+LANGUAGES = [("en-gb", "English"), ("es", "Español"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -73,6 +73,8 @@ class LiveParts(HTMLParser):
         *("image", "video", "audio", "source", "style", "base", "template", "portal", "noscript"),
     }
     URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
+    # The page's own addresses (its language versions, its canonical) and its style and icon.
+    LINK_RELS = {"alternate", "canonical", "icon", "stylesheet"}
     # Attributes that may legitimately echo a query (the search box, the resume link).
     ECHOING_ATTRIBUTES = {"href", "title", "value", "content"}
 
@@ -93,7 +95,7 @@ class LiveParts(HTMLParser):
                 self.problems.append(f"<script {attrs}>")
         if tag == "meta" and "http-equiv" in attributes:
             self.problems.append(f"<meta http-equiv {attrs}>")
-        if tag == "link" and attributes.get("rel") not in {"canonical", "icon", "stylesheet"}:
+        if tag == "link" and attributes.get("rel") not in self.LINK_RELS:
             self.problems.append(f"<link {attrs}>")
         for name, value in attrs:
             value = value or ""

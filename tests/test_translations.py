@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
+LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 LOCALE = Path(settings.BASE_DIR) / "locale"
 # What makemessages reads: the source of every interface string.
 SOURCES = ["helpcenter", "templates", "troubleshooting"]

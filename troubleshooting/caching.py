@@ -11,7 +11,7 @@ Correctness:
   any save or delete of content (``signals.py``) and after ``migrate``, with the latest "publish
   on" time already passed, by the database's clock. A process trusts the version it last read for
   ``CONTENT_VERSION_CHECK_SECONDS`` (a second), so a change shows everywhere within that.
-- The rest of the key is everything the page depends on: scheme, host, path, the query
+- The rest of the key is everything the page depends on: the language, scheme, host, path, the query
   parameters the view declares it reads (``public_page(query=...)``; the view sees no other, so
   junk parameters can't fill the cache with copies of one page), and what the views branch on of
   the htmx headers (htmx or not, a history restore, a target the view declares in
@@ -54,6 +54,7 @@ from django.db.models import Subquery
 from django.db.models.functions import Now
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
+from django.utils.translation import get_language
 
 from .models import (
     Cause,
@@ -213,6 +214,9 @@ def _page_key(request, params: dict[str, str], targets: frozenset[str]) -> tuple
         request.scheme,
         # The middleware already validated the host; get_host() would validate it again.
         meta.get("HTTP_HOST") or request.get_host(),
+        # The address holds the language (/es/, /fr/, none for English) but the key says it
+        # too: a page rendered in one language is never served in another, whatever the URLconf.
+        get_language() or "",
         request.path,
         query,
         "session" if session else "",

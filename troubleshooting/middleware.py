@@ -1,8 +1,14 @@
 """Clear answers to requests the views never see."""
 
+import functools
+
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -73,3 +79,44 @@ def _unreadable_body(request) -> bool:
 def bad_request_page(request):
     """Return the site's 400 page, without reading the request's body again."""
     return render(request, "400.html", status=400)
+
+
+@functools.cache
+def _admin_prefix() -> str:
+    return reverse("admin:index")
+
+
+class AddressLanguageMiddleware(LocaleMiddleware):
+    """Django's ``LocaleMiddleware``, without ``Vary: Accept-Language``: the address alone decides.
+
+    With the source language unprefixed, an address without a prefix is always English and
+    ``/es/``, ``/fr/`` are always theirs; neither the browser's languages nor a cookie changes
+    a page. Django still adds the header to unprefixed pages, which would make every cache
+    between us and the browser keep a copy of each English page per ``Accept-Language``.
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        # The editors' admin is one address for everyone, never cached: it speaks the editor's
+        # browser language (or the language cookie), so its help texts reach them translated.
+        if request.path_info.startswith(_admin_prefix()):
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if request.path_info.startswith(_admin_prefix()):
+            patch_vary_headers(response, ("Accept-Language",))
+            return response
+        if "Vary" in response:
+            kept = [
+                header.strip()
+                for header in response["Vary"].split(",")
+                if header.strip().lower() != "accept-language"
+            ]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response

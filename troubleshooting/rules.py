@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 Item = TypeVar("Item")
@@ -182,8 +183,26 @@ def validate_issue_slug(value: str) -> None:
         )
 
 
+def reads_as_language(value: str) -> bool:
+    """Say whether an address starting with this slug would be read as a language's (``/es/``).
+
+    Spanish and French pages live under their language's code, so a topic at ``/es/`` (or
+    ``/fr-ca/``, which is read as French) could never be reached.
+    """
+    return translation.get_language_from_path(f"/{value.lower()}/") is not None
+
+
 def validate_slug_not_reserved(value: str) -> None:
-    """Refuse a slug the site's own addresses use."""
+    """Refuse a slug the site's own addresses use, language prefixes included."""
+    if reads_as_language(value):
+        raise ValidationError(
+            _(
+                "“%(value)s” is the start of the address of a language’s pages (/es/, /fr/). "
+                "Please choose another address."
+            ),
+            code="reserved",
+            params={"value": value},
+        )
     if value.lower() in RESERVED_SLUGS:
         raise ValidationError(
             "“%(value)s” is used by the site itself. Please choose another address.",

@@ -1,22 +1,46 @@
-"""sitemap.xml: the published pages search engines should know about."""
+"""sitemap.xml: the published pages search engines should know about, in every language.
+
+Each page is listed once per language, with its alternates (``hreflang``, ``x-default`` the
+English page) from ``languages.address_in``: the same addresses the pages' own links give.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+from django.utils import translation
 
+from . import languages
 from .models import KnownIssue, Symptom, Topic, TriageQuestion
 
 
-class HomeSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """A sitemap of pages that exist in every language."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def location(self, item):
+        """Return the item's page in the language being listed (Django's sitemap sets it)."""
+        with translation.override(languages.SOURCE_LANGUAGE):
+            source = self.source_location(item)
+        return languages.address_in(source, translation.get_language())
+
+    def source_location(self, item) -> str:
+        """Return the item's English address."""
+        return item.get_absolute_url()
+
+
+class HomeSitemap(LanguagesSitemap):
     priority = 1.0
 
     def items(self):
         return ["troubleshooting:home"]
 
-    def location(self, item):
+    def source_location(self, item):
         return reverse(item)
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(LanguagesSitemap):
     priority = 0.6
 
     def items(self):
@@ -26,7 +50,7 @@ class TopicSitemap(Sitemap):
         return topic.updated
 
 
-class SymptomSitemap(Sitemap):
+class SymptomSitemap(LanguagesSitemap):
     priority = 0.8
 
     def items(self):
@@ -40,7 +64,7 @@ class SymptomSitemap(Sitemap):
         return symptom.updated
 
 
-class GuidedFixSitemap(Sitemap):
+class GuidedFixSitemap(LanguagesSitemap):
     """The first question of each topic's guided fix."""
 
     priority = 0.5
@@ -57,7 +81,7 @@ class GuidedFixSitemap(Sitemap):
         return question.updated
 
 
-class KnownIssueSitemap(Sitemap):
+class KnownIssueSitemap(LanguagesSitemap):
     """The Known issues page and every published issue's page (resolved ones stay)."""
 
     priority = 0.4
@@ -65,7 +89,7 @@ class KnownIssueSitemap(Sitemap):
     def items(self):
         return ["troubleshooting:known_issues", *KnownIssue.objects.visible().order_by("pk")]
 
-    def location(self, item):
+    def source_location(self, item):
         return reverse(item) if isinstance(item, str) else item.get_absolute_url()
 
     def lastmod(self, item):

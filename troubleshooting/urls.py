@@ -1,6 +1,11 @@
+"""The public site's addresses, the same in every language: ``/es/`` and ``/fr/`` go before them.
+
+``helpcenter/urls.py`` puts them under ``i18n_patterns``; the addresses for machines (health
+check, robots.txt, sitemap) are in ``system_urls.py``, outside the language prefixes.
+"""
+
 from django.urls import path, register_converter
 
-from .sitemaps import SITEMAPS
 from .views import browse, feedback, flow, known_issues, search, system
 
 app_name = "troubleshooting"
@@ -29,12 +34,9 @@ urlpatterns = [
         name="flow_step",
     ),
     path("", browse.home, name="home"),
-    path("robots.txt", system.robots_txt, name="robots_txt"),
-    path("health/", system.health, name="health"),
     path("search/", search.search, name="search"),
     path("search/open/", search.search_open, name="search_open"),
     path("preview/", system.preview, name="preview"),
-    path("sitemap.xml", system.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("known-issues/", known_issues.known_issues, name="known_issues"),
     path("known-issues/feed/", known_issues.known_issues_feed, name="known_issues_feed"),
     path(

@@ -20,8 +20,9 @@ NBSP = "\u00a0"  # French keeps "?" and ":" on the line of the word before them
 
 def read(client, url: str, language: str, *, status: int = 200) -> str:
     """Return the page's text as a visitor reads it (entities decoded), in ``language``."""
+    # The address says the language: the English address (unprefixed) under /es/ or /fr/.
     with translation.override(language):
-        response = client.get(url)
+        response = client.get(f"/{language}{url}")
     assert response.status_code == status, url
     return unescape(response.content.decode())
 
@@ -44,7 +45,7 @@ def drawings(html: str) -> list[str]:
 )
 def test_the_404_page_speaks_the_visitors_language(client, language, heading, button):
     html = read(client, "/no-such-page/", language, status=404)
-    assert f'<html lang="{language}">' in html
+    assert f'<html lang="{language}" dir="ltr">' in html
     assert f'tabindex="-1">{heading}</h1>' in html
     assert button in html
     assert "We can't find that page" not in html
@@ -189,19 +190,21 @@ def test_a_form_error_is_in_the_visitors_language(client):
     _topic, symptom, steps, _question = make_guide(1)
     url = Flow.for_symptom(symptom).step_url(1, "")
     with translation.override("es"):
-        response = client.post(url, {"step": steps[0].pk, "answer": "zz"})
+        response = client.post(f"/es{url}", {"step": steps[0].pk, "answer": "zz"})
     assert "Elige Sí, No o Saltar." in unescape(response.content.decode())
 
 
 @pytest.mark.django_db
 def test_the_editors_home_speaks_spanish(admin_client):
     _topic, symptom, _steps, _question = make_guide(1)
-    html = read(admin_client, "/admin/", "es")
+    # The admin speaks the editor's browser language: one address for every editor.
+    html = unescape(admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="es").content.decode())
     assert "Editores del sitio de ayuda" in html
     assert "Problemas en el contenido" in html
     assert "Pendientes de revisión" in html
     assert "Revisión del contenido</a>: cada error con el que se toparía la gente" in html
-    html = read(admin_client, f"/admin/troubleshooting/symptom/{symptom.pk}/change/", "fr")
+    url = f"/admin/troubleshooting/symptom/{symptom.pk}/change/"
+    html = unescape(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9").content.decode())
     # Editors' help texts come from the models, in the editor's language.
     assert "Affiché comme titre de la page" not in html  # a topic's, not a symptom's
     assert "Ce que les gens voient, avec leurs mots" in html

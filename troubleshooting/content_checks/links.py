@@ -10,9 +10,11 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http.request import validate_host
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
+from django.utils import translation
 from django.utils.text import capfirst
 
+from troubleshooting import languages
 from troubleshooting.markdown import render_markdown
 from troubleshooting.models import Symptom, Topic, TriageQuestion
 
@@ -115,11 +117,10 @@ def _judge_link(site: Site, href: str) -> _Verdict | None:
         return _broken("there is no such file on the site")
     match = None
     for candidate in (path, path + "/") if not path.endswith("/") else (path,):
-        try:
-            match = resolve(candidate)
+        # In the address's own language: /es/… only resolves while Spanish is on.
+        match = languages.resolve_address(candidate)
+        if match is not None:
             break
-        except Resolver404:
-            continue
     if match is None:
         return _broken("there is no page at this address")
     if match.namespace == "admin":
@@ -193,7 +194,8 @@ def _judge_symptom_link(site: Site, topic, name: str, kwargs: dict) -> tuple[_Ve
 
 def _renamed(match, kwargs: dict, parts) -> _Verdict | None:
     # The current slugs are valid slugs, as the old ones matched the same patterns.
-    path = reverse(match.view_name, kwargs=kwargs)
+    with translation.override(languages.language_of_path(parts.path)):
+        path = reverse(match.view_name, kwargs=kwargs)
     new = urlunsplit(("", "", path, parts.query, parts.fragment))
     return _Verdict(
         Level.WARNING,

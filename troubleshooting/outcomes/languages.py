@@ -12,14 +12,22 @@ SOURCE_LANGUAGE = "en"
 CODE_LENGTH = 7  # the longest code Django names, such as "zh-hans"
 
 
+def _base(code: str) -> str:
+    return code.split("-")[0].lower()
+
+
 def choices() -> list[tuple[str, str]]:
-    """Return the site's languages as (code, name) pairs, read when asked for."""
-    return [(code, str(name)) for code, name in settings.LANGUAGES]
+    """Return the site's languages as (code, name) pairs, read when asked for.
+
+    Outcomes count a language, not its variant: British English is recorded as "en", so the
+    rows recorded before languages were counted and the ones recorded since are one language.
+    """
+    return [(_base(code), str(name)) for code, name in settings.LANGUAGES]
 
 
 def codes() -> set[str]:
     """Return the codes of the site's languages."""
-    return {code for code, _ in settings.LANGUAGES}
+    return {_base(code) for code, _ in settings.LANGUAGES}
 
 
 def recorded_language(code: str | None = None) -> str:
@@ -30,12 +38,9 @@ def recorded_language(code: str | None = None) -> str:
     """
     code = code or translation.get_language() or settings.LANGUAGE_CODE
     try:
-        code = translation.get_supported_language_variant(code)
+        code = _base(translation.get_supported_language_variant(code))
     except LookupError:
         return SOURCE_LANGUAGE
-    base = code.split("-")[0]
-    if code not in codes() and base in codes():
-        return base
     return code if code in codes() else SOURCE_LANGUAGE
 
 

@@ -59,7 +59,7 @@ def _cache_check() -> str:
 @require_safe
 def robots_txt(request):
     """Keep crawlers out of the admin and point them to the sitemap."""
-    sitemap_url = request.build_absolute_uri(reverse("troubleshooting:sitemap"))
+    sitemap_url = request.build_absolute_uri(reverse("system:sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 

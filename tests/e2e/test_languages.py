@@ -1,0 +1,90 @@
+"""Languages in a real browser: the switcher, accessibility in Spanish and French, right to left."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.helpers import assert_swapped, flow_url, mark_page
+from tests.e2e.screenshots import compare, settle, shoot
+from tests.e2e.test_accessibility import assert_accessible
+
+ARTICLE = "/messages/not-delivered/"
+
+
+def language_pages() -> list[str]:
+    """The home page, an article and a step, as the issue asks for each language."""
+    return ["/", ARTICLE, flow_url("stuck-on-sending", 2, "n")]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("prefix", ["/es", "/fr"])
+def test_spanish_and_french_pages_pass_axe(new_page, site, prefix, viewport, scheme):
+    page = new_page(viewport=viewport, color_scheme=scheme)
+    for path in language_pages():
+        response = page.goto(site + prefix + path)
+        assert response.status == 200, path
+        expect(page.locator("html")).to_have_attribute("lang", prefix.strip("/"))
+        assert_accessible(page)
+
+
+def test_the_switcher_leads_to_the_same_page_in_the_other_language(page, site):
+    step = flow_url("stuck-on-sending", 2, "n")
+    page.goto(site + "/es" + step)
+    switcher = page.get_by_role("navigation", name="Language")
+    expect(switcher.get_by_role("link", name="Español")).to_have_attribute("aria-current", "page")
+    switcher.get_by_role("link", name="Français").click()
+    expect(page).to_have_url(site + "/fr" + step)
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="English").click()
+    expect(page).to_have_url(site + step)
+    expect(page.locator("html")).to_have_attribute("lang", "en-gb")
+
+
+def test_the_switcher_follows_an_htmx_swap(page, site):
+    page.goto(site + "/es/")
+    mark_page(page)
+    page.locator("main").get_by_role("link", name="Not Delivered", exact=True).first.click()
+    assert_swapped(page, r"/es/messages/not-delivered/$", "Not Delivered")
+    french = page.get_by_role("navigation", name="Language").get_by_role("link", name="Français")
+    expect(french).to_have_attribute("href", "/fr/messages/not-delivered/")
+    expect(page.locator("#language-switcher")).to_have_count(1)
+    french.click()
+    expect(page).to_have_url(site + "/fr/messages/not-delivered/")
+
+
+MIRRORING = """() => {
+    const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+    const content = box('.breadcrumbs');
+    const steps = document.querySelector('.toc ol');
+    const style = getComputedStyle(steps);
+    return {
+        brandRight: Math.round(box('.brand').right),
+        switcherLeft: Math.round(box('#language-switcher').left),
+        brandLeftOfSwitcher: box('.brand').left < box('#language-switcher').left,
+        headingRight: Math.round(box('h1').right),
+        contentRight: Math.round(content.right),
+        listPaddingRight: style.paddingRight,
+        listPaddingLeft: style.paddingLeft,
+        tocBorderRight: getComputedStyle(document.querySelector('.toc')).borderRightWidth,
+        width: document.documentElement.clientWidth,
+    };
+}"""
+
+
+def test_a_right_to_left_page_is_mirrored(new_page, site):
+    """The layout follows the writing direction: a right-to-left language would read correctly."""
+    page = new_page(viewport=PHONE, color_scheme="light", reduced_motion="reduce")
+    page.goto(site + ARTICLE)
+    page.evaluate("document.documentElement.dir = 'rtl'")
+    settle(page)
+    found = page.evaluate(MIRRORING)
+    # The brand starts the header on the right, the languages follow it to its left.
+    assert found["brandRight"] == found["width"] - 16, found
+    assert not found["brandLeftOfSwitcher"], found
+    # The heading and the contents list start on the right, the list's numbers in its margin there.
+    assert found["headingRight"] == found["contentRight"] == found["width"] - 16, found
+    assert found["listPaddingRight"] == "20px" and found["listPaddingLeft"] == "0px", found
+    assert found["tocBorderRight"] == "3px", found
+    problem = compare("article-rtl-phone-light", shoot(page))
+    assert problem is None, problem

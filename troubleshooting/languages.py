@@ -1,0 +1,89 @@
+"""The languages the site speaks, and a page's address in each: the one home for both.
+
+English, the source, has the addresses it always had; every other language puts its code in
+front (``/es/…``, ``/fr/…``: ``helpcenter/urls.py``). The language switcher, the ``hreflang``
+alternates of every page and the sitemap's alternates all ask ``address_in()`` for "this page
+in that language", so a page whose address differs between languages (translated slugs) needs
+teaching here only: ``_arguments_in()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve, reverse
+from django.utils import translation
+
+SOURCE_LANGUAGE = settings.LANGUAGE_CODE
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language of the site, named as its readers name it."""
+
+    code: str
+    name: str
+    bidi: bool
+
+
+def languages() -> list[Language]:
+    """Return the site's languages in the order the switcher shows them (the source first)."""
+    return [
+        Language(code, name, translation.get_language_info(code)["bidi"])
+        for code, name in settings.LANGUAGES
+    ]
+
+
+def current_language() -> str:
+    """Return the code of the language pages are being rendered in (one of ``LANGUAGES``)."""
+    return translation.get_supported_language_variant(translation.get_language() or SOURCE_LANGUAGE)
+
+
+def language_of_path(path: str) -> str:
+    """Return the language an address of the site is in: its prefix's, else the source's."""
+    prefixed = translation.get_language_from_path(path)
+    return prefixed if prefixed and path.startswith(f"/{prefixed}/") else SOURCE_LANGUAGE
+
+
+def resolve_address(path: str) -> ResolverMatch | None:
+    """Resolve an address in its own language (a prefix only matches while its language is on)."""
+    with translation.override(language_of_path(path)):
+        try:
+            return resolve(path)
+        except Resolver404:
+            return None
+
+
+def _arguments_in(language: str, match: ResolverMatch) -> dict:
+    """Return the page's address arguments as they are written in ``language``.
+
+    Every language shares the English slugs for now; translated slugs are looked up here.
+    """
+    return match.captured_kwargs
+
+
+def address_in(url: str, language: str, *, match: ResolverMatch | None = None) -> str:
+    """Return the address of the page at ``url`` (in any language) in ``language``.
+
+    The query and fragment are kept: the same state of the same page. An address that is not
+    one of the site's pages (an error page's) gives that language's home page. ``match``: the
+    address already resolved (a request's ``resolver_match``), saving a second resolve.
+    """
+    parts = urlsplit(url)
+    match = match or resolve_address(parts.path)
+    with translation.override(language):
+        if match is None or not match.view_name:
+            return reverse("troubleshooting:home")
+        try:
+            path = reverse(match.view_name, kwargs=_arguments_in(language, match))
+        except NoReverseMatch:
+            return reverse("troubleshooting:home")
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
+
+
+def addresses(url: str, *, match: ResolverMatch | None = None) -> dict[str, str]:
+    """Return the address of the page at ``url`` in every language, by language code."""
+    match = match or resolve_address(urlsplit(url).path)
+    return {code: address_in(url, code, match=match) for code, _ in settings.LANGUAGES}

@@ -1,0 +1,62 @@
+"""The language switcher's links and the ``hreflang`` alternates, from ``languages.py``."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django import template
+
+from .. import languages
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """This page in one language: where it is, and whether it is the one being read."""
+
+    code: str
+    name: str
+    url: str
+    current: bool
+
+
+def _shown_address(request) -> str:
+    """Return the page's address as the view saw it.
+
+    ``request.GET``, not the address as typed: the page cache shows the view only the query it
+    keys on, with the guided fix's session key as a placeholder filled in per person, so a
+    cached page never carries someone else's session in its links.
+    """
+    query = request.GET.urlencode()
+    return f"{request.path}?{query}" if query else request.path
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[LanguageLink]:
+    """Return the switcher's links: this page in each language, the one being read marked."""
+    request = context.get("request")
+    if request is None:  # a page rendered without its request (the last-resort 500 page)
+        url, match = "/", None
+    else:
+        url, match = _shown_address(request), request.resolver_match
+    addresses = languages.addresses(url, match=match)
+    current = languages.current_language()
+    return [
+        LanguageLink(each.code, each.name, addresses[each.code], current=each.code == current)
+        for each in languages.languages()
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_alternates(context, canonical_url: str) -> list[tuple[str, str]]:
+    """Return ``(hreflang, absolute address)`` of the canonical page in every language.
+
+    Then ``x-default``: the English page, for readers of any other language.
+    """
+    request = context["request"]
+    path = urlsplit(canonical_url).path
+    match = request.resolver_match if path == request.path else None
+    addresses = languages.addresses(path, match=match)
+    alternates = [(code, request.build_absolute_uri(url)) for code, url in addresses.items()]
+    source = request.build_absolute_uri(addresses[languages.SOURCE_LANGUAGE])
+    return [*alternates, ("x-default", source)]
