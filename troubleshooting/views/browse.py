@@ -4,6 +4,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from ..addresses import Addresses
 from ..models import Symptom, Topic, TriageQuestion
 from ..previewing import previewing
 from .pages import public_page, render_page
@@ -15,29 +16,48 @@ HOME_SYMPTOMS_PER_TOPIC = 6
 def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
-    symptoms = Symptom.objects.in_visible_topic(preview=preview)
-    common = symptoms.filter(featured=True).select_related("topic").order_by("position", "title")
+    addresses = Addresses()
+    common = [
+        _symptom_link(addresses, symptom, symptom["topic__slug"], flow=True)
+        for symptom in Symptom.objects.in_visible_topic(preview=preview)
+        .filter(featured=True)
+        .order_by("position", "title")
+        .values("slug", "title", "summary", "topic__slug")
+    ]
     start_questions = (
         TriageQuestion.objects.in_visible_topic(preview=preview)
         .filter(is_start=True)
         .select_related("topic")
+        .only("slug", "is_start", "topic__slug", "topic__title")
         .order_by("topic__position", "topic__title")
     )
     context = {
         "title": None,
-        "topics": _topics_with_first_symptoms(preview),
+        "topics": _topics_with_first_symptoms(preview, addresses),
         "common_symptoms": common,
         "start_questions": start_questions,
     }
     return render_page(request, "troubleshooting/home.html", context)
 
 
-def _topics_with_first_symptoms(preview: bool) -> list[Topic]:
+def _symptom_link(addresses: Addresses, symptom: dict, topic_slug: str, *, flow=False) -> dict:
+    """Add a listed symptom's addresses (its article's, and its guided fix's if ``flow``)."""
+    symptom["url"] = addresses.slug_url("troubleshooting:symptom", topic_slug, symptom["slug"])
+    if flow:
+        symptom["flow_url"] = addresses.slug_url(
+            "troubleshooting:flow_begin", topic_slug, symptom["slug"]
+        )
+    return symptom
+
+
+def _topics_with_first_symptoms(preview: bool, addresses: Addresses) -> list[dict]:
     """Return the visible topics, each with its live symptom count and first listed symptoms.
 
     Two queries that read only what the page shows, through the indexes on a topic's symptoms:
     a prefetch sliced per topic numbers every symptom of every topic (a window over the whole
-    table, most of a big site's home page), and a count joined in groups them all.
+    table, most of a big site's home page), and a count joined in groups them all. Rows come as
+    plain values with their addresses made once: hundreds of model instances, and the template
+    engine's slower look-ups on them, were most of the page's remaining time.
     """
     listed = (
         Symptom.objects.visible(preview=preview)
@@ -56,17 +76,22 @@ def _topics_with_first_symptoms(preview: bool) -> list[Topic]:
     )
     firsts = {f"listed_{n}": Subquery(listed[n : n + 1]) for n in range(HOME_SYMPTOMS_PER_TOPIC)}
     topics = list(
-        Topic.objects.visible(preview=preview).annotate(
-            symptom_count=Coalesce(Subquery(count), 0), **firsts
-        )
+        Topic.objects.visible(preview=preview)
+        .annotate(symptom_count=Coalesce(Subquery(count), 0), **firsts)
+        .values("slug", "title", "summary", "symptom_count", *firsts)
     )
-    ids = {topic.pk: [getattr(topic, name) for name in firsts] for topic in topics}
-    wanted = {pk for pks in ids.values() for pk in pks if pk is not None}
-    found = Symptom.objects.in_bulk(wanted) if wanted else {}
+    wanted = {topic[name] for topic in topics for name in firsts} - {None}
+    found = {
+        symptom["pk"]: symptom
+        for symptom in Symptom.objects.filter(pk__in=wanted).values("pk", "slug", "title")
+    }
     for topic in topics:
-        topic.listed_symptoms = [found[pk] for pk in ids[topic.pk] if pk in found]
-        for symptom in topic.listed_symptoms:
-            symptom.topic = topic  # for its address, without a query each
+        topic["url"] = addresses.slug_url("troubleshooting:topic", topic["slug"])
+        topic["listed_symptoms"] = [
+            _symptom_link(addresses, found[topic[name]], topic["slug"])
+            for name in firsts
+            if topic[name] in found
+        ]
     return topics
 
 
