@@ -163,6 +163,8 @@ def record_answer(
         return key
     if result != Result.CANT_DO:
         reason, note = "", ""
+    answer = {"number": number, "result": result, "reason": reason, "note": note}
+    outcome, resolved_number = session_outcome.after_answer(result, number=number, is_last=is_last)
 
     def write() -> str:
         now = timezone.now()
@@ -170,22 +172,19 @@ def record_answer(
             FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
         )
         if session is None:
-            session = FlowSession.objects.create(key=new_key(), symptom=symptom, started_at=now)
+            # A new session has no answer to replace: two inserts, its outcome set at once.
+            session = FlowSession.objects.create(
+                key=new_key(), symptom=symptom, started_at=now, last_active_at=now,
+                outcome=outcome, resolved_number=resolved_number,
+            )  # fmt: skip
+            StepAnswer.objects.create(session=session, step=step, answered_at=now, **answer)
+            return session.key
         # One answer per step: answering it again replaces it, and an editor inserting or
         # moving steps mid-session never puts one step's answer on another.
         StepAnswer.objects.update_or_create(
             session=session,
             step=step,
-            defaults={
-                "number": number,
-                "result": result,
-                "reason": reason,
-                "note": note,
-                "answered_at": now,
-            },
-        )
-        outcome, resolved_number = session_outcome.after_answer(
-            result, number=number, is_last=is_last
+            defaults={**answer, "answered_at": now},
         )
         FlowSession.objects.filter(pk=session.pk).update(
             outcome=outcome, resolved_number=resolved_number, last_active_at=now
