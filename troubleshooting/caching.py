@@ -328,6 +328,8 @@ class PageCache:
         self.recent.clear()
         self.forget_version()
         self._resting.clear()
+        for data in _shared_data:
+            data.forget()
 
     def forget_version(self) -> None:
         """Ask the database for the content version next time, instead of trusting the last."""
@@ -386,6 +388,34 @@ class PageCache:
 
 
 page_cache = PageCache()
+
+
+class SharedData:
+    """Data every page shows (the known-issue banners), computed once per content version.
+
+    Not a page: each page is still rendered afresh when the page cache can't serve it. What
+    ``compute`` returns is read by every request this process serves under the same version,
+    so it must depend on the content alone and never be changed by its readers.
+    """
+
+    def __init__(self, compute: Callable):
+        self._compute = compute
+        self._held: tuple[str, object] | None = None
+        _shared_data.append(self)
+
+    def get(self):
+        """Return the data for the current content version, computing it if it changed."""
+        version = content_version()
+        held = self._held
+        if held is None or held[0] != version:
+            held = self._held = (version, self._compute())
+        return held[1]
+
+    def forget(self) -> None:
+        self._held = None
+
+
+_shared_data: list[SharedData] = []
 
 
 def cached_page(

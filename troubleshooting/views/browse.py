@@ -1,15 +1,16 @@
 """Browsing the guides: the home page, a topic, a symptom's article."""
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from ..addresses import Addresses
-from ..models import Symptom, Topic, TriageQuestion
+from ..models import Symptom, Topic, TriageQuestion, live
 from ..previewing import previewing
 from .pages import public_page, render_page
 
 HOME_SYMPTOMS_PER_TOPIC = 6
+LISTED = tuple(f"listed_{n}" for n in range(HOME_SYMPTOMS_PER_TOPIC))
 
 
 @public_page(cache=True)
@@ -17,13 +18,29 @@ def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
     addresses = Addresses()
-    common = [
-        _symptom_link(addresses, symptom, symptom["topic__slug"], flow=True)
-        for symptom in Symptom.objects.in_visible_topic(preview=preview)
-        .filter(featured=True)
+    topics = _visible_topics(preview)
+    listed = {topic[name] for topic in topics for name in LISTED} - {None}
+    # The common problems and every topic's first symptoms in one query; the listed ones are
+    # never featured, so "featured" tells them apart.
+    common_problems = Q(featured=True) & live(preview=preview) & live("topic__", preview=preview)
+    symptoms = (
+        Symptom.objects.filter(common_problems | Q(pk__in=listed))
         .order_by("position", "title")
-        .values("slug", "title", "summary", "topic__slug")
-    ]
+        .values("pk", "slug", "title", "summary", "featured", "topic__slug")
+    )
+    common, found = [], {}
+    for symptom in symptoms:
+        if symptom["featured"]:
+            common.append(_symptom_link(addresses, symptom, symptom["topic__slug"], flow=True))
+        else:
+            found[symptom["pk"]] = symptom
+    for topic in topics:
+        topic["url"] = addresses.slug_url("troubleshooting:topic", topic["slug"])
+        topic["listed_symptoms"] = [
+            _symptom_link(addresses, found[topic[name]], topic["slug"])
+            for name in LISTED
+            if topic[name] in found
+        ]
     start_questions = (
         TriageQuestion.objects.in_visible_topic(preview=preview)
         .filter(is_start=True)
@@ -33,7 +50,7 @@ def home(request):
     )
     context = {
         "title": None,
-        "topics": _topics_with_first_symptoms(preview, addresses),
+        "topics": topics,
         "common_symptoms": common,
         "start_questions": start_questions,
     }
@@ -50,14 +67,14 @@ def _symptom_link(addresses: Addresses, symptom: dict, topic_slug: str, *, flow=
     return symptom
 
 
-def _topics_with_first_symptoms(preview: bool, addresses: Addresses) -> list[dict]:
-    """Return the visible topics, each with its live symptom count and first listed symptoms.
+def _visible_topics(preview: bool) -> list[dict]:
+    """Return the visible topics with their live symptom count and first listed symptoms' ids.
 
-    Two queries that read only what the page shows, through the indexes on a topic's symptoms:
+    One query that reads only what the page shows, through the indexes on a topic's symptoms:
     a prefetch sliced per topic numbers every symptom of every topic (a window over the whole
-    table, most of a big site's home page), and a count joined in groups them all. Rows come as
-    plain values with their addresses made once: hundreds of model instances, and the template
-    engine's slower look-ups on them, were most of the page's remaining time.
+    table, most of a big site's home page), and a count joined in groups them all. Rows come
+    as plain values, their addresses made once (``Addresses``): hundreds of model instances,
+    and the template engine's slower look-ups on them, were most of the page's time.
     """
     listed = (
         Symptom.objects.visible(preview=preview)
@@ -74,25 +91,12 @@ def _topics_with_first_symptoms(preview: bool, addresses: Addresses) -> list[dic
         .annotate(count=Count("pk"))
         .values("count")
     )
-    firsts = {f"listed_{n}": Subquery(listed[n : n + 1]) for n in range(HOME_SYMPTOMS_PER_TOPIC)}
-    topics = list(
+    firsts = {name: Subquery(listed[n : n + 1]) for n, name in enumerate(LISTED)}
+    return list(
         Topic.objects.visible(preview=preview)
         .annotate(symptom_count=Coalesce(Subquery(count), 0), **firsts)
         .values("slug", "title", "summary", "symptom_count", *firsts)
     )
-    wanted = {topic[name] for topic in topics for name in firsts} - {None}
-    found = {
-        symptom["pk"]: symptom
-        for symptom in Symptom.objects.filter(pk__in=wanted).values("pk", "slug", "title")
-    }
-    for topic in topics:
-        topic["url"] = addresses.slug_url("troubleshooting:topic", topic["slug"])
-        topic["listed_symptoms"] = [
-            _symptom_link(addresses, found[topic[name]], topic["slug"])
-            for name in firsts
-            if topic[name] in found
-        ]
-    return topics
 
 
 @public_page(cache=True)
