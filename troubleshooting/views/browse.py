@@ -1,11 +1,11 @@
 """Browsing the guides: the home page, a topic, a symptom's article."""
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from ..addresses import Addresses
-from ..models import Symptom, Topic, TriageQuestion, live
+from ..models import Symptom, Topic, TriageQuestion
 from ..previewing import previewing
 from .pages import public_page, render_page
 
@@ -20,13 +20,16 @@ def home(request):
     addresses = Addresses()
     topics = _visible_topics(preview)
     listed = {topic[name] for topic in topics for name in LISTED} - {None}
-    # The common problems and every topic's first symptoms in one query; the listed ones are
-    # never featured, so "featured" tells them apart.
-    common_problems = Q(featured=True) & live(preview=preview) & live("topic__", preview=preview)
+    # The common problems and every topic's first symptoms in one query, each part through its
+    # own index (an OR of the two would read every symptom); the listed ones are never
+    # featured, so "featured" tells them apart.
+    fields = ("pk", "slug", "title", "summary", "featured", "topic__slug", "position")
+    common_problems = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
     symptoms = (
-        Symptom.objects.filter(common_problems | Q(pk__in=listed))
+        common_problems.order_by()
+        .values(*fields)
+        .union(Symptom.objects.filter(pk__in=listed).order_by().values(*fields), all=True)
         .order_by("position", "title")
-        .values("pk", "slug", "title", "summary", "featured", "topic__slug")
     )
     common, found = [], {}
     for symptom in symptoms:
