@@ -129,6 +129,75 @@ def measure(client, method: str, path: str, extra: dict, repeat: int):
     return elapsed * 1000, len(queries), reverse_calls, profiler
 
 
+# Where self time is spent, by the code that spends it: the first group whose text is in a
+# function's file name (or, for built-ins, in its name) takes it.
+GROUPS = (
+    ("SQL (database driver)", ("sqlite3", "psycopg", "execute", "fetch")),
+    ("ORM: compiling SQL", ("/db/models/sql/compiler", "/db/backends/")),
+    (
+        "ORM: building queries",
+        (
+            "/db/models/sql/",
+            "/db/models/expressions",
+            "/db/models/lookups",
+            "/db/models/query_utils",
+            "/db/models/fields/related_lookups",
+        ),
+    ),
+    ("ORM: rows to objects", ("/db/models/",)),
+    ("templates", ("/django/template/", "/template_partials/", "/templatetags/")),
+    (
+        "escaping, safe strings",
+        ("/django/utils/html", "/django/utils/safestring", "/django/utils/functional"),
+    ),
+    ("URLs (reverse, resolve)", ("/django/urls/", "addresses.py")),
+    ("thread/context locals", ("asgiref",)),
+    (
+        "middleware, request, response",
+        (
+            "/django/middleware/",
+            "/django/http/",
+            "/django/core/",
+            "/django/contrib/",
+            "/csp/",
+            "/django_htmx/",
+            "/axes/",
+            "/whitenoise/",
+        ),
+    ),
+    ("test client", ("/django/test/",)),
+    ("the site's code", ("/troubleshooting/", "/helpcenter/")),
+)
+
+
+def summarise(profiler, repeat: int) -> list[tuple[str, float]]:
+    """Return (group, ms of self time per request) for the profile, biggest first.
+
+    A built-in's time (``getattr``, ``isinstance``...) goes to the groups of its callers, in
+    proportion, so the template engine's attribute lookups count as templates.
+    """
+    stats = pstats.Stats(profiler).stats
+
+    def group_of(filename: str, function: str) -> str:
+        where = filename if filename != "~" else function
+        return next(
+            (name for name, marks in GROUPS if any(mark in where for mark in marks)),
+            "other (Python, standard library)",
+        )
+
+    totals: dict[str, float] = {}
+    for (filename, _line, function), (_cc, _nc, tottime, _ct, callers) in stats.items():
+        shares = {(filename, function): tottime}
+        if filename == "~" and callers and group_of(filename, function).startswith("other"):
+            edges = {caller: edge[2] for caller, edge in callers.items()}
+            whole = sum(edges.values()) or 1.0
+            shares = {(c[0], c[2]): tottime * tt / whole for c, tt in edges.items()}
+        for (where, name), seconds in shares.items():
+            group = group_of(where, name)
+            totals[group] = totals.get(group, 0.0) + seconds * 1000 / repeat
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a PostgreSQL URL (default: a SQLite file)")
@@ -171,6 +240,11 @@ def main() -> int:
             stats.print_stats(args.top)
             print(f"\n=== {name}: {method.upper()} {path}")
             print("\n".join(out.getvalue().splitlines()[4:]))
+            groups = summarise(profiler, args.repeat)
+            total = sum(ms for _group, ms in groups)
+            print(f"Self time by kind of work, ms per request under the profiler ({total:.1f}):")
+            for group, ms in groups:
+                print(f"  {group:34}{ms:>8.2f}{ms / total:>7.0%}")
         base_ms = summary[0][1]
         print(f"\n{'':16}{'ms/request':>11}{'×baseline':>11}{'queries':>9}{'reverse()':>11}")
         for name, ms, queries, reverses in summary:

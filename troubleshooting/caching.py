@@ -45,7 +45,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -185,21 +185,32 @@ def _declared(request, names: frozenset[str]) -> dict[str, str]:
     return {name: request.GET[name] for name in sorted(names) if name in request.GET}
 
 
+def _htmx_header(meta, name: str) -> str | None:
+    """Return an htmx header's value as django-htmx reads it: URI-encoded values decoded.
+
+    From ``META`` directly: ``request.htmx`` reads ``request.headers``, which copies every
+    header of the request, a cost a cached page would pay on every hit.
+    """
+    value = meta.get(name) or None
+    if value and meta.get(f"{name}_URI_AUTOENCODED") == "true":
+        value = unquote(value)
+    return value
+
+
 def _htmx_parts(request, targets: frozenset[str]) -> list[str]:
     """Return what the views branch on of htmx's headers, as django-htmx reads them.
 
     Whether it is an htmx request and a history restore, and the target only where the view
     declares it answers that target differently: any other header value is the same page, so
-    junk values can't fill the cache. Read through django-htmx (which decodes URI-encoded
-    values) whenever the request says it is htmx's at all, so the key can't disagree with the view.
+    junk values can't fill the cache. Decoded as django-htmx decodes them, so the key can't
+    disagree with the view.
     """
-    if "HTTP_HX_REQUEST" not in request.META:  # a plain page load: nothing more to read
+    meta = request.META
+    if _htmx_header(meta, "HTTP_HX_REQUEST") != "true":
         return ["", "", ""]
-    htmx = request.htmx
-    if not htmx:
-        return ["", "", ""]
-    target = htmx.target if htmx.target in targets else ""
-    return ["htmx", target, "restore" if htmx.history_restore_request else ""]
+    target = _htmx_header(meta, "HTTP_HX_TARGET")
+    restore = _htmx_header(meta, "HTTP_HX_HISTORY_RESTORE_REQUEST") == "true"
+    return ["htmx", target if target in targets else "", "restore" if restore else ""]
 
 
 def _page_key(request, params: dict[str, str], targets: frozenset[str]) -> tuple[str, str]:
@@ -321,6 +332,8 @@ class PageCache:
         self.recent.clear()
         self.forget_version()
         self._resting.clear()
+        for data in _shared_data:
+            data.forget()
 
     def forget_version(self) -> None:
         """Ask the database for the content version next time, instead of trusting the last."""
@@ -379,6 +392,34 @@ class PageCache:
 
 
 page_cache = PageCache()
+
+
+class SharedData:
+    """Data every page shows (the known-issue banners), computed once per content version.
+
+    Not a page: each page is still rendered afresh when the page cache can't serve it. What
+    ``compute`` returns is read by every request this process serves under the same version,
+    so it must depend on the content alone and never be changed by its readers.
+    """
+
+    def __init__(self, compute: Callable):
+        self._compute = compute
+        self._held: tuple[str, object] | None = None
+        _shared_data.append(self)
+
+    def get(self):
+        """Return the data for the current content version, computing it if it changed."""
+        version = content_version()
+        held = self._held
+        if held is None or held[0] != version:
+            held = self._held = (version, self._compute())
+        return held[1]
+
+    def forget(self) -> None:
+        self._held = None
+
+
+_shared_data: list[SharedData] = []
 
 
 def cached_page(

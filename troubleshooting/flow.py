@@ -214,6 +214,10 @@ class Flow:
         """
         if not progress.results:
             return
+        # Written once per list: every later answer only reads it, outside any write lock.
+        known = PastStepList.objects.filter(symptom=self.symptom, version=progress.version)
+        if known.exists():
+            return
         record_safely(
             "the steps a guided-fix address refers to",
             lambda: PastStepList.objects.get_or_create(

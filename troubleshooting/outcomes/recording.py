@@ -165,25 +165,22 @@ def record_answer(
         return key
     if result != Result.CANT_DO:
         reason, note = "", ""
+    answer = {"number": number, "result": result, "reason": reason, "note": note}
+    outcome, resolved_number = session_outcome.after_answer(result, number=number, is_last=is_last)
 
     def write() -> str:
         now = timezone.now()
-        session = _session_or_new(key, symptom, now)
+        session = (
+            FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
+        )
+        if session is None:
+            return _start_with(symptom, step, now, answer, outcome, resolved_number)
         # One answer per step: answering it again replaces it, and an editor inserting or
         # moving steps mid-session never puts one step's answer on another.
         StepAnswer.objects.update_or_create(
             session=session,
             step=step,
-            defaults={
-                "number": number,
-                "result": result,
-                "reason": reason,
-                "note": note,
-                "answered_at": now,
-            },
-        )
-        outcome, resolved_number = session_outcome.after_answer(
-            result, number=number, is_last=is_last
+            defaults={**answer, "answered_at": now},
         )
         FlowSession.objects.filter(pk=session.pk).update(
             outcome=outcome, resolved_number=resolved_number, last_active_at=now
@@ -193,12 +190,17 @@ def record_answer(
     return record_safely("an answer in the guided fix", write, otherwise=key)
 
 
-def _session_or_new(key: str, symptom: Symptom, now: datetime) -> FlowSession:
-    """Return the session ``key`` names, or a new one in the active language if there is none."""
-    session = FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
-    return session or FlowSession.objects.create(
-        key=new_key(), symptom=symptom, started_at=now, language=recorded_language()
-    )
+def _start_with(symptom, step, now, answer, outcome, resolved_number) -> str:
+    """Start a session in the active language with its first answer; return its key.
+
+    A new session has no answer to replace: two inserts, its outcome set at once.
+    """
+    session = FlowSession.objects.create(
+        key=new_key(), symptom=symptom, started_at=now, last_active_at=now,
+        outcome=outcome, resolved_number=resolved_number, language=recorded_language(),
+    )  # fmt: skip
+    StepAnswer.objects.create(session=session, step=step, answered_at=now, **answer)
+    return session.key
 
 
 def record_end(*, key: str, symptom: Symptom) -> None:

@@ -1,10 +1,52 @@
 """The known-issue banners a page shows, looked up where the banner is placed."""
 
+from dataclasses import dataclass
+
 from django import template
 
+from ..caching import SharedData
 from ..models import KnownIssue
 
 register = template.Library()
+
+
+@dataclass(frozen=True)
+class _Active:
+    """The issues shown as banners now, newest first, and what each one lists."""
+
+    issues: tuple[KnownIssue, ...]
+    topics: dict[int, frozenset[int]]  # issue → the topics it lists
+    symptoms: dict[int, frozenset[int]]  # issue → the symptoms it lists
+    symptom_topics: dict[int, frozenset[int]]  # issue → the topics of the symptoms it lists
+
+
+def _read_active() -> _Active:
+    """Read the active issues and what they list, once per content version."""
+    issues = tuple(KnownIssue.objects.banners())
+    links: dict[str, dict[int, set[int]]] = {
+        name: {issue.pk: set() for issue in issues}
+        for name in ("topics", "symptoms", "symptom_topics")
+    }
+    if issues:  # usually none: then the lists cost no query
+        ids = [issue.pk for issue in issues]
+        through = KnownIssue.topics.through.objects.filter(knownissue__in=ids)
+        for issue, topic in through.values_list("knownissue_id", "topic_id"):
+            links["topics"][issue].add(topic)
+        through = KnownIssue.symptoms.through.objects.filter(knownissue__in=ids)
+        listed = through.values_list("knownissue_id", "symptom_id", "symptom__topic_id")
+        for issue, symptom, topic in listed:
+            links["symptoms"][issue].add(symptom)
+            links["symptom_topics"][issue].add(topic)
+    frozen = {
+        name: {pk: frozenset(values) for pk, values in by_issue.items()}
+        for name, by_issue in links.items()
+    }
+    return _Active(issues, **frozen)
+
+
+# Every page shows the banners: read once per content version (a save, an issue's update or
+# its scheduled start or end changes it), not once per page rendered.
+_active = SharedData(_read_active)
 
 
 @register.simple_tag(takes_context=True)
@@ -12,12 +54,28 @@ def known_issues_here(context) -> list[KnownIssue]:
     """Return the active issues affecting the page's symptom, else its topic, else all (home).
 
     A tag rather than a line in every view: the include placed in a template is all a page
-    needs, and it costs one query, run only when the page is rendered (not when cached).
+    needs. An editor previewing sees drafts too, read afresh (one query).
     """
-    issues = KnownIssue.objects.banners(preview=bool(context.get("previewing")))
     symptom, topic = context.get("symptom"), context.get("topic")
+    if context.get("previewing"):
+        issues = KnownIssue.objects.banners(preview=True)
+        if symptom is not None:
+            return list(issues.affecting_symptom(symptom))
+        if topic is not None:
+            return list(issues.affecting_topic(topic))
+        return list(issues)
+    active = _active.get()
     if symptom is not None:
-        issues = issues.affecting_symptom(symptom)
-    elif topic is not None:
-        issues = issues.affecting_topic(topic)
-    return list(issues)
+        return [
+            issue
+            for issue in active.issues
+            if symptom.pk in active.symptoms[issue.pk]
+            or symptom.topic_id in active.topics[issue.pk]
+        ]
+    if topic is not None:
+        return [
+            issue
+            for issue in active.issues
+            if topic.pk in active.topics[issue.pk] or topic.pk in active.symptom_topics[issue.pk]
+        ]
+    return list(active.issues)

@@ -4,40 +4,80 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from ..addresses import Addresses
 from ..models import Symptom, Topic, TriageQuestion
 from ..previewing import previewing
 from .pages import public_page, render_page
 
 HOME_SYMPTOMS_PER_TOPIC = 6
+LISTED = tuple(f"listed_{n}" for n in range(HOME_SYMPTOMS_PER_TOPIC))
 
 
 @public_page(cache=True)
 def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
-    symptoms = Symptom.objects.in_visible_topic(preview=preview)
-    common = symptoms.filter(featured=True).select_related("topic").order_by("position", "title")
+    addresses = Addresses()
+    topics = _visible_topics(preview)
+    listed = {topic[name] for topic in topics for name in LISTED} - {None}
+    # The common problems and every topic's first symptoms in one query, each part through its
+    # own index (an OR of the two would read every symptom); the listed ones are never
+    # featured, so "featured" tells them apart.
+    fields = ("pk", "slug", "title", "summary", "featured", "topic__slug", "position")
+    common_problems = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
+    symptoms = (
+        common_problems.order_by()
+        .values(*fields)
+        .union(Symptom.objects.filter(pk__in=listed).order_by().values(*fields), all=True)
+        .order_by("position", "title")
+    )
+    common, found = [], {}
+    for symptom in symptoms:
+        if symptom["featured"]:
+            common.append(_symptom_link(addresses, symptom, symptom["topic__slug"], flow=True))
+        else:
+            found[symptom["pk"]] = symptom
+    for topic in topics:
+        topic["url"] = addresses.slug_url("troubleshooting:topic", topic["slug"])
+        topic["listed_symptoms"] = [
+            _symptom_link(addresses, found[topic[name]], topic["slug"])
+            for name in LISTED
+            if topic[name] in found
+        ]
     start_questions = (
         TriageQuestion.objects.in_visible_topic(preview=preview)
         .filter(is_start=True)
         .select_related("topic")
+        .only("slug", "is_start", "topic__slug", "topic__title")
         .order_by("topic__position", "topic__title")
     )
     context = {
         "title": None,
-        "topics": _topics_with_first_symptoms(preview),
+        "topics": topics,
         "common_symptoms": common,
         "start_questions": start_questions,
     }
     return render_page(request, "troubleshooting/home.html", context)
 
 
-def _topics_with_first_symptoms(preview: bool) -> list[Topic]:
-    """Return the visible topics, each with its live symptom count and first listed symptoms.
+def _symptom_link(addresses: Addresses, symptom: dict, topic_slug: str, *, flow=False) -> dict:
+    """Add a listed symptom's addresses (its article's, and its guided fix's if ``flow``)."""
+    symptom["url"] = addresses.slug_url("troubleshooting:symptom", topic_slug, symptom["slug"])
+    if flow:
+        symptom["flow_url"] = addresses.slug_url(
+            "troubleshooting:flow_begin", topic_slug, symptom["slug"]
+        )
+    return symptom
 
-    Two queries that read only what the page shows, through the indexes on a topic's symptoms:
+
+def _visible_topics(preview: bool) -> list[dict]:
+    """Return the visible topics with their live symptom count and first listed symptoms' ids.
+
+    One query that reads only what the page shows, through the indexes on a topic's symptoms:
     a prefetch sliced per topic numbers every symptom of every topic (a window over the whole
-    table, most of a big site's home page), and a count joined in groups them all.
+    table, most of a big site's home page), and a count joined in groups them all. Rows come
+    as plain values, their addresses made once (``Addresses``): hundreds of model instances,
+    and the template engine's slower look-ups on them, were most of the page's time.
     """
     listed = (
         Symptom.objects.visible(preview=preview)
@@ -54,20 +94,12 @@ def _topics_with_first_symptoms(preview: bool) -> list[Topic]:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    firsts = {f"listed_{n}": Subquery(listed[n : n + 1]) for n in range(HOME_SYMPTOMS_PER_TOPIC)}
-    topics = list(
-        Topic.objects.visible(preview=preview).annotate(
-            symptom_count=Coalesce(Subquery(count), 0), **firsts
-        )
+    firsts = {name: Subquery(listed[n : n + 1]) for n, name in enumerate(LISTED)}
+    return list(
+        Topic.objects.visible(preview=preview)
+        .annotate(symptom_count=Coalesce(Subquery(count), 0), **firsts)
+        .values("slug", "title", "summary", "symptom_count", *firsts)
     )
-    ids = {topic.pk: [getattr(topic, name) for name in firsts] for topic in topics}
-    wanted = {pk for pks in ids.values() for pk in pks if pk is not None}
-    found = Symptom.objects.in_bulk(wanted) if wanted else {}
-    for topic in topics:
-        topic.listed_symptoms = [found[pk] for pk in ids[topic.pk] if pk in found]
-        for symptom in topic.listed_symptoms:
-            symptom.topic = topic  # for its address, without a query each
-    return topics
 
 
 @public_page(cache=True)
