@@ -13,6 +13,7 @@ import re
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 _shapes: dict[tuple, tuple[str, ...] | None] = {}
@@ -38,7 +39,8 @@ def slug_url(name: str, *slugs: str) -> str:
     """Return ``reverse(name, args=slugs)`` for a URL name whose arguments are slugs."""
     if not all(_PLAIN_SLUG.match(slug) for slug in slugs):
         return reverse(name, args=slugs)
-    key = (name, len(slugs), get_script_prefix(), get_urlconf())
+    # The language too: its prefix (/es/) is part of the shape.
+    key = (name, len(slugs), get_script_prefix(), get_urlconf(), get_language())
     try:
         pieces = _shapes[key]
     except KeyError:
