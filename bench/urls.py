@@ -1,7 +1,9 @@
 """The site's URLs behind a bare view, the baseline every page is compared with in a run."""
 
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
+
+from helpcenter.urls import urlpatterns as site_urlpatterns
 
 BASELINE_PATH = "/bench/baseline/"
 
@@ -13,5 +15,6 @@ def baseline(request):
 
 urlpatterns = [
     path(BASELINE_PATH.strip("/") + "/", baseline),
-    path("", include("helpcenter.urls")),
+    # Spread, not included: the site's language-prefixed patterns must sit at the top level.
+    *site_urlpatterns,
 ]
