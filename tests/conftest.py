@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 from tests.factories import make_guide
 from troubleshooting import caching
@@ -27,6 +28,8 @@ def _empty_caches():
     # As a new process: no page or trusted version kept, and a test's broken cache not resting.
     caching.page_cache.reset()
     search_usage.search_counts.reset()
+    # A request under /es/ leaves Spanish active in the thread: start each test in English.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -427,4 +427,6 @@ def choice_url(choice: TriageChoice) -> str:
         if choice.next_question is not None
         else choice.symptom.get_flow_url()
     )
-    return f"{target}?{urlencode({'via': choice.question.slug})}"
+    # ``via`` names the question in English: the flow's state is the same in every language.
+    via = getattr(choice.question, "english_slug", choice.question.slug)
+    return f"{target}?{urlencode({'via': via})}"

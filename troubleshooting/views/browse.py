@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from ..models import Symptom, Topic, TriageQuestion
 from ..previewing import previewing
+from ..translating import overlay
 from .pages import public_page, render_page
 
 HOME_SYMPTOMS_PER_TOPIC = 6
@@ -23,9 +24,23 @@ def home(request):
         .select_related("topic")
         .order_by("topic__position", "topic__title")
     )
+    topics, common, start_questions = (
+        _topics_with_first_symptoms(preview),
+        list(common),
+        list(start_questions),
+    )
+    overlay(
+        topics,
+        [symptom for topic in topics for symptom in topic.listed_symptoms],
+        common,
+        [symptom.topic for symptom in common],
+        start_questions,
+        [question.topic for question in start_questions],
+        preview=preview,
+    )
     context = {
         "title": None,
-        "topics": _topics_with_first_symptoms(preview),
+        "topics": topics,
         "common_symptoms": common,
         "start_questions": start_questions,
     }
@@ -75,10 +90,13 @@ def topic(request, topic_slug):
     """Show a topic's symptoms, and the guided fix's first question if it has one."""
     preview = previewing(request)
     topic = get_object_or_404(Topic.objects.visible(preview=preview), slug=topic_slug)
-    symptoms = topic.symptoms.visible(preview=preview).order_by("position", "title")
+    symptoms = list(topic.symptoms.visible(preview=preview).order_by("position", "title"))
     start = (
         TriageQuestion.objects.visible(preview=preview).filter(topic=topic, is_start=True).first()
     )
+    if start is not None:
+        start.topic = topic  # one topic to translate, and no query for its address
+    overlay(topic, symptoms, start, preview=preview)
     context = {
         "title": topic.title,
         "description": topic.summary,
@@ -92,18 +110,22 @@ def topic(request, topic_slug):
 @public_page(cache=True)
 def symptom(request, topic_slug, symptom_slug):
     """Show a symptom's article: what it means, its likely causes, every fix step in order."""
+    preview = previewing(request)
     symptom = get_object_or_404(
-        Symptom.objects.for_article(preview=previewing(request)),
+        Symptom.objects.for_article(preview=preview),
         topic__slug=topic_slug,
         slug=symptom_slug,
     )
+    causes = [symptom_cause.cause for symptom_cause in symptom.published_causes]
+    steps = [symptom_step.step for symptom_step in symptom.published_steps]
+    overlay(symptom, symptom.topic, causes, steps, preview=preview)
     context = {
         "title": symptom.title,
         "description": symptom.summary,
         "og_type": "article",
         "symptom": symptom,
         "topic": symptom.topic,
-        "causes": [symptom_cause.cause for symptom_cause in symptom.published_causes],
-        "steps": [symptom_step.step for symptom_step in symptom.published_steps],
+        "causes": causes,
+        "steps": steps,
     }
     return render_page(request, "troubleshooting/symptom.html", context)
