@@ -186,4 +186,3 @@ def register(site) -> None:
         TriageQuestionTranslation,
         translation_admin(TriageQuestionTranslation, search=["prompt"]),
     )
-

@@ -44,6 +44,7 @@ from .translations import (
     Translation,
     TriageQuestionTranslation,
     english_choices,
+    settings_path_parts_differ,
     validate_choice_texts,
 )
 from .triage import TriageChoice, TriageQuestion
@@ -100,6 +101,7 @@ __all__ = [
     "live",
     "normalize_newlines",
     "english_choices",
+    "settings_path_parts_differ",
     "validate_choice_texts",
     "validate_issue_slug",
     "validate_slug_not_reserved",

@@ -412,6 +412,9 @@ class TriageQuestionTranslation(Translation):
 
 def english_choices(question: TriageQuestion) -> list[dict[str, str]]:
     """Return a question's answers as translations hold them: label and hint, in order."""
+    known = getattr(question, "known_choices", None)  # given by whoever loaded them already
+    if known is not None:
+        return [{"label": choice.label, "hint": choice.hint} for choice in known]
     rows = question.choices.order_by("position").values_list("label", "hint")
     return [{"label": label, "hint": hint} for label, hint in rows]
 
