@@ -139,3 +139,14 @@ def test_a_published_translation_needs_the_english_texts_in_the_form(admin_clien
     assert "The English has this text: translate it before publishing." in (
         response.content.decode()
     )
+
+
+def test_an_items_page_links_to_its_translations_and_to_translate_it(admin_client):
+    symptom = make_symptom()
+    spanish = translate(symptom, "es")
+    html = admin_client.get(url(type(symptom), "change", symptom.pk)).content.decode()
+    assert f'href="{url(SymptomTranslation, "change", spanish.pk)}">Spanish translation</a>' in html
+    add = f"{url(SymptomTranslation, 'add')}?source={symptom.pk}&amp;language=fr"
+    assert f'href="{add}">Translate into French</a>' in html
+    form = admin_client.get(f"{url(SymptomTranslation, 'add')}?source={symptom.pk}&language=fr")
+    assert f'<option value="{symptom.pk}" selected>' in form.content.decode()

@@ -6,20 +6,25 @@ translation shows the English's change in the diff table history and approval us
 as up to date" (a button and a list action) records the English as it is now.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from troubleshooting.models import normalize_newlines
+from troubleshooting.models import TRANSLATION_LANGUAGES, TRANSLATION_MODELS, normalize_newlines
 
-from . import versions
+from . import (
+    publishing,  # which imports this module: its names are read when called
+    versions,
+)
 from .history import HistoryAdmin
 from .markdown_preview import MarkdownPreview
-from .publishing import yes_no_icon
 
 MARK_UP_TO_DATE = "_mark_up_to_date"
 
@@ -127,11 +132,11 @@ class TranslationAdmin(MarkdownPreview, HistoryAdmin):
 
     @admin.display(description=_("On the site"), ordering="status")
     def on_the_site(self, obj):
-        return yes_no_icon(obj.is_published)
+        return publishing.yes_no_icon(obj.is_published)
 
     @admin.display(description=_("Up to date with the English"))
     def up_to_date(self, obj):
-        return yes_no_icon(not obj.is_outdated)
+        return publishing.yes_no_icon(not obj.is_outdated)
 
     @admin.action(description=_("Mark as up to date with the English"), permissions=["change"])
     def mark_up_to_date(self, request, queryset):
@@ -157,6 +162,27 @@ class TranslationAdmin(MarkdownPreview, HistoryAdmin):
 
     def view_on_site(self, obj):
         return None  # the item's page in that language comes with the language switcher
+
+
+def translation_links(obj) -> list[tuple[str, str]]:
+    """Return (label, page) for each language: its translation of ``obj``, or a new one."""
+    model = TRANSLATION_MODELS.get(type(obj))
+    if model is None or obj.pk is None:
+        return []
+    existing = dict(model.objects.filter(source=obj).values_list("language", "pk"))
+    opts = model._meta
+    links = []
+    for code, name in TRANSLATION_LANGUAGES:
+        if code in existing:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[existing[code]])
+            links.append((_("%(language)s translation") % {"language": _(name)}, url))
+        else:
+            add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+            query = urlencode({"source": obj.pk, "language": code})
+            links.append(
+                (_("Translate into %(language)s") % {"language": _(name)}, f"{add}?{query}")
+            )
+    return links
 
 
 def translation_admin(model, *, search: list[str]) -> type[TranslationAdmin]:
