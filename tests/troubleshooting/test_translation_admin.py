@@ -50,6 +50,7 @@ def test_an_outdated_translation_shows_the_english_change_and_can_be_marked_up_t
     html = admin_client.get(change).content.decode()
     assert "The English changed since this translation was brought up to date" in html
     assert "<ins> and volume up</ins>" in html
+    assert '<th scope="row">Instructions</th>' in html
     assert "Save and mark as up to date" in html
 
     data = {

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -25,6 +26,7 @@ from . import (
 )
 from .history import HistoryAdmin
 from .markdown_preview import MarkdownPreview
+from .widgets import TextBox
 
 MARK_UP_TO_DATE = "_mark_up_to_date"
 
@@ -65,8 +67,10 @@ def _english_display(name: str, label):
     def english(self, obj):
         if obj is None or obj.source_id is None:
             return "—"
-        texts = obj.source_texts()
-        return format_html('<div class="source-text" lang="en">{}</div>', _shown(texts[name]))
+        text = _shown(obj.source_texts()[name])
+        if not text.strip():
+            return format_html('<span class="source-empty">{}</span>', _("(empty in English)"))
+        return format_html('<div class="source-text" lang="en">{}</div>', text)
 
     english.__name__ = f"english_{name}"
     return english
@@ -108,6 +112,14 @@ class TranslationAdmin(MarkdownPreview, HistoryAdmin):
             fields += self.publishing_fields
         return fields
 
+    def _label(self, name: str) -> str:
+        return capfirst(self.model._meta.get_field(name).verbose_name)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "summary":  # a sentence or two: a box, as on the English page
+            kwargs["widget"] = TextBox(attrs={"rows": 3, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def can_publish(self, request) -> bool:
         """Whether this user may publish; anyone who can edit, unless the site wants review."""
         if not settings.CONTENT_REQUIRE_REVIEW:
@@ -119,8 +131,9 @@ class TranslationAdmin(MarkdownPreview, HistoryAdmin):
     def source_changes(self, obj):
         if obj is None or obj.pk is None:
             return _("A new translation is made from the English as it is now.")
-        before = {name: _shown(value) for name, value in obj.source_snapshot.items()}
-        after = {name: _shown(value) for name, value in obj.source_texts().items()}
+        label = {name: self._label(name) for name in obj.source_fields}
+        before = {label.get(k, k): _shown(v) for k, v in obj.source_snapshot.items()}
+        after = {label[name]: _shown(value) for name, value in obj.source_texts().items()}
         changes = versions.changes(before, after)
         if not changes:
             return _("Nothing: this translation is up to date with the English.")
