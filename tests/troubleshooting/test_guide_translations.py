@@ -197,3 +197,20 @@ def test_a_fixture_with_translations_is_the_same_from_the_same_files_and_loads(g
     assert database_content() == before
     assert SymptomTranslation.objects.get(language="fr").slug == "non-distribue"
     assert dump() == first
+
+
+def test_a_languages_synonyms_are_left_to_search(guide, tmp_path):
+    (guide / "es" / "synonyms.md").write_text("- mensaje, sms\n", encoding="utf-8")
+    import_guide(guide)  # not read as a translation, nor as English synonyms
+    export(guide)
+    assert (guide / "es" / "synonyms.md").read_text(encoding="utf-8") == "- mensaje, sms\n"
+
+
+def test_export_refuses_a_topic_named_like_a_language(tmp_path):
+    from django.core.management.base import CommandError
+
+    from tests.factories import make_topic
+
+    make_topic(slug="es")
+    with pytest.raises(CommandError, match="a shared folder or a language's"):
+        export(tmp_path)

@@ -204,3 +204,13 @@ def test_answers_hidden_on_the_page_keep_their_translated_labels_in_place(client
     html = client.get(f"/es/{topic.slug}/fix/").content.decode()
     assert "[es] Sending…" in html and "[es] Delivered" in html
     assert "Nowhere yet" not in html
+
+
+def test_the_end_page_lists_the_steps_in_spanish(client, spanish):
+    _topic, symptom, steps, _question = spanish
+    version = Flow.for_symptom(symptom).version
+    response = client.get(f"/es/mensajes/no-entregado/fix/end/?r=nnn&v={version}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Activa iMessage" in html and steps[1].title in html
+    assert "isn't available in" not in html  # the symptom is translated

@@ -112,10 +112,11 @@ def _guide_files(directory: Path) -> dict[Path, str]:
         path = directory / STEPS_FOLDER / f"{step.slug}.md"
         files[path] = _file_text(STEP, step, {"causes": causes}, path)
     for topic in Topic.objects.all():
-        if topic.slug in (CAUSES_FOLDER, STEPS_FOLDER):
+        if topic.slug in (CAUSES_FOLDER, STEPS_FOLDER, *LANGUAGES):
             raise GuideFileError(
                 directory / topic.slug,
-                f"the topic “{topic}” has the slug of a shared folder: change its slug first.",
+                f"the topic “{topic}” has the slug of a shared folder or a language's: change "
+                "its slug first.",
             )
         path = directory / topic.slug / TOPIC_FILE
         files[path] = _file_text(TOPIC, topic, {}, path)
