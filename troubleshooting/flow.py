@@ -35,6 +35,7 @@ from .models import (
     live,
 )
 from .outcomes.recording import record_safely
+from .translating import source_slug
 
 
 class Answer(TextChoices):
@@ -428,5 +429,4 @@ def choice_url(choice: TriageChoice) -> str:
         else choice.symptom.get_flow_url()
     )
     # ``via`` names the question in English: the flow's state is the same in every language.
-    via = getattr(choice.question, "english_slug", choice.question.slug)
-    return f"{target}?{urlencode({'via': via})}"
+    return f"{target}?{urlencode({'via': source_slug(choice.question)})}"

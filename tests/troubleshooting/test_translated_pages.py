@@ -214,3 +214,16 @@ def test_the_end_page_lists_the_steps_in_spanish(client, spanish):
     assert response.status_code == 200
     assert "Activa iMessage" in html and steps[1].title in html
     assert "isn't available in" not in html  # the symptom is translated
+
+
+def test_a_vote_on_a_spanish_article_is_recorded_not_redirected(client, spanish):
+    from troubleshooting.models import ArticleVote
+
+    _topic, symptom, *_ = spanish
+    form = client.get("/es/mensajes/no-entregado/feedback/")
+    html = form.content.decode()
+    assert 'action="/es/mensajes/no-entregado/feedback/"' in html
+    english = f"/es/{symptom.topic.slug}/{symptom.slug}/feedback/"
+    response = client.post(english, {"helpful": "yes", "version": ""})
+    assert response.status_code == 303  # recorded, never a 301 that would drop the vote
+    assert ArticleVote.objects.get().helpful

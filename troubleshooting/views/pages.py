@@ -161,7 +161,8 @@ def _translated_slugs(view):
         english, translated = translating.english_slugs(
             kwargs, SLUG_MODELS, preview=previewing(request)
         )
-        if translated is not None:
+        # Only a page is sent on: a redirected POST would arrive as a GET, its answer lost.
+        if translated is not None and request.method in SAFE_METHODS:
             url = reverse(request.resolver_match.view_name, kwargs=translated)
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
