@@ -135,7 +135,8 @@ FIXTURE_MANAGE := DATABASE_URL=sqlite:///$(CURDIR)/$(FIXTURE_DB) $(MANAGE)
 # Every item's created/updated time in the fixture: the same files always give the same fixture.
 FIXTURE_TIME := 2026-11-23T00:00:00Z
 CONTENT_MODELS := $(addprefix troubleshooting.,topic cause fixstep symptom symptomcause \
-	symptomstep triagequestion triagechoice searchsynonym)
+	symptomstep triagequestion triagechoice searchsynonym topictranslation causetranslation \
+	fixsteptranslation symptomtranslation triagequestiontranslation)
 
 ## Regenerate fixtures/imessage.json from the guide's Markdown files in content/ (edit them, or
 ## edit in the admin and run `manage.py export_guide content` first).

@@ -28,6 +28,8 @@ def _empty_caches():
     # As a new process: no page or trusted version kept, and a test's broken cache not resting.
     caching.page_cache.reset()
     search_usage.search_counts.reset()
+    # A request under /es/ leaves Spanish active in the thread: start each test in English.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -169,6 +169,7 @@ VALIDATORS_MIGRATIONS_NAME = {
     "troubleshooting.models": {
         "troubleshooting.models.validate_slug_not_reserved",
         "troubleshooting.models.validate_issue_slug",
+        "troubleshooting.models.validate_choice_texts",
     },
     "troubleshooting.markdown": {"troubleshooting.markdown.validate_markdown"},
     "troubleshooting.outcomes.languages": {"troubleshooting.outcomes.languages.validate_language"},

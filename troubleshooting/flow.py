@@ -37,6 +37,7 @@ from .models import (
     live,
 )
 from .outcomes.recording import record_safely
+from .translating import source_slug
 
 
 class Answer(TextChoices):
@@ -445,4 +446,5 @@ def choice_url(choice: TriageChoice) -> str:
         if choice.next_question is not None
         else choice.symptom.get_flow_url()
     )
-    return f"{target}?{urlencode({'via': choice.question.slug})}"
+    # ``via`` names the question in English: the flow's state is the same in every language.
+    return f"{target}?{urlencode({'via': source_slug(choice.question)})}"

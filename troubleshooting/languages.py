@@ -16,6 +16,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve, reverse
 from django.utils import translation
 
+from . import translating
+
 SOURCE_LANGUAGE = settings.LANGUAGE_CODE
 
 
@@ -56,12 +58,17 @@ def resolve_address(path: str) -> ResolverMatch | None:
             return None
 
 
-def _arguments_in(language: str, match: ResolverMatch) -> dict:
-    """Return the page's address arguments as they are written in ``language``.
+def _base(code: str) -> str:
+    return code.split("-")[0].lower()
 
-    Every language shares the English slugs for now; translated slugs are looked up here.
+
+def _arguments_in(language: str, match: ResolverMatch, written_in: str) -> dict:
+    """Return the page's address arguments, written in ``written_in``, as ``language`` writes them.
+
+    Items have a slug per language (their translations'); one without a live translation keeps
+    its English slug there.
     """
-    return match.captured_kwargs
+    return translating.address_slugs(match.captured_kwargs, _base(written_in), _base(language))
 
 
 def address_in(url: str, language: str, *, match: ResolverMatch | None = None) -> str:
@@ -77,7 +84,8 @@ def address_in(url: str, language: str, *, match: ResolverMatch | None = None) -
         if match is None or not match.view_name:
             return reverse("troubleshooting:home")
         try:
-            path = reverse(match.view_name, kwargs=_arguments_in(language, match))
+            arguments = _arguments_in(language, match, language_of_path(parts.path))
+            path = reverse(match.view_name, kwargs=arguments)
         except NoReverseMatch:
             return reverse("troubleshooting:home")
     return urlunsplit(("", "", path, parts.query, parts.fragment))

@@ -14,7 +14,20 @@ from django.db import transaction
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
 
-CONTENT_MODELS = ["topic", "symptom", "cause", "fixstep", "triagequestion", "knownissue"]
+CONTENT_MODELS = [
+    "topic",
+    "symptom",
+    "cause",
+    "fixstep",
+    "triagequestion",
+    "knownissue",
+    # Translations are content too: translators write them, publishers put a language live.
+    "topictranslation",
+    "symptomtranslation",
+    "causetranslation",
+    "fixsteptranslation",
+    "triagequestiontranslation",
+]
 LIST_MODELS = ["symptomstep", "symptomcause", "triagechoice", "knownissueupdate"]
 
 PERMISSIONS = {

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from . import caching, search
 from .models import (
+    TRANSLATION_MODELS,
     Cause,
     FixStep,
     KnownIssue,
@@ -38,6 +39,7 @@ SHOWN_MODELS = (
     KnownIssue,
     KnownIssueUpdate,
     SearchSynonym,  # search results are found through them
+    *TRANSLATION_MODELS.values(),
 )
 
 

@@ -9,6 +9,7 @@ from django.core import serializers
 from django.core.management import call_command
 
 from troubleshooting.models import (
+    TRANSLATION_MODELS,
     Cause,
     FixStep,
     SearchSynonym,
@@ -31,6 +32,7 @@ CONTENT_MODELS = (
     TriageQuestion,
     TriageChoice,
     SearchSynonym,
+    *TRANSLATION_MODELS.values(),
 )
 
 
@@ -41,6 +43,8 @@ def natural_key(model: str, fields: dict) -> tuple:
         return model, fields["symptom"][0], fields["step"][0]
     if model == "troubleshooting.triagechoice":
         return model, fields["question"][0], fields["position"]
+    if model.endswith("translation"):
+        return model, fields["source"][0], fields["language"]
     if model == "troubleshooting.searchsynonym":
         return model, fields["phrases"]
     return model, fields["slug"]

@@ -16,6 +16,7 @@ from django.utils import translation
 from tests.factories import make_topic
 from troubleshooting import languages
 from troubleshooting.flow import Flow
+from troubleshooting.models import TRANSLATION_MODELS
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +151,7 @@ class TestAddresses:
         for url in ("/de/", "/es-mx/", "/fr-ca/anything/", "/zz-zz-zz/"):
             assert client.get(url).status_code == 404, url
 
-    def test_a_language_page_runs_no_more_queries_than_the_english_one(self, client, guide):
+    def test_a_language_page_adds_at_most_one_query_per_kind_it_translates(self, client, guide):
         for url in pages(guide):
             counts = []
             for code in LANGUAGE_CODES:
@@ -158,7 +159,11 @@ class TestAddresses:
                     response = client.get(PREFIXES[code] + url)
                 assert response.status_code == 200
                 counts.append(len(queries))
-            assert counts[1] <= counts[0] and counts[2] <= counts[0], (url, counts)
+            # Each kind of item a page shows (topic, symptom, step, cause, question) finds its
+            # translations in one query, however many items there are, and each slug in the
+            # address (topic, symptom) is looked up in the language once.
+            extra = len(TRANSLATION_MODELS) + 2
+            assert counts[1] <= counts[0] + extra and counts[2] <= counts[0] + extra, (url, counts)
 
 
 class TestSwitcher:

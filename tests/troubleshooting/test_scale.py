@@ -18,6 +18,7 @@ from troubleshooting.models import (
     TriageChoice,
     TriageQuestion,
 )
+from troubleshooting.search import usage as search_usage
 
 MAX_QUERIES = 10  # any public page, rendered afresh (search: ranking, synonyms, known issues)
 
@@ -111,6 +112,9 @@ def test_ten_times_the_content_costs_no_more_queries(client, settings):
     assert Symptom.objects.count() == 10 * len(slugs)
     assert Topic.objects.count() == 10 * Topic.objects.filter(slug="messages").count()
 
+    # Searches are counted in memory and written every SEARCH_COUNT_SECONDS: on a busy machine
+    # copying the guide takes that long, and the write would land in whichever search is next.
+    search_usage.search_counts.reset()
     large = query_counts(client, urls)
     assert max(demo.values()) <= MAX_QUERIES, demo
     assert max(large.values()) <= MAX_QUERIES, large

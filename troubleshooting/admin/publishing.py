@@ -25,7 +25,7 @@ from troubleshooting import content_checks
 from troubleshooting.models import Status
 from troubleshooting.previewing import can_preview
 
-from . import approval, concurrency, content_check
+from . import approval, concurrency, content_check, translations
 from .history import HistoryAdmin
 from .markdown_preview import MarkdownPreview
 
@@ -251,6 +251,7 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
             )
         if obj is not None:
             extra_context["pending_changes"] = approval.pending_for(obj)
+            extra_context["translation_links"] = translations.translation_links(obj)
         if obj is not None and can_preview(request.user):
             start = reverse("troubleshooting:preview")
             extra_context["preview_links"] = [

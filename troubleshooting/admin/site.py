@@ -25,7 +25,7 @@ from troubleshooting.models import (
     TriageQuestion,
 )
 
-from . import attention, content, known_issues, review, search
+from . import attention, content, known_issues, review, search, translations
 from .content_check import ContentCheckPage
 from .outcomes import PeriodForm
 
@@ -76,6 +76,7 @@ class EditorsAdminSite(ContentCheckPage, admin.AdminSite):
         self.register(KnownIssue, known_issues.KnownIssueAdmin)
         self.register(SearchSynonym, search.SearchSynonymAdmin)
         self.register(SearchQuery, search.SearchQueryAdmin)
+        translations.register(self)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register content as given, and other apps' models for administrators only."""

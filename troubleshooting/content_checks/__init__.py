@@ -21,6 +21,7 @@ from .links import check_links, links_in
 from .problems import Level, Problem, ProblemKind, Ref, count, group_by_object
 from .site import CONTENT_MODELS, Site
 from .steps import check_destructive_warnings, check_step_order, check_symptom_steps
+from .translations import check_translations
 from .triage import (
     check_dead_ends,
     check_hidden_answers,
@@ -55,6 +56,7 @@ CHECKS: tuple[Callable[[Site], Iterable[Problem]], ...] = (
     check_destructive_warnings,
     check_step_order,
     check_links,
+    check_translations,
 )
 
 
@@ -82,7 +84,7 @@ def _run(site: Site) -> list[Problem]:
     return sorted(
         problems,
         key=lambda p: (
-            order[p.obj.model],
+            order.get(p.obj.model, len(order)),  # translations after the English
             p.obj.text.casefold(),
             p.obj.pk or 0,
             not p.is_error,

@@ -29,6 +29,10 @@ class ProblemKind(enum.StrEnum):
     DESTRUCTIVE_BEFORE_SAFER = "destructive-before-safer"
     BROKEN_LINK = "broken-link"
     RENAMED_LINK = "renamed-link"
+    TRANSLATION_MISSING_TEXT = "translation-missing-text"
+    TRANSLATION_OUTDATED = "translation-outdated"
+    TRANSLATION_SETTINGS_PATH = "translation-settings-path"
+    TRANSLATION_LINK = "translation-link"
 
 
 @dataclass(frozen=True)

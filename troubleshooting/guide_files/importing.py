@@ -29,6 +29,7 @@ from .formats import (
 )
 from .reading import read_guide
 from .synonyms import SYNONYMS_FILE, read_synonyms, save_synonyms
+from .translations import TranslatedItem, read_translations
 
 
 @dataclass
@@ -54,22 +55,31 @@ def guide_import(
     so a fixture built from the same files is always the same.
     """
     items = read_guide(directory)
+    translated = read_translations(directory, items)
     synonyms = read_synonyms(directory)
     # Render before the write transaction: save() then finds every text rendered (it is cached),
     # so the database's write lock is held for the writes alone.
     for item in items:
         for name in markdown_names(item.kind):
             render_markdown(item.values[name] or "")
+    for item in translated:
+        for name in markdown_names(item.kind):
+            render_markdown(item.values[name] or "")
     # One revision in each item's history, so an import can be looked at and undone in the admin.
     with transaction.atomic(), reversion.create_revision():
         reversion.set_comment(f"Imported from the Markdown files in “{directory.name}”.")
-        report = _Importer(items).run()
+        importer = _Importer(items)
+        report = importer.run()
+        report.files += len(translated)
+        for item in translated:
+            importer.save_translation(item)
         if synonyms is not None:
             report.files += 1
             if save_synonyms(synonyms):
                 report.changed.append(directory / SYNONYMS_FILE)
         if timestamp is not None:
             _stamp(items, report, timestamp)
+            _stamp_translations(translated, report, timestamp)
             if synonyms is not None:
                 # The same files make the same fixture, synonyms included.
                 SearchSynonym.objects.update(updated=timestamp)
@@ -116,6 +126,30 @@ class _Importer:
         for item in self.of(QUESTION):
             self.save_choices(item)
         return self.report
+
+    def save_translation(self, item: TranslatedItem) -> None:
+        """Save a translation like the admin does, brought up to date with the English it saved.
+
+        A translation file changed or new is the translator's word on the English as it is
+        now; one left as it was keeps its snapshot, so English changed since shows as outdated.
+        """
+        source = self.objects[item.english.kind.name][item.english.slug]
+        model = item.kind.model
+        obj = model.objects.filter(source=source, language=item.language).first()
+        creating = obj is None
+        if creating:
+            obj = model(source=source, language=item.language)
+        values = dict(item.values)
+        if item.choices is not None:
+            values["choices"] = item.choices
+        before = {name: getattr(obj, name) for name in values}
+        for name, value in values.items():
+            setattr(obj, name, value)
+        _full_clean(obj, item)
+        if creating or before != values:
+            obj.mark_up_to_date()
+            obj.save()
+            (self.report.created if creating else self.report.changed).append(item.path)
 
     def drop_changed_lists(self) -> None:
         """Delete the ordered rows the files change, so validation sees only rows that stay.
@@ -255,3 +289,18 @@ def _stamp(items: list[Item], report: ImportReport, timestamp: datetime.datetime
         kind.model.objects.filter(slug__in=slugs).update(created=timestamp, updated=timestamp)
         slugs = {item.slug for item in items if item.kind is kind and item.path in changed}
         kind.model.objects.filter(slug__in=slugs).update(updated=timestamp)
+
+
+def _stamp_translations(
+    items: list[TranslatedItem], report: ImportReport, timestamp: datetime.datetime
+) -> None:
+    """Give new and changed translations ``timestamp``, as ``_stamp`` does for the English."""
+    created, changed = set(report.created), set(report.changed)
+    for item in items:
+        stamp = {"created": timestamp, "updated": timestamp} if item.path in created else {}
+        if item.path in changed:
+            stamp = {"updated": timestamp}
+        if stamp:
+            item.kind.model.objects.filter(
+                source__slug=item.english.slug, language=item.language
+            ).update(**stamp)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from troubleshooting import rules
+from troubleshooting.models import TRANSLATION_LANGUAGES
 
 from .folders import entries, read_file, survey
 from .formats import (
@@ -42,6 +43,7 @@ from .formats import (
 )
 from .synonyms import SYNONYMS_FILE
 
+_LANGUAGE_FOLDERS = {code for code, _ in TRANSLATION_LANGUAGES}
 # Front matter is flat fields, lists of slugs and a list of answers: two levels deep at most.
 YAML_MAX_DEPTH = 5
 
@@ -55,6 +57,8 @@ def read_guide(directory: Path) -> list[Item]:
     for path in entries(directory):
         if path.name.lower() == README or path.name == SYNONYMS_FILE:
             continue  # synonyms.md is read by synonyms.read_synonyms
+        if path.is_dir() and path.name in _LANGUAGE_FOLDERS:
+            continue  # translations, read by translations.read_translations
         if not path.is_dir():
             raise GuideFileError(path, _misplaced())
         if path.name == CAUSES_FOLDER:
@@ -116,7 +120,7 @@ def _refuse_duplicates(items: list[Item]) -> None:
 
 def _read_item(kind: FileFormat, path: Path, topic: str = "") -> Item:
     """Read one file: check its front matter and split its text into fields."""
-    data, body = _front_matter_and_body(path)
+    data, body = front_matter_and_body(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -127,7 +131,7 @@ def _read_item(kind: FileFormat, path: Path, topic: str = "") -> Item:
             path,
             f"unknown field “{unknown[0]}” (a {kind.name} has: {', '.join(kind.keys)}).",
         )
-    values = {key: _from_yaml(kind, key, how, data.get(key), path) for key, how in kind.fields}
+    values = {key: from_yaml(kind, key, how, data.get(key), path) for key, how in kind.fields}
     values.update(split_body(kind, body, path))
     # A topic's folder is named after it; any other item's file.
     name, named = (path.parent.name, "folder") if kind is TOPIC else (path.stem, "file")
@@ -143,7 +147,7 @@ def _read_item(kind: FileFormat, path: Path, topic: str = "") -> Item:
     return Item(kind=kind, path=path, slug=slug, values=values, lists=lists, topic=topic)
 
 
-def _front_matter_and_body(path: Path) -> tuple[object, str]:
+def front_matter_and_body(path: Path) -> tuple[object, str]:
     """Return a file's front matter, parsed safely, and the text below it."""
     try:
         text = read_file(path).decode("utf-8-sig").strip()
@@ -205,7 +209,7 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
     return f"{problem} (line {mark.line + 1})" if mark else problem
 
 
-def _from_yaml(kind: FileFormat, key: str, how: str, value, path: Path):
+def from_yaml(kind: FileFormat, key: str, how: str, value, path: Path):
     """Return a front matter value as the model field wants it; empty means the default."""
     if value is None:
         return kind.model._meta.get_field(key).get_default()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ from .formats import (
     split_body,
 )
 from .synonyms import SYNONYMS_FILE, synonyms_text
+from .translations import LANGUAGES, TRANSLATION_FORMATS, translated_path
 
 
 @dataclass
@@ -110,10 +112,11 @@ def _guide_files(directory: Path) -> dict[Path, str]:
         path = directory / STEPS_FOLDER / f"{step.slug}.md"
         files[path] = _file_text(STEP, step, {"causes": causes}, path)
     for topic in Topic.objects.all():
-        if topic.slug in (CAUSES_FOLDER, STEPS_FOLDER):
+        if topic.slug in (CAUSES_FOLDER, STEPS_FOLDER, *LANGUAGES):
             raise GuideFileError(
                 directory / topic.slug,
-                f"the topic “{topic}” has the slug of a shared folder: change its slug first.",
+                f"the topic “{topic}” has the slug of a shared folder or a language's: change "
+                "its slug first.",
             )
         path = directory / topic.slug / TOPIC_FILE
         files[path] = _file_text(TOPIC, topic, {}, path)
@@ -145,7 +148,36 @@ def _guide_files(directory: Path) -> dict[Path, str]:
     synonyms = synonyms_text()
     if synonyms is not None:
         files[directory / SYNONYMS_FILE] = synonyms
+    files.update(_translation_files(directory))
     return dict(sorted(files.items()))
+
+
+def _translation_files(directory: Path) -> dict[Path, str]:
+    """Return the text of every translation's file, at its English file's path in its language."""
+    files = {}
+    for kind in (TOPIC, CAUSE, STEP, SYMPTOM, QUESTION):
+        translation = TRANSLATION_FORMATS[kind.name]
+        rows = translation.model.objects.select_related("source")
+        if kind in (SYMPTOM, QUESTION):
+            rows = rows.select_related("source__topic")
+        for row in rows:
+            path = directory / row.language / translated_path(kind, row.source)
+            lists = {}
+            if kind is QUESTION:
+                lists["choices"] = [
+                    {
+                        "label": choice["label"],
+                        **({"hint": choice["hint"]} if choice.get("hint") else {}),
+                    }
+                    for choice in row.choices
+                ]
+            shape = translation
+            if kind is STEP and not (row.source.settings_path or row.settings_path):
+                # Only a step that has a path in Settings has it in its translation's file.
+                fields = tuple(pair for pair in translation.fields if pair[0] != "settings_path")
+                shape = dataclasses.replace(translation, fields=fields)
+            files[path] = _file_text(shape, row, lists, path)
+    return files
 
 
 def _choice_to_yaml(choice: TriageChoice) -> dict[str, str]:
@@ -208,4 +240,6 @@ def _existing_guide_files(directory: Path) -> set[Path]:
         f"*/{QUESTIONS_FOLDER}/*.md",
         SYNONYMS_FILE,
     ]
+    # A language's synonyms are search's: export leaves them as they are.
+    patterns += [f"{language}/{pattern}" for language in LANGUAGES for pattern in patterns[:-1]]
     return {path for pattern in patterns for path in directory.glob(pattern)}

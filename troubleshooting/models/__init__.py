@@ -33,9 +33,32 @@ from .site import (
     SlugRedirect,
 )
 from .step_lists import PastStepList
+from .translations import (
+    SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGES,
+    TRANSLATION_MODELS,
+    CauseTranslation,
+    FixStepTranslation,
+    SymptomTranslation,
+    TopicTranslation,
+    Translation,
+    TriageQuestionTranslation,
+    english_choices,
+    settings_path_parts_differ,
+    validate_choice_texts,
+)
 from .triage import TriageChoice, TriageQuestion
 
 __all__ = [
+    "SOURCE_LANGUAGE",
+    "TRANSLATION_LANGUAGES",
+    "TRANSLATION_MODELS",
+    "CauseTranslation",
+    "FixStepTranslation",
+    "SymptomTranslation",
+    "TopicTranslation",
+    "Translation",
+    "TriageQuestionTranslation",
     "AnswerTally",
     "ArticleVote",
     "CantDoReason",
@@ -77,6 +100,9 @@ __all__ = [
     "TriageQuestion",
     "live",
     "normalize_newlines",
+    "english_choices",
+    "settings_path_parts_differ",
+    "validate_choice_texts",
     "validate_issue_slug",
     "validate_slug_not_reserved",
 ]

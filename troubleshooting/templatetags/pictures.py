@@ -11,6 +11,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override, pgettext, pgettext_lazy
 
+from ..translating import source_slug
+
 register = template.Library()
 
 # Words on the iPhone's own screens carry the context "iPhone screen": translators write them
@@ -154,7 +156,7 @@ def message_picture(state_key: str, *, decorative: bool = False) -> dict:
 @register.filter
 def symptom_state(symptom) -> str:
     """Name the message state a symptom is about, or an empty string."""
-    return SYMPTOM_STATES.get(getattr(symptom, "slug", ""), "")
+    return SYMPTOM_STATES.get(source_slug(symptom), "")
 
 
 @register.filter
@@ -167,10 +169,10 @@ def choice_state(choice) -> str:
 def settings_picture(step) -> dict:
     """Draw a step's Settings path as the rows people tap, ending with the switch to change."""
     rows = list(step.settings_path_parts)
-    buttons = BUTTONS.get(step.slug)
+    buttons = BUTTONS.get(source_slug(step))
     if buttons and _last_is(rows, buttons.tap):
         rows = rows[:-1]  # that last screen is the buttons picture
-    switch = SWITCHES.get(step.slug, "")
+    switch = SWITCHES.get(source_slug(step), "")
     if _last_is(rows, switch):
         rows = rows[:-1]
     settings = pgettext("the iPhone app", "Settings")
@@ -197,7 +199,7 @@ def settings_picture(step) -> dict:
 @register.inclusion_tag("troubleshooting/pictures/buttons.html")
 def buttons_picture(step) -> dict:
     """Draw the button a risky step has people tap, beside the one they must not tap."""
-    buttons = BUTTONS.get(step.slug)
+    buttons = BUTTONS.get(source_slug(step))
     if not buttons:
         return {"buttons": None}
     names = {"screen": buttons.screen, "tap": buttons.tap, "avoid": buttons.avoid}

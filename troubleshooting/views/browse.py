@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ..addresses import Addresses
 from ..models import Symptom, Topic, TriageQuestion
 from ..previewing import previewing
+from ..translating import overlay, overlay_rows
 from .pages import public_page, render_page
 
 HOME_SYMPTOMS_PER_TOPIC = 6
@@ -25,14 +26,17 @@ def home(request):
     # featured, so "featured" tells them apart.
     fields = ("pk", "slug", "title", "summary", "featured", "topic__slug", "position")
     common_problems = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
-    symptoms = (
+    symptoms = list(
         common_problems.order_by()
         .values(*fields)
         .union(Symptom.objects.filter(pk__in=listed).order_by().values(*fields), all=True)
         .order_by("position", "title")
     )
+    topic_slugs = overlay_rows(Topic, topics, preview=preview)
+    overlay_rows(Symptom, symptoms, preview=preview)
     common, found = [], {}
     for symptom in symptoms:
+        symptom["topic__slug"] = topic_slugs.get(symptom["topic__slug"], symptom["topic__slug"])
         if symptom["featured"]:
             common.append(_symptom_link(addresses, symptom, symptom["topic__slug"], flow=True))
         else:
@@ -44,13 +48,14 @@ def home(request):
             for name in LISTED
             if topic[name] in found
         ]
-    start_questions = (
+    start_questions = list(
         TriageQuestion.objects.in_visible_topic(preview=preview)
         .filter(is_start=True)
         .select_related("topic")
         .only("slug", "is_start", "topic__slug", "topic__title")
         .order_by("topic__position", "topic__title")
     )
+    overlay(start_questions, [q.topic for q in start_questions], preview=preview)
     context = {
         "title": None,
         "topics": topics,
@@ -98,7 +103,7 @@ def _visible_topics(preview: bool) -> list[dict]:
     return list(
         Topic.objects.visible(preview=preview)
         .annotate(symptom_count=Coalesce(Subquery(count), 0), **firsts)
-        .values("slug", "title", "summary", "symptom_count", *firsts)
+        .values("pk", "slug", "title", "summary", "symptom_count", *firsts)
     )
 
 
@@ -107,10 +112,13 @@ def topic(request, topic_slug):
     """Show a topic's symptoms, and the guided fix's first question if it has one."""
     preview = previewing(request)
     topic = get_object_or_404(Topic.objects.visible(preview=preview), slug=topic_slug)
-    symptoms = topic.symptoms.visible(preview=preview).order_by("position", "title")
+    symptoms = list(topic.symptoms.visible(preview=preview).order_by("position", "title"))
     start = (
         TriageQuestion.objects.visible(preview=preview).filter(topic=topic, is_start=True).first()
     )
+    if start is not None:
+        start.topic = topic  # one topic to translate, and no query for its address
+    overlay(topic, symptoms, start, preview=preview)
     context = {
         "title": topic.title,
         "description": topic.summary,
@@ -124,18 +132,22 @@ def topic(request, topic_slug):
 @public_page(cache=True)
 def symptom(request, topic_slug, symptom_slug):
     """Show a symptom's article: what it means, its likely causes, every fix step in order."""
+    preview = previewing(request)
     symptom = get_object_or_404(
-        Symptom.objects.for_article(preview=previewing(request)),
+        Symptom.objects.for_article(preview=preview),
         topic__slug=topic_slug,
         slug=symptom_slug,
     )
+    causes = [symptom_cause.cause for symptom_cause in symptom.published_causes]
+    steps = [symptom_step.step for symptom_step in symptom.published_steps]
+    overlay(symptom, symptom.topic, causes, steps, preview=preview)
     context = {
         "title": symptom.title,
         "description": symptom.summary,
         "og_type": "article",
         "symptom": symptom,
         "topic": symptom.topic,
-        "causes": [symptom_cause.cause for symptom_cause in symptom.published_causes],
-        "steps": [symptom_step.step for symptom_step in symptom.published_steps],
+        "causes": causes,
+        "steps": steps,
     }
     return render_page(request, "troubleshooting/symptom.html", context)

@@ -11,6 +11,7 @@ from ..flow import article_version
 from ..forms import FeedbackForm
 from ..models import Symptom
 from ..outcomes import recording
+from ..translating import overlay
 from .pages import public_page, render_page
 
 VOTER_COOKIE = "helpful_voter"
@@ -24,10 +25,12 @@ def symptom_feedback(request, topic_slug, symptom_slug):
     symptom = get_object_or_404(
         Symptom.objects.for_article(), topic__slug=topic_slug, slug=symptom_slug
     )
-    url = reverse("troubleshooting:symptom_feedback", args=[topic_slug, symptom_slug])
+    # The English article's version: votes in every language count for the same article.
+    version = article_version(symptom)
+    overlay(symptom, symptom.topic)
+    url = reverse("troubleshooting:symptom_feedback", args=[symptom.topic.slug, symptom.slug])
     given = request.GET.get("given", "")
     given = given if given in FEEDBACK_STATES else ""
-    version = article_version(symptom)
     if request.method != "POST":
         form = FeedbackForm(initial={"version": version})
         return _feedback_page(request, symptom, url, given, form)

@@ -23,6 +23,7 @@ from ..forms import AnswerForm
 from ..models import FixStep, Symptom, TriageQuestion
 from ..outcomes import recording
 from ..previewing import previewing
+from ..translating import overlay, overlay_choices
 from .pages import public_page, render_page
 
 ANSWERABLE = ("GET", "HEAD", "POST")
@@ -40,6 +41,7 @@ def flow_question(request, topic_slug, question_slug):
     """Ask a triage question; the first one lives at the topic's own address."""
     question = get_object_or_404(_questions(request), topic__slug=topic_slug, slug=question_slug)
     if question.is_start:
+        overlay(question, question.topic, preview=previewing(request))
         return redirect(question.get_absolute_url())
     return _question_page(request, question)
 
@@ -150,6 +152,11 @@ def _questions(request):
 def _question_page(request, question: TriageQuestion):
     preview = previewing(request)
     choices = visible_choices(question, preview=preview)
+    targets = [choice.next_question or choice.symptom for choice in choices]
+    overlay(
+        question, question.topic, targets, [target.topic for target in targets], preview=preview
+    )
+    overlay_choices(question, choices)
     context = {
         "title": question.prompt,
         "description": f"{question.prompt} Answer to go straight to the right fixes: "
@@ -172,7 +179,10 @@ def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
 
 def _flow(request, symptom: Symptom) -> Flow:
     """Load a symptom's flow, keeping the session and the question people came from."""
-    flow = Flow.for_symptom(symptom, preview=previewing(request)).with_via(request.GET.get("via"))
+    preview = previewing(request)
+    flow = Flow.for_symptom(symptom, preview=preview).with_via(request.GET.get("via"))
+    # The same steps in every language: only their words change, never the list or its `v`.
+    overlay(symptom, symptom.topic, flow.steps, preview=preview)
     key = request.GET.get("s", "")
     return flow.with_session(key) if recording.is_key(key) else flow
 

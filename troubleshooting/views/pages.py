@@ -17,15 +17,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from .. import caching
-from ..models import SlugRedirect, Symptom, Topic, TriageQuestion
+from .. import caching, translating
+from ..models import SlugRedirect
 from ..previewing import previewing
 
 DEFAULT_DESCRIPTION = gettext_lazy(
     "Step-by-step help to fix common phone problems yourself, quick and safe fixes first."
 )
 SAFE_METHODS = ("GET", "HEAD")
-SLUG_MODELS = {"topic_slug": Topic, "symptom_slug": Symptom, "question_slug": TriageQuestion}
+# What a page is about, for the notice that it is not translated yet: its most specific item.
+MAIN_ITEMS = ("step", "question", "symptom", "topic")
 
 
 def render_page(request, template_name: str, context: dict, *, status: int = 200):
@@ -36,6 +37,8 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
     context["canonical_url"] = request.build_absolute_uri(canonical_path)
     if previewing(request):
         context.update(_preview_context(request, context))
+    shown = next((context[name] for name in MAIN_ITEMS if context.get(name)), None)
+    context["untranslated_in"] = translating.untranslated_notice(shown)
     htmx = getattr(request, "htmx", None)
     context["fragment"] = bool(htmx and not htmx.history_restore_request)
     if context["fragment"]:
@@ -92,7 +95,7 @@ def public_page(
         )
     if vary:
         layers.append(vary_on_headers(*vary))
-    layers += [_follow_renamed_slugs, _never_cache_previews]
+    layers += [_translated_slugs, _follow_renamed_slugs, _never_cache_previews]
 
     def decorator(view):
         for layer in reversed(layers):
@@ -133,7 +136,7 @@ def _follow_renamed_slugs(view):
         except Http404:
             renamed = {
                 name: current
-                for name, model in SLUG_MODELS.items()
+                for name, model in translating.ADDRESS_SLUGS.items()
                 if name in kwargs
                 and (current := SlugRedirect.objects.current_slug(model, kwargs[name]))
             }
@@ -142,6 +145,28 @@ def _follow_renamed_slugs(view):
             url = reverse(request.resolver_match.view_name, kwargs={**kwargs, **renamed})
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    return wrapper
+
+
+def _translated_slugs(view):
+    """Find items by their slugs in the address's language; send English slugs to them (301).
+
+    The view always gets English slugs: it fetches the English items and overlays their
+    translations. An English slug whose item has no visible translation serves the English page.
+    """
+
+    @wraps(view)
+    def wrapper(request, **kwargs):
+        english, translated = translating.english_slugs(
+            kwargs, translating.ADDRESS_SLUGS, preview=previewing(request)
+        )
+        # Only a page is sent on: a redirected POST would arrive as a GET, its answer lost.
+        if translated is not None and request.method in SAFE_METHODS:
+            url = reverse(request.resolver_match.view_name, kwargs=translated)
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        return view(request, **english)
 
     return wrapper
 

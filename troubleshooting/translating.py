@@ -1,0 +1,240 @@
+"""Pages in the visitor's language: visible translations put onto the items a view fetched.
+
+Views fetch the English items as always, then call ``overlay()`` once with everything the page
+shows: one query per kind of item (never per item) finds their visible translations into the
+active language and puts the translated text, HTML and slug in place of the English. Templates,
+``get_absolute_url()`` and every link then show the translation without knowing about it. An
+item without a visible translation stays English; ``untranslated_notice`` says so on its page.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.core.signals import request_finished, request_started
+from django.db import DatabaseError
+from django.db.models import Q, Value
+from django.dispatch import receiver
+from django.utils.translation import get_language, get_language_info
+
+from .caching import SharedData
+from .models import (
+    SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGES,
+    TRANSLATION_MODELS,
+    Symptom,
+    Topic,
+    TriageQuestion,
+)
+
+TRANSLATED = frozenset(code for code, _ in TRANSLATION_LANGUAGES)
+# The slugs in a page's address, and the kind of item each names.
+ADDRESS_SLUGS = {"topic_slug": Topic, "symptom_slug": Symptom, "question_slug": TriageQuestion}
+
+
+def active_language() -> str:
+    """Return the language of the page being made: one of the site's languages."""
+    code = (get_language() or SOURCE_LANGUAGE).split("-")[0].lower()
+    return code if code in TRANSLATED else SOURCE_LANGUAGE
+
+
+def source_slug(item) -> str:
+    """Return an item's English slug, even once its translation is overlaid."""
+    return getattr(item, "english_slug", item.slug)
+
+
+def _fields(model) -> list[str]:
+    """Return what a translation puts onto its item: the texts, their HTML, and the slug."""
+    names = [name for name in model.source_fields if name != "choices"]
+    return ["slug", *names, *(html for _, html in model.markdown_fields)]
+
+
+def _items(groups: Iterable) -> Iterable:
+    for group in groups:
+        if group is None:
+            continue
+        if isinstance(group, list | tuple | set):
+            yield from (item for item in group if item is not None)
+        else:
+            yield group
+
+
+def overlay(*groups, preview: bool = False, language: str | None = None) -> None:
+    """Put each item's visible translation into the active language onto the item itself.
+
+    ``groups`` are items or lists of items of any translatable kind, mixed. Each item gets a
+    ``translation`` (None without a visible one) and keeps its English slug in ``english_slug``.
+    """
+    language = language or active_language()
+    if language not in TRANSLATED:
+        return
+    by_kind: dict[type, list] = defaultdict(list)
+    for item in _items(groups):
+        if type(item) in TRANSLATION_MODELS and getattr(item, "overlaid", None) != language:
+            by_kind[type(item)].append(item)
+    for kind, items in by_kind.items():
+        model = TRANSLATION_MODELS[kind]
+        found = {
+            row.source_id: row
+            for row in model.objects.in_language(language, preview=preview).filter(
+                source_id__in={item.pk for item in items}
+            )
+        }
+        for item in items:
+            _apply(item, found.get(item.pk), model, language)
+
+
+def _apply(item, translation, model, language: str) -> None:
+    item.english_slug = getattr(item, "english_slug", item.slug)
+    item.translation, item.overlaid = translation, language
+    if translation is None:
+        return
+    for name in _fields(model):
+        setattr(item, name, getattr(translation, name))
+
+
+def overlay_rows(kind, rows: list[dict], *, preview: bool = False) -> dict[str, str]:
+    """Put visible translations onto rows of ``kind`` fetched as values; return moved slugs.
+
+    For pages that read plain rows rather than model instances (the home page): one query
+    puts each row's translated title, summary and slug in place of the English, and the
+    returned mapping (English slug → translated slug) lets rows that name the item by its
+    slug (a symptom's ``topic__slug``) follow.
+    """
+    language = active_language()
+    if language not in TRANSLATED or not rows:
+        return {}
+    names = [name for name in ("slug", "title", "summary") if name in rows[0]]
+    found = {
+        row["source_id"]: row
+        for row in TRANSLATION_MODELS[kind]
+        .objects.in_language(language, preview=preview)
+        .filter(source_id__in={row["pk"] for row in rows})
+        .values("source_id", *names)
+    }
+    moved = {}
+    for row in rows:
+        translation = found.get(row["pk"])
+        if translation is not None:
+            moved[row["slug"]] = translation["slug"]
+            row.update({name: translation[name] for name in names})
+    return moved
+
+
+def overlay_choices(question: TriageQuestion, choices: list) -> None:
+    """Put a translated question's answer labels and hints onto the answers it shows.
+
+    Translations hold every answer in the English order; the page may show fewer (answers
+    leading nowhere yet are hidden), so each is matched by its place among them all.
+    """
+    translation = getattr(question, "translation", None)
+    if translation is None or not choices:
+        return
+    order = list(question.choices.order_by("position").values_list("pk", flat=True))
+    texts = dict(zip(order, translation.choices, strict=False))
+    for choice in choices:
+        text = texts.get(choice.pk)
+        if text:
+            choice.label = text["label"]
+            choice.hint = (text.get("hint") or choice.hint) if choice.hint else ""
+
+
+def english_slugs(kwargs: dict, models: dict, *, preview: bool = False):
+    """Return an address's slugs in English, and its slugs in the language if they differ.
+
+    Under /es/ an item is found by its Spanish slug; its English slug still finds it (links
+    made in English keep working) and, when a visible translation exists, the second value
+    holds the translated slugs to redirect to. One query per slug in the address.
+    """
+    language = active_language()
+    english, translated, moved = dict(kwargs), dict(kwargs), False
+    if language not in TRANSLATED:
+        return english, None
+    for name, source_model in models.items():
+        if name not in kwargs:
+            continue
+        value = kwargs[name]
+        rows = (
+            TRANSLATION_MODELS[source_model]
+            .objects.in_language(language, preview=preview)
+            .filter(Q(slug=value) | Q(source__slug=value))
+            .values_list("slug", "source__slug")
+        )
+        pairs = list(rows)
+        if any(slug == value for slug, _ in pairs):
+            english[name] = next(source for slug, source in pairs if slug == value)
+        elif pairs:
+            translated[name], moved = pairs[0][0], True
+    return english, translated if moved else None
+
+
+def untranslated_notice(item) -> str | None:
+    """Return the name of the visitor's language if ``item``'s page falls back to English."""
+    language = getattr(item, "overlaid", None)
+    if language is None or getattr(item, "translation", None) is not None:
+        return None
+    # Mid-sentence, Spanish and French write a language's name in lower case ("en español");
+    # Django's catalogues capitalise it, as a name standing alone in a menu.
+    return get_language_info(language)["name_translated"].lower()
+
+
+def _read_slug_book() -> tuple[dict, dict]:
+    """Return every live translated slug: English → language's, and back, per slug and language.
+
+    One query for the three kinds that have addresses of their own.
+    """
+    parts = [
+        TRANSLATION_MODELS[model]
+        .objects.visible()
+        .order_by()
+        .annotate(name=Value(name))
+        .values_list("name", "language", "slug", "source__slug")
+        for name, model in ADDRESS_SLUGS.items()
+    ]
+    into, back = defaultdict(dict), defaultdict(dict)
+    for name, language, slug, english in parts[0].union(*parts[1:], all=True):
+        into[name, language][english] = slug
+        back[name, language][slug] = english
+    return dict(into), dict(back)
+
+
+# Every page's switcher and alternates need its address in each language: read once per
+# content version (a few small rows per item), so a page pays no query for them, and held for
+# the request, so its many links (a sitemap's thousands) check the version once.
+_slug_book = SharedData(_read_slug_book)
+_request = threading.local()
+
+
+@receiver(request_started)
+@receiver(request_finished)
+def _forget_the_requests_book(**kwargs) -> None:
+    _request.book = None
+
+
+def _book() -> tuple[dict, dict]:
+    book = getattr(_request, "book", None)
+    if book is None:
+        book = _request.book = _slug_book.get()
+    return book
+
+
+def address_slugs(kwargs: dict, source: str, target: str) -> dict:
+    """Return an address's arguments, written with ``source``'s slugs, in ``target``'s slugs.
+
+    A slug without a live translation stays the English one (that page falls back to English),
+    and so does every slug while the database cannot be read (the 503 page still links).
+    """
+    names = ADDRESS_SLUGS.keys() & kwargs.keys()
+    if not names or source == target:
+        return kwargs
+    try:
+        into, back = _book()
+    except DatabaseError:
+        return kwargs
+    moved = dict(kwargs)
+    for name in names:
+        english = back.get((name, source), {}).get(kwargs[name], kwargs[name])
+        moved[name] = into.get((name, target), {}).get(english, english)
+    return moved
