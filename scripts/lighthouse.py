@@ -33,10 +33,16 @@ PAGES = {
     "home": "/",
     "article": "/messages/not-delivered/",
     "flow step": None,  # step 2 of "Stuck on Sending", asked of the app: it carries a version
+    # The same three in Spanish, at their Spanish addresses (translated slugs, no redirect).
+    "home es": "/es/",
+    "article es": "/es/mensajes/no-entregado/",
+    "step es": None,
 }
 FLOW_STEP = (
     "from troubleshooting.models import Symptom; from troubleshooting.flow import Flow; "
-    "print(Flow.for_symptom(Symptom.objects.get(slug='stuck-on-sending')).step_url(2, 'n'))"
+    "from troubleshooting.languages import address_in; "
+    "url = Flow.for_symptom(Symptom.objects.get(slug='stuck-on-sending')).step_url(2, 'n'); "
+    "print(url); print(address_in(url, 'es'))"
 )
 
 
@@ -110,7 +116,7 @@ def main() -> int:
     ):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
 
-    PAGES["flow step"] = (
+    PAGES["flow step"], PAGES["step es"] = (
         subprocess.run(
             [python, "manage.py", "shell", "-c", FLOW_STEP],
             cwd=ROOT,
@@ -120,7 +126,7 @@ def main() -> int:
             text=True,
         )
         .stdout.strip()
-        .splitlines()[-1]
+        .splitlines()[-2:]
     )
 
     port = free_port()
@@ -135,7 +141,7 @@ def main() -> int:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base + "/")
-        print(f"{'page':<10} " + " ".join(f"{name:>15}" for name in CATEGORIES))
+        print(f"{'page':<12} " + " ".join(f"{name:>15}" for name in CATEGORIES))
         for label, path in PAGES.items():
             scores = lighthouse(base + path, workdir / f"{label.replace(' ', '-')}.json")
             if any(score is None or score < THRESHOLD for score in scores.values()):
@@ -149,7 +155,7 @@ def main() -> int:
                     name: statistics.median(run[name] or 0 for run in runs) for name in CATEGORIES
                 }
                 label = f"{label} (median of 3)"
-            print(f"{label:<10} " + " ".join(f"{scores[name]:>15.2f}" for name in CATEGORIES))
+            print(f"{label:<12} " + " ".join(f"{scores[name]:>15.2f}" for name in CATEGORIES))
             failures += [
                 f"{label} {name} {score:.2f}" for name, score in scores.items() if score < THRESHOLD
             ]
