@@ -7,6 +7,7 @@ from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.helpers import assert_swapped, flow_url, mark_page
 from tests.e2e.screenshots import compare, settle, shoot
 from tests.e2e.test_accessibility import assert_accessible
+from troubleshooting.languages import address_in
 
 ARTICLE = "/messages/not-delivered/"
 
@@ -30,13 +31,15 @@ def test_spanish_and_french_pages_pass_axe(new_page, site, prefix, viewport, sch
 
 def test_the_switcher_leads_to_the_same_page_in_the_other_language(page, site):
     step = flow_url("stuck-on-sending", 2, "n")
-    page.goto(site + "/es" + step)
-    switcher = page.get_by_role("navigation", name="Language")
+    spanish, french = address_in(step, "es"), address_in(step, "fr")
+    assert spanish.startswith("/es/mensajes/se-queda-enviando/fix/2/")  # translated slugs
+    page.goto(site + spanish)
+    switcher = page.locator("#language-switcher")  # "Idioma" in Spanish, "Langue" in French
     expect(switcher.get_by_role("link", name="Español")).to_have_attribute("aria-current", "page")
     switcher.get_by_role("link", name="Français").click()
-    expect(page).to_have_url(site + "/fr" + step)
+    expect(page).to_have_url(site + french)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    page.get_by_role("navigation", name="Language").get_by_role("link", name="English").click()
+    page.locator("#language-switcher").get_by_role("link", name="English").click()
     expect(page).to_have_url(site + step)
     expect(page.locator("html")).to_have_attribute("lang", "en-gb")
 
@@ -44,13 +47,14 @@ def test_the_switcher_leads_to_the_same_page_in_the_other_language(page, site):
 def test_the_switcher_follows_an_htmx_swap(page, site):
     page.goto(site + "/es/")
     mark_page(page)
-    page.locator("main").get_by_role("link", name="Not Delivered", exact=True).first.click()
-    assert_swapped(page, r"/es/messages/not-delivered/$", "Not Delivered")
-    french = page.get_by_role("navigation", name="Language").get_by_role("link", name="Français")
-    expect(french).to_have_attribute("href", "/fr/messages/not-delivered/")
+    page.locator("main").get_by_role("link", name="No entregado", exact=True).first.click()
+    assert_swapped(page, r"/es/mensajes/no-entregado/$", "No entregado")
+    french = page.locator("#language-switcher").get_by_role("link", name="Français")
+    expect(french).to_have_attribute("href", "/fr/messages/non-distribue/")
     expect(page.locator("#language-switcher")).to_have_count(1)
     french.click()
-    expect(page).to_have_url(site + "/fr/messages/not-delivered/")
+    expect(page).to_have_url(site + "/fr/messages/non-distribue/")
+    expect(page.locator("h1")).to_have_text("Non distribué")
 
 
 MIRRORING = """() => {
