@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 
 from tests.conftest import PRODUCTION_STORAGES
 from troubleshooting.flow import Flow
+from troubleshooting.languages import address_in
 from troubleshooting.models import Symptom
 
 FIRST_LOAD_LIMIT = 60 * 1024  # bytes transferred, compressed
@@ -28,9 +29,10 @@ def production_static(collected_static):
 
 
 def demo_pages() -> list[str]:
+    """Each page of the demo guide in English, then at its Spanish and French addresses."""
     symptom = Symptom.objects.get(slug="stuck-on-sending")
     flow = Flow.for_symptom(symptom)
-    return [
+    english = [
         "/",
         "/messages/",
         "/messages/fix/",
@@ -41,6 +43,7 @@ def demo_pages() -> list[str]:
         flow.end_url("n" * len(flow)),
         "/search/?q=green+bubble",
     ]
+    return english + [address_in(url, language) for language in ("es", "fr") for url in english]
 
 
 def transferred(client, url: str) -> int:
