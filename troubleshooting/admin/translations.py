@@ -50,7 +50,9 @@ class OutdatedFilter(admin.SimpleListFilter):
 
 
 def _shown(value) -> str:
-    """Write a translatable value as the editor reads it: answers one a line."""
+    """Write a translatable value as the editor reads it: answers or updates one a line."""
+    if isinstance(value, list) and all(isinstance(text, str) for text in value):
+        return "\n\n".join(f"{number}. {text}" for number, text in enumerate(value, 1))
     if isinstance(value, list):
         return "\n".join(
             f"{number}. {choice.get('label', '')}"
@@ -212,6 +214,7 @@ def register(site) -> None:
     from troubleshooting.models import (
         CauseTranslation,
         FixStepTranslation,
+        KnownIssueTranslation,
         SymptomTranslation,
         TopicTranslation,
         TriageQuestionTranslation,
@@ -225,3 +228,4 @@ def register(site) -> None:
         TriageQuestionTranslation,
         translation_admin(TriageQuestionTranslation, search=["prompt"]),
     )
+    site.register(KnownIssueTranslation, translation_admin(KnownIssueTranslation, search=["title"]))
