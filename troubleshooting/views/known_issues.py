@@ -203,7 +203,7 @@ def _incident(request, issue: KnownIssue) -> dict:
         return {"name": obj.title, "url": request.build_absolute_uri(obj.get_absolute_url())}
 
     return {
-        "id": issue.slug,
+        "id": translating.source_slug(issue),  # a widget's key: the same in every language
         "name": issue.title,
         "status": issue.state,
         "url": request.build_absolute_uri(issue.get_absolute_url()),
