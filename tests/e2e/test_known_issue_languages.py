@@ -72,3 +72,21 @@ def test_the_spanish_banner_and_page(spanish_issue, new_page, scheme, size):
         if SHOTS:
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=SHOTS / f"{name}-{size}-{scheme}.png", full_page=True)
+
+
+def test_a_translator_sees_the_english_beside_each_field(
+    spanish_issue, new_page, django_user_model
+):
+    site, _symptom = spanish_issue
+    django_user_model.objects.create_superuser("editor", "editor@example.org", "pw-for-tests-1")
+    page = new_page(viewport=DESKTOP)
+    page.goto(f"{site}/admin/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("pw-for-tests-1")
+    page.get_by_role("button", name="Log in").click()
+    row = KnownIssueTranslation.objects.get()
+    page.goto(f"{site}/admin/troubleshooting/knownissuetranslation/{row.pk}/change/")
+    expect(page.locator(".source-text", has_text="We are looking into reports.")).to_be_visible()
+    expect(page.get_by_label("Updates:")).to_have_value("Estamos revisando los avisos.")
+    if SHOTS:
+        page.screenshot(path=SHOTS / "admin-translation-desktop-light.png", full_page=True)

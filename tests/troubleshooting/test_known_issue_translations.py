@@ -182,6 +182,7 @@ class TestFeeds:
         assert summary["page"]["language"] == "es"
         incident = summary["incidents"][0]
         assert incident["name"] == "Caída de iMessage"
+        assert incident["id"] == "imessage-outage"
         assert incident["workaround"] == "Envíalo como SMS."
         assert incident["url"].endswith("/es/known-issues/caida-de-imessage/")
         assert incident["incident_updates"][0]["body"] == "Lo estamos investigando."
@@ -201,7 +202,8 @@ class TestAdmin:
         row = translate_issue(issue)
         html = admin_client.get(admin_url("change", row.pk)).content.decode()
         assert '<div class="source-text" lang="en">iMessage outage</div>' in html
-        assert "1. We are looking into it." in html
+        assert '<div class="source-text" lang="en">We are looking into it.</div>' in html
+        assert "Lo estamos investigando.</textarea>" in html
         assert "Nothing: this translation is up to date with the English." in html
 
         KnownIssueUpdate.objects.create(issue=issue, state=issue.state, body="Apple fixed it.")
@@ -215,7 +217,7 @@ class TestAdmin:
             "symptoms_seen": row.symptoms_seen,
             "known": row.known,
             "workaround": row.workaround,
-            "updates": json.dumps(["Lo estamos investigando.", "Apple lo ha solucionado."]),
+            "updates": "Lo estamos investigando.\r\n\r\n---\r\n\r\nApple lo ha solucionado.",
             "status": Status.PUBLISHED,
             "publish_at_0": "",
             "publish_at_1": "",
@@ -235,7 +237,7 @@ class TestAdmin:
             "symptoms_seen": row.symptoms_seen,
             "known": row.known,
             "workaround": row.workaround,
-            "updates": json.dumps(["Uno", "Dos"]),
+            "updates": "Uno\n---\nDos",
             "status": Status.PUBLISHED,
             "publish_at_0": "",
             "publish_at_1": "",
@@ -243,6 +245,29 @@ class TestAdmin:
         response = admin_client.post(admin_url("change", row.pk), data)
         assert response.status_code == 200
         assert "translate each update once, oldest first" in response.content.decode()
+
+    def test_an_update_left_empty_keeps_its_place_and_shows_in_english(
+        self, admin_client, client, guide, issue
+    ):
+        KnownIssueUpdate.objects.create(issue=issue, state=issue.state, body="Apple fixed it.")
+        row = translate_issue(issue)
+        data = {
+            "slug": row.slug,
+            "title": row.title,
+            "symptoms_seen": row.symptoms_seen,
+            "known": row.known,
+            "workaround": row.workaround,
+            "updates": "\n---\nApple lo ha solucionado:\n\n  - en *iOS 18.3*",
+            "status": Status.PUBLISHED,
+            "publish_at_0": "",
+            "publish_at_1": "",
+        }
+        response = admin_client.post(admin_url("change", row.pk), data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        row.refresh_from_db()
+        assert row.updates == ["", "Apple lo ha solucionado:\n\n  - en *iOS 18.3*"]
+        html = client.get("/es/known-issues/caida-de-imessage/").content.decode()
+        assert "We are looking into it." in html and "<em>iOS 18.3</em>" in html
 
     def test_the_issue_page_links_to_translate_it(self, admin_client, guide, issue):
         change = reverse("admin:troubleshooting_knownissue_change", args=[issue.pk])

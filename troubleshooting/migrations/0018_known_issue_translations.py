@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
                     models.JSONField(
                         blank=True,
                         default=list,
-                        help_text='Markdown. The timeline\'s updates, oldest first, as a list of texts: ["First update", "Second update"]. An update left out shows in English.',
+                        help_text="Markdown. The timeline's updates, oldest first, with a line holding only --- between two updates. An update left empty or left out shows in English.",
                         validators=[troubleshooting.models.validate_update_texts],
                         verbose_name="updates",
                     ),

@@ -74,8 +74,8 @@ class KnownIssueTranslation(Translation):
         blank=True,
         validators=[validate_update_texts],
         help_text=_(
-            "Markdown. The timeline's updates, oldest first, as a list of texts: "
-            '["First update", "Second update"]. An update left out shows in English.'
+            "Markdown. The timeline's updates, oldest first, with a line holding only --- "
+            "between two updates. An update left empty or left out shows in English."
         ),
     )
     updates_html = models.JSONField(default=list, blank=True, editable=False)
