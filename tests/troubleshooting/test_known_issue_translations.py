@@ -125,6 +125,8 @@ class TestPages:
         self, client, guide, issue
     ):
         translate_issue(issue)
+        translate(guide[0])
+        translate(guide[1])
         KnownIssueUpdate.objects.create(issue=issue, state=issue.state, body="Apple fixed it.")
         listing = client.get("/es/known-issues/").content.decode()
         assert "Caída de iMessage" in listing and "Envi" in listing
@@ -136,6 +138,9 @@ class TestPages:
         assert "Lo estamos investigando." in html  # the update translated
         assert "Apple fixed it." in html  # the newer one not yet: in English, in its place
         assert NOTICE_ES not in html
+        symptom = guide[1]
+        article = f"/es/{symptom.topic.slug}-es/{symptom.slug}-es/"
+        assert f'href="{article}"' in html  # straight to the translated address, no 301
         assert 'hreflang="en-gb" href="http://testserver/known-issues/imessage-outage/"' in html
 
     def test_the_english_slug_under_es_leads_to_the_spanish_address(self, client, guide, issue):

@@ -76,7 +76,10 @@ def known_issue(request, issue_slug):
         ),
         slug=issue_slug,
     )
-    _in_language([issue], list(issue.topics.all()), list(issue.symptoms.all()), preview=preview)
+    symptoms = list(issue.symptoms.all())
+    # Each symptom's topic too: a symptom's address holds its topic's slug.
+    topics = [*issue.topics.all(), *(symptom.topic for symptom in symptoms)]
+    _in_language([issue], topics, symptoms, preview=preview)
     context = {
         "title": issue.title,
         "description": _("Known issue: %(title)s. What we know and what to do meanwhile.")
@@ -174,6 +177,7 @@ def known_issues_summary(request):
         issues,
         [topic for issue in issues for topic in issue.topics.all()],
         [symptom for issue in issues for symptom in issue.symptoms.all()],
+        [symptom.topic for issue in issues for symptom in issue.symptoms.all()],
     )
     updated = max((issue.last_update_at for issue in issues), default=None)
     count = len(issues)
