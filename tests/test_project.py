@@ -170,6 +170,7 @@ VALIDATORS_MIGRATIONS_NAME = {
         "troubleshooting.models.validate_slug_not_reserved",
         "troubleshooting.models.validate_issue_slug",
         "troubleshooting.models.validate_choice_texts",
+        "troubleshooting.models.validate_update_texts",
     },
     "troubleshooting.markdown": {"troubleshooting.markdown.validate_markdown"},
     "troubleshooting.outcomes.languages": {"troubleshooting.outcomes.languages.validate_language"},

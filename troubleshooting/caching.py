@@ -57,6 +57,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from .models import (
+    TRANSLATION_MODELS,
     Cause,
     ContentVersion,
     FixStep,
@@ -71,7 +72,16 @@ from .outcomes import recording
 
 logger = logging.getLogger(__name__)
 
-SCHEDULED_MODELS = (Topic, Symptom, Cause, FixStep, TriageQuestion, KnownIssue)
+# Translations too: a language scheduled to go live retires the pages still showing the English.
+SCHEDULED_MODELS = (
+    Topic,
+    Symptom,
+    Cause,
+    FixStep,
+    TriageQuestion,
+    KnownIssue,
+    *TRANSLATION_MODELS.values(),
+)
 # Times after which content leaves the pages on its own: a known issue's scheduled end.
 SCHEDULED_ENDS = ((KnownIssue, "ends_at"),)
 CSRF_PLACEHOLDER = b"csrf-token-to-fill-in"

@@ -27,6 +27,7 @@ CONTENT_MODELS = [
     "causetranslation",
     "fixsteptranslation",
     "triagequestiontranslation",
+    "knownissuetranslation",
 ]
 LIST_MODELS = ["symptomstep", "symptomcause", "triagechoice", "knownissueupdate"]
 

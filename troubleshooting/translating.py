@@ -24,6 +24,7 @@ from .models import (
     SOURCE_LANGUAGE,
     TRANSLATION_LANGUAGES,
     TRANSLATION_MODELS,
+    KnownIssue,
     Symptom,
     Topic,
     TriageQuestion,
@@ -31,7 +32,14 @@ from .models import (
 
 TRANSLATED = frozenset(code for code, _ in TRANSLATION_LANGUAGES)
 # The slugs in a page's address, and the kind of item each names.
-ADDRESS_SLUGS = {"topic_slug": Topic, "symptom_slug": Symptom, "question_slug": TriageQuestion}
+ADDRESS_SLUGS = {
+    "topic_slug": Topic,
+    "symptom_slug": Symptom,
+    "question_slug": TriageQuestion,
+    "issue_slug": KnownIssue,
+}
+# Lists translated as a whole, put onto their own rows rather than onto the item.
+LIST_FIELDS = ("choices", "updates")
 
 
 def active_language() -> str:
@@ -47,7 +55,7 @@ def source_slug(item) -> str:
 
 def _fields(model) -> list[str]:
     """Return what a translation puts onto its item: the texts, their HTML, and the slug."""
-    names = [name for name in model.source_fields if name != "choices"]
+    names = [name for name in model.source_fields if name not in LIST_FIELDS]
     return ["slug", *names, *(html for _, html in model.markdown_fields)]
 
 
@@ -84,6 +92,11 @@ def overlay(*groups, preview: bool = False, language: str | None = None) -> None
         }
         for item in items:
             _apply(item, found.get(item.pk), model, language)
+
+
+def put_translation(item, translation) -> None:
+    """Put an already-read visible translation onto its item, as ``overlay()`` would."""
+    _apply(item, translation, type(translation), translation.language)
 
 
 def _apply(item, translation, model, language: str) -> None:
@@ -141,6 +154,22 @@ def overlay_choices(question: TriageQuestion, choices: list) -> None:
             choice.hint = (text.get("hint") or choice.hint) if choice.hint else ""
 
 
+def overlay_updates(issue) -> None:
+    """Put a translated issue's updates onto the timeline it shows, each by its place in time.
+
+    Translations hold the updates oldest first; one not translated yet stays English.
+    """
+    translation = getattr(issue, "translation", None)
+    if translation is None:
+        return
+    timeline = sorted(issue.updates.all(), key=lambda update: (update.posted_at, update.pk))
+    for update, text, html in zip(
+        timeline, translation.updates, translation.updates_html, strict=False
+    ):
+        if text.strip():
+            update.body, update.body_html = text, html
+
+
 def english_slugs(kwargs: dict, models: dict, *, preview: bool = False):
     """Return an address's slugs in English, and its slugs in the language if they differ.
 
@@ -183,7 +212,7 @@ def untranslated_notice(item) -> str | None:
 def _read_slug_book() -> tuple[dict, dict]:
     """Return every live translated slug: English → language's, and back, per slug and language.
 
-    One query for the three kinds that have addresses of their own.
+    One query for the kinds that have addresses of their own.
     """
     parts = [
         TRANSLATION_MODELS[model]

@@ -26,7 +26,7 @@ from . import (
 )
 from .history import HistoryAdmin
 from .markdown_preview import MarkdownPreview
-from .widgets import TextBox
+from .widgets import TextBox, UpdateTextsField, join_updates
 
 MARK_UP_TO_DATE = "_mark_up_to_date"
 
@@ -50,7 +50,9 @@ class OutdatedFilter(admin.SimpleListFilter):
 
 
 def _shown(value) -> str:
-    """Write a translatable value as the editor reads it: answers one a line."""
+    """Write a translatable value as the editor reads it: answers or updates one a line."""
+    if isinstance(value, list) and all(isinstance(text, str) for text in value):
+        return join_updates(value)
     if isinstance(value, list):
         return "\n".join(
             f"{number}. {choice.get('label', '')}"
@@ -116,6 +118,13 @@ class TranslationAdmin(MarkdownPreview, HistoryAdmin):
         return capfirst(self.model._meta.get_field(name).verbose_name)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "updates":  # a known issue's timeline, written as text
+            return UpdateTextsField(
+                label=capfirst(db_field.verbose_name),
+                required=False,
+                help_text=db_field.help_text,
+                widget=TextBox(attrs={"rows": 8, "cols": 80}),
+            )
         if db_field.name == "summary":  # a sentence or two: a box, as on the English page
             kwargs["widget"] = TextBox(attrs={"rows": 3, "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -212,6 +221,7 @@ def register(site) -> None:
     from troubleshooting.models import (
         CauseTranslation,
         FixStepTranslation,
+        KnownIssueTranslation,
         SymptomTranslation,
         TopicTranslation,
         TriageQuestionTranslation,
@@ -225,3 +235,4 @@ def register(site) -> None:
         TriageQuestionTranslation,
         translation_admin(TriageQuestionTranslation, search=["prompt"]),
     )
+    site.register(KnownIssueTranslation, translation_admin(KnownIssueTranslation, search=["title"]))

@@ -40,3 +40,41 @@ class MarkdownWidget(TextBox):
         context["widget"]["preview_url"] = self.preview_url
         context["widget"]["label"] = self.label
         return context
+
+
+UPDATE_SEPARATOR = "---"
+
+
+def join_updates(texts: list[str]) -> str:
+    """Write a timeline's update texts as one box holds them: a line of ``---`` between each."""
+    return f"\n\n{UPDATE_SEPARATOR}\n\n".join(texts)
+
+
+class UpdateTextsField(forms.CharField):
+    """A timeline's updates, oldest first, in one box: written and read as text, kept as a list.
+
+    A translator writes prose, not JSON. An empty block keeps its place (that update shows in
+    English), so the ones after it stay beside their English.
+    """
+
+    widget = TextBox
+
+    def prepare_value(self, value):
+        return join_updates(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        text = normalize_newlines(super().to_python(value) or "")
+        if not text.strip():
+            return []
+        texts, current = [], []
+        for line in text.split("\n"):
+            if line.strip() == UPDATE_SEPARATOR:
+                texts.append("\n".join(current).strip())
+                current = []
+            else:
+                current.append(line)
+        texts.append("\n".join(current).strip())
+        return texts
+
+    def has_changed(self, initial, data) -> bool:
+        return (initial or []) != self.to_python(data)

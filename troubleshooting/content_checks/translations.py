@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from troubleshooting.models import (
     TRANSLATION_LANGUAGES,
     TRANSLATION_MODELS,
+    KnownIssue,
     Symptom,
     Topic,
     TriageQuestion,
@@ -39,9 +40,16 @@ def _live_translations(site: Site) -> list:
     for choice in site.choices:  # already in the answers' order
         choices[choice.question_id].append(choice)
     rows = []
+    # Known issues are not part of the guide the other checks load: read here, in one query,
+    # and only when one has a translation.
+    issues = None
     for source_model, model in TRANSLATION_MODELS.items():
         for row in model.objects.all():
-            source = site.get(source_model, row.source_id)
+            if source_model is KnownIssue:
+                issues = issues if issues is not None else _issues()
+                source = issues.get(row.source_id)
+            else:
+                source = site.get(source_model, row.source_id)
             if source is None or not site.is_live(source) or not site.is_live(row):
                 continue
             if source_model is TriageQuestion:
@@ -49,6 +57,11 @@ def _live_translations(site: Site) -> list:
             row.source = source  # the English as the checks see it, without a query
             rows.append(row)
     return rows
+
+
+def _issues() -> dict[int, KnownIssue]:
+    """Return every known issue with its updates, read in two queries."""
+    return {issue.pk: issue for issue in KnownIssue.objects.prefetch_related("updates")}
 
 
 def check_translations(site: Site) -> Iterator[Problem]:

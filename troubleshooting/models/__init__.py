@@ -8,6 +8,11 @@ from ..rules import (
     validate_slug_not_reserved,
 )
 from .content import POSITION_VALIDATORS, Cause, FixStep, Symptom, SymptomCause, SymptomStep, Topic
+from .known_issue_translations import (
+    KnownIssueTranslation,
+    english_updates,
+    validate_update_texts,
+)
 from .known_issues import IssueState, KnownIssue, KnownIssueUpdate
 from .outcomes import (
     AnswerTally,
@@ -49,6 +54,9 @@ from .translations import (
 )
 from .triage import TriageChoice, TriageQuestion
 
+# Known issues' translations build on translations.py, which can't import them: added here.
+TRANSLATION_MODELS[KnownIssue] = KnownIssueTranslation
+
 __all__ = [
     "SOURCE_LANGUAGE",
     "TRANSLATION_LANGUAGES",
@@ -66,6 +74,7 @@ __all__ = [
     "FlowSession",
     "IssueState",
     "KnownIssue",
+    "KnownIssueTranslation",
     "KnownIssueUpdate",
     "Outcome",
     "Result",
@@ -101,8 +110,10 @@ __all__ = [
     "live",
     "normalize_newlines",
     "english_choices",
+    "english_updates",
     "settings_path_parts_differ",
     "validate_choice_texts",
+    "validate_update_texts",
     "validate_issue_slug",
     "validate_slug_not_reserved",
 ]

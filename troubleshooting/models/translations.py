@@ -437,3 +437,4 @@ TRANSLATION_MODELS = {
     Symptom: SymptomTranslation,
     TriageQuestion: TriageQuestionTranslation,
 }
+# Known issues' translations join in models/__init__.py: their module builds on this one.

@@ -1,11 +1,13 @@
 """The known-issue banners a page shows, looked up where the banner is placed."""
 
+import copy
 from dataclasses import dataclass
 
 from django import template
 
+from .. import translating
 from ..caching import SharedData
-from ..models import KnownIssue
+from ..models import KnownIssue, KnownIssueTranslation
 
 register = template.Library()
 
@@ -18,6 +20,9 @@ class _Active:
     topics: dict[int, frozenset[int]]  # issue → the topics it lists
     symptoms: dict[int, frozenset[int]]  # issue → the symptoms it lists
     symptom_topics: dict[int, frozenset[int]]  # issue → the topics of the symptoms it lists
+    # (issue, language) → the issue as a banner shows it in that language: every language is
+    # read with the rest, so a page in any language costs no query and none sees another's.
+    translated: dict[tuple[int, str], KnownIssue]
 
 
 def _read_active() -> _Active:
@@ -41,7 +46,29 @@ def _read_active() -> _Active:
         name: {pk: frozenset(values) for pk, values in by_issue.items()}
         for name, by_issue in links.items()
     }
-    return _Active(issues, **frozen)
+    return _Active(issues, **frozen, translated=_read_translations(issues))
+
+
+def _read_translations(issues: tuple[KnownIssue, ...]) -> dict[tuple[int, str], KnownIssue]:
+    """Return a copy of each issue per language it is visibly translated into (one query)."""
+    if not issues:
+        return {}
+    by_pk = {issue.pk: issue for issue in issues}
+    rows = KnownIssueTranslation.objects.visible().filter(source_id__in=by_pk)
+    translated = {}
+    for row in rows:
+        issue = copy.copy(by_pk[row.source_id])
+        translating.put_translation(issue, row)
+        translated[issue.pk, row.language] = issue
+    return translated
+
+
+def _in_language(active: _Active, issues: list[KnownIssue]) -> list[KnownIssue]:
+    """Return the issues as the page's language shows them: translated, or English."""
+    language = translating.active_language()
+    if language == translating.SOURCE_LANGUAGE:
+        return issues
+    return [active.translated.get((issue.pk, language), issue) for issue in issues]
 
 
 # Every page shows the banners: read once per content version (a save, an issue's update or
@@ -60,11 +87,18 @@ def known_issues_here(context) -> list[KnownIssue]:
     if context.get("previewing"):
         issues = KnownIssue.objects.banners(preview=True)
         if symptom is not None:
-            return list(issues.affecting_symptom(symptom))
-        if topic is not None:
-            return list(issues.affecting_topic(topic))
-        return list(issues)
+            issues = issues.affecting_symptom(symptom)
+        elif topic is not None:
+            issues = issues.affecting_topic(topic)
+        issues = list(issues)
+        translating.overlay(issues, preview=True)
+        return issues
     active = _active.get()
+    return _in_language(active, _affecting(active, symptom, topic))
+
+
+def _affecting(active: _Active, symptom, topic) -> list[KnownIssue]:
+    """Return the active issues affecting the symptom, else the topic, else all of them."""
     if symptom is not None:
         return [
             issue

@@ -15,12 +15,21 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .. import translating
 from ..models import KnownIssue, KnownIssueUpdate, Symptom, Topic
 from ..previewing import previewing
 from .pages import public_page, render_page
 
 FEED_ITEMS = 30
 ACCESS_FROM_ANYWHERE = {"Access-Control-Allow-Origin": "*"}
+
+
+def _in_language(issues: list[KnownIssue], *more, preview: bool = False) -> list[KnownIssue]:
+    """Put the issues' visible translations (and their updates') onto them; return them."""
+    translating.overlay(issues, *more, preview=preview)
+    for issue in issues:
+        translating.overlay_updates(issue)
+    return issues
 
 
 def _issues(request):
@@ -39,7 +48,7 @@ def _issues(request):
 def known_issues(request):
     """List the current issues first, then the resolved ones with their timelines."""
     preview = previewing(request)
-    issues = list(_issues(request).order_by("-started_at", "-pk"))
+    issues = _in_language(list(_issues(request).order_by("-started_at", "-pk")), preview=preview)
     current_ids = set(KnownIssue.objects.active(preview=preview).values_list("pk", flat=True))
     context = {
         "title": _("Known issues"),
@@ -67,6 +76,10 @@ def known_issue(request, issue_slug):
         ),
         slug=issue_slug,
     )
+    symptoms = list(issue.symptoms.all())
+    # Each symptom's topic too: a symptom's address holds its topic's slug.
+    topics = [*issue.topics.all(), *(symptom.topic for symptom in symptoms)]
+    _in_language([issue], topics, symptoms, preview=preview)
     context = {
         "title": issue.title,
         "description": _("Known issue: %(title)s. What we know and what to do meanwhile.")
@@ -95,7 +108,8 @@ class KnownIssuesFeed(Feed):
                 Prefetch("updates", queryset=KnownIssueUpdate.objects.order_by("-posted_at"))
             )
         )
-        return sorted(issues, key=lambda issue: issue.last_update_at, reverse=True)[:FEED_ITEMS]
+        issues = sorted(issues, key=lambda issue: issue.last_update_at, reverse=True)[:FEED_ITEMS]
+        return _in_language(issues)
 
     def item_title(self, issue):
         return f"{issue.title} ({issue.get_state_display()})"
@@ -159,11 +173,18 @@ def known_issues_summary(request):
         )
         .order_by("-started_at", "-pk")
     )
+    _in_language(
+        issues,
+        [topic for issue in issues for topic in issue.topics.all()],
+        [symptom for issue in issues for symptom in issue.symptoms.all()],
+        [symptom.topic for issue in issues for symptom in issue.symptoms.all()],
+    )
     updated = max((issue.last_update_at for issue in issues), default=None)
     count = len(issues)
     summary = {
         "page": {
             "name": _("Known issues"),
+            "language": translating.active_language(),
             "url": request.build_absolute_uri(reverse("troubleshooting:known_issues")),
             "updated_at": updated.isoformat() if updated else None,
         },
@@ -186,7 +207,7 @@ def _incident(request, issue: KnownIssue) -> dict:
         return {"name": obj.title, "url": request.build_absolute_uri(obj.get_absolute_url())}
 
     return {
-        "id": issue.slug,
+        "id": translating.source_slug(issue),  # a widget's key: the same in every language
         "name": issue.title,
         "status": issue.state,
         "url": request.build_absolute_uri(issue.get_absolute_url()),

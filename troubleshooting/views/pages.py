@@ -26,7 +26,7 @@ DEFAULT_DESCRIPTION = gettext_lazy(
 )
 SAFE_METHODS = ("GET", "HEAD")
 # What a page is about, for the notice that it is not translated yet: its most specific item.
-MAIN_ITEMS = ("step", "question", "symptom", "topic")
+MAIN_ITEMS = ("step", "question", "symptom", "topic", "known_issue")
 
 
 def render_page(request, template_name: str, context: dict, *, status: int = 200):

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 from django_htmx.http import replace_url
 
-from .. import caching
+from .. import caching, translating
 from .. import search as search_engine
 from ..models import KnownIssue, SearchDocument, Symptom, SymptomCause, SymptomStep
 from .pages import public_page, render_page
@@ -80,7 +80,9 @@ def _matching_known_issues(results):
     if not results.terms:
         return KnownIssue.objects.none()
     symptoms = [hit.symptom for hit in results.hits if hit.symptom is not None]
-    return KnownIssue.objects.banners().matching_search(results.terms, symptoms)
+    issues = list(KnownIssue.objects.banners().matching_search(results.terms, symptoms))
+    translating.overlay(issues)  # a query only when an issue matched
+    return issues
 
 
 @require_safe
