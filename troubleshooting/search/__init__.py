@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from troubleshooting import translating
 from troubleshooting.models import SearchDocument, Symptom, SymptomCause, SymptomStep
 
 from .engines import ranked_document_ids
@@ -84,25 +85,32 @@ class SearchResults:
 
 
 def search(
-    query: str, *, limit: int = 20, exact: bool = False, record_misses: bool = True
+    query: str,
+    *,
+    limit: int = 20,
+    exact: bool = False,
+    record_misses: bool = True,
+    language: str | None = None,
 ) -> SearchResults:
     """Find the symptoms, fix steps and causes that best answer a query, best first.
 
-    ``exact`` searches the words as typed, without correcting typos.
+    Only documents in ``language`` (the visitor's, by default) are searched, and results lead
+    to that language's pages. ``exact`` searches the words as typed, without correcting typos.
     """
+    language = language or translating.active_language()
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
-    typed = query_terms(query)
+    typed = query_terms(query, language)
     results = SearchResults(query=query, terms=typed)
     if not typed:
         return results
-    known = guide()
+    known = guide(language)
     terms = typed if exact else correct(typed, known, cutoff=0.75)
     if terms != typed:
         results.corrected_query = " ".join(terms)
     fixes = dict(zip(typed, terms, strict=True))
-    understood = understand([fixes.get(w, w) for w in query_words(query)], known.synonyms)
+    understood = understand([fixes.get(w, w) for w in query_words(query)], known.synonyms, language)
     results.terms = terms
-    candidates = ranked_document_ids(understood.engine_terms())
+    candidates = ranked_document_ids(understood.engine_terms(), language)
     results.hits = _hits(candidates, understood, known, query=query)[:limit]
     if not results.hits:
         results.corrected_query = None
@@ -115,7 +123,7 @@ def search(
 
 
 def _hits(document_ids: list[int], understood, known, *, query: str) -> list[Hit]:
-    found = findable_documents().in_bulk(document_ids)
+    found = findable_documents(known.language).in_bulk(document_ids)
     ranked = rank([found[pk] for pk in document_ids if pk in found], understood, known)
     ids = {kind: [] for kind in Source.values}
     for _, document in ranked:
@@ -125,18 +133,20 @@ def _hits(document_ids: list[int], understood, known, *, query: str) -> list[Hit
     # A step or cause is shown in the best-ranked symptom that lists it, else its first one.
     preferred = [document.object_id for _, document in ranked if document.kind == Source.SYMPTOM]
     owner = {
-        Source.STEP: owners(SymptomStep, "step", ids[Source.STEP], preferred),
-        Source.CAUSE: owners(SymptomCause, "cause", ids[Source.CAUSE], preferred),
+        Source.STEP: owners(SymptomStep, "step", ids[Source.STEP], preferred, translate=False),
+        Source.CAUSE: owners(SymptomCause, "cause", ids[Source.CAUSE], preferred, translate=False),
     }
+    # Addresses in the visitor's language: every symptom, topic, step and cause at once.
+    _translate(list(symptoms.values()), *owner.values())
     hits = []
     for _, document in ranked:
         if document.kind == Source.SYMPTOM:
-            symptom, slug = symptoms.get(document.object_id), None
+            symptom, item = symptoms.get(document.object_id), None
         else:
-            symptom, slug = owner[document.kind].get(document.object_id, (None, None))
+            symptom, item = owner[document.kind].get(document.object_id, (None, None))
         if symptom is None:
             continue
-        url = symptom.get_absolute_url() + (anchor(document.kind, slug) if slug else "")
+        url = symptom.get_absolute_url() + (anchor(document.kind, item.slug) if item else "")
         hits.append(
             Hit(
                 kind=document.kind,
@@ -164,10 +174,26 @@ def open_url(query: str, document: SearchDocument, symptom: Symptom) -> str:
     return f"{reverse('troubleshooting:search_open')}?{urlencode(params)}"
 
 
+def _translate(symptoms: list[Symptom], *owned: dict) -> None:
+    """Put the active language's slugs onto the symptoms, their topics, steps and causes."""
+    items = [item for found in owned for item in found.values()]
+    shown = symptoms + [symptom for symptom, _ in items]
+    translating.overlay(shown, [symptom.topic for symptom in shown], [i for _, i in items])
+
+
 def owners(
-    link_model, field_name: str, object_ids: list[int], preferred: list[int] = ()
-) -> dict[int, tuple[Symptom, str]]:
-    """Return, per step or cause, the live symptom to show it in and its own slug."""
+    link_model,
+    field_name: str,
+    object_ids: list[int],
+    preferred: list[int] = (),
+    *,
+    translate: bool = True,
+) -> dict[int, tuple[Symptom, object]]:
+    """Return, per step or cause, the live symptom to show it in and the step or cause itself.
+
+    Both come in the active language (``translate``), so the address is the article's in that
+    language and the fragment the step's or cause's anchor there.
+    """
     links = (
         live_links(link_model, field_name)
         .filter(**{f"{field_name}_id__in": object_ids})
@@ -180,5 +206,8 @@ def owners(
         key = getattr(link, f"{field_name}_id")
         rank_ = (order.get(link.symptom_id, len(order)), at)
         if key not in found or rank_ < found[key][0]:
-            found[key] = (rank_, link.symptom, getattr(link, field_name).slug)
-    return {key: (symptom, slug) for key, (_, symptom, slug) in found.items()}
+            found[key] = (rank_, link.symptom, getattr(link, field_name))
+    chosen = {key: (symptom, item) for key, (_, symptom, item) in found.items()}
+    if translate:
+        _translate([], chosen)
+    return chosen

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 from django_htmx.http import replace_url
 
-from .. import caching
+from .. import caching, translating
 from .. import search as search_engine
 from ..models import KnownIssue, SearchDocument, Symptom, SymptomCause, SymptomStep
 from .pages import public_page, render_page
@@ -111,14 +111,18 @@ def _destination(kind: str, object_id: str, in_symptom: str):
     """Return (address, symptom, title) of a findable result, or None."""
     if kind not in SearchDocument.Source.values or not object_id.isdigit():
         return None
-    document = search_engine.findable_documents().filter(kind=kind, object_id=int(object_id))
+    language = translating.active_language()
+    document = search_engine.findable_documents(language).filter(
+        kind=kind, object_id=int(object_id)
+    )
     title = document.values_list("title", flat=True).first()
     if title is None:
         return None
     if kind == SearchDocument.Source.SYMPTOM:
         symptom = Symptom.objects.in_visible_topic().select_related("topic").get(pk=object_id)
+        translating.overlay(symptom, symptom.topic)
         return symptom.get_absolute_url(), symptom, title
     preferred = [int(in_symptom)] if in_symptom.isdigit() else []
     owner = search_engine.owners(LINKS[kind], kind, [int(object_id)], preferred)
-    symptom, slug = owner[int(object_id)]
-    return symptom.get_absolute_url() + search_engine.anchor(kind, slug), symptom, title
+    symptom, item = owner[int(object_id)]
+    return symptom.get_absolute_url() + search_engine.anchor(kind, item.slug), symptom, title
