@@ -10,6 +10,23 @@ CONFIG_OF_LANGUAGE = (
     "CASE language WHEN 'es' THEN 'helpcenter_spanish'::regconfig "
     "WHEN 'fr' THEN 'helpcenter_french'::regconfig ELSE 'english'::regconfig END"
 )
+# Search words match as prefixes of the words as written (as on SQLite), and a language's stem
+# can be shorter than such a prefix ("itinerancia" is stemmed "itiner", the prefix people's words
+# lead to is "itineranci"): so Spanish and French documents hold their words unstemmed too.
+UNSTEMMED = (
+    "CASE WHEN language IN ('es', 'fr') "
+    "THEN to_tsvector('helpcenter_unaccent'::regconfig, COALESCE({column}, '')) "
+    "ELSE ''::tsvector END"
+)
+
+
+def _weighted(column: str, weight: str) -> str:
+    return (
+        f"setweight(to_tsvector({CONFIG_OF_LANGUAGE}, COALESCE({column}, '')), '{weight}') || "
+        f"setweight({UNSTEMMED.format(column=column)}, '{weight}')"
+    )
+
+
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     *(
@@ -21,13 +38,16 @@ POSTGRES_FORWARD = [
             f"ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {name}_stem",
         )
     ),
+    "CREATE TEXT SEARCH CONFIGURATION helpcenter_unaccent (COPY = pg_catalog.simple)",
+    "ALTER TEXT SEARCH CONFIGURATION helpcenter_unaccent "
+    "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple",
     "DROP INDEX IF EXISTS troubleshooting_search_vector",
     "ALTER TABLE troubleshooting_searchdocument DROP COLUMN IF EXISTS search_vector",
     f"""ALTER TABLE troubleshooting_searchdocument ADD COLUMN search_vector tsvector
         GENERATED ALWAYS AS (
-            setweight(to_tsvector({CONFIG_OF_LANGUAGE}, COALESCE(title, '')), 'A') ||
-            setweight(to_tsvector({CONFIG_OF_LANGUAGE}, COALESCE(aliases, '')), 'B') ||
-            setweight(to_tsvector({CONFIG_OF_LANGUAGE}, COALESCE(body, '')), 'C')
+            {_weighted("title", "A")} ||
+            {_weighted("aliases", "B")} ||
+            {_weighted("body", "C")}
         ) STORED""",
     "CREATE INDEX troubleshooting_search_vector ON troubleshooting_searchdocument "
     "USING gin (search_vector)",

@@ -17,11 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db.models import Value
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from troubleshooting import translating
-from troubleshooting.models import SearchDocument, Symptom, SymptomCause, SymptomStep
+from troubleshooting.models import (
+    TRANSLATION_MODELS,
+    SearchDocument,
+    Symptom,
+    SymptomCause,
+    SymptomStep,
+)
 
 from .engines import ranked_document_ids
 from .index import findable_documents, index, live_links, rebuild, unindex
@@ -175,10 +182,37 @@ def open_url(query: str, document: SearchDocument, symptom: Symptom) -> str:
 
 
 def _translate(symptoms: list[Symptom], *owned: dict) -> None:
-    """Put the active language's slugs onto the symptoms, their topics, steps and causes."""
+    """Put the active language's titles and slugs onto the symptoms, topics, steps and causes.
+
+    One query for every kind at once (a page of results stays at the English page's count):
+    an item without a visible translation keeps its English, as its page does.
+    """
+    language = translating.active_language()
     items = [item for found in owned for item in found.values()]
+    if language not in translating.TRANSLATED or not (symptoms or items):
+        return
     shown = symptoms + [symptom for symptom, _ in items]
-    translating.overlay(shown, [symptom.topic for symptom in shown], [i for _, i in items])
+    everything = [*shown, *(symptom.topic for symptom in shown), *(item for _, item in items)]
+    by_kind: dict[type, set[int]] = {}
+    for item in everything:
+        by_kind.setdefault(type(item), set()).add(item.pk)
+    parts = [
+        TRANSLATION_MODELS[kind]
+        .objects.in_language(language)
+        .filter(source_id__in=ids)
+        .order_by()
+        .annotate(kind=Value(kind.__name__))
+        .values_list("kind", "source_id", "slug", "title")
+        for kind, ids in by_kind.items()
+    ]
+    found = {
+        (kind, pk): (slug, title) for kind, pk, slug, title in parts[0].union(*parts[1:], all=True)
+    }
+    for item in everything:
+        item.english_slug = translating.source_slug(item)
+        translated = found.get((type(item).__name__, item.pk))
+        if translated is not None:
+            item.slug, item.title = translated
 
 
 def owners(
