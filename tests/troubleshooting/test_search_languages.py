@@ -193,3 +193,9 @@ def test_a_search_that_finds_nothing_offers_common_problems_in_the_language(clie
     html = client.get("/es/search/", {"q": "zzzqqq"}).content.decode()
     assert 'href="/es/mensajes/no-entregado/"' in html and ">No entregado</a>" in html
     assert "/es/messages/" not in html
+
+
+def test_words_typed_without_accents_are_marked_in_accented_text(demo_content):
+    with translation.override("fr"):
+        hit = search.search("reinitialiser reseau", record_misses=False).hits[0]
+    assert "<mark>réinitialis" in hit.snippet.lower() or "<mark>réseau" in hit.snippet.lower()
