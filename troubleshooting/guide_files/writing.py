@@ -147,9 +147,8 @@ def _guide_files(directory: Path) -> dict[Path, str]:
         choices = [_choice_to_yaml(choice) for choice in question.choices.all()]
         files[path] = _file_text(QUESTION, question, {"choices": choices}, path)
     for language in (SOURCE_LANGUAGE, *LANGUAGES):
-        synonyms = synonyms_text(language)
         folder = directory if language == SOURCE_LANGUAGE else directory / language
-        if synonyms is not None:
+        if (synonyms := synonyms_text(language)) is not None:
             files[folder / SYNONYMS_FILE] = synonyms
     files.update(_translation_files(directory))
     return dict(sorted(files.items()))

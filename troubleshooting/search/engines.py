@@ -46,16 +46,10 @@ def _sqlite_ranked(terms: list[str], language: str, limit: int) -> list[int]:
 
 
 def _postgres_ranked(terms: list[str], language: str, limit: int) -> list[int]:
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVectorField,
-        TrigramWordSimilarity,
-    )
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
     from django.db.models.expressions import RawSQL
-    from django.db.models.functions import Greatest
 
-    # The weighted tsvector that PostgreSQL stores beside each document (migration 0003).
+    # The weighted tsvector that PostgreSQL stores beside each document (migrations 0003, 0018).
     stored_vector = RawSQL(
         '"troubleshooting_searchdocument"."search_vector"', [], output_field=SearchVectorField()
     )
@@ -81,7 +75,14 @@ def _postgres_ranked(terms: list[str], language: str, limit: int) -> list[int]:
         return found
     # Few full-text matches: add titles and aliases close to the words (pg_trgm's %>, served by
     # the trigram indexes), for typos the vocabulary did not catch.
-    text = " ".join(terms)
+    return found + _similar(documents, " ".join(terms), found, limit - len(found))
+
+
+def _similar(documents, text: str, found: list[int], limit: int) -> list[int]:
+    """Return documents whose title or aliases hold a word close to the text, most alike first."""
+    from django.contrib.postgres.search import TrigramWordSimilarity
+    from django.db.models.functions import Greatest
+
     similar = (
         documents.filter(
             Q(title__trigram_word_similar=text) | Q(aliases__trigram_word_similar=text)
@@ -93,9 +94,9 @@ def _postgres_ranked(terms: list[str], language: str, limit: int) -> list[int]:
             )
         )
         .order_by("-similarity", "pk")
-        .values_list("pk", flat=True)[: limit - len(found)]
+        .values_list("pk", flat=True)[:limit]
     )
-    return found + list(similar)
+    return list(similar)
 
 
 def ranked_document_ids(terms: list[str], language: str, *, limit: int = 100) -> list[int]:
