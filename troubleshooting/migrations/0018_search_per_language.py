@@ -66,8 +66,8 @@ POSTGRES_BACKWARD = [
     "CREATE INDEX troubleshooting_search_vector ON troubleshooting_searchdocument "
     "USING gin (search_vector)",
     *(
-        f"DROP TEXT SEARCH CONFIGURATION IF EXISTS helpcenter_{n}"
-        for n in POSTGRES_CONFIGS.values()
+        f"DROP TEXT SEARCH CONFIGURATION IF EXISTS helpcenter_{name}"
+        for name in [*POSTGRES_CONFIGS.values(), "unaccent"]
     ),
 ]
 # SQLite rebuilds a table to change its constraints, and the rebuilt table lost the triggers
@@ -95,6 +95,49 @@ SQLITE_TRIGGERS = [
 ]
 
 
+# Undone, the index and the synonyms are English only again: another language's documents would
+# break the one-document-per-item constraint, and its synonyms would act on English searches.
+ENGLISH_ONLY = [
+    "DELETE FROM troubleshooting_searchdocument WHERE language <> 'en'",
+    "DELETE FROM troubleshooting_searchsynonym WHERE language <> 'en'",
+]
+
+
+# The searchable text of each kind's translation, as ``search/index.py`` wrote it when this was
+# made: (title, aliases, body).
+TRANSLATED_DOCUMENTS = {
+    "symptom": ("SymptomTranslation", lambda t: (t.title, t.aliases, f"{t.summary}\n{t.body}")),
+    "step": (
+        "FixStepTranslation",
+        lambda t: (t.title, t.settings_path, f"{t.instructions}\n{t.warning}"),
+    ),
+    "cause": ("CauseTranslation", lambda t: (t.title, "", t.description)),
+}
+
+
+def index_translations(apps, schema_editor):
+    """Index every published translation of published content, as the index now does."""
+    document = apps.get_model("troubleshooting", "SearchDocument")
+    documents = []
+    for kind, (name, fields) in TRANSLATED_DOCUMENTS.items():
+        translations = apps.get_model("troubleshooting", name).objects.filter(
+            status="published", source__status="published"
+        )
+        for translation in translations.iterator():
+            title, aliases, body = fields(translation)
+            documents.append(
+                document(
+                    kind=kind,
+                    object_id=translation.source_id,
+                    language=translation.language,
+                    title=title,
+                    aliases=aliases,
+                    body=body,
+                )
+            )
+    document.objects.bulk_create(documents, batch_size=500, ignore_conflicts=True)
+
+
 def run(statements_by_vendor):
     def apply(apps, schema_editor):
         for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
@@ -109,6 +152,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Runs last when undone: the table rebuilds before it dropped the triggers again.
+        migrations.RunPython(migrations.RunPython.noop, run({"sqlite": SQLITE_TRIGGERS})),
         migrations.AlterModelOptions(
             name="searchsynonym",
             options={
@@ -160,8 +205,14 @@ class Migration(migrations.Migration):
                 fields=("language", "phrases"), name="one_synonym_group_per_language"
             ),
         ),
+        # Undone before the constraints and the language go, so the English rows fit them.
+        migrations.RunPython(
+            migrations.RunPython.noop,
+            run({"sqlite": ENGLISH_ONLY, "postgresql": ENGLISH_ONLY}),
+        ),
         migrations.RunPython(
             run({"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRES_FORWARD}),
             run({"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRES_BACKWARD}),
         ),
+        migrations.RunPython(index_translations, migrations.RunPython.noop),
     ]
