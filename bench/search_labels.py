@@ -612,7 +612,20 @@ REGRESSION_FR = [
 
 
 def page_of(hit) -> str:
-    """Return a search hit as "kind:slug", the way the labels name pages."""
+    """Return a search hit as "kind:slug", the way the labels name pages: by English slug.
+
+    Under /es/ and /fr/ a hit leads to translated slugs; a step's or cause's is mapped back to
+    its English item through the translation whose slug it is.
+    """
+    from troubleshooting import translating
+    from troubleshooting.models import TRANSLATION_MODELS, Cause, FixStep
+
     if hit.kind == "symptom":
-        return S + hit.symptom.slug
-    return f"{hit.kind}:{hit.url.rsplit(f'#{hit.kind}-', 1)[1]}"
+        return S + translating.source_slug(hit.symptom)
+    slug = hit.url.rsplit(f"#{hit.kind}-", 1)[1]
+    language = translating.active_language()
+    if language in translating.TRANSLATED:
+        model = TRANSLATION_MODELS[FixStep if hit.kind == "step" else Cause]
+        english = model.objects.filter(language=language, slug=slug).values_list("source__slug")
+        slug = next(iter(english), (slug,))[0]
+    return f"{hit.kind}:{slug}"

@@ -6,7 +6,6 @@ retiring cached pages are bookkeeping, not domain logic.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 
 from . import caching, search
 from .models import (
@@ -43,18 +42,21 @@ SHOWN_MODELS = (
 )
 
 
-@receiver(post_save, sender=Symptom)
-@receiver(post_save, sender=FixStep)
-@receiver(post_save, sender=Cause)
+# Each item is indexed in English and in every language it is published in.
+INDEXED_MODELS = (Symptom, FixStep, Cause)
+
+
 def index_saved_content(sender, instance, **kwargs):
     search.index(instance)
 
 
-@receiver(post_delete, sender=Symptom)
-@receiver(post_delete, sender=FixStep)
-@receiver(post_delete, sender=Cause)
 def unindex_deleted_content(sender, instance, **kwargs):
     search.unindex(instance)
+
+
+for model in (*INDEXED_MODELS, *(TRANSLATION_MODELS[model] for model in INDEXED_MODELS)):
+    post_save.connect(index_saved_content, sender=model, dispatch_uid=f"index-{model}")
+    post_delete.connect(unindex_deleted_content, sender=model, dispatch_uid=f"unindex-{model}")
 
 
 for model in SHOWN_MODELS:

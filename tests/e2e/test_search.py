@@ -64,3 +64,17 @@ def test_header_search_from_an_article_announces_the_count(page, site):
     expect(status).to_have_attribute("aria-live", "polite")
     assert page.evaluate("window.__sameDocument === true")
     # The `page` fixture fails the test on htmx:oobErrorNoTarget, which htmx logs as an error.
+
+
+def test_spanish_search_as_you_type_leads_to_the_step_in_the_spanish_article(page, site):
+    page.goto(site + "/es/search/")
+    mark_page(page)
+    box = page.locator("#search-page")
+    box.press_sequentially("forzar reinicio", delay=30)  # no accents, as people type
+    results = page.locator("#search-results")
+    expect(results.locator(".result").first).to_contain_text("Fuerza el reinicio")
+    assert page.evaluate("window.__sameDocument === true"), "typing must not reload the page"
+    assert_accessible(page)
+    results.locator(".result-step .result-title a").first.click()
+    expect(page).to_have_url(re.compile(r"/es/[^/]+/[^/]+/#step-forzar-reinicio$"))
+    expect(page.locator("#step-forzar-reinicio")).to_be_visible()

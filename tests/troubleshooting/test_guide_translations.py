@@ -201,11 +201,25 @@ def test_a_fixture_with_translations_is_the_same_from_the_same_files_and_loads(g
     assert dump() == first
 
 
-def test_a_languages_synonyms_are_left_to_search(guide, tmp_path):
+def test_a_languages_synonyms_are_that_languages_search_synonyms(guide, tmp_path):
+    from troubleshooting.models import SearchSynonym
+
     (guide / "es" / "synonyms.md").write_text("- mensaje, sms\n", encoding="utf-8")
     import_guide(guide)  # not read as a translation, nor as English synonyms
-    export(guide)
-    assert (guide / "es" / "synonyms.md").read_text(encoding="utf-8") == "- mensaje, sms\n"
+    english = SearchSynonym.objects.filter(language="en").count()
+    assert [s.phrase_list() for s in SearchSynonym.objects.exclude(language="en")] == [
+        ["mensaje", "sms"]
+    ]
+    export(tmp_path)
+    assert (
+        (tmp_path / "es" / "synonyms.md").read_text(encoding="utf-8").endswith("\n- mensaje, sms\n")
+    )
+    assert not (tmp_path / "fr" / "synonyms.md").exists()
+    # Without its file, a language keeps its synonyms, and the English keep theirs.
+    (guide / "es" / "synonyms.md").unlink()
+    import_guide(guide)
+    assert SearchSynonym.objects.filter(language="es").count() == 1
+    assert SearchSynonym.objects.filter(language="en").count() == english
 
 
 def test_export_refuses_a_topic_named_like_a_language(tmp_path):

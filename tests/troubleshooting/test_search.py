@@ -111,7 +111,9 @@ class TestEngine:
 @pytest.mark.django_db
 def test_rebuild_indexes_everything_published(demo_content):
     SearchDocument.objects.all().delete()
-    assert search.rebuild() == 7 + 22 + 22
+    # Every symptom, step and cause, in English and in each language the demo guide is in.
+    assert search.rebuild() == (7 + 22 + 22) * 3
+    assert SearchDocument.objects.filter(language="es").count() == 7 + 22 + 22
     assert top_symptom("green bubble") == "sent-as-text-message"
 
 

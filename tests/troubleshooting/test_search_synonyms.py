@@ -103,7 +103,7 @@ def test_a_bad_line_in_the_synonyms_file_says_where(tmp_path):
 def test_editors_keep_synonyms_in_the_admin(admin_client):
     response = admin_client.post(
         "/admin/troubleshooting/searchsynonym/add/",
-        {"phrases": "abroad\r\n travelling ", "means": "roaming"},
+        {"language": "en", "phrases": "abroad\r\n travelling ", "means": "roaming"},
     )
     assert response.status_code == 302
     assert str(SearchSynonym.objects.get()) == "abroad, travelling → roaming"

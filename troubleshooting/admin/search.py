@@ -6,6 +6,7 @@ that found nothing: both say the guide lacks an answer in those words.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
@@ -15,6 +16,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 
 from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
+from troubleshooting.outcomes import languages
 
 from .changelists import DateSafeChangeList, LanguageFilter, language_column
 from .outcomes import PeriodForm
@@ -27,9 +29,21 @@ GAP_ROWS = 50
 class SearchSynonymAdmin(admin.ModelAdmin):
     """Words people type and what the guide calls them, used by search on every query."""
 
-    list_display = ["__str__", "means", "updated"]
+    list_display = ["__str__", "means", language_column, "updated"]
+    list_filter = [LanguageFilter]
     search_fields = ["phrases", "means"]
-    fields = ["phrases", "means"]
+    fields = ["language", "phrases", "means"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Offer the site's languages by name, not a box for a code."""
+        if db_field.name == "language":
+            return forms.ChoiceField(
+                choices=languages.choices(),
+                initial=db_field.default,
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 def unopened_queries(language: str = ""):

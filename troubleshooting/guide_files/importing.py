@@ -12,7 +12,13 @@ from django.db import models, transaction
 
 from troubleshooting import rules
 from troubleshooting.markdown import render_markdown
-from troubleshooting.models import SearchSynonym, SymptomCause, SymptomStep, TriageChoice
+from troubleshooting.models import (
+    SOURCE_LANGUAGE,
+    SearchSynonym,
+    SymptomCause,
+    SymptomStep,
+    TriageChoice,
+)
 
 from .formats import (
     CAUSE,
@@ -29,7 +35,7 @@ from .formats import (
 )
 from .reading import read_guide
 from .synonyms import SYNONYMS_FILE, read_synonyms, save_synonyms
-from .translations import TranslatedItem, read_translations
+from .translations import LANGUAGES, TranslatedItem, read_translations
 
 
 @dataclass
@@ -56,7 +62,8 @@ def guide_import(
     """
     items = read_guide(directory)
     translated = read_translations(directory, items)
-    synonyms = read_synonyms(directory)
+    synonyms = {SOURCE_LANGUAGE: read_synonyms(directory)}
+    synonyms.update((language, read_synonyms(directory / language)) for language in LANGUAGES)
     # Render before the write transaction: save() then finds every text rendered (it is cached),
     # so the database's write lock is held for the writes alone.
     for item in items:
@@ -73,19 +80,30 @@ def guide_import(
         report.files += len(translated)
         for item in translated:
             importer.save_translation(item)
-        if synonyms is not None:
-            report.files += 1
-            if save_synonyms(synonyms):
-                report.changed.append(directory / SYNONYMS_FILE)
+        _save_synonyms(synonyms, directory, report)
         if timestamp is not None:
             _stamp(items, report, timestamp)
             _stamp_translations(translated, report, timestamp)
-            if synonyms is not None:
-                # The same files make the same fixture, synonyms included.
-                SearchSynonym.objects.update(updated=timestamp)
+            # The same files make the same fixture, synonyms included.
+            SearchSynonym.objects.filter(
+                language__in=[
+                    language for language, groups in synonyms.items() if groups is not None
+                ]
+            ).update(updated=timestamp)
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _save_synonyms(synonyms: dict, directory: Path, report: ImportReport) -> None:
+    """Make each language's synonyms what its file says; a language without one is left alone."""
+    for language, groups in synonyms.items():
+        if groups is None:
+            continue
+        report.files += 1
+        if save_synonyms(groups, language):
+            folder = directory if language == SOURCE_LANGUAGE else directory / language
+            report.changed.append(folder / SYNONYMS_FILE)
 
 
 class _Importer:

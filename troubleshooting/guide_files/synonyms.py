@@ -6,7 +6,9 @@ way only, an arrow and what the guide calls it:
     - abroad, overseas, travelling → roaming
     - reboot, restart, turn it off and on
 
-Import makes the synonyms exactly what the file says; without the file they are left alone.
+Import makes the synonyms exactly what the file says; without the file they are left alone. Each
+language has its own, in ``<language>/synonyms.md`` (``es/synonyms.md``): the words people type in
+that language, for that language's search.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
-from troubleshooting.models import SearchSynonym
+from troubleshooting.models import SOURCE_LANGUAGE, SearchSynonym
 
 from .folders import read_file
 from .formats import GuideFileError
@@ -62,24 +64,26 @@ def _group(text: str, path: Path, number: int) -> tuple[list[str], str]:
     return synonym.phrase_list(), synonym.means
 
 
-def synonyms_text() -> str | None:
-    """Return the text of ``synonyms.md`` for the synonyms in the database, or None if none."""
+def synonyms_text(language: str = SOURCE_LANGUAGE) -> str | None:
+    """Return the text of a language's ``synonyms.md`` from the database, or None if none."""
     lines = [
         f"- {', '.join(synonym.phrase_list())}" + (f" → {synonym.means}" if synonym.means else "")
-        for synonym in SearchSynonym.objects.order_by("means", "phrases")
+        for synonym in SearchSynonym.objects.filter(language=language).order_by("means", "phrases")
     ]
     return HEADER + "\n".join(lines) + "\n" if lines else None
 
 
-def save_synonyms(groups: list[tuple[list[str], str]]) -> bool:
-    """Make the synonyms exactly ``groups``; return whether anything changed."""
+def save_synonyms(groups: list[tuple[list[str], str]], language: str = SOURCE_LANGUAGE) -> bool:
+    """Make a language's synonyms exactly ``groups``; return whether anything changed."""
     wanted = {("\n".join(phrases), means) for phrases, means in groups}
-    existing = {(s.phrases, s.means): s for s in SearchSynonym.objects.all()}
+    existing = {(s.phrases, s.means): s for s in SearchSynonym.objects.filter(language=language)}
     if wanted == existing.keys():
         return False
     for key, synonym in existing.items():
         if key not in wanted:
             synonym.delete()
     for phrases, means in sorted(wanted - existing.keys()):
-        SearchSynonym.objects.update_or_create(phrases=phrases, defaults={"means": means})
+        SearchSynonym.objects.update_or_create(
+            phrases=phrases, language=language, defaults={"means": means}
+        )
     return True

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from troubleshooting.models import (
+    SOURCE_LANGUAGE,
     Cause,
     FixStep,
     Severity,
@@ -145,9 +146,10 @@ def _guide_files(directory: Path) -> dict[Path, str]:
         path = directory / question.topic.slug / QUESTIONS_FOLDER / f"{question.slug}.md"
         choices = [_choice_to_yaml(choice) for choice in question.choices.all()]
         files[path] = _file_text(QUESTION, question, {"choices": choices}, path)
-    synonyms = synonyms_text()
-    if synonyms is not None:
-        files[directory / SYNONYMS_FILE] = synonyms
+    for language in (SOURCE_LANGUAGE, *LANGUAGES):
+        folder = directory if language == SOURCE_LANGUAGE else directory / language
+        if (synonyms := synonyms_text(language)) is not None:
+            files[folder / SYNONYMS_FILE] = synonyms
     files.update(_translation_files(directory))
     return dict(sorted(files.items()))
 
@@ -240,6 +242,5 @@ def _existing_guide_files(directory: Path) -> set[Path]:
         f"*/{QUESTIONS_FOLDER}/*.md",
         SYNONYMS_FILE,
     ]
-    # A language's synonyms are search's: export leaves them as they are.
-    patterns += [f"{language}/{pattern}" for language in LANGUAGES for pattern in patterns[:-1]]
+    patterns += [f"{language}/{pattern}" for language in LANGUAGES for pattern in patterns]
     return {path for pattern in patterns for path in directory.glob(pattern)}

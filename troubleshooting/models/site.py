@@ -54,6 +54,14 @@ class SlugRedirect(models.Model):
         return f"{self.model} {self.old_slug} → #{self.object_id}"
 
 
+def _content_language(help_text) -> models.CharField:
+    """Return a language field for search's own rows, English by default."""
+    field = language_field()
+    field.help_text = help_text
+    field.verbose_name = _("language")
+    return field
+
+
 class SearchDocument(models.Model):
     """The searchable text of one published symptom, fix step or cause.
 
@@ -70,6 +78,8 @@ class SearchDocument(models.Model):
 
     kind = models.CharField(max_length=10, choices=Source.choices)
     object_id = models.PositiveBigIntegerField()
+    # One document per item and language: English from the item, others from its translation.
+    language = _content_language("The language of the text: English, or a translation's.")
     title = models.CharField(max_length=200)
     aliases = models.TextField(blank=True)
     body = models.TextField(blank=True)
@@ -77,7 +87,9 @@ class SearchDocument(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="one_document_per_object"),
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "language"], name="one_document_per_object_language"
+            ),
         ]
 
     def __str__(self):
@@ -129,8 +141,8 @@ def _split_phrases(text: str) -> list[str]:
 
 
 class SearchSynonymManager(models.Manager):
-    def get_by_natural_key(self, phrases):
-        return self.get(phrases=phrases)
+    def get_by_natural_key(self, phrases, language="en"):
+        return self.get(phrases=phrases, language=language)
 
 
 class SearchSynonym(models.Model):
@@ -140,8 +152,11 @@ class SearchSynonym(models.Model):
     words, so "rebot" is corrected to "reboot" and then finds "restart".
     """
 
+    # Each language's people type their own words: a group finds only in its language's search.
+    language = _content_language(
+        _("The language people type these words in: they change that language's search only.")
+    )
     phrases = models.TextField(
-        unique=True,
         help_text=(
             _(
                 "Words or short phrases people type, one per line, e.g. “reboot”, “restart”, "
@@ -165,7 +180,12 @@ class SearchSynonym(models.Model):
     objects = SearchSynonymManager()
 
     class Meta:
-        ordering = ["means", "phrases"]
+        ordering = ["language", "means", "phrases"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "phrases"], name="one_synonym_group_per_language"
+            ),
+        ]
         verbose_name = "search synonym"
         verbose_name_plural = "search synonyms"
 
@@ -174,7 +194,7 @@ class SearchSynonym(models.Model):
         return f"{words} → {self.means}" if self.means else words
 
     def natural_key(self):
-        return (self.phrases,)
+        return (self.phrases, self.language)
 
     def phrase_list(self) -> list[str]:
         return _split_phrases(self.phrases)

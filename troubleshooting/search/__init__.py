@@ -17,10 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db.models import Value
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from troubleshooting.models import SearchDocument, Symptom, SymptomCause, SymptomStep
+from troubleshooting import translating
+from troubleshooting.models import (
+    TRANSLATION_MODELS,
+    SearchDocument,
+    Symptom,
+    SymptomCause,
+    SymptomStep,
+)
 
 from .engines import ranked_document_ids
 from .index import findable_documents, index, live_links, rebuild, unindex
@@ -84,25 +92,32 @@ class SearchResults:
 
 
 def search(
-    query: str, *, limit: int = 20, exact: bool = False, record_misses: bool = True
+    query: str,
+    *,
+    limit: int = 20,
+    exact: bool = False,
+    record_misses: bool = True,
+    language: str | None = None,
 ) -> SearchResults:
     """Find the symptoms, fix steps and causes that best answer a query, best first.
 
-    ``exact`` searches the words as typed, without correcting typos.
+    Only documents in ``language`` (the visitor's, by default) are searched, and results lead
+    to that language's pages. ``exact`` searches the words as typed, without correcting typos.
     """
+    language = language or translating.active_language()
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
-    typed = query_terms(query)
+    typed = query_terms(query, language)
     results = SearchResults(query=query, terms=typed)
     if not typed:
         return results
-    known = guide()
+    known = guide(language)
     terms = typed if exact else correct(typed, known, cutoff=0.75)
     if terms != typed:
         results.corrected_query = " ".join(terms)
     fixes = dict(zip(typed, terms, strict=True))
-    understood = understand([fixes.get(w, w) for w in query_words(query)], known.synonyms)
+    understood = understand([fixes.get(w, w) for w in query_words(query)], known.synonyms, language)
     results.terms = terms
-    candidates = ranked_document_ids(understood.engine_terms())
+    candidates = ranked_document_ids(understood.engine_terms(), language)
     results.hits = _hits(candidates, understood, known, query=query)[:limit]
     if not results.hits:
         results.corrected_query = None
@@ -115,7 +130,7 @@ def search(
 
 
 def _hits(document_ids: list[int], understood, known, *, query: str) -> list[Hit]:
-    found = findable_documents().in_bulk(document_ids)
+    found = findable_documents(known.language).in_bulk(document_ids)
     ranked = rank([found[pk] for pk in document_ids if pk in found], understood, known)
     ids = {kind: [] for kind in Source.values}
     for _, document in ranked:
@@ -125,18 +140,20 @@ def _hits(document_ids: list[int], understood, known, *, query: str) -> list[Hit
     # A step or cause is shown in the best-ranked symptom that lists it, else its first one.
     preferred = [document.object_id for _, document in ranked if document.kind == Source.SYMPTOM]
     owner = {
-        Source.STEP: owners(SymptomStep, "step", ids[Source.STEP], preferred),
-        Source.CAUSE: owners(SymptomCause, "cause", ids[Source.CAUSE], preferred),
+        Source.STEP: owners(SymptomStep, "step", ids[Source.STEP], preferred, translate=False),
+        Source.CAUSE: owners(SymptomCause, "cause", ids[Source.CAUSE], preferred, translate=False),
     }
+    # Addresses in the visitor's language: every symptom, topic, step and cause at once.
+    _translate(list(symptoms.values()), *owner.values())
     hits = []
     for _, document in ranked:
         if document.kind == Source.SYMPTOM:
-            symptom, slug = symptoms.get(document.object_id), None
+            symptom, item = symptoms.get(document.object_id), None
         else:
-            symptom, slug = owner[document.kind].get(document.object_id, (None, None))
+            symptom, item = owner[document.kind].get(document.object_id, (None, None))
         if symptom is None:
             continue
-        url = symptom.get_absolute_url() + (anchor(document.kind, slug) if slug else "")
+        url = symptom.get_absolute_url() + (anchor(document.kind, item.slug) if item else "")
         hits.append(
             Hit(
                 kind=document.kind,
@@ -164,10 +181,53 @@ def open_url(query: str, document: SearchDocument, symptom: Symptom) -> str:
     return f"{reverse('troubleshooting:search_open')}?{urlencode(params)}"
 
 
+def _translate(symptoms: list[Symptom], *owned: dict) -> None:
+    """Put the active language's titles and slugs onto the symptoms, topics, steps and causes.
+
+    One query for every kind at once (a page of results stays at the English page's count):
+    an item without a visible translation keeps its English, as its page does.
+    """
+    language = translating.active_language()
+    items = [item for found in owned for item in found.values()]
+    if language not in translating.TRANSLATED or not (symptoms or items):
+        return
+    shown = symptoms + [symptom for symptom, _ in items]
+    everything = [*shown, *(symptom.topic for symptom in shown), *(item for _, item in items)]
+    by_kind: dict[type, set[int]] = {}
+    for item in everything:
+        by_kind.setdefault(type(item), set()).add(item.pk)
+    parts = [
+        TRANSLATION_MODELS[kind]
+        .objects.in_language(language)
+        .filter(source_id__in=ids)
+        .order_by()
+        .annotate(kind=Value(kind.__name__))
+        .values_list("kind", "source_id", "slug", "title")
+        for kind, ids in by_kind.items()
+    ]
+    found = {
+        (kind, pk): (slug, title) for kind, pk, slug, title in parts[0].union(*parts[1:], all=True)
+    }
+    for item in everything:
+        item.english_slug = translating.source_slug(item)
+        translated = found.get((type(item).__name__, item.pk))
+        if translated is not None:
+            item.slug, item.title = translated
+
+
 def owners(
-    link_model, field_name: str, object_ids: list[int], preferred: list[int] = ()
-) -> dict[int, tuple[Symptom, str]]:
-    """Return, per step or cause, the live symptom to show it in and its own slug."""
+    link_model,
+    field_name: str,
+    object_ids: list[int],
+    preferred: list[int] = (),
+    *,
+    translate: bool = True,
+) -> dict[int, tuple[Symptom, object]]:
+    """Return, per step or cause, the live symptom to show it in and the step or cause itself.
+
+    Both come in the active language (``translate``), so the address is the article's in that
+    language and the fragment the step's or cause's anchor there.
+    """
     links = (
         live_links(link_model, field_name)
         .filter(**{f"{field_name}_id__in": object_ids})
@@ -180,5 +240,8 @@ def owners(
         key = getattr(link, f"{field_name}_id")
         rank_ = (order.get(link.symptom_id, len(order)), at)
         if key not in found or rank_ < found[key][0]:
-            found[key] = (rank_, link.symptom, getattr(link, field_name).slug)
-    return {key: (symptom, slug) for key, (_, symptom, slug) in found.items()}
+            found[key] = (rank_, link.symptom, getattr(link, field_name))
+    chosen = {key: (symptom, item) for key, (_, symptom, item) in found.items()}
+    if translate:
+        _translate([], chosen)
+    return chosen

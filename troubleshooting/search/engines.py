@@ -16,22 +16,26 @@ SYMPTOM_PREFERENCE = 1.25
 # in its order D, C (body), B (aliases), A (title): the same proportions.
 BM25_WEIGHTS = (10.0, 6.0, 1.0)
 TS_RANK_WEIGHTS = [0.0, 0.1, 0.6, 1.0]
+# PostgreSQL's text-search configuration per language (migration 0018): each language's own
+# stemmer; Spanish and French fold accents first, as people type without them.
+POSTGRES_CONFIGS = {"en": "english", "es": "helpcenter_spanish", "fr": "helpcenter_french"}
 
 
 # Each engine's query runs only on its own database: CI runs the suite on SQLite and on PostgreSQL
 # and measures coverage over both runs together (.ci/run).
-def _sqlite_ranked(terms: list[str], limit: int) -> list[int]:
+def _sqlite_ranked(terms: list[str], language: str, limit: int) -> list[int]:
     match = " OR ".join(f'"{term}"*' for term in terms)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT fts.rowid FROM troubleshooting_search_fts fts "
             "JOIN troubleshooting_searchdocument document ON document.id = fts.rowid "
-            "WHERE troubleshooting_search_fts MATCH %s "
+            "WHERE troubleshooting_search_fts MATCH %s AND document.language = %s "
             # bm25 is negative, lower is better: a larger factor ranks a symptom higher.
             "ORDER BY bm25(troubleshooting_search_fts, %s, %s, %s) "
             "* (CASE document.kind WHEN %s THEN %s ELSE 1.0 END), fts.rowid LIMIT %s",
             [
                 match,
+                language,
                 *BM25_WEIGHTS,
                 SearchDocument.Source.SYMPTOM,
                 SYMPTOM_PREFERENCE,
@@ -41,29 +45,25 @@ def _sqlite_ranked(terms: list[str], limit: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _postgres_ranked(terms: list[str], limit: int) -> list[int]:
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVectorField,
-        TrigramWordSimilarity,
-    )
+def _postgres_ranked(terms: list[str], language: str, limit: int) -> list[int]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
     from django.db.models.expressions import RawSQL
-    from django.db.models.functions import Greatest
 
-    # The weighted tsvector that PostgreSQL stores beside each document (migration 0003).
+    # The weighted tsvector that PostgreSQL stores beside each document (migrations 0003, 0018).
     stored_vector = RawSQL(
         '"troubleshooting_searchdocument"."search_vector"', [], output_field=SearchVectorField()
     )
     tsquery = SearchQuery(
-        " | ".join(f"{term}:*" for term in terms), search_type="raw", config="english"
+        " | ".join(f"{term}:*" for term in terms),
+        search_type="raw",
+        config=POSTGRES_CONFIGS.get(language, "english"),
     )
     preference = Case(
         When(kind=SearchDocument.Source.SYMPTOM, then=Value(SYMPTOM_PREFERENCE)),
         default=Value(1.0),
         output_field=FloatField(),
     )
-    documents = SearchDocument.objects.annotate(vector=stored_vector)
+    documents = SearchDocument.objects.filter(language=language).annotate(vector=stored_vector)
     # Words or prefixes of the query in the text (@@ on the GIN-indexed vector), best first.
     found = list(
         documents.filter(vector=tsquery)
@@ -75,7 +75,14 @@ def _postgres_ranked(terms: list[str], limit: int) -> list[int]:
         return found
     # Few full-text matches: add titles and aliases close to the words (pg_trgm's %>, served by
     # the trigram indexes), for typos the vocabulary did not catch.
-    text = " ".join(terms)
+    return found + _similar(documents, " ".join(terms), found, limit - len(found))
+
+
+def _similar(documents, text: str, found: list[int], limit: int) -> list[int]:
+    """Return documents whose title or aliases hold a word close to the text, most alike first."""
+    from django.contrib.postgres.search import TrigramWordSimilarity
+    from django.db.models.functions import Greatest
+
     similar = (
         documents.filter(
             Q(title__trigram_word_similar=text) | Q(aliases__trigram_word_similar=text)
@@ -87,15 +94,15 @@ def _postgres_ranked(terms: list[str], limit: int) -> list[int]:
             )
         )
         .order_by("-similarity", "pk")
-        .values_list("pk", flat=True)[: limit - len(found)]
+        .values_list("pk", flat=True)[:limit]
     )
-    return found + list(similar)
+    return list(similar)
 
 
-def ranked_document_ids(terms: list[str], *, limit: int = 100) -> list[int]:
-    """Return matching SearchDocument ids, best first, from the database's own engine."""
+def ranked_document_ids(terms: list[str], language: str, *, limit: int = 100) -> list[int]:
+    """Return matching ids of documents in ``language``, best first, from the database's engine."""
     if not terms:
         return []
     if connection.vendor == "postgresql":
-        return _postgres_ranked(terms, limit)
-    return _sqlite_ranked(terms, limit)
+        return _postgres_ranked(terms, language, limit)
+    return _sqlite_ranked(terms, language, limit)

@@ -1,4 +1,9 @@
-"""The search index: one ``SearchDocument`` per published symptom, fix step and cause."""
+"""The search index: one ``SearchDocument`` per published symptom, fix step and cause, per language.
+
+English documents are made from the items themselves; a Spanish or French one from the item's
+published translation into that language. An item without one is not indexed in that language:
+search answers in the visitor's language only, and its English page is found by English search.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from django.db.models import Q
 
 from troubleshooting import caching
 from troubleshooting.models import (
+    SOURCE_LANGUAGE,
+    TRANSLATION_MODELS,
     Cause,
     FixStep,
     SearchDocument,
@@ -25,15 +32,15 @@ KIND_OF_MODEL = {
 
 
 def document_for(obj) -> dict | None:
-    """Return the searchable fields of a piece of content, or None if it is a draft.
+    """Return the searchable fields of an item or of its translation, or None for a draft.
 
     Scheduled content is indexed ahead of its time; searches filter it out until then.
     """
     if obj.status != Status.PUBLISHED:
         return None
-    if isinstance(obj, Symptom):
+    if isinstance(obj, Symptom | TRANSLATION_MODELS[Symptom]):
         return {"title": obj.title, "aliases": obj.aliases, "body": f"{obj.summary}\n{obj.body}"}
-    if isinstance(obj, FixStep):
+    if isinstance(obj, FixStep | TRANSLATION_MODELS[FixStep]):
         return {
             "title": obj.title,
             "aliases": obj.settings_path,
@@ -42,20 +49,48 @@ def document_for(obj) -> dict | None:
     return {"title": obj.title, "body": obj.description}
 
 
+def _documents_of(item) -> dict[str, dict]:
+    """Return an item's documents by language: its own, and each published translation's."""
+    if document_for(item) is None:
+        return {}
+    documents = {SOURCE_LANGUAGE: document_for(item)}
+    for translation in TRANSLATION_MODELS[type(item)].objects.filter(
+        source=item, status=Status.PUBLISHED
+    ):
+        documents[translation.language] = document_for(translation)
+    return documents
+
+
 def index(obj) -> None:
-    """Add, update or (when unpublished) remove one object's search document."""
-    fields = document_for(obj)
-    if fields is None:
-        unindex(obj)
-        return
-    SearchDocument.objects.update_or_create(
-        kind=KIND_OF_MODEL[type(obj)], object_id=obj.pk, defaults=fields
-    )
+    """Add, update or remove one item's documents, in every language; or one translation's."""
+    if type(obj) in KIND_OF_MODEL:
+        item, documents = obj, _documents_of(obj)
+        SearchDocument.objects.filter(kind=KIND_OF_MODEL[type(item)], object_id=item.pk).exclude(
+            language__in=documents.keys()
+        ).delete()
+    else:
+        item = obj.source
+        fields = document_for(obj) if document_for(item) is not None else None
+        if fields is None:
+            unindex(obj)
+            return
+        documents = {obj.language: fields}
+    for language, fields in documents.items():
+        SearchDocument.objects.update_or_create(
+            kind=KIND_OF_MODEL[type(item)], object_id=item.pk, language=language, defaults=fields
+        )
 
 
 def unindex(obj) -> None:
-    """Remove one object's search document, if it has one."""
-    SearchDocument.objects.filter(kind=KIND_OF_MODEL[type(obj)], object_id=obj.pk).delete()
+    """Remove an item's documents in every language, or a translation's in its own."""
+    if type(obj) in KIND_OF_MODEL:
+        SearchDocument.objects.filter(kind=KIND_OF_MODEL[type(obj)], object_id=obj.pk).delete()
+        return
+    SearchDocument.objects.filter(
+        kind=KIND_OF_MODEL[type(obj).source.field.related_model],
+        object_id=obj.source_id,
+        language=obj.language,
+    ).delete()
 
 
 @transaction.atomic
@@ -64,8 +99,18 @@ def rebuild() -> int:
     SearchDocument.objects.all().delete()
     documents = []
     for model, kind in KIND_OF_MODEL.items():
-        for obj in model.objects.filter(status=Status.PUBLISHED).iterator():
+        published = model.objects.filter(status=Status.PUBLISHED)
+        for obj in published.iterator():
             documents.append(SearchDocument(kind=kind, object_id=obj.pk, **document_for(obj)))
+        translations = TRANSLATION_MODELS[model].objects.filter(
+            status=Status.PUBLISHED, source__in=published
+        )
+        for obj in translations.iterator():
+            documents.append(
+                SearchDocument(
+                    kind=kind, object_id=obj.source_id, language=obj.language, **document_for(obj)
+                )
+            )
     SearchDocument.objects.bulk_create(documents, batch_size=500)
     caching.content_changed()  # search pages and the typo vocabulary were built from the old index
     return len(documents)
@@ -78,14 +123,14 @@ def live_links(link_model, field_name: str):
     )
 
 
-def findable_documents():
-    """Return the search documents the public may find now.
+def findable_documents(language: str = SOURCE_LANGUAGE):
+    """Return the search documents in ``language`` the public may find now.
 
     The index holds scheduled content ahead of its time, and steps and causes of symptoms the
     public cannot see: a symptom must be live in a live topic, a step or cause live and listed by
-    such a symptom.
+    such a symptom; in another language than English, the item's translation live too.
     """
-    return SearchDocument.objects.filter(
+    findable = SearchDocument.objects.filter(language=language).filter(
         Q(
             kind=KIND_OF_MODEL[Symptom],
             object_id__in=Symptom.objects.in_visible_topic().values("pk"),
@@ -99,3 +144,15 @@ def findable_documents():
             object_id__in=live_links(SymptomCause, "cause").values("cause"),
         )
     )
+    if language == SOURCE_LANGUAGE:
+        return findable
+    return findable.filter(_translation_live(language))
+
+
+def _translation_live(language: str) -> Q:
+    """Match documents whose item's translation into ``language`` the public may see now."""
+    condition = Q()
+    for model, kind in KIND_OF_MODEL.items():
+        translated = TRANSLATION_MODELS[model].objects.in_language(language).values("source_id")
+        condition |= Q(kind=kind, object_id__in=translated)
+    return condition

@@ -6,6 +6,7 @@ import bisect
 import difflib
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -29,15 +30,81 @@ STOPWORDS = frozenset(
     that the their them then there they this to too up us was we were what when where which who why
     will with won't you your wont cant dont doesnt isnt didnt im ive""".split()  # noqa: SIM905 (a list of 90 words reads better as prose)
 )
+# Spanish and French words that say nothing about the problem, as people type them (no accents).
+STOPWORDS_BY_LANGUAGE = {
+    "en": STOPWORDS,
+    "es": frozenset(
+        """a al algo como con de del el ella en es esta estan este esto ha han hay la las le les
+        lo los me mi mis muy no o para pero por porque que se si sin sobre su sus te tengo tiene
+        tu un una uno unos y ya yo""".split()  # noqa: SIM905
+    ),
+    "fr": frozenset(
+        """a au aux avec c ce ces cet cette d dans de des du elle en est et il ils j je l la le les
+        leur m ma me mes mon n ne nous on ou par pas pour qu que qui s sa se ses son sont sur ta
+        te tes ton tu un une vous y""".split()  # noqa: SIM905
+    ),
+}
 DOUBLED = re.compile(r"([bdfgklmnprt])\1$")
+# Spanish and French endings of the same word's forms ("enviando", "envía" → "envi"): cut only
+# from longer words, so the stem still names one thing.
+ROMANCE_ENDINGS = {
+    "es": (
+        "amente",
+        "iendo",
+        "ando",
+        "ados",
+        "adas",
+        "idos",
+        "idas",
+        "ado",
+        "ada",
+        "ido",
+        "ida",
+        "ar",
+        "er",
+        "ir",
+        "es",
+        "as",
+        "os",
+        "a",
+        "o",
+        "e",
+        "s",
+    ),
+    "fr": (
+        "ements",
+        "ement",
+        "ées",
+        "ees",
+        "ant",
+        "ent",
+        "ez",
+        "er",
+        "ir",
+        "és",
+        "es",
+        "ée",
+        "ee",
+        "é",
+        "e",
+        "s",
+        "x",
+    ),
+}
+
+
+def fold(text: str) -> str:
+    """Return a text in lower case without accents ("envía" → "envia"), as people type it."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def words(text: str) -> list[str]:
-    """Return the lower-case words of a text, without punctuation."""
-    return WORD.findall(text.lower())
+    """Return the lower-case words of a text, without punctuation or accents."""
+    return WORD.findall(fold(text))
 
 
-def stem(word: str) -> str:
+def stem(word: str, language: str = "en") -> str:
     """Return a prefix shared by the word's forms ("travelling" → "travel", "texts" → "text").
 
     Every search word matches as a prefix, so a stem only has to be the start of the other forms;
@@ -45,6 +112,8 @@ def stem(word: str) -> str:
     """
     if len(word) <= 4 or word.isdigit():
         return word
+    if language in ROMANCE_ENDINGS:
+        return _romance_stem(word, ROMANCE_ENDINGS[language])
     for suffix in ("ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return DOUBLED.sub(r"\1", word[: -len(suffix)])
@@ -55,15 +124,23 @@ def stem(word: str) -> str:
     return word
 
 
-def query_terms(query: str) -> list[str]:
+def _romance_stem(word: str, endings: tuple[str, ...]) -> str:
+    for ending in sorted(endings, key=len, reverse=True):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def query_terms(query: str, language: str = "en") -> list[str]:
     """Return the meaningful words of a query, at most MAX_TERMS of them."""
-    return [word for word in query_words(query) if word not in STOPWORDS][:MAX_TERMS]
+    stopwords = STOPWORDS_BY_LANGUAGE.get(language, STOPWORDS)
+    return [word for word in query_words(query) if word not in stopwords][:MAX_TERMS]
 
 
 def query_words(query: str) -> list[str]:
     """Return every word of a query in order, stopwords included but not a contraction's pieces."""
     found = []
-    for token in CONTRACTION.findall(query[:MAX_QUERY_LENGTH].lower()):
+    for token in CONTRACTION.findall(fold(query[:MAX_QUERY_LENGTH])):
         # "won't" is a stopword as a whole; split, its "t" would match nearly every word.
         if token.replace("’", "'") in STOPWORDS:
             found.append(token.replace("’", "'"))
@@ -83,13 +160,17 @@ class Synonyms:
     known_words: frozenset[str] = frozenset()  # as written, for the typo corrector
 
     @classmethod
-    def from_groups(cls, groups: list[tuple[list[str], str]]) -> Synonyms:
+    def from_groups(cls, groups: list[tuple[list[str], str]], language: str = "en") -> Synonyms:
         """Build the lookup from (phrases, what the guide calls it) pairs."""
         leads: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         for phrases, means in groups:
-            stems = [tuple(stem(word) for word in query_words(phrase)) for phrase in phrases]
+            stems = [
+                tuple(stem(word, language) for word in query_words(phrase)) for phrase in phrases
+            ]
             stems = [phrase for phrase in stems if phrase]
-            targets = [tuple(stem(w) for w in query_words(means))] if means.strip() else stems
+            targets = (
+                [tuple(stem(w, language) for w in query_words(means))] if means.strip() else stems
+            )
             for phrase in stems:
                 leads.setdefault(phrase, set()).update(t for t in targets if t and t != phrase)
         by_first: dict = {}
@@ -111,6 +192,11 @@ class Guide:
     document_counts: dict[str, int]
     documents: int
     synonyms: Synonyms
+    language: str = "en"
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        return STOPWORDS_BY_LANGUAGE.get(self.language, STOPWORDS)
 
     def idf(self, prefix: str) -> float:
         """Return how rare the words starting with ``prefix`` are (BM25's inverse frequency)."""
@@ -130,31 +216,36 @@ class Guide:
         return at < len(self.vocabulary) and self.vocabulary[at].startswith(term)
 
 
-_guide_cache: tuple[tuple, Guide] | None = None
+_guide_cache: dict[str, tuple[tuple, Guide]] = {}
 
 
-def guide() -> Guide:
-    """Return what search knows, rebuilt when the content version changes."""
-    global _guide_cache
+def guide(language: str = "en") -> Guide:
+    """Return what search knows in ``language``, rebuilt when the content version changes."""
     # The content version changes with every save (synonyms included) and whenever scheduled
     # content goes live, so a word appears when its content does and goes with it.
     key = (connection.alias, connection.settings_dict["NAME"], caching.content_version())
-    if _guide_cache is None or _guide_cache[0] != key:
+    cached = _guide_cache.get(language)
+    if cached is None or cached[0] != key:
         counts: Counter = Counter()
         documents = 0
-        for title, aliases, body in findable_documents().values_list("title", "aliases", "body"):
+        findable = findable_documents(language).values_list("title", "aliases", "body")
+        for title, aliases, body in findable:
             counts.update(set(words(f"{title} {aliases} {body}")))
             documents += 1
-        groups = [(synonym.phrase_list(), synonym.means) for synonym in SearchSynonym.objects.all()]
-        synonyms = Synonyms.from_groups(groups)
+        groups = [
+            (synonym.phrase_list(), synonym.means)
+            for synonym in SearchSynonym.objects.filter(language=language)
+        ]
+        synonyms = Synonyms.from_groups(groups, language)
         vocabulary = sorted(set(counts) | synonyms.known_words)
-        _guide_cache = (key, Guide(vocabulary, dict(counts), max(documents, 1), synonyms))
-    return _guide_cache[1]
+        cached = (key, Guide(vocabulary, dict(counts), max(documents, 1), synonyms, language))
+        _guide_cache[language] = cached
+    return cached[1]
 
 
-def vocabulary() -> list[str]:
-    """Return the sorted words of what the public can find, and of the synonyms."""
-    return guide().vocabulary
+def vocabulary(language: str = "en") -> list[str]:
+    """Return the sorted words of what the public can find in a language, and of its synonyms."""
+    return guide(language).vocabulary
 
 
 def correct(terms: list[str], known: Guide, *, cutoff: float, loose: bool = False) -> list[str]:
@@ -164,7 +255,8 @@ def correct(terms: list[str], known: Guide, *, cutoff: float, loose: bool = Fals
     """
     corrected = []
     for term in terms:
-        if len(term) < 3 or term in STOPWORDS or known.knows(term) or known.knows(stem(term)):
+        stemmed = stem(term, known.language)
+        if len(term) < 3 or term in known.stopwords or known.knows(term) or known.knows(stemmed):
             corrected.append(term)
             continue
         close = difflib.get_close_matches(term, known.vocabulary, n=5, cutoff=cutoff)
@@ -194,9 +286,10 @@ class Understood:
         return terms
 
 
-def understand(query_words_: list[str], synonyms: Synonyms) -> Understood:
+def understand(query_words_: list[str], synonyms: Synonyms, language: str = "en") -> Understood:
     """Group the words of a query, adding the phrases their synonyms lead to."""
-    stems = [stem(word) for word in query_words_]
+    stopwords = STOPWORDS_BY_LANGUAGE.get(language, STOPWORDS)
+    stems = [stem(word, language) for word in query_words_]
     groups: list[list[tuple[str, ...]]] = []
     at = 0
     while at < len(stems) and len(groups) < MAX_TERMS:
@@ -204,11 +297,14 @@ def understand(query_words_: list[str], synonyms: Synonyms) -> Understood:
         if matched:
             phrase, targets = matched
             # "turn it off and on" is matched whole, but "it" and "on" alone find nothing useful.
-            alternatives = [_content(phrase), *(_content(target) for target in targets)]
+            alternatives = [
+                _content(phrase, stopwords),
+                *(_content(target, stopwords) for target in targets),
+            ]
             groups.append([alt for alt in dict.fromkeys(alternatives) if alt])
             at += len(phrase)
             continue
-        if query_words_[at] not in STOPWORDS:
+        if query_words_[at] not in stopwords:
             groups.append([(stems[at],)])
         at += 1
     return Understood(groups=groups, phrase=name_text(" ".join(query_words_)))
@@ -219,8 +315,8 @@ def name_text(text: str) -> str:
     return " ".join(word.replace("'", "") for word in query_words(text))
 
 
-def _content(phrase: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(word for word in phrase if word not in STOPWORDS)
+def _content(phrase: tuple[str, ...], stopwords: frozenset[str]) -> tuple[str, ...]:
+    return tuple(word for word in phrase if word not in stopwords)
 
 
 def _synonym_at(stems: list[str], at: int, synonyms: Synonyms):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from troubleshooting.models import SearchDocument
 
-from .query import STOPWORDS, Guide, Understood, name_text, words
+from .query import Guide, Understood, name_text, words
 
 TITLE, ALIASES, BODY = 3.0, 2.0, 1.0
 SYNONYM_DISCOUNT = 0.9  # a word people typed counts a little above the words it led to
@@ -72,7 +72,8 @@ def score(document: SearchDocument, fields: Fields, query: Understood, guide: Gu
     if not possible or not achieved:
         return 0.0
     total = achieved / possible * KIND_PREFERENCE[document.kind]
-    return total + _naming(query.phrase, fields.names) + _title_coverage(fields.title, query)
+    coverage = _title_coverage(fields.title, query, guide.stopwords)
+    return total + _naming(query.phrase, fields.names) + coverage
 
 
 def _naming(phrase: str, names: list[str]) -> float:
@@ -93,9 +94,9 @@ def _naming(phrase: str, names: list[str]) -> float:
     return best
 
 
-def _title_coverage(title: list[str], query: Understood) -> float:
+def _title_coverage(title: list[str], query: Understood, stopwords: frozenset[str]) -> float:
     """Reward a title made mostly of the query's words: "Force restart" over a long title."""
-    meaningful = [word for word in title if word not in STOPWORDS]
+    meaningful = [word for word in title if word not in stopwords]
     if not meaningful:
         return 0.0
     stems = [stem for group in query.groups for alternative in group for stem in alternative]

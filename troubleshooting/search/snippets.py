@@ -8,12 +8,24 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from .query import fold
+
 # Markdown that is markup rather than words; punctuation and brackets in the text stay.
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
 LINE_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“(A-Z0-9])")
 WIDTH = 180
+# Query words come without accents ("envia"); the text has them ("envía"): each letter of a stem
+# matches its accented forms too.
+ACCENTED = {
+    "a": "aáàâäã", "c": "cç", "e": "eéèêë", "i": "iíìîï", "n": "nñ", "o": "oóòôöõ", "u": "uúùûü",
+    "y": "yÿ",
+}  # fmt: skip
+
+
+def _letters(stem: str) -> str:
+    return "".join(f"[{ACCENTED[char]}]" if char in ACCENTED else re.escape(char) for char in stem)
 
 
 def plain_text(markdown: str) -> list[str]:
@@ -38,7 +50,7 @@ def pattern_for(phrases: list) -> re.Pattern | None:
         return None
     alternatives = {(phrase,) if isinstance(phrase, str) else tuple(phrase) for phrase in phrases}
     ordered = sorted(alternatives, key=lambda phrase: (-len(phrase), -len(phrase[0])))
-    parts = [r"\W+".join(re.escape(stem) + r"\w*" for stem in phrase) for phrase in ordered]
+    parts = [r"\W+".join(_letters(stem) + r"\w*" for stem in phrase) for phrase in ordered]
     return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
 
@@ -46,7 +58,7 @@ def best_passage(sentences: list[str], groups: list[list[tuple[str, ...]]]) -> t
     """Return (index, groups matched) of the sentence matching most groups of the query."""
     best, best_count = 0, 0
     for at, sentence in enumerate(sentences):
-        lowered = sentence.lower()
+        lowered = fold(sentence)
         count = sum(
             1
             for group in groups

@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
@@ -57,10 +58,8 @@ def search(request):
         "description": _("Search the guides by what you see on your screen."),
         "results": results,
         "known_issues": _matching_known_issues(results),
-        "common_symptoms": Symptom.objects.in_visible_topic()
-        .filter(featured=True)
-        .select_related("topic")
-        .order_by("position", "title"),
+        # Read only when shown (no results), then in the visitor's language.
+        "common_symptoms": SimpleLazyObject(_common_symptoms),
     }
     htmx = request.htmx
     if htmx and htmx.target == "search-results" and not htmx.history_restore_request:
@@ -73,6 +72,18 @@ def search(request):
         # Each search that finds nothing is counted for editors, so it must reach the view.
         caching.keep_out_of_cache(response)
     return response
+
+
+def _common_symptoms() -> list[Symptom]:
+    """Return the featured problems, titled and addressed in the visitor's language."""
+    symptoms = list(
+        Symptom.objects.in_visible_topic()
+        .filter(featured=True)
+        .select_related("topic")
+        .order_by("position", "title")
+    )
+    translating.overlay(symptoms, [symptom.topic for symptom in symptoms])
+    return symptoms
 
 
 def _matching_known_issues(results):
@@ -113,14 +124,18 @@ def _destination(kind: str, object_id: str, in_symptom: str):
     """Return (address, symptom, title) of a findable result, or None."""
     if kind not in SearchDocument.Source.values or not object_id.isdigit():
         return None
-    document = search_engine.findable_documents().filter(kind=kind, object_id=int(object_id))
+    language = translating.active_language()
+    document = search_engine.findable_documents(language).filter(
+        kind=kind, object_id=int(object_id)
+    )
     title = document.values_list("title", flat=True).first()
     if title is None:
         return None
     if kind == SearchDocument.Source.SYMPTOM:
         symptom = Symptom.objects.in_visible_topic().select_related("topic").get(pk=object_id)
+        translating.overlay(symptom, symptom.topic)
         return symptom.get_absolute_url(), symptom, title
     preferred = [int(in_symptom)] if in_symptom.isdigit() else []
     owner = search_engine.owners(LINKS[kind], kind, [int(object_id)], preferred)
-    symptom, slug = owner[int(object_id)]
-    return symptom.get_absolute_url() + search_engine.anchor(kind, slug), symptom, title
+    symptom, item = owner[int(object_id)]
+    return symptom.get_absolute_url() + search_engine.anchor(kind, item.slug), symptom, title
