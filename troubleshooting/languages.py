@@ -17,8 +17,7 @@ from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve, rev
 from django.utils import translation
 
 from . import translating
-
-SOURCE_LANGUAGE = settings.LANGUAGE_CODE
+from .language_codes import SOURCE_ADDRESS_CODE, base_code
 
 
 @dataclass(frozen=True)
@@ -40,13 +39,15 @@ def languages() -> list[Language]:
 
 def current_language() -> str:
     """Return the code of the language pages are being rendered in (one of ``LANGUAGES``)."""
-    return translation.get_supported_language_variant(translation.get_language() or SOURCE_LANGUAGE)
+    return translation.get_supported_language_variant(
+        translation.get_language() or SOURCE_ADDRESS_CODE
+    )
 
 
 def language_of_path(path: str) -> str:
     """Return the language an address of the site is in: its prefix's, else the source's."""
     prefixed = translation.get_language_from_path(path)
-    return prefixed if prefixed and path.startswith(f"/{prefixed}/") else SOURCE_LANGUAGE
+    return prefixed if prefixed and path.startswith(f"/{prefixed}/") else SOURCE_ADDRESS_CODE
 
 
 def resolve_address(path: str) -> ResolverMatch | None:
@@ -58,17 +59,15 @@ def resolve_address(path: str) -> ResolverMatch | None:
             return None
 
 
-def _base(code: str) -> str:
-    return code.split("-")[0].lower()
-
-
 def _arguments_in(language: str, match: ResolverMatch, written_in: str) -> dict:
     """Return the page's address arguments, written in ``written_in``, as ``language`` writes them.
 
     Items have a slug per language (their translations'); one without a live translation keeps
     its English slug there.
     """
-    return translating.address_slugs(match.captured_kwargs, _base(written_in), _base(language))
+    return translating.address_slugs(
+        match.captured_kwargs, base_code(written_in), base_code(language)
+    )
 
 
 def address_in(url: str, language: str, *, match: ResolverMatch | None = None) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from . import languages
+from .language_codes import SOURCE_ADDRESS_CODE
 from .models import KnownIssue, Symptom, Topic, TriageQuestion
 
 
@@ -21,7 +22,7 @@ class LanguagesSitemap(Sitemap):
 
     def location(self, item):
         """Return the item's page in the language being listed (Django's sitemap sets it)."""
-        with translation.override(languages.SOURCE_LANGUAGE):
+        with translation.override(SOURCE_ADDRESS_CODE):
             source = self.source_location(item)
         return languages.address_in(source, translation.get_language())
 

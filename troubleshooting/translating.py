@@ -20,8 +20,8 @@ from django.dispatch import receiver
 from django.utils.translation import get_language, get_language_info
 
 from .caching import SharedData
+from .language_codes import SOURCE_BASE_CODE, base_code
 from .models import (
-    SOURCE_LANGUAGE,
     TRANSLATION_LANGUAGES,
     TRANSLATION_MODELS,
     KnownIssue,
@@ -44,8 +44,8 @@ LIST_FIELDS = ("choices", "updates")
 
 def active_language() -> str:
     """Return the language of the page being made: one of the site's languages."""
-    code = (get_language() or SOURCE_LANGUAGE).split("-")[0].lower()
-    return code if code in TRANSLATED else SOURCE_LANGUAGE
+    code = base_code(get_language() or SOURCE_BASE_CODE)
+    return code if code in TRANSLATED else SOURCE_BASE_CODE
 
 
 def source_slug(item) -> str:

@@ -11,9 +11,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
 from troubleshooting import rules
+from troubleshooting.language_codes import SOURCE_BASE_CODE
 from troubleshooting.markdown import render_markdown
 from troubleshooting.models import (
-    SOURCE_LANGUAGE,
     SearchSynonym,
     SymptomCause,
     SymptomStep,
@@ -62,7 +62,7 @@ def guide_import(
     """
     items = read_guide(directory)
     translated = read_translations(directory, items)
-    synonyms = {SOURCE_LANGUAGE: read_synonyms(directory)}
+    synonyms = {SOURCE_BASE_CODE: read_synonyms(directory)}
     synonyms.update((language, read_synonyms(directory / language)) for language in LANGUAGES)
     # Render before the write transaction: save() then finds every text rendered (it is cached),
     # so the database's write lock is held for the writes alone.
@@ -102,7 +102,7 @@ def _save_synonyms(synonyms: dict, directory: Path, report: ImportReport) -> Non
             continue
         report.files += 1
         if save_synonyms(groups, language):
-            folder = directory if language == SOURCE_LANGUAGE else directory / language
+            folder = directory if language == SOURCE_BASE_CODE else directory / language
             report.changed.append(folder / SYNONYMS_FILE)
 
 

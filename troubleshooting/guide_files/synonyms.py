@@ -18,7 +18,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
-from troubleshooting.models import SOURCE_LANGUAGE, SearchSynonym
+from troubleshooting.language_codes import SOURCE_BASE_CODE
+from troubleshooting.models import SearchSynonym
 
 from .folders import read_file
 from .formats import GuideFileError
@@ -64,7 +65,7 @@ def _group(text: str, path: Path, number: int) -> tuple[list[str], str]:
     return synonym.phrase_list(), synonym.means
 
 
-def synonyms_text(language: str = SOURCE_LANGUAGE) -> str | None:
+def synonyms_text(language: str = SOURCE_BASE_CODE) -> str | None:
     """Return the text of a language's ``synonyms.md`` from the database, or None if none."""
     lines = [
         f"- {', '.join(synonym.phrase_list())}" + (f" → {synonym.means}" if synonym.means else "")
@@ -73,7 +74,7 @@ def synonyms_text(language: str = SOURCE_LANGUAGE) -> str | None:
     return HEADER + "\n".join(lines) + "\n" if lines else None
 
 
-def save_synonyms(groups: list[tuple[list[str], str]], language: str = SOURCE_LANGUAGE) -> bool:
+def save_synonyms(groups: list[tuple[list[str], str]], language: str = SOURCE_BASE_CODE) -> bool:
     """Make a language's synonyms exactly ``groups``; return whether anything changed."""
     wanted = {("\n".join(phrases), means) for phrases, means in groups}
     existing = {(s.phrases, s.means): s for s in SearchSynonym.objects.filter(language=language)}

@@ -12,8 +12,8 @@ import yaml
 from django.db import models
 from django.utils import timezone
 
+from troubleshooting.language_codes import SOURCE_BASE_CODE
 from troubleshooting.models import (
-    SOURCE_LANGUAGE,
     Cause,
     FixStep,
     Severity,
@@ -146,8 +146,8 @@ def _guide_files(directory: Path) -> dict[Path, str]:
         path = directory / question.topic.slug / QUESTIONS_FOLDER / f"{question.slug}.md"
         choices = [_choice_to_yaml(choice) for choice in question.choices.all()]
         files[path] = _file_text(QUESTION, question, {"choices": choices}, path)
-    for language in (SOURCE_LANGUAGE, *LANGUAGES):
-        folder = directory if language == SOURCE_LANGUAGE else directory / language
+    for language in (SOURCE_BASE_CODE, *LANGUAGES):
+        folder = directory if language == SOURCE_BASE_CODE else directory / language
         if (synonyms := synonyms_text(language)) is not None:
             files[folder / SYNONYMS_FILE] = synonyms
     files.update(_translation_files(directory))

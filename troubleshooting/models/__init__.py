@@ -39,7 +39,6 @@ from .site import (
 )
 from .step_lists import PastStepList
 from .translations import (
-    SOURCE_LANGUAGE,
     TRANSLATION_LANGUAGES,
     TRANSLATION_MODELS,
     CauseTranslation,
@@ -58,7 +57,6 @@ from .triage import TriageChoice, TriageQuestion
 TRANSLATION_MODELS[KnownIssue] = KnownIssueTranslation
 
 __all__ = [
-    "SOURCE_LANGUAGE",
     "TRANSLATION_LANGUAGES",
     "TRANSLATION_MODELS",
     "CauseTranslation",

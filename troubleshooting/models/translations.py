@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from ..language_codes import SOURCE_BASE_CODE, base_code
 from ..markdown import render_markdown
 from ..rules import validate_slug_not_reserved
 from .content import Cause, FixStep, Symptom, Topic
@@ -25,7 +26,6 @@ from .publishing import (
 )
 from .triage import TriageQuestion
 
-SOURCE_LANGUAGE = settings.LANGUAGE_CODE.split("-")[0].lower()
 # The languages content is translated into: every language of the site but the source.
 # Named in the reader's language ("Spanish" to an English-speaking editor, "español" to a
 # Spanish one; Django's own catalogues translate the names), unlike the switcher, which names
@@ -33,7 +33,7 @@ SOURCE_LANGUAGE = settings.LANGUAGE_CODE.split("-")[0].lower()
 TRANSLATION_LANGUAGES = [
     (code, _(get_language_info(code)["name"]))
     for code, _name in settings.LANGUAGES
-    if code.split("-")[0].lower() != SOURCE_LANGUAGE
+    if base_code(code) != SOURCE_BASE_CODE
 ]
 CHOICE_LABEL_LENGTH = 120  # as TriageChoice.label
 CHOICE_HINT_LENGTH = 200  # as TriageChoice.hint

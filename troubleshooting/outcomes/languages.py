@@ -7,13 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 
-# English is the source language: rows recorded before languages were counted are English.
-SOURCE_LANGUAGE = "en"
+from troubleshooting.language_codes import SOURCE_BASE_CODE, base_code
+
 CODE_LENGTH = 7  # the longest code Django names, such as "zh-hans"
-
-
-def _base(code: str) -> str:
-    return code.split("-")[0].lower()
 
 
 def choices() -> list[tuple[str, str]]:
@@ -22,12 +18,12 @@ def choices() -> list[tuple[str, str]]:
     Outcomes count a language, not its variant: British English is recorded as "en", so the
     rows recorded before languages were counted and the ones recorded since are one language.
     """
-    return [(_base(code), str(name)) for code, name in settings.LANGUAGES]
+    return [(base_code(code), str(name)) for code, name in settings.LANGUAGES]
 
 
 def codes() -> set[str]:
     """Return the codes of the site's languages."""
-    return {_base(code) for code, _ in settings.LANGUAGES}
+    return {base_code(code) for code, _ in settings.LANGUAGES}
 
 
 def recorded_language(code: str | None = None) -> str:
@@ -38,10 +34,10 @@ def recorded_language(code: str | None = None) -> str:
     """
     code = code or translation.get_language() or settings.LANGUAGE_CODE
     try:
-        code = _base(translation.get_supported_language_variant(code))
+        code = base_code(translation.get_supported_language_variant(code))
     except LookupError:
-        return SOURCE_LANGUAGE
-    return code if code in codes() else SOURCE_LANGUAGE
+        return SOURCE_BASE_CODE
+    return code if code in codes() else SOURCE_BASE_CODE
 
 
 def name(code: str) -> str:
@@ -63,7 +59,8 @@ def language_field() -> models.CharField:
     """
     return models.CharField(
         max_length=CODE_LENGTH,
-        default=SOURCE_LANGUAGE,
+        # English is the source: rows recorded before languages were counted are English.
+        default=SOURCE_BASE_CODE,
         validators=[validate_language],
         help_text="The language of the pages the visitor used.",
     )

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from troubleshooting import caching
+from troubleshooting.language_codes import SOURCE_BASE_CODE
 from troubleshooting.models import (
-    SOURCE_LANGUAGE,
     TRANSLATION_MODELS,
     Cause,
     FixStep,
@@ -53,7 +53,7 @@ def _documents_of(item) -> dict[str, dict]:
     """Return an item's documents by language: its own, and each published translation's."""
     if document_for(item) is None:
         return {}
-    documents = {SOURCE_LANGUAGE: document_for(item)}
+    documents = {SOURCE_BASE_CODE: document_for(item)}
     for translation in TRANSLATION_MODELS[type(item)].objects.filter(
         source=item, status=Status.PUBLISHED
     ):
@@ -123,7 +123,7 @@ def live_links(link_model, field_name: str):
     )
 
 
-def findable_documents(language: str = SOURCE_LANGUAGE):
+def findable_documents(language: str = SOURCE_BASE_CODE):
     """Return the search documents in ``language`` the public may find now.
 
     The index holds scheduled content ahead of its time, and steps and causes of symptoms the
@@ -144,7 +144,7 @@ def findable_documents(language: str = SOURCE_LANGUAGE):
             object_id__in=live_links(SymptomCause, "cause").values("cause"),
         )
     )
-    if language == SOURCE_LANGUAGE:
+    if language == SOURCE_BASE_CODE:
         return findable
     return findable.filter(_translation_live(language))
 

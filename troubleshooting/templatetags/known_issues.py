@@ -7,6 +7,7 @@ from django import template
 
 from .. import translating
 from ..caching import SharedData
+from ..language_codes import SOURCE_BASE_CODE
 from ..models import KnownIssue, KnownIssueTranslation
 
 register = template.Library()
@@ -66,7 +67,7 @@ def _read_translations(issues: tuple[KnownIssue, ...]) -> dict[tuple[int, str], 
 def _in_language(active: _Active, issues: list[KnownIssue]) -> list[KnownIssue]:
     """Return the issues as the page's language shows them: translated, or English."""
     language = translating.active_language()
-    if language == translating.SOURCE_LANGUAGE:
+    if language == SOURCE_BASE_CODE:
         return issues
     return [active.translated.get((issue.pk, language), issue) for issue in issues]
 

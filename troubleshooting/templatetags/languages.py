@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django import template
 
 from .. import languages
+from ..language_codes import SOURCE_ADDRESS_CODE
 
 register = template.Library()
 
@@ -58,5 +59,5 @@ def hreflang_alternates(context, canonical_url: str) -> list[tuple[str, str]]:
     match = request.resolver_match if path == request.path else None
     addresses = languages.addresses(path, match=match)
     alternates = [(code, request.build_absolute_uri(url)) for code, url in addresses.items()]
-    source = request.build_absolute_uri(addresses[languages.SOURCE_LANGUAGE])
+    source = request.build_absolute_uri(addresses[SOURCE_ADDRESS_CODE])
     return [*alternates, ("x-default", source)]

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from troubleshooting.language_codes import SOURCE_BASE_CODE
 from troubleshooting.models import (
     ArticleVote,
     CantDoReason,
@@ -68,7 +69,7 @@ COMMENTS = {
 def language_mix() -> tuple[list[str], list[int]]:
     """Return the site's languages and how often each is picked: mostly the source language."""
     codes = [code for code in LANGUAGE_WEIGHTS if code in languages.codes()]
-    codes = codes or [languages.SOURCE_LANGUAGE]
+    codes = codes or [SOURCE_BASE_CODE]
     return codes, [LANGUAGE_WEIGHTS.get(code, 1) for code in codes]
 
 
