@@ -1,20 +1,25 @@
-"""sitemap.xml: the published pages search engines should know about, in every language.
+"""sitemap.xml: the published pages search engines should know about, in their languages.
 
-Each page is listed once per language, with its alternates (``hreflang``, ``x-default`` the
-English page) from ``languages.address_in``: the same addresses the pages' own links give.
+A page is listed in English, and under /es/ or /fr/ only when it really is in that language:
+pages of the interface alone (home, Known issues) in every language, a content item's page where
+it has a live translation (an untranslated one there is the English page with a notice, which
+search engines should not index as Spanish). Its alternates (``hreflang``, ``x-default`` the
+English page) name those same languages, with ``languages.address_in``'s addresses: the ones the
+pages' own links give. Which items are translated comes from the slug book the addresses already
+read once per content version, so the sitemap's queries stay constant.
 """
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import translation
 
-from . import languages
-from .language_codes import SOURCE_ADDRESS_CODE
+from . import languages, translating
+from .language_codes import SOURCE_ADDRESS_CODE, base_code
 from .models import KnownIssue, Symptom, Topic, TriageQuestion
 
 
 class LanguagesSitemap(Sitemap):
-    """A sitemap of pages that exist in every language."""
+    """A sitemap of pages in English and in the languages each page is translated into."""
 
     i18n = True
     alternates = True
@@ -29,6 +34,19 @@ class LanguagesSitemap(Sitemap):
     def source_location(self, item) -> str:
         """Return the item's English address."""
         return item.get_absolute_url()
+
+    def get_languages_for_item(self, item):
+        """Return the languages the item's page is written in: English, and its translations'.
+
+        A page named by its URL (a string) is interface text only, translated everywhere.
+        """
+        codes = self._languages()
+        if isinstance(item, str):
+            return codes
+        translated = translating.translated_into(item)
+        return [
+            code for code in codes if code == SOURCE_ADDRESS_CODE or base_code(code) in translated
+        ]
 
 
 class HomeSitemap(LanguagesSitemap):

@@ -249,6 +249,23 @@ def _book() -> tuple[dict, dict]:
     return book
 
 
+def translated_into(item) -> set[str]:
+    """Return the languages ``item`` has a live translation in (base codes), from the slug book.
+
+    Only kinds with addresses of their own are in the book; an item of another kind, or any
+    item while the database cannot be read, counts as translated into none.
+    """
+    name = next((name for name, kind in ADDRESS_SLUGS.items() if isinstance(item, kind)), None)
+    if name is None:
+        return set()
+    try:
+        into, _back = _book()
+    except DatabaseError:
+        return set()
+    english = source_slug(item)
+    return {language for language in TRANSLATED if english in into.get((name, language), {})}
+
+
 def address_slugs(kwargs: dict, source: str, target: str) -> dict:
     """Return an address's arguments, written with ``source``'s slugs, in ``target``'s slugs.
 

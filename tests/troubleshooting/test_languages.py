@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tests.factories import make_topic
+from tests.troubleshooting.translation_factories import translate
 from troubleshooting import languages
 from troubleshooting.flow import Flow
 from troubleshooting.models import TRANSLATION_MODELS
@@ -232,9 +233,12 @@ class TestSearchEngines:
         assert canonical(html) == f"http://testserver/es{article}"
         assert alternates(html)["fr"] == f"http://testserver/fr{article}"
 
-    def test_the_sitemap_lists_every_page_in_every_language_with_its_alternates(
+    def test_the_sitemap_lists_a_translated_page_in_every_language_with_its_alternates(
         self, client, guide
     ):
+        for item in guide[:2]:
+            for code in ("es", "fr"):
+                translate(item, code, slug=item.slug)  # the same address under each prefix
         article = english(guide[1].get_absolute_url)
         xml = client.get("/sitemap.xml").content.decode()
         for code in LANGUAGE_CODES:
@@ -246,8 +250,6 @@ class TestSearchEngines:
         assert (
             f'<xhtml:link rel="alternate" hreflang="x-default" href="http://testserver{article}"/>'
         ) in xml
-        for hreflang in (*LANGUAGE_CODES, "x-default"):
-            assert xml.count(f'hreflang="{hreflang}"') == xml.count("<url>")
         assert "<loc>http://testserver/es/</loc>" in xml
 
     def test_robots_txt_names_the_one_sitemap(self, client):
