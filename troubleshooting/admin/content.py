@@ -184,10 +184,10 @@ class TriageQuestionAdmin(SortableAdminBase, EditorFields, PublishingAdmin):
 class SlugRedirectAdmin(admin.ModelAdmin):
     """Old addresses kept when editors renamed content; they answer with a permanent redirect."""
 
-    list_display = ["old_slug", "model", "object_id", "created"]
-    list_filter = ["model"]
+    list_display = ["old_slug", "model", language_column, "object_id", "created"]
+    list_filter = ["model", LanguageFilter]
     search_fields = ["old_slug"]
-    readonly_fields = ["model", "old_slug", "object_id", "created"]
+    readonly_fields = ["model", "language", "old_slug", "object_id", "created"]
 
     def has_add_permission(self, request):
         return False

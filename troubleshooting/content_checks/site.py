@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.utils import formats, timezone
 
+from troubleshooting.language_codes import SOURCE_BASE_CODE
 from troubleshooting.models import (
     Cause,
     FixStep,
@@ -67,7 +68,7 @@ class Site:
             steps=FixStep.objects.all(),
             causes=Cause.objects.all(),
             step_links=SymptomStep.objects.all(),
-            redirects=SlugRedirect.objects.all(),
+            redirects=SlugRedirect.objects.filter(language=SOURCE_BASE_CODE),
         )
 
     def put(self, obj: models.Model) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from troubleshooting.language_codes import SOURCE_BASE_CODE
 from troubleshooting.outcomes import languages
 from troubleshooting.outcomes.languages import language_field
 
@@ -15,30 +16,72 @@ if TYPE_CHECKING:
     from .publishing import Content
 
 
-class SlugRedirectManager(models.Manager):
-    def record(self, obj: Content, *, old_slug: str | None) -> None:
-        """Remember a renamed slug; a slug in use again belongs to its new owner."""
-        label = obj._meta.model_name
-        if old_slug and old_slug != obj.slug:
-            self.update_or_create(model=label, old_slug=old_slug, defaults={"object_id": obj.pk})
-        self.filter(model=label, old_slug=obj.slug).delete()
+def _content_language(help_text) -> models.CharField:
+    """Return a language field for the site's own rows, English by default."""
+    field = language_field()
+    field.help_text = help_text
+    field.verbose_name = _("language")
+    return field
 
-    def current_slug(self, model: type[models.Model], old_slug: str) -> str | None:
-        """Return today's slug of the content that once had ``old_slug``, if it still exists."""
-        object_id = (
-            self.filter(model=model._meta.model_name, old_slug=old_slug)
-            .values_list("object_id", flat=True)
-            .first()
-        )
+
+class SlugRedirectManager(models.Manager):
+    def record(
+        self,
+        item: Content,
+        *,
+        old_slug: str | None,
+        slug: str | None = None,
+        language: str = SOURCE_BASE_CODE,
+    ) -> None:
+        """Remember a renamed slug of ``item`` in ``language``; a slug in use again is its owner's.
+
+        ``slug``: the new slug, the item's own by default (a translation passes its own).
+        """
+        label, slug = item._meta.model_name, slug or item.slug
+        if old_slug and old_slug != slug:
+            self.update_or_create(
+                model=label,
+                language=language,
+                old_slug=old_slug,
+                defaults={"object_id": item.pk},
+            )
+        self.filter(model=label, language=language, old_slug=slug).delete()
+
+    def current_item(
+        self, model: type[models.Model], old_slug: str, language: str = SOURCE_BASE_CODE
+    ) -> int | None:
+        """Return the id of the item that once had ``old_slug`` in ``language`` or in English.
+
+        A language's own renamed slugs come first; an English one still leads to its item
+        from any language's address, as English slugs do.
+        """
+        rows = self.filter(
+            model=model._meta.model_name,
+            old_slug=old_slug,
+            language__in={language, SOURCE_BASE_CODE},
+        ).values_list("language", "object_id")
+        found = dict(rows)
+        return found.get(language, found.get(SOURCE_BASE_CODE))
+
+    def current_slug(
+        self, model: type[models.Model], old_slug: str, language: str = SOURCE_BASE_CODE
+    ) -> str | None:
+        """Return today's English slug of the item that once had ``old_slug``, if it exists."""
+        object_id = self.current_item(model, old_slug, language)
         if object_id is None:
             return None
         return model._default_manager.filter(pk=object_id).values_list("slug", flat=True).first()
 
 
 class SlugRedirect(models.Model):
-    """An address an editor renamed, kept so that links people saved still work (with a 301)."""
+    """An address an editor renamed, kept so that links people saved still work (with a 301).
+
+    One row per old slug and language: English slugs, and translations' own slugs (an item's
+    address in that language), each leading to the item by its id.
+    """
 
     model = models.CharField(max_length=40)
+    language = _content_language(_("The language of the old address: English, or a translation's."))
     old_slug = models.SlugField(max_length=80)
     object_id = models.PositiveBigIntegerField()
     created = models.DateTimeField(auto_now_add=True)
@@ -47,19 +90,13 @@ class SlugRedirect(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["model", "old_slug"], name="unique_old_slug"),
+            models.UniqueConstraint(
+                fields=["model", "language", "old_slug"], name="unique_old_slug_per_language"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.model} {self.old_slug} → #{self.object_id}"
-
-
-def _content_language(help_text) -> models.CharField:
-    """Return a language field for search's own rows, English by default."""
-    field = language_field()
-    field.help_text = help_text
-    field.verbose_name = _("language")
-    return field
+        return f"{self.model} {self.old_slug} ({self.language}) → #{self.object_id}"
 
 
 class SearchDocument(models.Model):

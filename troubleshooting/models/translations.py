@@ -24,6 +24,7 @@ from .publishing import (
     clean_fields_without_nul,
     normalize_newlines,
 )
+from .site import SlugRedirect
 from .triage import TriageQuestion
 
 # The languages content is translated into: every language of the site but the source.
@@ -157,7 +158,24 @@ class Translation(models.Model):
         if self._state.adding and not self.source_snapshot and self.source_id:
             # A new translation is made from the English as it is now.
             self.source_snapshot = self.source_texts()
+        update_fields = kwargs.get("update_fields")
+        keeps = self.keeps_old_slugs() and (update_fields is None or "slug" in update_fields)
+        renamed_from = None
+        if keeps and self.pk:
+            renamed_from = (
+                type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            )
+        creating = self._state.adding
         super().save(*args, **kwargs)
+        if keeps and (creating or (renamed_from and renamed_from != self.slug)):
+            SlugRedirect.objects.record(
+                self.source, old_slug=renamed_from, slug=self.slug, language=self.language
+            )
+
+    @classmethod
+    def keeps_old_slugs(cls) -> bool:
+        """Whether a renamed slug keeps its old address, as its English item's does."""
+        return getattr(cls._meta.get_field("source").related_model, "keeps_old_slugs", False)
 
     def natural_key(self):
         return (self.source.slug, self.language)

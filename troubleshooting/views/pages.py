@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from .. import caching, translating
+from ..language_codes import SOURCE_BASE_CODE
 from ..models import SlugRedirect
 from ..previewing import previewing
 
@@ -127,26 +128,39 @@ def _csrf_cookie_for_fragments(view):
 
 
 def _follow_renamed_slugs(view):
-    """Answer a 404 for a slug an editor renamed with a 301 to the same page at its new address."""
+    """Answer a 404 for a slug an editor renamed with a 301 to the same page at its new address.
+
+    An old slug is looked up in the address's language (a translation's renamed slug), then in
+    English. The new address is written in that language's slugs at once, every one of them,
+    so one redirect lands on the page: never a chain through an English slug.
+    """
 
     @wraps(view)
     def wrapper(request, **kwargs):
         try:
             return view(request, **kwargs)
         except Http404:
-            renamed = {
-                name: current
-                for name, model in translating.ADDRESS_SLUGS.items()
-                if name in kwargs
-                and (current := SlugRedirect.objects.current_slug(model, kwargs[name]))
-            }
+            language = translating.active_language()
+            renamed = _renamed_slugs(kwargs, language)
             if not renamed:
                 raise
-            url = reverse(request.resolver_match.view_name, kwargs={**kwargs, **renamed})
+            english = {**kwargs, **renamed}
+            arguments = translating.address_slugs(english, SOURCE_BASE_CODE, language)
+            url = reverse(request.resolver_match.view_name, kwargs=arguments)
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     return wrapper
+
+
+def _renamed_slugs(kwargs: dict, language: str) -> dict:
+    """Return the address's slugs that an editor renamed, each as its item's English slug now."""
+    return {
+        name: current
+        for name, model in translating.ADDRESS_SLUGS.items()
+        if name in kwargs
+        and (current := SlugRedirect.objects.current_slug(model, kwargs[name], language))
+    }
 
 
 def _translated_slugs(view):
@@ -163,6 +177,10 @@ def _translated_slugs(view):
         )
         # Only a page is sent on: a redirected POST would arrive as a GET, its answer lost.
         if translated is not None and request.method in SAFE_METHODS:
+            # A slug renamed since is followed here too, so the visitor gets one redirect.
+            language = translating.active_language()
+            if renamed := _renamed_slugs(english, language):
+                translated.update(translating.address_slugs(renamed, SOURCE_BASE_CODE, language))
             url = reverse(request.resolver_match.view_name, kwargs=translated)
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
