@@ -346,7 +346,7 @@ def test_a_bad_file_is_named_and_nothing_is_saved(exported, breakage):
         ("question", "  - label: Sending…", "  - label: 12", "“label” must be text"),
         ("question", "choices:\n", "choices: |\n", "“choices” must be a list of answers"),
         ("question", "choices:\n  -", "choices:\n  - 3\n  -", "must have fields"),
-        ("question", "    symptom: ", "    next_question: ", "names a question"),
+        ("question", "    symptom: ", "    next_question: ", "names a triage question"),
     ],
 )
 def test_mistakes_in_a_file_are_explained(exported, where, old, new, problem):

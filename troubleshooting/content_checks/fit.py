@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from django.utils.translation import gettext
+
 from troubleshooting import rules
 from troubleshooting.models import Symptom, TriageChoice, TriageQuestion
 
@@ -54,11 +56,17 @@ def _symptoms_after(site: Site, choice: TriageChoice) -> list[Symptom]:
 def _problem(site: Site, question, choice, symptom, step) -> Problem:
     said = rules.Reach(choice.reach).label.lower()
     made_for = rules.Reach(step.only_when).label.lower()
-    message = (
-        f"The answer {quote(choice.label)} says it fails with {said}, but leads to "
-        f"{quote(symptom)}, whose step {quote(step)} only fits when it fails with {made_for}. "
-        f"Take the step out of {quote(symptom)}, or lead the answer to a symptom that fits."
-    )
+    message = gettext(
+        "The answer %(answer)s says it fails with %(said)s, but leads to %(symptom)s, whose "
+        "step %(step)s only fits when it fails with %(made_for)s. Take the step out of "
+        "%(symptom)s, or lead the answer to a symptom that fits."
+    ) % {
+        "answer": quote(choice.label),
+        "said": said,
+        "symptom": quote(symptom),
+        "step": quote(step),
+        "made_for": made_for,
+    }
     live = site.is_live(question) and site.leads_on(choice)
     return Problem(
         Level.ERROR if live else Level.WARNING,

@@ -13,6 +13,7 @@ from django.http.request import validate_host
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from troubleshooting import languages
 from troubleshooting.markdown import render_markdown
@@ -64,7 +65,11 @@ def check_links(site: Site) -> Iterator[Problem]:
                 for href in links_in(html):
                     verdict = _judge_link(site, href)
                     if verdict is not None:
-                        message = f"In {quote(label)}, the link to {href} {verdict.reason}"
+                        message = gettext("In %(field)s, the link to %(href)s %(reason)s") % {
+                            "field": quote(label),
+                            "href": href,
+                            "reason": verdict.reason,
+                        }
                         yield Problem(
                             verdict.severity, verdict.kind, Ref.to(obj), message, verdict.related
                         )
@@ -77,15 +82,21 @@ def _own_host(host: str | None) -> bool:
     return validate_host(host, own) or validate_host(f"[{host}]", own)
 
 
-def _broken(
-    reason: str, *related, fix: str = "Correct the address, or remove the link."
-) -> _Verdict:
+def _broken(reason: str, *related, fix: str | None = None) -> _Verdict:
+    """Return a broken link's verdict: ``reason`` is said after "is broken:"."""
+    # Translators: said of a link, after "the link to /messages/…": why, then what to do.
+    text = gettext("is broken: %(reason)s. %(fix)s") % {
+        "reason": reason,
+        "fix": fix or gettext("Correct the address, or remove the link."),
+    }
     return _Verdict(
-        Level.ERROR,
-        ProblemKind.BROKEN_LINK,
-        f"is broken: {reason}. {fix}",
-        tuple(Ref.to(obj) for obj in related),
+        Level.ERROR, ProblemKind.BROKEN_LINK, text, tuple(Ref.to(obj) for obj in related)
     )
+
+
+def _hidden(reason: str, site: Site, obj) -> str:
+    """Fill in a reason naming ``obj`` and why the public can't see it."""
+    return reason % {"name": quote(obj), "why": site.why_hidden(obj)}
 
 
 def _judge_link(site: Site, href: str) -> _Verdict | None:
@@ -104,17 +115,19 @@ def _judge_link(site: Site, href: str) -> _Verdict | None:
         return _Verdict(
             Level.ERROR,
             ProblemKind.BROKEN_LINK,
-            "starts with neither “/” nor “https://”, so it leads somewhere different on each "
-            "page that shows this text. For a page of this site, write its address starting "
-            "with “/”, as the browser shows it after the site's name; for another site, start "
-            "it with “https://”.",
+            gettext(
+                "starts with neither “/” nor “https://”, so it leads somewhere different on each "
+                "page that shows this text. For a page of this site, write its address starting "
+                "with “/”, as the browser shows it after the site's name; for another site, "
+                "start it with “https://”."
+            ),
         )
     path = unquote(parts.path) or "/"
     static_url = settings.STATIC_URL  # with the script prefix, unless it's another host
     if static_url.startswith("/") and path.startswith(static_url):
         if finders.find(path.removeprefix(static_url)):
             return None
-        return _broken("there is no such file on the site")
+        return _broken(gettext("there is no such file on the site"))
     match = None
     for candidate in (path, path + "/") if not path.endswith("/") else (path,):
         # In the address's own language: /es/… only resolves while Spanish is on.
@@ -122,9 +135,9 @@ def _judge_link(site: Site, href: str) -> _Verdict | None:
         if match is not None:
             break
     if match is None:
-        return _broken("there is no page at this address")
+        return _broken(gettext("there is no page at this address"))
     if match.namespace == "admin":
-        return _broken("it leads to the editors' admin, which people can't open")
+        return _broken(gettext("it leads to the editors' admin, which people can't open"))
     if match.namespace != "troubleshooting":
         return None
     return _judge_content_link(site, match, parts)
@@ -134,17 +147,19 @@ def _judge_content_link(site: Site, match, parts) -> _Verdict | None:
     kwargs = dict(match.kwargs)
     name = match.url_name
     if name == "preview":
-        return _broken("it's the editors' preview switch, which people can't use")
+        return _broken(gettext("it's the editors' preview switch, which people can't use"))
     if "topic_slug" not in kwargs:
         return None  # the home page, search, robots.txt, the sitemap
     renamed = False
     topic, moved = site.find(Topic, kwargs["topic_slug"])
     renamed |= moved
     if topic is None:
-        return _broken(f"there is no topic “{kwargs['topic_slug']}”")
+        return _broken(
+            gettext("there is no topic %(slug)s") % {"slug": quote(kwargs["topic_slug"])}
+        )
     kwargs["topic_slug"] = topic.slug
     if not site.is_live(topic):
-        return _broken(f"the topic {quote(topic)} {site.why_hidden(topic)}", topic)
+        return _broken(_hidden(gettext("the topic %(name)s %(why)s"), site, topic), topic)
     if "symptom_slug" in kwargs:
         verdict, moved = _judge_symptom_link(site, topic, name, kwargs)
         renamed |= moved
@@ -154,16 +169,17 @@ def _judge_content_link(site: Site, match, parts) -> _Verdict | None:
         question, moved = site.find(TriageQuestion, kwargs["question_slug"])
         renamed |= moved
         if question is None or question.topic_id != topic.pk:
-            return _broken(
-                f"there is no triage question “{kwargs['question_slug']}” in {quote(topic)}"
-            )
+            reason = gettext("there is no triage question %(slug)s in %(topic)s")
+            return _broken(reason % {"slug": quote(kwargs["question_slug"]), "topic": quote(topic)})
         kwargs["question_slug"] = question.slug
         if not site.is_live(question):
-            return _broken(f"the question {quote(question)} {site.why_hidden(question)}", question)
+            reason = _hidden(gettext("the question %(name)s %(why)s"), site, question)
+            return _broken(reason, question)
     elif name == "flow_start" and not any(
         q.is_start and site.is_live(q) for q in site.questions_of(topic)
     ):
-        return _broken(f"the topic {quote(topic)} has no published first question", topic)
+        reason = gettext("the topic %(name)s has no published first question")
+        return _broken(reason % {"name": quote(topic)}, topic)
     if renamed:
         return _renamed(match, kwargs, parts)
     return None
@@ -173,22 +189,29 @@ def _judge_symptom_link(site: Site, topic, name: str, kwargs: dict) -> tuple[_Ve
     """Judge the symptom part of a link; return the verdict and whether its slug is an old one."""
     symptom, moved = site.find(Symptom, kwargs["symptom_slug"])
     if symptom is None or symptom.topic_id != topic.pk:
-        return _broken(f"there is no symptom “{kwargs['symptom_slug']}” in {quote(topic)}"), moved
+        reason = gettext("there is no symptom %(slug)s in %(topic)s")
+        return _broken(
+            reason % {"slug": quote(kwargs["symptom_slug"]), "topic": quote(topic)}
+        ), moved
     kwargs["symptom_slug"] = symptom.slug
     if not site.is_live(symptom):
-        return _broken(f"the symptom {quote(symptom)} {site.why_hidden(symptom)}", symptom), moved
+        reason = _hidden(gettext("the symptom %(name)s %(why)s"), site, symptom)
+        return _broken(reason, symptom), moved
     # Past its first step, a guided fix only works with the answers given so far.
     if name == "flow_fixed" or (name == "flow_step" and kwargs["number"] != 1):
         page = reverse("troubleshooting:symptom", args=[topic.slug, symptom.slug])
         verdict = _broken(
-            "it leads into the middle of a guided fix, which only works with the answers "
-            "given so far",
+            gettext(
+                "it leads into the middle of a guided fix, which only works with the answers "
+                "given so far"
+            ),
             symptom,
-            fix=f"Link to the symptom's page, {page}, instead.",
+            fix=gettext("Link to the symptom's page, %(page)s, instead.") % {"page": page},
         )
         return verdict, moved
     if name == "flow_step" and not site.live_steps(symptom):
-        return _broken(f"the symptom {quote(symptom)} has no published fix steps", symptom), moved
+        reason = gettext("the symptom %(name)s has no published fix steps")
+        return _broken(reason % {"name": quote(symptom)}, symptom), moved
     return None, moved
 
 
@@ -200,5 +223,9 @@ def _renamed(match, kwargs: dict, parts) -> _Verdict | None:
     return _Verdict(
         Level.WARNING,
         ProblemKind.RENAMED_LINK,
-        f"uses an old address: it still works, through a redirect, but replace it with {new}.",
+        # Translators: said of a link, after "the link to /messages/…".
+        gettext(
+            "uses an old address: it still works, through a redirect, but replace it with %(new)s."
+        )
+        % {"new": new},
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 
 class Level(enum.StrEnum):
@@ -55,7 +56,7 @@ class Ref:
         return self.model is type(obj) and self.pk == obj.pk
 
     def __str__(self) -> str:
-        return f"{self.kind} “{self.text}”"
+        return f"{self.kind} {quote(self.text)}"
 
 
 @dataclass(frozen=True)
@@ -93,5 +94,6 @@ def count(problems: Iterable[Problem]) -> tuple[int, int]:
 
 
 def quote(obj) -> str:
-    """Return an object's name in quotes, as problems name it."""
-    return f"“{obj}”"
+    """Return an object's name in quotes, as problems name it, in the reader's language's quotes."""
+    # Translators: how a problem quotes a name: curly quotes in English, « » in French.
+    return gettext("“%(name)s”") % {"name": obj}

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from troubleshooting.language_codes import SOURCE_BASE_CODE
 from troubleshooting.models import (
@@ -90,9 +91,11 @@ class Site:
     def why_hidden(self, obj) -> str:
         """Say why the public can't see ``obj`` (which is not live), e.g. "is a draft"."""
         if obj.status != Status.PUBLISHED:
-            return "is a draft"
+            # Translators: said of a page after "which" ("…, which is a draft").
+            return gettext("is a draft")
         when = formats.date_format(timezone.localtime(obj.publish_at), "j M Y, H:i")
-        return f"is scheduled to appear only from {when}"
+        # Translators: said of a page after "which"; the date and time it appears.
+        return gettext("is scheduled to appear only from %(when)s") % {"when": when}
 
     def live_steps(self, symptom: Symptom) -> list[FixStep]:
         """Return the published steps of a symptom, in the order people try them."""

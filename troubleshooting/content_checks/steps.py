@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext, ngettext
+
 from troubleshooting import rules
 from troubleshooting.models import FixStep, Symptom
 
@@ -22,15 +24,20 @@ def check_symptom_steps(site: Site) -> Iterator[Problem]:
             if (step := site.get(FixStep, link.step_id)) is not None
         ]
         if drafts:
-            what = f"none of its {len(drafts)} fix steps is published"
-            fix = "Publish its fix steps"
+            message = ngettext(
+                "This symptom is published but its %(count)d fix step is not, so its article "
+                "and guided fix have nothing to try. Publish its fix step, or move the symptom "
+                "back to draft.",
+                "This symptom is published but none of its %(count)d fix steps is published, so "
+                "its article and guided fix have nothing to try. Publish its fix steps, or move "
+                "the symptom back to draft.",
+                len(drafts),
+            ) % {"count": len(drafts)}
         else:
-            what = "it has no fix steps"
-            fix = "Add fix steps"
-        message = (
-            f"This symptom is published but {what}, so its article and guided fix have nothing "
-            f"to try. {fix}, or move the symptom back to draft."
-        )
+            message = gettext(
+                "This symptom is published but it has no fix steps, so its article and guided "
+                "fix have nothing to try. Add fix steps, or move the symptom back to draft."
+            )
         related = tuple(Ref.to(step) for step in drafts)
         yield Problem(
             Level.ERROR, ProblemKind.SYMPTOM_WITHOUT_STEPS, Ref.to(symptom), message, related
@@ -41,7 +48,7 @@ def check_destructive_warnings(site: Site) -> Iterator[Problem]:
     """A step that can lose data must say so (the database refuses only an empty warning)."""
     for step in site.all(FixStep):
         if site.is_live(step) and rules.lacks_warning(step.severity, step.warning):
-            message = (
+            message = gettext(
                 "This step can lose people's data but has no warning. In “Warning”, say what can "
                 "be lost and how to keep it safe (for example, take screenshots first)."
             )
@@ -58,12 +65,17 @@ def check_step_order(site: Site) -> Iterator[Problem]:
         steps = site.live_steps(symptom)
         for step, safer in rules.destructive_before_safer(steps):
             where, safer_where = steps.index(step) + 1, steps.index(safer) + 1
-            message = (
-                f"The destructive step {quote(step)} (step {where}, it can lose data) comes "
-                f"before the safer step {quote(safer)} (step {safer_where}), so people "
-                "could lose data before trying a gentler fix. In this symptom's fix steps, give "
-                f"{quote(step)} a higher position number than every safer step."
-            )
+            message = gettext(
+                "The destructive step %(step)s (step %(where)d, it can lose data) comes before "
+                "the safer step %(safer)s (step %(safer_where)d), so people could lose data "
+                "before trying a gentler fix. In this symptom's fix steps, give %(step)s a higher "
+                "position number than every safer step."
+            ) % {
+                "step": quote(step),
+                "where": where,
+                "safer": quote(safer),
+                "safer_where": safer_where,
+            }
             yield Problem(
                 Level.ERROR,
                 ProblemKind.DESTRUCTIVE_BEFORE_SAFER,

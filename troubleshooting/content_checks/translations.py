@@ -15,7 +15,9 @@ from urllib.parse import unquote, urlsplit
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext
 
+from troubleshooting.language_codes import SOURCE_BASE_CODE, base_code
 from troubleshooting.models import (
     TRANSLATION_LANGUAGES,
     TRANSLATION_MODELS,
@@ -32,6 +34,18 @@ from .site import Site
 
 LANGUAGE_NAMES = dict(TRANSLATION_LANGUAGES)
 SLUG_KINDS = {"topic_slug": Topic, "symptom_slug": Symptom, "question_slug": TriageQuestion}
+
+
+def _named(code: str) -> str:
+    """Return a language's name as a sentence of the editor's language writes it.
+
+    English capitalises a language's name; Spanish and French write it in lower case
+    mid-sentence ("la traducción al español"), as ``translating.untranslated_notice`` does.
+    """
+    name = str(LANGUAGE_NAMES[code])
+    return (
+        name if base_code(get_language() or SOURCE_BASE_CODE) == SOURCE_BASE_CODE else name.lower()
+    )
 
 
 def _live_translations(site: Site) -> list:
@@ -69,68 +83,82 @@ def check_translations(site: Site) -> Iterator[Problem]:
     rows = _live_translations(site)
     slugs = {(type(row.source), row.language, row.slug): row.source for row in rows if row.slug}
     for row in rows:
-        ref, language = Ref.to(row), LANGUAGE_NAMES[row.language]
+        ref, names = Ref.to(row), {"language": _named(row.language)}
         for name in row.missing_texts():
-            label = capfirst(row._meta.get_field(name).verbose_name)
+            names["field"] = quote(capfirst(row._meta.get_field(name).verbose_name))
+            message = gettext(
+                "The %(language)s translation has no %(field)s, which the English has: people "
+                "reading %(language)s miss it. Translate it, or unpublish the translation."
+            )
             yield Problem(
                 Level.ERROR,
                 ProblemKind.TRANSLATION_MISSING_TEXT,
                 ref,
-                f"The {language} translation has no {quote(label)}, which the English has: "
-                f"people reading {language} miss it. Translate it, or unpublish the translation.",
+                message % names,
                 (Ref.to(row.source),),
             )
         if row.is_outdated:
+            message = gettext(
+                "The English changed since the %(language)s translation was brought up to date: "
+                "update the translation, then mark it as up to date."
+            )
             yield Problem(
                 Level.WARNING,
                 ProblemKind.TRANSLATION_OUTDATED,
                 ref,
-                f"The English changed since the {language} translation was brought up to date: "
-                "update the translation, then mark it as up to date.",
+                message % names,
                 (Ref.to(row.source),),
             )
         english_path = getattr(row.source, "settings_path", "")
         if settings_path_parts_differ(english_path, getattr(row, "settings_path", "")):
-            yield Problem(
-                Level.ERROR,
-                ProblemKind.TRANSLATION_SETTINGS_PATH,
-                ref,
-                f"The {language} Settings path “{row.settings_path}” has a different number of "
-                f"levels than the English “{english_path}”: people would look in the wrong place.",
+            names |= {"path": quote(row.settings_path), "english": quote(english_path)}
+            message = gettext(
+                "The %(language)s Settings path %(path)s has a different number of levels than "
+                "the English %(english)s: people would look in the wrong place."
             )
+            yield Problem(Level.ERROR, ProblemKind.TRANSLATION_SETTINGS_PATH, ref, message % names)
         yield from _check_links(site, row, slugs)
 
 
 def _check_links(site: Site, row, slugs: dict) -> Iterator[Problem]:
-    language = LANGUAGE_NAMES[row.language]
+    language = _named(row.language)
     for source, target in row.markdown_fields:
         label = capfirst(row._meta.get_field(source).verbose_name)
         for href in links_in(getattr(row, target)):
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.startswith("/"):
                 continue  # other sites, and relative links the English checks already judge
-            reason = _judge(site, unquote(parts.path), row.language, slugs)
-            if reason is not None:
-                level = Level.WARNING if reason.startswith("leads") else Level.ERROR
+            verdict = _judge(site, unquote(parts.path), row.language, slugs)
+            if verdict is not None:
+                level, reason = verdict
                 yield Problem(
                     level,
                     ProblemKind.TRANSLATION_LINK,
                     Ref.to(row),
-                    f"In {quote(label)} of the {language} translation, the link to {href} {reason}",
+                    gettext(
+                        "In %(field)s of the %(language)s translation, the link to %(href)s "
+                        "%(reason)s"
+                    )
+                    % {"field": quote(label), "language": language, "href": href, "reason": reason},
                 )
 
 
-def _judge(site: Site, path: str, language: str, slugs: dict) -> str | None:
-    """Return what is wrong with a link in a translation to one of our pages, or None."""
+def _judge(site: Site, path: str, language: str, slugs: dict) -> tuple[Level, str] | None:
+    """Return how bad a link in a translation to one of our pages is and why, or None."""
     prefix = f"/{language}/"
     if not path.startswith(prefix):
         match = _resolve(path, None)
         if match is not None and "topic_slug" in match.kwargs:
-            return f"leads to the English page: write its address in this language, {prefix}…"
+            # Translators: said of a link, after "the link to /messages/…".
+            reason = gettext(
+                "leads to the English page: write its address in this language, %(prefix)s…"
+            )
+            return Level.WARNING, reason % {"prefix": prefix}
         return None
     match = _resolve(path, language)
     if match is None or match.namespace != "troubleshooting":
-        return "is broken: there is no page at this address in this language."
+        # Translators: said of a link, after "the link to /es/…".
+        return Level.ERROR, gettext("is broken: there is no page at this address in this language.")
     for name, model in SLUG_KINDS.items():
         value = match.kwargs.get(name)
         if value is None:
@@ -139,10 +167,14 @@ def _judge(site: Site, path: str, language: str, slugs: dict) -> str | None:
         if item is None:
             english, _moved = site.find(model, value)
             if english is None or not site.is_live(english):
-                return (
-                    f"is broken: no {model._meta.verbose_name} has the address “{value}” in "
-                    "this language. Use the translated address of the page."
+                reason = gettext(
+                    "is broken: no %(kind)s has the address %(slug)s in this language. Use the "
+                    "translated address of the page."
                 )
+                return Level.ERROR, reason % {
+                    "kind": model._meta.verbose_name,
+                    "slug": quote(value),
+                }
     return None
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterator
 
+from django.utils.translation import gettext, ngettext
+
 from troubleshooting import rules
 from troubleshooting.models import Symptom, Topic, TriageChoice, TriageQuestion
 
@@ -18,35 +20,45 @@ def check_hidden_answers(site: Site) -> Iterator[Problem]:
         question = site.get(TriageQuestion, choice.question_id)
         if question is None or site.leads_on(choice):
             continue
-        if choice.next_question_id is not None:
-            target = site.get(TriageQuestion, choice.next_question_id)
-            why = site.why_hidden(target)
-            fix = f"publish {quote(target)}"
-        else:
-            target = site.get(Symptom, choice.symptom_id)
-            if site.is_live(target):
-                why = "has no published fix steps"
-                fix = f"add published fix steps to {quote(target)}"
-            else:
-                why = site.why_hidden(target)
-                fix = f"publish {quote(target)} (with its fix steps)"
-        kind = "question" if choice.next_question_id is not None else "symptom"
-        lead = f"The answer {quote(choice.label)} leads to the {kind} {quote(target)}, which {why}"
+        target, lead, fix = _hidden_answer(site, choice)
         if site.is_live(question):
-            message = (
-                f"{lead}, so people don't see this answer. To show it, {fix}, or make the answer "
-                "lead somewhere else."
+            # Translators: "lead" says where the answer leads and why that is hidden; "fix" is
+            # what to do, said mid-sentence ("publish “Restart”").
+            message = gettext(
+                "%(lead)s, so people don't see this answer. To show it, %(fix)s, or make the "
+                "answer lead somewhere else."
             )
             severity = Level.ERROR
         else:
-            message = (
-                f"{lead}: once this question is published, people won't see this answer. Before "
-                f"publishing, {fix}, or make the answer lead somewhere else."
+            message = gettext(
+                "%(lead)s: once this question is published, people won't see this answer. Before "
+                "publishing, %(fix)s, or make the answer lead somewhere else."
             )
             severity = Level.WARNING
+        message %= {"lead": lead, "fix": fix}
         yield Problem(
             severity, ProblemKind.HIDDEN_ANSWER, Ref.to(question), message, (Ref.to(target),)
         )
+
+
+def _hidden_answer(site: Site, choice: TriageChoice) -> tuple:
+    """Return where a hidden answer leads, why that is hidden, and what would show it."""
+    names = {"answer": quote(choice.label)}
+    if choice.next_question_id is not None:
+        target = site.get(TriageQuestion, choice.next_question_id)
+        names |= {"target": quote(target), "why": site.why_hidden(target)}
+        lead = gettext("The answer %(answer)s leads to the question %(target)s, which %(why)s")
+        return target, lead % names, gettext("publish %(target)s") % names
+    target = site.get(Symptom, choice.symptom_id)
+    names["target"] = quote(target)
+    if site.is_live(target):
+        names["why"] = gettext("has no published fix steps")
+        fix = gettext("add published fix steps to %(target)s")
+    else:
+        names["why"] = site.why_hidden(target)
+        fix = gettext("publish %(target)s (with its fix steps)")
+    lead = gettext("The answer %(answer)s leads to the symptom %(target)s, which %(why)s")
+    return target, lead % names, fix % names
 
 
 def check_dead_ends(site: Site) -> Iterator[Problem]:
@@ -59,23 +71,29 @@ def check_dead_ends(site: Site) -> Iterator[Problem]:
         if not site.is_live(question) or any(site.leads_on(choice) for choice in choices):
             continue
         if choices:
-            what = (
-                f"None of its {len(choices)} answers can be shown (they lead to drafts or to "
-                "symptoms without published fix steps)"
-            )
+            message = ngettext(
+                "Its only answer can't be shown (it leads to a draft or to a symptom without "
+                "published fix steps), so people who reach this question are stuck: the guided "
+                "fix stops here. Add an answer that leads to a published question or to a "
+                "published symptom with fix steps, or publish what its answer leads to.",
+                "None of its %(count)d answers can be shown (they lead to drafts or to symptoms "
+                "without published fix steps), so people who reach this question are stuck: the "
+                "guided fix stops here. Add an answer that leads to a published question or to "
+                "a published symptom with fix steps, or publish what its answers lead to.",
+                len(choices),
+            ) % {"count": len(choices)}
         else:
-            what = "It has no answers"
+            message = gettext(
+                "It has no answers, so people who reach this question are stuck: the guided fix "
+                "stops here. Add an answer that leads to a published question or to a published "
+                "symptom with fix steps."
+            )
         targets = {
             Ref.to(site.get(TriageQuestion, c.next_question_id))
             if c.next_question_id is not None
             else Ref.to(site.get(Symptom, c.symptom_id))
             for c in choices
         }
-        message = (
-            f"{what}, so people who reach this question are stuck: the guided fix stops here. "
-            "Add an answer that leads to a published question or to a published symptom with "
-            "fix steps, or publish what its answers lead to."
-        )
         related = tuple(sorted(targets, key=lambda ref: ref.text))
         yield Problem(Level.ERROR, ProblemKind.TRIAGE_DEAD_END, Ref.to(question), message, related)
 
@@ -93,14 +111,18 @@ def check_loops(site: Site) -> Iterator[Problem]:
         reported |= circle
         path = _shortest_cycle(edges, pk, circle)
         hops = " → ".join(
-            f"{quote(site.get(TriageQuestion, choice.question_id))} (answer {quote(choice.label)})"
+            gettext("%(question)s (answer %(answer)s)")
+            % {
+                "question": quote(site.get(TriageQuestion, choice.question_id)),
+                "answer": quote(choice.label),
+            }
             for choice in path
         )
-        message = (
-            f"Answers lead round in a circle: {hops} → {quote(question)}. People who follow "
-            "them never reach a fix. Make one of these answers lead to a symptom, or to a question "
+        message = gettext(
+            "Answers lead round in a circle: %(hops)s → %(question)s. People who follow them "
+            "never reach a fix. Make one of these answers lead to a symptom, or to a question "
             "outside the circle."
-        )
+        ) % {"hops": hops, "question": quote(question)}
         others = (Ref.to(site.get(TriageQuestion, other)) for other in circle - {pk})
         related = tuple(sorted(others, key=lambda ref: ref.text))
         yield Problem(Level.ERROR, ProblemKind.TRIAGE_LOOP, Ref.to(question), message, related)
@@ -143,13 +165,17 @@ def check_unreachable_questions(site: Site) -> Iterator[Problem]:
             if question.pk in reached:
                 continue
             if starts:
-                why = "No answer leads to this question from the topic's first question"
+                message = gettext(
+                    "No answer leads to this question from the topic's first question, so the "
+                    "guided fix never gets here. Make an answer of a reachable question lead "
+                    "here, or move this question back to draft if it's not needed."
+                )
             else:
-                why = f"The topic {quote(topic)} has no published first question"
-            message = (
-                f"{why}, so the guided fix never gets here. Make an answer of a reachable "
-                "question lead here, or move this question back to draft if it's not needed."
-            )
+                message = gettext(
+                    "The topic %(topic)s has no published first question, so the guided fix "
+                    "never gets here. Make an answer of a reachable question lead here, or move "
+                    "this question back to draft if it's not needed."
+                ) % {"topic": quote(topic)}
             yield Problem(
                 Level.WARNING,
                 ProblemKind.TRIAGE_UNREACHABLE,
@@ -169,7 +195,7 @@ def check_topic_start(site: Site) -> Iterator[Problem]:
         )
         has_start = any(q.is_start and site.is_live(q) for q in site.questions_of(topic))
         if has_symptoms and not has_start:
-            message = (
+            message = gettext(
                 "This topic has published symptoms but no published first question, so its page "
                 "offers no guided fix. Tick “first question” on one of its triage questions and "
                 "publish it."

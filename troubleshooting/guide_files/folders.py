@@ -11,6 +11,10 @@ import os
 import stat
 from pathlib import Path
 
+from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from .formats import GuideFileError
 
 # The demo guide's largest file is under 3 KB and the whole guide under 150 KB; a file holds at
@@ -21,10 +25,10 @@ MAX_GUIDE_FILES = 5_000
 # <topic>/symptoms/<slug>.md is the deepest a guide file lies.
 GUIDE_DEPTH = 3
 
-_NOT_REGULAR = (
+_NOT_REGULAR = _(
     "this is not a regular file (a device, a pipe or a socket): a guide holds only Markdown files."
 )
-_LINK = (
+_LINK = _(
     "this is a link: a guide is read only from files and folders really inside it, so copy the "
     "file here instead."
 )
@@ -36,9 +40,9 @@ def entries(folder: Path) -> list[Path]:
     for path in paths:
         mode = path.lstat().st_mode
         if stat.S_ISLNK(mode):
-            raise GuideFileError(path, _LINK)
+            raise GuideFileError(path, str(_LINK))
         if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
-            raise GuideFileError(path, _NOT_REGULAR)
+            raise GuideFileError(path, str(_NOT_REGULAR))
     return paths
 
 
@@ -57,11 +61,11 @@ def survey(directory: Path) -> None:
             _refuse_large(path, info.st_size)
             total, files = total + info.st_size, files + 1
             if files > MAX_GUIDE_FILES or total > MAX_GUIDE_BYTES:
-                raise GuideFileError(
-                    directory,
-                    f"the guide is too large: at most {MAX_GUIDE_FILES:,} files and "
-                    f"{MAX_GUIDE_BYTES:,} bytes in all.",
+                message = gettext(
+                    "the guide is too large: at most %(files)s files and %(bytes)s bytes in all."
                 )
+                names = {"files": _number(MAX_GUIDE_FILES), "bytes": _number(MAX_GUIDE_BYTES)}
+                raise GuideFileError(directory, message % names)
 
 
 def read_file(path: Path) -> bytes:
@@ -72,12 +76,13 @@ def read_file(path: Path) -> bytes:
         descriptor = os.open(path, flags)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise GuideFileError(path, _LINK) from None
-        raise GuideFileError(path, f"the file cannot be read ({error.strerror}).") from None
+            raise GuideFileError(path, str(_LINK)) from None
+        message = gettext("the file cannot be read (%(reason)s).")
+        raise GuideFileError(path, message % {"reason": error.strerror}) from None
     with os.fdopen(descriptor, "rb") as file:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise GuideFileError(path, _NOT_REGULAR)
+            raise GuideFileError(path, str(_NOT_REGULAR))
         _refuse_large(path, info.st_size)
         data = file.read(MAX_FILE_BYTES + 1)
     _refuse_large(path, len(data))
@@ -86,6 +91,11 @@ def read_file(path: Path) -> bytes:
 
 def _refuse_large(path: Path, size: int) -> None:
     if size > MAX_FILE_BYTES:
-        raise GuideFileError(
-            path, f"the file is too large ({size:,} bytes): at most {MAX_FILE_BYTES:,}."
-        )
+        message = gettext("the file is too large (%(size)s bytes): at most %(most)s.")
+        names = {"size": _number(size), "most": _number(MAX_FILE_BYTES)}
+        raise GuideFileError(path, message % names)
+
+
+def _number(value: int) -> str:
+    """Write a number as the reader's language groups its digits (5,000 / 5.000 / 5 000)."""
+    return formats.number_format(value, force_grouping=True)

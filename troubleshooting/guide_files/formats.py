@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import models
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from troubleshooting.models import Cause, FixStep, Severity, Symptom, Topic, TriageQuestion
 
@@ -52,6 +54,11 @@ class FileFormat:
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(key for key, _ in self.fields) + self.lists
+
+    @property
+    def label(self) -> str:
+        """Name the kind of item in the reader's language, as messages name it."""
+        return str(self.model._meta.verbose_name)
 
 
 TOPIC = FileFormat(
@@ -175,17 +182,18 @@ def split_body(kind: FileFormat, body: str, path: Path) -> dict[str, str]:
         if heading and _heading_key(heading["text"]) in sections:
             current = sections[_heading_key(heading["text"])]
             if current in seen:
-                raise GuideFileError(path, f"the heading “{shown(stripped)}” appears twice.")
+                message = gettext("the heading “%(heading)s” appears twice.")
+                raise GuideFileError(path, message % {"heading": shown(stripped)})
             seen.add(current)
             continue
         parts[current].append(line)
     text = {name: "\n".join(lines).strip() for name, lines in parts.items()}
     if text.pop(""):  # only a topic has no main text
-        headings = " or ".join(f"“## {heading}”" for heading, _ in kind.sections)
-        raise GuideFileError(
-            path,
-            f"a {kind.name} file has no text of its own: put the text under {headings}.",
+        headings = get_text_list([f"“## {heading}”" for heading, _ in kind.sections])
+        message = gettext(
+            "a %(kind)s file has no text of its own: put the text under %(headings)s."
         )
+        raise GuideFileError(path, message % {"kind": kind.label, "headings": headings})
     return text
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import reversion
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext
 
 from troubleshooting import rules
 from troubleshooting.language_codes import SOURCE_BASE_CODE
@@ -209,9 +210,9 @@ class _Importer:
         try:
             return self.objects[kind.name][slug]
         except KeyError:
-            raise GuideFileError(
-                item.path, f"“{key}” names a {kind.name} “{shown(slug)}” that does not exist."
-            ) from None
+            message = gettext("“%(field)s” names a %(kind)s “%(slug)s” that does not exist.")
+            names = {"field": key, "kind": kind.label, "slug": shown(slug)}
+            raise GuideFileError(item.path, message % names) from None
 
     def save(self, item: Item, *, lists_changed: bool = False, **related):
         """Validate an item like the admin does, and save it if it is new or changed."""
@@ -247,12 +248,12 @@ class _Importer:
         clash = rules.first_destructive_before_safer(steps)
         if clash is not None:
             destructive, safer = clash
-            raise GuideFileError(
-                item.path,
-                f"“steps”: “{safer.slug}” comes after the destructive step "
-                f"“{destructive.slug}”. Destructive steps can lose data, so they must come "
-                "after every safer step.",
+            message = gettext(
+                "“steps”: “%(safer)s” comes after the destructive step “%(destructive)s”. "
+                "Destructive steps can lose data, so they must come after every safer step."
             )
+            names = {"safer": safer.slug, "destructive": destructive.slug}
+            raise GuideFileError(item.path, message % names)
         if item.path not in self.replaced_lists and item.path not in self.report.created:
             return
         for position, cause in enumerate(causes, 1):
@@ -280,7 +281,8 @@ class _Importer:
                 choice.next_question = self.find(QUESTION, data["next_question"], item, "choices")
             if data["symptom"]:
                 choice.symptom = self.find(SYMPTOM, data["symptom"], item, "choices")
-            _full_clean(choice, item, key=f"answer {position} in “choices”")
+            where = gettext("answer %(number)d in “choices”") % {"number": position}
+            _full_clean(choice, item, key=where)
             choice.save()
 
 
@@ -291,7 +293,7 @@ def _full_clean(obj: models.Model, item: Item, *, key: str = "") -> None:
     except ValidationError as error:
         names = {name: f"“## {heading}”" for heading, name in item.kind.sections}
         if item.kind.text:
-            names[item.kind.text] = "the text below the front matter"
+            names[item.kind.text] = gettext("the text below the front matter")
         problems = []
         for name, messages in error.message_dict.items():
             where = key or ("" if name == NON_FIELD_ERRORS else names.get(name, f"“{name}”"))

@@ -9,6 +9,8 @@ import frontmatter
 import yaml
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from troubleshooting import rules
 from troubleshooting.models import TRANSLATION_LANGUAGES
@@ -51,7 +53,7 @@ YAML_MAX_DEPTH = 5
 def read_guide(directory: Path) -> list[Item]:
     """Read and check every file of the guide in ``directory``, or raise GuideFileError."""
     if not directory.is_dir():
-        raise GuideFileError(directory, "there is no such folder.")
+        raise GuideFileError(directory, gettext("there is no such folder."))
     survey(directory)
     items: list[Item] = []
     for path in entries(directory):
@@ -68,14 +70,15 @@ def read_guide(directory: Path) -> list[Item]:
         else:
             items += _read_topic(path)
     if not items:
-        raise GuideFileError(directory, f"there are no guide files here. {_layout()}")
+        raise GuideFileError(directory, gettext("there are no guide files here.") + " " + _layout())
     _refuse_duplicates(items)
     return items
 
 
 def _read_topic(folder: Path) -> list[Item]:
     if not (folder / TOPIC_FILE).is_file():
-        raise GuideFileError(folder, f"a topic folder needs a {TOPIC_FILE}. {_layout()}")
+        message = gettext("a topic folder needs a %(file)s.") % {"file": TOPIC_FILE}
+        raise GuideFileError(folder, f"{message} {_layout()}")
     topic = _read_item(TOPIC, folder / TOPIC_FILE)
     items = [topic]
     for path in entries(folder):
@@ -92,20 +95,25 @@ def _markdown_files(folder: Path) -> list[Path]:
     files = entries(folder)
     for path in files:
         if path.is_dir() or path.suffix != ".md":
-            raise GuideFileError(path, "only Markdown files named <slug>.md belong here.")
+            raise GuideFileError(path, gettext("only Markdown files named <slug>.md belong here."))
     return files
 
 
 def _layout() -> str:
-    return (
-        f"Expected {CAUSES_FOLDER}/<slug>.md, {STEPS_FOLDER}/<slug>.md and, for each topic, "
-        f"<topic>/{TOPIC_FILE}, <topic>/{SYMPTOMS_FOLDER}/<slug>.md and "
-        f"<topic>/{QUESTIONS_FOLDER}/<slug>.md."
-    )
+    return gettext(
+        "Expected %(causes)s/<slug>.md, %(steps)s/<slug>.md and, for each topic, "
+        "<topic>/%(topic)s, <topic>/%(symptoms)s/<slug>.md and <topic>/%(questions)s/<slug>.md."
+    ) % {
+        "causes": CAUSES_FOLDER,
+        "steps": STEPS_FOLDER,
+        "topic": TOPIC_FILE,
+        "symptoms": SYMPTOMS_FOLDER,
+        "questions": QUESTIONS_FOLDER,
+    }
 
 
 def _misplaced() -> str:
-    return f"this file is not where the guide's files go. {_layout()}"
+    return gettext("this file is not where the guide's files go.") + " " + _layout()
 
 
 def _refuse_duplicates(items: list[Item]) -> None:
@@ -113,8 +121,9 @@ def _refuse_duplicates(items: list[Item]) -> None:
     for item in items:
         first = seen.setdefault((item.kind.name, item.slug), item.path)
         if first != item.path:
+            message = gettext("another %(kind)s has the slug “%(slug)s”: %(first)s.")
             raise GuideFileError(
-                item.path, f"another {item.kind.name} has the slug “{item.slug}”: {first}."
+                item.path, message % {"kind": item.kind.label, "slug": item.slug, "first": first}
             )
 
 
@@ -124,24 +133,31 @@ def _read_item(kind: FileFormat, path: Path, topic: str = "") -> Item:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise GuideFileError(path, "the front matter must be fields, one “name: value” a line.")
+        raise GuideFileError(
+            path, gettext("the front matter must be fields, one “name: value” a line.")
+        )
     unknown = sorted(shown(key) for key in data if key not in kind.keys)
     if unknown:
-        raise GuideFileError(
-            path,
-            f"unknown field “{unknown[0]}” (a {kind.name} has: {', '.join(kind.keys)}).",
-        )
+        message = gettext("unknown field “%(field)s” (a %(kind)s has: %(fields)s).")
+        names = {"field": unknown[0], "kind": kind.label, "fields": ", ".join(kind.keys)}
+        raise GuideFileError(path, message % names)
     values = {key: from_yaml(kind, key, how, data.get(key), path) for key, how in kind.fields}
     values.update(split_body(kind, body, path))
     # A topic's folder is named after it; any other item's file.
-    name, named = (path.parent.name, "folder") if kind is TOPIC else (path.stem, "file")
+    name = path.parent.name if kind is TOPIC else path.stem
     slug = values["slug"] or name
     if slug != name:
-        raise GuideFileError(
-            path,
-            f"the slug “{shown(slug)}” differs from the {named} name “{name}”: rename the "
-            f"{named} or change the slug.",
-        )
+        if kind is TOPIC:
+            message = gettext(
+                "the slug “%(slug)s” differs from the folder name “%(name)s”: rename the folder "
+                "or change the slug."
+            )
+        else:
+            message = gettext(
+                "the slug “%(slug)s” differs from the file name “%(name)s”: rename the file or "
+                "change the slug."
+            )
+        raise GuideFileError(path, message % {"slug": shown(slug), "name": name})
     values["slug"] = slug
     lists = {key: _read_list(key, data.get(key), path) for key in kind.lists}
     return Item(kind=kind, path=path, slug=slug, values=values, lists=lists, topic=topic)
@@ -152,28 +168,27 @@ def front_matter_and_body(path: Path) -> tuple[object, str]:
     try:
         text = read_file(path).decode("utf-8-sig").strip()
     except UnicodeDecodeError:
-        raise GuideFileError(path, "the file is not UTF-8 text.") from None
+        raise GuideFileError(path, gettext("the file is not UTF-8 text.")) from None
     handler = frontmatter.YAMLHandler()
     if not handler.detect(text):
         raise GuideFileError(
-            path, "the file must start with front matter: a line “---”, the fields, then “---”."
+            path,
+            gettext("the file must start with front matter: a line “---”, the fields, then “---”."),
         )
     try:
         front, body = handler.split(text)
     except ValueError:
-        raise GuideFileError(path, "the front matter has no closing line “---”.") from None
+        raise GuideFileError(path, gettext("the front matter has no closing line “---”.")) from None
     try:
         _refuse_yaml_aliases_and_depth(front, path)
         data = handler.load(front)
     except yaml.YAMLError as error:
-        raise GuideFileError(
-            path, f"the front matter is not valid YAML: {_yaml_problem(error)}"
-        ) from None
+        message = gettext("the front matter is not valid YAML: %(problem)s")
+        raise GuideFileError(path, message % {"problem": _yaml_problem(error)}) from None
     except ValueError as error:  # a well-formed but impossible date, such as 2026-02-30
         problem = shown(str(error), 200)
-        raise GuideFileError(
-            path, f"the front matter has an impossible value: {problem}."
-        ) from None
+        message = gettext("the front matter has an impossible value: %(problem)s.")
+        raise GuideFileError(path, message % {"problem": problem}) from None
     return data, body
 
 
@@ -186,18 +201,18 @@ def _refuse_yaml_aliases_and_depth(front: str, path: Path) -> None:
     depth = 0
     for event in yaml.parse(front, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
-            raise GuideFileError(
-                path,
-                f"the front matter repeats a value with a YAML alias (“*{shown(event.anchor)}”): "
-                "write the value out instead.",
+            message = gettext(
+                "the front matter repeats a value with a YAML alias (“*%(alias)s”): write the "
+                "value out instead."
             )
+            raise GuideFileError(path, message % {"alias": shown(event.anchor)})
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > YAML_MAX_DEPTH:
-                raise GuideFileError(
-                    path,
-                    f"the front matter is nested too deeply (at most {YAML_MAX_DEPTH} levels).",
+                message = gettext(
+                    "the front matter is nested too deeply (at most %(depth)d levels)."
                 )
+                raise GuideFileError(path, message % {"depth": YAML_MAX_DEPTH})
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
@@ -206,7 +221,10 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
     problem = getattr(error, "problem", None) or str(error)
     mark = getattr(error, "problem_mark", None)
     # The front matter starts on the file's first line, the "---".
-    return f"{problem} (line {mark.line + 1})" if mark else problem
+    if not mark:
+        return problem
+    # Translators: a problem PyYAML found (in English), then where.
+    return gettext("%(problem)s (line %(line)d)") % {"problem": problem, "line": mark.line + 1}
 
 
 def from_yaml(kind: FileFormat, key: str, how: str, value, path: Path):
@@ -214,7 +232,11 @@ def from_yaml(kind: FileFormat, key: str, how: str, value, path: Path):
     if value is None:
         return kind.model._meta.get_field(key).get_default()
     # Checked before it is quoted: only plain text, shortened, goes into the message.
-    wrong = GuideFileError(path, f"“{key}” must be {_EXPECTED[how]}, not “{shown(value)}”.")
+    expected = _EXPECTED[how] % {"names": ", ".join(SEVERITY_NAMES)}
+    message = gettext("“%(field)s” must be %(expected)s, not “%(value)s”.")
+    wrong = GuideFileError(
+        path, message % {"field": key, "expected": expected, "value": shown(value)}
+    )
     if how == TEXT:
         if not isinstance(value, str):
             raise wrong
@@ -240,14 +262,15 @@ def from_yaml(kind: FileFormat, key: str, how: str, value, path: Path):
     return _date_time(value, wrong)
 
 
+# Said after "“field” must be"; ``names``: the severities a file may name.
 _EXPECTED = {
-    TEXT: "text (put it in quotes if it looks like a number, a date or yes/no)",
-    NUMBER: "a whole number",
-    YES_NO: "true or false",
-    SEVERITY: f"one of {', '.join(SEVERITY_NAMES)}",
-    LINES: "a list, one “- text” a line",
-    DATE: "a date such as 2026-03-01",
-    DATE_TIME: "a date and time such as 2026-03-01T09:00:00+00:00",
+    TEXT: _("text (put it in quotes if it looks like a number, a date or yes/no)"),
+    NUMBER: _("a whole number"),
+    YES_NO: _("true or false"),
+    SEVERITY: _("one of %(names)s"),
+    LINES: _("a list, one “- text” a line"),
+    DATE: _("a date such as 2026-03-01"),
+    DATE_TIME: _("a date and time such as 2026-03-01T09:00:00+00:00"),
 }
 
 
@@ -279,35 +302,44 @@ def _read_list(key: str, value, path: Path) -> list:
         return []
     if key == "choices":
         if not isinstance(value, list):
-            raise GuideFileError(path, "“choices” must be a list of answers, each “- label: …”.")
+            raise GuideFileError(
+                path, gettext("“choices” must be a list of answers, each “- label: …”.")
+            )
         return [_read_choice(number, choice, path) for number, choice in enumerate(value, 1)]
     if not isinstance(value, list) or not all(isinstance(slug, str) for slug in value):
-        raise GuideFileError(path, f"“{key}” must be a list of slugs, one “- slug” a line.")
+        message = gettext("“%(field)s” must be a list of slugs, one “- slug” a line.")
+        raise GuideFileError(path, message % {"field": key})
     seen: set[str] = set()  # a set: a long list must not take quadratic time
     twice = next((slug for slug in value if slug in seen or seen.add(slug)), None)
     if twice is not None:
-        raise GuideFileError(path, f"“{key}” lists “{shown(twice)}” twice.")
+        message = gettext("“%(field)s” lists “%(slug)s” twice.")
+        raise GuideFileError(path, message % {"field": key, "slug": shown(twice)})
     return value
 
 
 def _read_choice(number: int, choice, path: Path) -> dict[str, str]:
-    where = f"answer {number} in “choices”"
+    names = {"number": number, "fields": ", ".join(CHOICE_KEYS)}
     if not isinstance(choice, dict):
-        raise GuideFileError(path, f"{where} must have fields: label, hint, and a target.")
+        message = gettext(
+            "answer %(number)d in “choices” must have fields: label, hint, and a target."
+        )
+        raise GuideFileError(path, message % names)
     unknown = sorted(shown(key) for key in choice if key not in CHOICE_KEYS)
     if unknown:
-        raise GuideFileError(
-            path, f"{where} has an unknown field “{unknown[0]}” ({', '.join(CHOICE_KEYS)})."
+        message = gettext(
+            "answer %(number)d in “choices” has an unknown field “%(field)s” (%(fields)s)."
         )
+        raise GuideFileError(path, message % {**names, "field": unknown[0]})
     for key in CHOICE_KEYS:
         if choice.get(key) is not None and not isinstance(choice[key], str):
-            raise GuideFileError(path, f"{where}: “{key}” must be text.")
+            message = gettext("answer %(number)d in “choices”: “%(field)s” must be text.")
+            raise GuideFileError(path, message % {**names, "field": key})
     if not choice.get("label"):
-        raise GuideFileError(path, f"{where} needs a label.")
+        raise GuideFileError(path, gettext("answer %(number)d in “choices” needs a label.") % names)
     if not rules.leads_to_one_place(choice.get("next_question"), choice.get("symptom")):
-        raise GuideFileError(
-            path,
-            f"{where} (“{shown(choice['label'])}”) must lead to a next_question or to a symptom "
-            "(one of the two).",
+        message = gettext(
+            "answer %(number)d in “choices” (“%(label)s”) must lead to a next_question or to a "
+            "symptom (one of the two)."
         )
+        raise GuideFileError(path, message % {**names, "label": shown(choice["label"])})
     return {key: choice.get(key) or "" for key in CHOICE_KEYS}

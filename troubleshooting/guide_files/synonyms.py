@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from troubleshooting.language_codes import SOURCE_BASE_CODE
 from troubleshooting.models import SearchSynonym
@@ -43,7 +44,7 @@ def read_synonyms(directory: Path) -> list[tuple[list[str], str]] | None:
     try:
         text = read_file(path).decode("utf-8")
     except UnicodeDecodeError:
-        raise GuideFileError(path, "this file is not UTF-8 text.") from None
+        raise GuideFileError(path, gettext("the file is not UTF-8 text.")) from None
     groups = []
     for number, line in enumerate(text.splitlines(), start=1):
         item = ITEM.match(line)
@@ -61,7 +62,10 @@ def _group(text: str, path: Path, number: int) -> tuple[list[str], str]:
     try:
         synonym.clean()
     except ValidationError as error:
-        raise GuideFileError(path, f"line {number}: {' '.join(error.messages)}") from None
+        message = gettext("line %(number)d: %(problems)s")
+        raise GuideFileError(
+            path, message % {"number": number, "problems": " ".join(error.messages)}
+        ) from None
     return synonym.phrase_list(), synonym.means
 
 

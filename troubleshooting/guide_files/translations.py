@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import models
+from django.utils.translation import gettext, ngettext
 
 from troubleshooting.models import (
     TRANSLATION_LANGUAGES,
@@ -148,32 +149,36 @@ def _translation_files(folder: Path) -> list[Path]:
 def read_translation(path: Path, language: str, english: Item | None) -> TranslatedItem:
     """Read one translation file: only translatable keys, the English file's sections."""
     if english is None or path.suffix != ".md":
-        raise GuideFileError(
-            path,
-            "this translates no item: a translation lies at the same path under "
-            f"“{language}/” as the English file it translates, and that file does not exist.",
+        message = gettext(
+            "this translates no item: a translation lies at the same path under “%(language)s/” "
+            "as the English file it translates, and that file does not exist."
         )
+        raise GuideFileError(path, message % {"language": language})
     kind = TRANSLATION_FORMATS[english.kind.name]
     data, body = front_matter_and_body(path)
     data = {} if data is None else data
     if not isinstance(data, dict):
-        raise GuideFileError(path, "the front matter must be fields, one “name: value” a line.")
+        raise GuideFileError(
+            path, gettext("the front matter must be fields, one “name: value” a line.")
+        )
     for key in data:
         if key not in kind.keys:
-            structural = key in english.kind.keys
-            raise GuideFileError(
-                path,
-                f"“{shown(key)}” "
-                + (
-                    "stays in the English file only: a translation changes words, not how "
-                    if structural
-                    else "is not a field of a translation: "
+            if key in english.kind.keys:
+                message = gettext(
+                    "“%(field)s” stays in the English file only: a translation changes words, "
+                    "not how the guide works (a %(kind)s has: %(fields)s)."
                 )
-                + f"the guide works (a {kind.name} has: {', '.join(kind.keys)}).",
-            )
+            else:
+                message = gettext(
+                    "“%(field)s” is not a field of a translation (a %(kind)s has: %(fields)s)."
+                )
+            names = {"field": shown(key), "kind": kind.label, "fields": ", ".join(kind.keys)}
+            raise GuideFileError(path, message % names)
     values = {key: from_yaml(kind, key, how, data.get(key), path) for key, how in kind.fields}
     if not values["slug"]:
-        raise GuideFileError(path, "“slug” is missing: the item's address in this language.")
+        raise GuideFileError(
+            path, gettext("“slug” is missing: the item's address in this language.")
+        )
     values.update(split_body(kind, body, path))
     item = TranslatedItem(english=english, language=language, path=path, values=values)
     if english.kind is QUESTION:
@@ -184,26 +189,31 @@ def read_translation(path: Path, language: str, english: Item | None) -> Transla
 def _read_choices(value, english: Item, path: Path) -> list[dict[str, str]]:
     theirs = english.lists["choices"]
     if not isinstance(value, list) or len(value) != len(theirs):
-        raise GuideFileError(
-            path,
-            f"“choices” must translate the English file's {len(theirs)} answers, one "
-            "“- label: …” each, in the same order.",
+        message = ngettext(
+            "“choices” must translate the English file's %(count)d answer, one “- label: …”.",
+            "“choices” must translate the English file's %(count)d answers, one “- label: …” "
+            "each, in the same order.",
+            len(theirs),
         )
+        raise GuideFileError(path, message % {"count": len(theirs)})
     choices = []
     for number, choice in enumerate(value, 1):
-        where = f"answer {number} in “choices”"
+        names = {"number": number}
         if not isinstance(choice, dict) or not isinstance(choice.get("label"), str):
-            raise GuideFileError(path, f"{where} needs a label.")
+            raise GuideFileError(
+                path, gettext("answer %(number)d in “choices” needs a label.") % names
+            )
         unknown = sorted(shown(key) for key in choice if key not in CHOICE_TRANSLATION_KEYS)
         if unknown:
-            raise GuideFileError(
-                path,
-                f"{where}: “{unknown[0]}” stays in the English file only (a translated answer "
-                "has only a label and a hint).",
+            message = gettext(
+                "answer %(number)d in “choices”: “%(field)s” stays in the English file only (a "
+                "translated answer has only a label and a hint)."
             )
+            raise GuideFileError(path, message % {**names, "field": unknown[0]})
         hint = choice.get("hint") or ""
         if not isinstance(hint, str):
-            raise GuideFileError(path, f"{where}: “hint” must be text.")
+            message = gettext("answer %(number)d in “choices”: “%(field)s” must be text.")
+            raise GuideFileError(path, message % {**names, "field": "hint"})
         choices.append({"label": choice["label"], "hint": hint})
     return choices
 
@@ -214,8 +224,8 @@ def _refuse_duplicate_slugs(items: list[TranslatedItem]) -> None:
         key = (item.english.kind.name, item.language, str(item.values["slug"]))
         first = seen.setdefault(key, item.path)
         if first != item.path:
-            raise GuideFileError(
-                item.path,
-                f"another {item.english.kind.name} in this language has the slug "
-                f"“{shown(key[2])}”: {first}.",
+            message = gettext(
+                "another %(kind)s in this language has the slug “%(slug)s”: %(first)s."
             )
+            names = {"kind": item.english.kind.label, "slug": shown(key[2]), "first": first}
+            raise GuideFileError(item.path, message % names)

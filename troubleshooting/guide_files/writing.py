@@ -11,6 +11,8 @@ import frontmatter
 import yaml
 from django.db import models
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from troubleshooting.language_codes import SOURCE_BASE_CODE
 from troubleshooting.models import (
@@ -80,7 +82,7 @@ def guide_export(*, directory: Path) -> ExportReport:
     so exporting twice gives no diff.
     """
     if directory.exists() and not directory.is_dir():
-        raise GuideFileError(directory, "this is a file, not a folder.")
+        raise GuideFileError(directory, gettext("this is a file, not a folder."))
     files = _guide_files(directory)
     directory.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
@@ -114,11 +116,11 @@ def _guide_files(directory: Path) -> dict[Path, str]:
         files[path] = _file_text(STEP, step, {"causes": causes}, path)
     for topic in Topic.objects.all():
         if topic.slug in (CAUSES_FOLDER, STEPS_FOLDER, *LANGUAGES):
-            raise GuideFileError(
-                directory / topic.slug,
-                f"the topic “{topic}” has the slug of a shared folder or a language's: change "
-                "its slug first.",
+            message = gettext(
+                "the topic “%(topic)s” has the slug of a shared folder or a language's: change its "
+                "slug first."
             )
+            raise GuideFileError(directory / topic.slug, message % {"topic": topic})
         path = directory / topic.slug / TOPIC_FILE
         files[path] = _file_text(TOPIC, topic, {}, path)
     symptoms = Symptom.objects.select_related("topic").prefetch_related(
@@ -209,12 +211,12 @@ def _file_text(kind: FileFormat, obj: models.Model, lists: dict[str, list], path
     body = "\n\n".join(part for part in parts if part)
     # A line of the text that looks like a section heading would be read back as that section.
     if split_body(kind, body, path) != expected:
-        headings = " or ".join(f"“## {heading}”" for heading, _ in kind.sections)
-        raise GuideFileError(
-            path,
-            f"the {kind.name}'s text has a line {headings}, which would be read back as the "
-            "start of that section: change that heading first.",
+        headings = get_text_list([f"“## {heading}”" for heading, _ in kind.sections])
+        message = gettext(
+            "the text of this %(kind)s has a line %(headings)s, which would be read back as the "
+            "start of that section: change that heading first."
         )
+        raise GuideFileError(path, message % {"kind": kind.label, "headings": headings})
     post = frontmatter.Post(body, **metadata)
     text = frontmatter.dumps(post, Dumper=_Dumper, sort_keys=False, width=10_000)
     return text + "\n"

@@ -77,6 +77,8 @@ class Topic(Content):
 
     class Meta:
         ordering = ["position", "title"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
         permissions = [("publish_topic", "Can publish topics")]
 
     def __str__(self):
@@ -102,6 +104,8 @@ class Cause(Content):
 
     class Meta:
         ordering = ["title"]
+        verbose_name = _("cause")
+        verbose_name_plural = _("causes")
         permissions = [("publish_cause", "Can publish causes")]
 
     def __str__(self):
@@ -188,6 +192,8 @@ class FixStep(Content):
 
     class Meta:
         ordering = ["severity", "title"]
+        verbose_name = _("fix step")
+        verbose_name_plural = _("fix steps")
         permissions = [("publish_fixstep", "Can publish fix steps")]
         constraints = [
             models.CheckConstraint(
@@ -339,6 +345,8 @@ class Symptom(Content):
 
     class Meta:
         ordering = ["topic", "position", "title"]
+        verbose_name = _("symptom")
+        verbose_name_plural = _("symptoms")
         permissions = [("publish_symptom", "Can publish symptoms")]
         # What the home page reads of thousands of symptoms, without reading them all: a
         # topic's first ones in order, how many are live, and the featured ones in order.

@@ -44,6 +44,8 @@ class TriageQuestion(Content):
 
     class Meta:
         ordering = ["topic", "-is_start", "prompt"]
+        verbose_name = _("triage question")
+        verbose_name_plural = _("triage questions")
         permissions = [("publish_triagequestion", "Can publish triage questions")]
         constraints = [
             models.UniqueConstraint(
