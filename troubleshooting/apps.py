@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TroubleshootingConfig(AppConfig):
     name = "troubleshooting"
-    verbose_name = "Troubleshooting guides"
+    verbose_name = _("Troubleshooting guides")
 
     def ready(self):
         from django.db.models.signals import post_migrate

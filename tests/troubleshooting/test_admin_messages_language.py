@@ -29,6 +29,8 @@ def test_the_content_check_page_speaks_spanish_to_a_spanish_editor(admin_client)
     html = page(admin_client, reverse("admin:content_check"), "es-ES,es;q=0.9")
     assert SPANISH in html
     assert "is published but it has no fix steps" not in html
+    assert "<h1>Revisión del contenido</h1>" in html
+    assert "Guías de solución de problemas" in html  # the breadcrumb's app name
     english = page(admin_client, reverse("admin:content_check"), "en")
     assert "This symptom is published but it has no fix steps" in english
 

@@ -140,6 +140,11 @@ def test_an_editor_renames_a_spanish_topic_in_the_admin_and_the_history_shows_it
     listing = editor.get(reverse("admin:troubleshooting_slugredirect_changelist")).content.decode()
     assert "mensajes" in listing
     assert "Español" in listing
+    spanish = editor.get(
+        reverse("admin:troubleshooting_slugredirect_changelist"), HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "Direcciones renombradas" in spanish
+    assert ">Tema<" in spanish  # the kind of item, as the admin names it in Spanish
     history = reverse("admin:troubleshooting_topictranslation_history", args=[row.pk])
     assert editor.get(history).status_code == 200
     saved = Version.objects.get_for_object(row).first()

@@ -27,7 +27,7 @@ class DateSafeChangeList(ChangeList):
 class LanguageFilter(admin.SimpleListFilter):
     """Show only what visitors did in one of the site's languages."""
 
-    title = "language"
+    title = _("language")
     parameter_name = "language"
 
     def lookups(self, request, model_admin):

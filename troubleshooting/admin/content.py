@@ -10,8 +10,10 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ..models import Symptom, Topic, TriageQuestion
 from .changelists import DateSafeChangeList, LanguageFilter, language_column
 from .inlines import SymptomCauseInline, SymptomStepInline, TriageChoiceInline
 from .outcomes import OutcomeDashboards
@@ -181,11 +183,40 @@ class TriageQuestionAdmin(SortableAdminBase, EditorFields, PublishingAdmin):
         js = ["js/admin-order.js"]
 
 
-class SlugRedirectAdmin(admin.ModelAdmin):
-    """Old addresses kept when editors renamed content; they answer with a permanent redirect."""
+# The kinds of item whose renamed addresses are kept, by the label a redirect stores.
+REDIRECTED_KINDS = {model._meta.model_name: model for model in (Topic, Symptom, TriageQuestion)}
 
-    list_display = ["old_slug", "model", language_column, "object_id", "created"]
-    list_filter = ["model", LanguageFilter]
+
+class RedirectKindFilter(admin.SimpleListFilter):
+    """Show only the renamed addresses of one kind of item, named in the editor's language."""
+
+    title = _("kind")
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        return [
+            (label, capfirst(model._meta.verbose_name)) for label, model in REDIRECTED_KINDS.items()
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(model=self.value()) if self.value() else queryset
+
+
+@admin.display(description=_("kind"), ordering="model")
+def redirect_kind(redirect) -> str:
+    """Name the kind of item a renamed address led to, as the admin names it."""
+    model = REDIRECTED_KINDS.get(redirect.model)
+    return capfirst(model._meta.verbose_name) if model else redirect.model
+
+
+class SlugRedirectAdmin(admin.ModelAdmin):
+    """Old addresses kept when editors renamed content; they answer with a permanent redirect.
+
+    English slugs and translations' own slugs alike, each with its language.
+    """
+
+    list_display = ["old_slug", redirect_kind, language_column, "object_id", "created"]
+    list_filter = [RedirectKindFilter, LanguageFilter]
     search_fields = ["old_slug"]
     readonly_fields = ["model", "language", "old_slug", "object_id", "created"]
 

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from troubleshooting import content_checks as checks
@@ -84,7 +85,7 @@ class ContentCheckPage:
         ]
         context = {
             **self.each_context(request),
-            "title": "Content check",
+            "title": gettext("Content check"),
             "app_label": "troubleshooting",
             "app_name": apps.get_app_config("troubleshooting").verbose_name,
             "groups": groups,

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
@@ -125,7 +126,7 @@ class SearchQueryAdmin(admin.ModelAdmin):
             misses = misses.filter(language=language)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Content gaps",
+            "title": gettext("Content gaps"),
             "opts": self.opts,
             "app_label": self.opts.app_label,
             "unopened": unopened,

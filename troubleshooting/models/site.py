@@ -80,15 +80,17 @@ class SlugRedirect(models.Model):
     address in that language), each leading to the item by its id.
     """
 
-    model = models.CharField(max_length=40)
+    model = models.CharField(_("kind"), max_length=40)
     language = _content_language(_("The language of the old address: English, or a translation's."))
-    old_slug = models.SlugField(max_length=80)
-    object_id = models.PositiveBigIntegerField()
-    created = models.DateTimeField(auto_now_add=True)
+    old_slug = models.SlugField(_("old address"), max_length=80)
+    object_id = models.PositiveBigIntegerField(_("item number"))
+    created = models.DateTimeField(_("renamed on"), auto_now_add=True)
 
     objects = SlugRedirectManager()
 
     class Meta:
+        verbose_name = _("renamed address")
+        verbose_name_plural = _("renamed addresses")
         constraints = [
             models.UniqueConstraint(
                 fields=["model", "language", "old_slug"], name="unique_old_slug_per_language"
