@@ -18,6 +18,7 @@ from .. import search as search_engine
 from ..models import KnownIssue, SearchDocument, Symptom, SymptomCause, SymptomStep
 from .pages import public_page, render_page
 
+COUNTED = frozenset({"q"})
 LINKS = {SearchDocument.Source.STEP: SymptomStep, SearchDocument.Source.CAUSE: SymptomCause}
 
 
@@ -31,10 +32,10 @@ def _count_searches(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        query = request.GET.get("q", "")
         typing = request.META.get("HTTP_HX_TARGET") == "search-results"
-        if request.method == "GET" and response.status_code == 200 and query and not typing:
-            search_engine.record_search(query)
+        if request.method == "GET" and response.status_code == 200 and not typing:
+            # Read as the page cache reads it: request.GET would decode the whole address again.
+            search_engine.record_search(caching.declared(request, COUNTED).get("q", ""))
         return response
 
     return wrapper
