@@ -7,6 +7,7 @@ import atexit
 import threading
 import time
 from collections import Counter
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.signals import request_finished
@@ -62,7 +63,7 @@ class SearchCounts:
         self.write_pending = False
 
     def add(self, query: str, language: str) -> None:
-        """Count one search as typed, in a language; write after the response when it is time."""
+        """Count one search (its address's query string) in a language; write when it is time."""
         with self.lock:
             self.counts[query, language] += 1
             if self.write_pending or (
@@ -86,23 +87,35 @@ class SearchCounts:
             record_safely("the searches made", lambda: _write_counts(counts), otherwise=None)
 
 
+SEARCH_PARAM = "q"  # the search page's words
 _WRITE_UID = "troubleshooting.search.usage.write_counts"
 search_counts = SearchCounts()
 # A server stopping its worker (a deploy, a restart after N requests) exits it normally.
 atexit.register(search_counts.write)
 
 
-def record_search(query: str) -> None:
-    """Count a search someone made from the search page; never fail the page for it."""
+def record_search(request) -> None:
+    """Count the search a request to the search page made; never fail the page for it.
+
+    Its address is counted as sent: what it searched for is read from it when the counts are
+    written, as ``request.GET`` reads it, so a page served from the cache decodes nothing.
+    """
+    query = request.META.get("QUERY_STRING", "")
+    if query and not query.isascii():
+        # Unescaped bytes (browsers escape them): decoded as the server's handler decodes
+        # them, then escaped again, so the written count reads the same words.
+        query = urlencode({SEARCH_PARAM: request.GET.get(SEARCH_PARAM, "")})
     if query:
-        search_counts.add(query, translation.get_language() or settings.LANGUAGE_CODE)
+        language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+        search_counts.add(query, language or settings.LANGUAGE_CODE)
 
 
 def _write_counts(counts: Counter) -> None:
-    """Add searches counted by (query as typed, language) to their rows, by words and language."""
+    """Add searches counted by (query string, language) to their rows, by words and language."""
     totals: Counter = Counter()
     for (query, language), count in counts.items():
-        text = normalized(query)
+        # The last value, as request.GET gives it; no cap on fields: the page refused too many.
+        text = normalized(dict(parse_qsl(query, keep_blank_values=True)).get(SEARCH_PARAM, ""))
         if text:
             totals[text, recorded_language(language)] += count
     for (text, language), count in sorted(totals.items()):

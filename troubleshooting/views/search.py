@@ -18,7 +18,6 @@ from .. import search as search_engine
 from ..models import KnownIssue, SearchDocument, Symptom, SymptomCause, SymptomStep
 from .pages import public_page, render_page
 
-COUNTED = frozenset({"q"})
 LINKS = {SearchDocument.Source.STEP: SymptomStep, SearchDocument.Source.CAUSE: SymptomCause}
 
 
@@ -34,8 +33,7 @@ def _count_searches(view):
         response = view(request, *args, **kwargs)
         typing = request.META.get("HTTP_HX_TARGET") == "search-results"
         if request.method == "GET" and response.status_code == 200 and not typing:
-            # Read as the page cache reads it: request.GET would decode the whole address again.
-            search_engine.record_search(caching.declared(request, COUNTED).get("q", ""))
+            search_engine.record_search(request)
         return response
 
     return wrapper
