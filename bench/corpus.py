@@ -6,6 +6,9 @@ benchmark and the load test:
 
     python -m bench.corpus populate --copies 10 --corpus 10000 --outcomes
     python -m bench.corpus flow-step      # the address of step 2 of "Stuck on Sending"
+    python -m bench.corpus flow-step --language es                # the same step in Spanish
+    python -m bench.corpus address /messages/not-delivered/ --language es   # a page in Spanish
+    python -m bench.corpus addresses      # what bench/http.py measures, in English and Spanish
     python -m bench.corpus requests       # every request of the load test, as JSON
     python -m bench.corpus edit --every 3 --seconds 12   # an editor saving an article
 """
@@ -98,6 +101,7 @@ def copy_guide(copies: int) -> None:
     """Make the demo guide ``copies`` times as big: copies 2..N of it, each under its own topic,
     with every slug suffixed (so its steps, causes and questions are its own, as an editor's
     would be), loaded like the demo itself, through the fixture."""
+    from django.apps import apps
     from django.core.management import call_command
 
     demo = json.loads(DEMO_FIXTURE.read_text())
@@ -112,8 +116,11 @@ def copy_guide(copies: int) -> None:
         suffix = f"-{copy}"
         for item in demo:
             fields = dict(item["fields"])
+            model = apps.get_model(item["model"])
             for name, value in fields.items():
-                if name == "slug" or (isinstance(value, list) and value):
+                # Natural keys only: a translated question's answers are a list too.
+                relation = model._meta.get_field(name).is_relation
+                if name == "slug" or (relation and value):
                     fields[name] = suffixed(value, suffix)
             if item["model"] == "troubleshooting.topic":
                 fields["title"] = f"{fields['title']} ({copy})"
@@ -145,12 +152,30 @@ def populate(*, copies: int, corpus: int, outcomes: bool) -> str:
     )
 
 
-def flow_step_url() -> str:
-    """Step 2 of "Stuck on Sending" after "No" at step 1, as the app links to it."""
+def flow_step_url(language: str = "en") -> str:
+    """Step 2 of "Stuck on Sending" after "No" at step 1, as the app links to it, in a language."""
     from troubleshooting.flow import Flow
     from troubleshooting.models import Symptom
 
-    return Flow.for_symptom(Symptom.objects.get(slug="stuck-on-sending")).step_url(2, "n")
+    return address(
+        Flow.for_symptom(Symptom.objects.get(slug="stuck-on-sending")).step_url(2, "n"), language
+    )
+
+
+def bench_addresses(languages: list[str]) -> dict[str, dict[str, str]]:
+    """The pages bench/http.py measures, by page and language, at the addresses the app links to."""
+    pages = {"home": "/", "article": "/messages/not-delivered/", "flow step": flow_step_url()}
+    return {
+        page: {language: address(url, language) for language in languages}
+        for page, url in pages.items()
+    }
+
+
+def address(url: str, language: str) -> str:
+    """Return the English page at ``url`` at its address in ``language``, as the switcher does."""
+    from troubleshooting.languages import address_in
+
+    return url if language == "en" else address_in(url, language)
 
 
 def load_requests(*, answers_per_step: int = 1) -> list[dict]:
@@ -237,7 +262,11 @@ def main() -> None:
     fill.add_argument("--copies", type=int, default=10)
     fill.add_argument("--corpus", type=int, default=10_000)
     fill.add_argument("--outcomes", action="store_true")
-    commands.add_parser("flow-step")
+    commands.add_parser("flow-step").add_argument("--language", default="en")
+    commands.add_parser("addresses").add_argument("--languages", default="en,es")
+    translated = commands.add_parser("address")
+    translated.add_argument("url")
+    translated.add_argument("--language", default="en")
     commands.add_parser("requests")
     editing = commands.add_parser("edit")
     editing.add_argument("--every", type=float, default=3)
@@ -250,7 +279,11 @@ def main() -> None:
     if args.command == "populate":
         print(populate(copies=args.copies, corpus=args.corpus, outcomes=args.outcomes))
     elif args.command == "flow-step":
-        print(flow_step_url())
+        print(flow_step_url(args.language))
+    elif args.command == "addresses":
+        json.dump(bench_addresses(args.languages.split(",")), sys.stdout)
+    elif args.command == "address":
+        print(address(args.url, args.language))
     elif args.command == "edit":
         print(edit(every=args.every, seconds=args.seconds))
     else:

@@ -8,19 +8,20 @@
 Serves the site as production does (gunicorn, 2 workers, DEBUG off) on a throwaway database with
 the demo guide copied 10 times, 10,000 generated symptoms and a history of outcomes (see
 bench/server.py), then runs wrk on 127.0.0.1 against each target in turn, round after round, so
-every target sees the same machine load: a bare Django view returning a few bytes (the baseline,
-in bench/urls.py only), the home page, an article, a flow step as a full page and as an htmx
-fragment, a search, and an answer posted to a step (always recorded: it writes). It does so
-twice from the same database, with the page cache (as served) and without it
-(``DJANGO_PAGE_CACHE_SECONDS=0``, as every page is right after an editor's save), and prints a
-table for each: requests per second, median and p99 latency, each as a ratio to the baseline of
-the same table, and the targets. Then, with the cache, the editor's-save scenario
-(bench/saves.py): 64 connections, steady, then while content is saved every few seconds.
-Exits 1 if any response was not what it should be (the figures would mean nothing), and, with
---check, if a target is not met.
+every target sees the same machine load: a bare Django view returning a few bytes (the baseline, in
+bench/urls.py only), the home page, an article, a flow step as a full page and as an htmx fragment,
+a search, and an answer posted to a step (always recorded: it writes); the home page, the article
+and the fragment in Spanish too (``/es/``, at their translated addresses), beside the English, with
+the same aims. It does so twice from the same database, with the page cache (as served) and without
+it (``DJANGO_PAGE_CACHE_SECONDS=0``, as every page is right after an editor's save), and prints a
+table for each: requests per second, median and p99 latency, each as a ratio to the baseline of the
+same table, and the targets. Then, with the cache, the editor's-save scenario (bench/saves.py): 64
+connections, steady, then while content is saved every few seconds. Exits 1 if any response was not
+what it should be (the figures would mean nothing), and, with --check, if a target is not met.
 """
 
 import argparse
+import json
 import statistics
 import sys
 from dataclasses import dataclass, field
@@ -66,27 +67,40 @@ CSRF_SECRET = "benchmarkbrowsercsrfcookie".ljust(32, "x")
 CSRF_COOKIE = "csrftoken=" + CSRF_SECRET
 
 
-def targets(flow_step: str) -> list[Target]:
-    fragment_headers = {
-        "HX-Request": "true",
-        "HX-Current-URL": f"http://127.0.0.1{flow_step}",
-        "Cookie": CSRF_COOKIE,
-    }
+def targets(addresses: dict[str, dict[str, str]]) -> list[Target]:
+    """The pages to measure: each Spanish one right after its English one, with the same aims."""
+    flow_step = addresses["flow step"]["en"]
     post_headers = {
         "Cookie": CSRF_COOKIE,
         "Content-Type": "application/x-www-form-urlencoded",
     }
     # "Skip" at the step: recorded (a new session each time, the most writing), then a 303.
     answer = urlencode({"csrfmiddlewaretoken": CSRF_SECRET, "answer": "s"}).encode()
-    return [
-        Target("baseline", BASELINE_PATH, {}, None, None),
-        Target("home", "/", {}, 0.9, 0.2),
-        Target("article", "/messages/not-delivered/", {}, 0.9, 0.2),
-        Target("flow step", flow_step, {}, 0.6, None),
-        Target("flow fragment", flow_step, fragment_headers, 0.9, 0.4, fragment=True),
+    plan = [Target("baseline", BASELINE_PATH, {}, None, None)]
+    for page, aims, fragment in (
+        ("home", (0.9, 0.2), False),
+        ("article", (0.9, 0.2), False),
+        ("flow step", (0.6, None), False),
+        ("flow fragment", (0.9, 0.4), True),
+    ):
+        for language in ("en", "es") if page != "flow step" else ("en",):
+            path = addresses["flow step" if fragment else page][language]
+            headers = _fragment_headers(path) if fragment else {}
+            name = page if language == "en" else f"{page.split()[-1]} ({language})"
+            plan.append(Target(name, path, headers, *aims, fragment=fragment))
+    return plan + [
         Target("search", "/search/?q=green+bubble", {}, 0.6, None),
         Target("answer POST", flow_step, post_headers, 0.3, 0.3, body=answer, expected=303),
     ]
+
+
+def _fragment_headers(flow_step: str) -> dict[str, str]:
+    """What htmx sends for a step's fragment, from the page before it (which set the cookie)."""
+    return {
+        "HX-Request": "true",
+        "HX-Current-URL": f"http://127.0.0.1{flow_step}",
+        "Cookie": CSRF_COOKIE,
+    }
 
 
 def check_responses(site: Site, plan: list[Target]) -> None:
@@ -143,7 +157,7 @@ def main() -> int:
             f"target: {args.rounds} × {args.seconds}, targets alternated",
             flush=True,
         )
-        plan = targets(site.app("flow-step").strip().splitlines()[-1])
+        plan = targets(json.loads(site.app("addresses").strip().splitlines()[-1]))
         write_scripts(site, plan)
         for cached in (True, False):
             if args.only and args.only != ("cached" if cached else "uncached"):

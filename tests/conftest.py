@@ -30,6 +30,10 @@ def _empty_caches():
     search_usage.search_counts.reset()
     # A request under /es/ leaves Spanish active in the thread: start each test in English.
     translation.activate(settings.LANGUAGE_CODE)
+    yield
+    # Searches still counted would be written when the process exits, after the test database
+    # is gone: they belong to this test alone.
+    search_usage.search_counts.reset()
 
 
 @pytest.fixture(autouse=True)

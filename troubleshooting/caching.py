@@ -45,14 +45,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote, unquote_plus
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Now
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
@@ -69,6 +69,13 @@ from .models import (
     TriageQuestion,
 )
 from .outcomes import recording
+from .page_query import (
+    SESSION_PARAM,
+    SESSION_PLACEHOLDER,
+    declared_fields,
+    filed_query,
+    show_only,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +94,6 @@ SCHEDULED_ENDS = ((KnownIssue, "ends_at"),)
 CSRF_PLACEHOLDER = b"csrf-token-to-fill-in"
 # Only the whole hidden field is filled in: text people typed, escaped in the page, can't match it.
 _CSRF_HOLE = b'name="csrfmiddlewaretoken" value="' + CSRF_PLACEHOLDER + b'"'
-# Shaped like a session key (``outcomes.is_key``), so the views carry it into every link.
-SESSION_PLACEHOLDER = "sessionkeytofillin0000"
-SESSION_PARAM = "s"
 _CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 CACHE_RETRY_SECONDS = 5
@@ -187,14 +191,6 @@ def release() -> str:
     return digest.hexdigest()
 
 
-def _declared(request, names: frozenset[str]) -> dict[str, str]:
-    """Return the declared query parameters the request carries, in order, one value each.
-
-    The last value of a repeated parameter, as ``QueryDict.get`` gives it to the views.
-    """
-    return {name: request.GET[name] for name in sorted(names) if name in request.GET}
-
-
 def _htmx_header(meta, name: str) -> str | None:
     """Return an htmx header's value as django-htmx reads it: URI-encoded values decoded.
 
@@ -223,11 +219,12 @@ def _htmx_parts(request, targets: frozenset[str]) -> list[str]:
     return ["htmx", target if target in targets else "", "restore" if restore else ""]
 
 
-def _page_key(request, params: dict[str, str], targets: frozenset[str]) -> tuple[str, str]:
+def _page_key(request, fields: dict[str, str], targets: frozenset[str]) -> tuple[str, str]:
     """Return the cache key of the page asked for, and the session key to fill in (if any)."""
-    session = params.get(SESSION_PARAM, "")
+    session = fields.get(SESSION_PARAM, "")
+    if "%" in session or "+" in session:
+        session = unquote_plus(session)
     session = session if recording.is_key(session) else ""
-    query = urlencode([(name, value) for name, value in params.items() if name != SESSION_PARAM])
     meta = request.META  # read directly: this runs on every page, ahead of everything else
     parts = [
         release(),
@@ -239,7 +236,7 @@ def _page_key(request, params: dict[str, str], targets: frozenset[str]) -> tuple
         # too: a page rendered in one language is never served in another, whatever the URLconf.
         get_language() or "",
         request.path,
-        query,
+        filed_query(fields),
         "session" if session else "",
         *_htmx_parts(request, targets),
     ]
@@ -247,20 +244,6 @@ def _page_key(request, params: dict[str, str], targets: frozenset[str]) -> tuple
         "\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=20
     ).hexdigest()
     return f"page:{digest}", session
-
-
-def _show_only(request, params: dict[str, str], session: str) -> None:
-    """Let the view see only the query the key holds: what it renders then matches the key.
-
-    The session key, if any, is a placeholder in ``GET`` (filled in per person after the
-    cache); the address keeps the real one, for a redirect to carry on the same session.
-    """
-    params = {name: value for name, value in params.items() if name != SESSION_PARAM}
-    shown = {**params, SESSION_PARAM: SESSION_PLACEHOLDER} if session else params
-    request.GET = QueryDict(urlencode(shown))
-    request.META["QUERY_STRING"] = urlencode(
-        {**params, SESSION_PARAM: session} if session else params
-    )
 
 
 def _storable(response) -> bool:
@@ -280,8 +263,8 @@ def keep_out_of_cache(response):
     return response
 
 
-def _fill_in(request, content: bytes, session: str) -> bytes:
-    if _CSRF_HOLE in content:
+def _fill_in(request, content: bytes, session: str, csrf: bool) -> bytes:
+    if csrf:
         field = b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"'
         content = content.replace(_CSRF_HOLE, field)
     if session:
@@ -460,15 +443,15 @@ def cached_page(
                 or skip_if(request)
             ):
                 return view(request, *args, **kwargs)
-            params = _declared(request, names)
-            key, session = _page_key(request, params, htmx_targets)
+            fields = declared_fields(request, names)
+            key, session = _page_key(request, fields, htmx_targets)
             entry = page_cache.get(key)
             if entry is not None:
-                status, headers, content = entry
+                status, headers, content, csrf = entry
                 return HttpResponse(
-                    _fill_in(request, content, session), status=status, headers=headers
+                    _fill_in(request, content, session, csrf), status=status, headers=headers
                 )
-            _show_only(request, params, session)
+            show_only(request, fields, session)
             return _render_and_keep(request, view(request, *args, **kwargs), key, session)
 
         return wrapper
@@ -483,6 +466,8 @@ def _render_and_keep(request, response, key: str, session: str):
     if hasattr(response, "render"):
         response.render()
     content = _CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-    page_cache.set(key, (response.status_code, dict(response.items()), content))
-    response.content = _fill_in(request, content, session)
+    # Whether the page has a form's token to fill in, found once: most pages have none.
+    csrf = _CSRF_HOLE in content
+    page_cache.set(key, (response.status_code, dict(response.items()), content, csrf))
+    response.content = _fill_in(request, content, session, csrf)
     return response

@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from tests.troubleshooting.test_caching import TOKEN, page_urls, queries_for
-from troubleshooting import caching
+from troubleshooting import caching, page_query
 from troubleshooting.flow import Flow
 from troubleshooting.outcomes.recording import new_key
 
@@ -170,3 +170,40 @@ def test_the_search_results_fragment_and_the_page_are_kept_apart(client, guide, 
             fragment = client.get(url, **headers)
             assert "<html" not in fragment.content.decode(), first
             assert fragment["HX-Replace-Url"] == url
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=a+b",
+        "q=a%20b&exact=1",
+        "q=first&q=last",
+        "%71=escaped+name&exact",
+        "q=caf%C3%A9&junk=%FF",
+        "q=%FF%FE",
+        "q=a%2Bb%26c%3Dd",
+        "&&q=&exact=1&",
+        "q=a=b",
+    ],
+)
+def test_the_view_reads_each_declared_parameter_as_request_get_would(query):
+    request = RequestFactory().get(f"/search/?{query}")
+    expected = {name: request.GET[name] for name in ("exact", "q") if name in request.GET}
+    fields = page_query.declared_fields(request, frozenset({"q", "exact"}))
+    page_query.show_only(request, fields, "")
+    assert {name: request.GET[name] for name in request.GET} == expected
+
+
+def test_unescaped_bytes_in_an_address_read_as_django_reads_them(client, guide):
+    word = guide[1].title.split()[0]
+    escaped = client.get(f"/search/?q={word}+caf%C3%A9").content.decode()
+    raw = client.get("/search/", QUERY_STRING=f"q={word}+café".encode().decode("latin-1"))
+    assert TOKEN.sub("", raw.content.decode()) == TOKEN.sub("", escaped)
+    assert f"{word} café" in raw.content.decode()
+
+
+def test_too_many_parameters_are_refused_from_the_cache_too(client, guide, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    client.get("/search/?q=x")
+    response = client.get("/search/?q=x&" + "&".join(f"f{i}=1" for i in range(5)))
+    assert response.status_code == 400

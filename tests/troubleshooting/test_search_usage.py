@@ -3,10 +3,14 @@
 import re
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
+from django_htmx.middleware import HtmxDetails
 
 from tests.factories import make_step, make_symptom
 from troubleshooting import search
 from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
+from troubleshooting.views.search import search as search_view
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +122,54 @@ def test_content_gaps_need_permission(client, django_user_model):
     user = django_user_model.objects.create_user("v", password="x", is_staff=True)
     client.force_login(user)
     assert client.get("/admin/troubleshooting/searchquery/gaps/").status_code == 403
+
+
+def test_every_search_is_counted_once_by_its_words_and_language(client, guide, settings):
+    settings.SEARCH_COUNT_SECONDS = 3600
+    addresses = ["/search/?q=Restart!", "/search/?q=restart", "/search/?q=%52estart&junk=1"]
+    for _ in range(7):
+        for address in addresses:
+            assert client.get(address).status_code == 200
+    client.get("/es/search/?q=reinicio")
+    client.get("/search/", QUERY_STRING="q=caf%C3%A9")
+    client.get("/search/", QUERY_STRING="q=café".encode().decode("latin-1"))  # unescaped bytes
+    assert not SearchQuery.objects.exists()
+    search.usage.search_counts.write()  # as the server stopping the process does
+    counted = SearchQuery.objects.values_list("query", "language", "searches")
+    assert sorted(counted) == [("cafe", "en", 2), ("reinicio", "es", 1), ("restart", "en", 21)]
+
+
+def test_counts_are_written_after_the_response_is_sent(rf, guide):
+    request = rf.get("/search/", {"q": "restart"})
+    request.htmx = HtmxDetails(request)
+    response = search_view(request)
+    assert response.status_code == 200
+    assert not SearchQuery.objects.exists()  # nothing written while the person waits
+    # As the test client sends it: the test's connection stays open, its transaction with it.
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_finished.send(sender=None)
+        assert SearchQuery.objects.get().searches == 1
+        request_finished.send(sender=None)
+    finally:
+        request_finished.connect(close_old_connections)
+    assert SearchQuery.objects.get().searches == 1  # written once
+
+
+def test_many_different_searches_are_written_early_not_dropped(client, guide, settings):
+    settings.SEARCH_COUNT_SECONDS = 3600
+    counts = search.usage.search_counts
+    counts.MAX_QUERIES = 3
+    try:
+        for word in ("one", "two", "three", "four"):
+            client.get("/search/", {"q": word})
+        assert SearchQuery.objects.count() == 3
+        counts.write()
+    finally:
+        del counts.MAX_QUERIES
+    assert dict(SearchQuery.objects.values_list("query", "searches")) == {
+        "one": 1,
+        "two": 1,
+        "three": 1,
+        "four": 1,
+    }

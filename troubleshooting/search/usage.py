@@ -3,15 +3,18 @@ results opened."""
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections import Counter
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
 from troubleshooting.outcomes.languages import recorded_language
@@ -37,11 +40,17 @@ def record_miss(query: str) -> None:
 class SearchCounts:
     """Searches counted in this process, written together at most every SEARCH_COUNT_SECONDS.
 
-    A search page served from the cache then costs no query; a process that stops loses at most
-    that many seconds of counts, which only ever feed the editors' content gaps.
+    Counting is all a search page served from the cache does beyond serving it, so it is kept
+    to adding one to a counter: a query's words and its language are worked out when the counts
+    are written, once per distinct query, and the write waits until a response has been sent
+    (``request_finished``), so nobody waits for it. What is still counted when the process
+    exits is written then; a process killed outright loses at most SEARCH_COUNT_SECONDS of
+    counts, which only ever feed the editors' content gaps.
     """
 
-    MAX_QUERIES = 1000  # distinct queries held between writes; more wait for the next write
+    # Distinct queries held between writes: reaching it writes them after this response. Each
+    # is at most an address long (the server's request-line limit), so they stay a few MB.
+    MAX_QUERIES = 1000
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -51,30 +60,65 @@ class SearchCounts:
         """Forget what was counted and not yet written (tests: as a new process)."""
         self.counts: Counter = Counter()
         self.since = time.monotonic()
+        self.write_pending = False
 
-    def add(self, text: str, language: str) -> None:
-        """Count one search in a language; write the counts if they have waited long enough."""
+    def add(self, query: str, language: str) -> None:
+        """Count one search (its address's query string) in a language; write when it is time."""
         with self.lock:
-            if (text, language) in self.counts or len(self.counts) < self.MAX_QUERIES:
-                self.counts[text, language] += 1
-            if time.monotonic() - self.since < settings.SEARCH_COUNT_SECONDS:
+            self.counts[query, language] += 1
+            if self.write_pending or (
+                len(self.counts) < self.MAX_QUERIES
+                and time.monotonic() - self.since < settings.SEARCH_COUNT_SECONDS
+            ):
                 return
-            counts, self.counts, self.since = self.counts, Counter(), time.monotonic()
-        record_safely("the searches made", lambda: _write_counts(counts), otherwise=None)
+            self.write_pending = True
+        request_finished.connect(self._write_after_response, weak=False, dispatch_uid=_WRITE_UID)
+
+    def _write_after_response(self, **kwargs) -> None:
+        request_finished.disconnect(dispatch_uid=_WRITE_UID)
+        self.write()
+
+    def write(self) -> None:
+        """Write every search counted so far; never fail the caller for it."""
+        with self.lock:
+            counts, self.counts = self.counts, Counter()
+            self.since, self.write_pending = time.monotonic(), False
+        if counts:
+            record_safely("the searches made", lambda: _write_counts(counts), otherwise=None)
 
 
+SEARCH_PARAM = "q"  # the search page's words
+_WRITE_UID = "troubleshooting.search.usage.write_counts"
 search_counts = SearchCounts()
+# A server stopping its worker (a deploy, a restart after N requests) exits it normally.
+atexit.register(search_counts.write)
 
 
-def record_search(query: str) -> None:
-    """Count a search someone made from the search page; never fail the page for it."""
-    text = normalized(query)
-    if text:
-        search_counts.add(text, recorded_language())
+def record_search(request) -> None:
+    """Count the search a request to the search page made; never fail the page for it.
+
+    Its address is counted as sent: what it searched for is read from it when the counts are
+    written, as ``request.GET`` reads it, so a page served from the cache decodes nothing.
+    """
+    query = request.META.get("QUERY_STRING", "")
+    if query and not query.isascii():
+        # Unescaped bytes (browsers escape them): decoded as the server's handler decodes
+        # them, then escaped again, so the written count reads the same words.
+        query = urlencode({SEARCH_PARAM: request.GET.get(SEARCH_PARAM, "")})
+    if query:
+        language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+        search_counts.add(query, language or settings.LANGUAGE_CODE)
 
 
 def _write_counts(counts: Counter) -> None:
-    for (text, language), count in sorted(counts.items()):
+    """Add searches counted by (query string, language) to their rows, by words and language."""
+    totals: Counter = Counter()
+    for (query, language), count in counts.items():
+        # The last value, as request.GET gives it; no cap on fields: the page refused too many.
+        text = normalized(dict(parse_qsl(query, keep_blank_values=True)).get(SEARCH_PARAM, ""))
+        if text:
+            totals[text, recorded_language(language)] += count
+    for (text, language), count in sorted(totals.items()):
         _counted(text, language, searches=F("searches") + count)
 
 

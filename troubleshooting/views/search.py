@@ -31,10 +31,9 @@ def _count_searches(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        query = request.GET.get("q", "")
         typing = request.META.get("HTTP_HX_TARGET") == "search-results"
-        if request.method == "GET" and response.status_code == 200 and query and not typing:
-            search_engine.record_search(query)
+        if request.method == "GET" and response.status_code == 200 and not typing:
+            search_engine.record_search(request)
         return response
 
     return wrapper

@@ -1,0 +1,24 @@
+"""The benchmarks' bigger guide: copies of the demo guide, translations included."""
+
+import pytest
+from django.core.management import call_command
+
+from bench.corpus import copy_guide
+from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
+from troubleshooting.models import TriageQuestionTranslation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_copies_of_the_guide_carry_its_translations_whole(client):
+    call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
+    copy_guide(2)
+    translations = TriageQuestionTranslation.objects.order_by("language", "slug")
+    original = translations.filter(source__topic__slug="messages")
+    copied = translations.filter(source__topic__slug="messages-2")
+    assert [row.choices for row in copied] == [row.choices for row in original]
+    assert all(isinstance(choice, dict) for row in copied for choice in row.choices)
+    for address in ("/es/mensajes-2/no-entregado-2/", "/es/mensajes-2/fix/", "/fr/messages-2/fix/"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert "untranslated-notice" not in response.content.decode(), address
