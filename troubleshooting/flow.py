@@ -34,6 +34,7 @@ from .models import (
     SymptomStep,
     TriageChoice,
     TriageQuestion,
+    built_once,
     live,
 )
 from .outcomes.recording import record_safely
@@ -101,6 +102,16 @@ class Progress:
         }
 
 
+@built_once
+def _step_links(*, preview: bool):
+    """Return a symptom's steps as the public sees them (or all, in preview), in order."""
+    return (
+        SymptomStep.objects.filter(live("step__", preview=preview))
+        .select_related("step")
+        .order_by("position")
+    )
+
+
 @dataclass(frozen=True)
 class Flow:
     """A symptom's guided fix: its published steps in order, and the URLs between its states."""
@@ -114,11 +125,7 @@ class Flow:
     @classmethod
     def for_symptom(cls, symptom: Symptom, *, preview: bool = False) -> Flow:
         """Load the published steps of a symptom (all its steps in preview), in order."""
-        links = (
-            SymptomStep.objects.filter(live("step__", preview=preview), symptom=symptom)
-            .select_related("step")
-            .order_by("position")
-        )
+        links = _step_links(preview=preview).filter(symptom=symptom)
         return cls(symptom=symptom, steps=tuple(link.step for link in links), preview=preview)
 
     def with_session(self, key: str) -> Flow:

@@ -26,7 +26,14 @@ from .outcomes import (
     StepAnswer,
     VoteTally,
 )
-from .publishing import Content, PublishableQuerySet, Status, live, normalize_newlines
+from .publishing import (
+    Content,
+    PublishableQuerySet,
+    Status,
+    built_once,
+    live,
+    normalize_newlines,
+)
 from .review import OPEN_STATES, PendingChange, ReviewState
 from .site import (
     ContentVersion,
@@ -105,6 +112,7 @@ __all__ = [
     "Topic",
     "TriageChoice",
     "TriageQuestion",
+    "built_once",
     "live",
     "normalize_newlines",
     "english_choices",

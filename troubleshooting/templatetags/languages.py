@@ -32,6 +32,20 @@ def _shown_address(request) -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
+def _addresses(request, url: str, match) -> dict[str, str]:
+    """Return ``languages.addresses()``, worked out once per request and address.
+
+    The switcher and the ``hreflang`` alternates both ask for the page in every language (a
+    ``reverse()`` per language each), and on a page without a query they ask for the same one.
+    """
+    if request is None:
+        return languages.addresses(url, match=match)
+    known = request.__dict__.setdefault("_addresses_in_languages", {})
+    if url not in known:
+        known[url] = languages.addresses(url, match=match)
+    return known[url]
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[LanguageLink]:
     """Return the switcher's links: this page in each language, the one being read marked."""
@@ -40,7 +54,7 @@ def language_links(context) -> list[LanguageLink]:
         url, match = "/", None
     else:
         url, match = _shown_address(request), request.resolver_match
-    addresses = languages.addresses(url, match=match)
+    addresses = _addresses(request, url, match)
     current = languages.current_language()
     return [
         LanguageLink(each.code, each.name, addresses[each.code], current=each.code == current)
@@ -57,7 +71,7 @@ def hreflang_alternates(context, canonical_url: str) -> list[tuple[str, str]]:
     request = context["request"]
     path = urlsplit(canonical_url).path
     match = request.resolver_match if path == request.path else None
-    addresses = languages.addresses(path, match=match)
+    addresses = _addresses(request, path, match)
     alternates = [(code, request.build_absolute_uri(url)) for code, url in addresses.items()]
     source = request.build_absolute_uri(addresses[SOURCE_ADDRESS_CODE])
     return [*alternates, ("x-default", source)]

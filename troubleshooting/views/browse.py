@@ -5,13 +5,14 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from ..addresses import Addresses
-from ..models import Symptom, Topic, TriageQuestion
+from ..models import Symptom, Topic, TriageQuestion, built_once
 from ..previewing import previewing
 from ..translating import overlay, overlay_rows
 from .pages import public_page, render_page
 
 HOME_SYMPTOMS_PER_TOPIC = 6
 LISTED = tuple(f"listed_{n}" for n in range(HOME_SYMPTOMS_PER_TOPIC))
+HOME_FIELDS = ("pk", "slug", "title", "summary", "featured", "topic__slug", "position")
 
 
 @public_page(cache=True)
@@ -19,17 +20,14 @@ def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
     addresses = Addresses()
-    topics = _visible_topics(preview)
+    topics = list(_visible_topics(preview=preview))
     listed = {topic[name] for topic in topics for name in LISTED} - {None}
     # The common problems and every topic's first symptoms in one query, each part through its
     # own index (an OR of the two would read every symptom); the listed ones are never
     # featured, so "featured" tells them apart.
-    fields = ("pk", "slug", "title", "summary", "featured", "topic__slug", "position")
-    common_problems = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
     symptoms = list(
-        common_problems.order_by()
-        .values(*fields)
-        .union(Symptom.objects.filter(pk__in=listed).order_by().values(*fields), all=True)
+        _common_problems(preview=preview)
+        .union(Symptom.objects.filter(pk__in=listed).order_by().values(*HOME_FIELDS), all=True)
         .order_by("position", "title")
     )
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
@@ -48,13 +46,7 @@ def home(request):
             for name in LISTED
             if topic[name] in found
         ]
-    start_questions = list(
-        TriageQuestion.objects.in_visible_topic(preview=preview)
-        .filter(is_start=True)
-        .select_related("topic")
-        .only("slug", "is_start", "topic__slug", "topic__title")
-        .order_by("topic__position", "topic__title")
-    )
+    start_questions = list(_start_questions(preview=preview))
     overlay(start_questions, [q.topic for q in start_questions], preview=preview)
     context = {
         "title": None,
@@ -63,6 +55,25 @@ def home(request):
         "start_questions": start_questions,
     }
     return render_page(request, "troubleshooting/home.html", context)
+
+
+@built_once
+def _common_problems(*, preview: bool):
+    """Return the featured symptoms' rows, as the home page's cards show them."""
+    featured = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
+    return featured.order_by().values(*HOME_FIELDS)
+
+
+@built_once
+def _start_questions(*, preview: bool):
+    """Return each visible topic's first triage question, in the topics' order."""
+    return (
+        TriageQuestion.objects.in_visible_topic(preview=preview)
+        .filter(is_start=True)
+        .select_related("topic")
+        .only("slug", "is_start", "topic__slug", "topic__title")
+        .order_by("topic__position", "topic__title")
+    )
 
 
 def _symptom_link(addresses: Addresses, symptom: dict, topic_slug: str, *, flow=False) -> dict:
@@ -75,7 +86,8 @@ def _symptom_link(addresses: Addresses, symptom: dict, topic_slug: str, *, flow=
     return symptom
 
 
-def _visible_topics(preview: bool) -> list[dict]:
+@built_once
+def _visible_topics(*, preview: bool):
     """Return the visible topics with their live symptom count and first listed symptoms' ids.
 
     One query that reads only what the page shows, through the indexes on a topic's symptoms:
@@ -100,7 +112,7 @@ def _visible_topics(preview: bool) -> list[dict]:
         .values("count")
     )
     firsts = {name: Subquery(listed[n : n + 1]) for n, name in enumerate(LISTED)}
-    return list(
+    return (
         Topic.objects.visible(preview=preview)
         .annotate(symptom_count=Coalesce(Subquery(count), 0), **firsts)
         .values("pk", "slug", "title", "summary", "symptom_count", *firsts)

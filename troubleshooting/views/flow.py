@@ -20,7 +20,7 @@ from ..flow import (
     visible_choices,
 )
 from ..forms import AnswerForm
-from ..models import FixStep, Symptom, TriageQuestion
+from ..models import FixStep, Symptom, TriageQuestion, built_once
 from ..outcomes import recording
 from ..previewing import previewing
 from ..translating import overlay, overlay_choices
@@ -169,11 +169,14 @@ def _question_page(request, question: TriageQuestion):
     return render_page(request, "troubleshooting/flow_question.html", context)
 
 
+@built_once
+def _symptoms(*, preview: bool):
+    return Symptom.objects.in_visible_topic(preview=preview).select_related("topic")
+
+
 def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
     return get_object_or_404(
-        Symptom.objects.in_visible_topic(preview=previewing(request)).select_related("topic"),
-        topic__slug=topic_slug,
-        slug=symptom_slug,
+        _symptoms(preview=previewing(request)), topic__slug=topic_slug, slug=symptom_slug
     )
 
 
