@@ -72,12 +72,16 @@ content-check: $(VENV)/.installed-base
 ## the data file (CI keeps one per database and combines them). The unit and view tests run on
 ## every core (TEST_WORKERS, pytest-xdist; each worker has its own test database), then the browser
 ## tests, also on every core (each worker drives its own Chromium against its own live server).
+## BROWSER_TESTS picks the browser tests: all by default; CI's second pass, on PostgreSQL, gives
+## "browser and not visual", leaving out those marked `visual` (screenshots, layout, axe on markup
+## no database or cache changes), which the first pass ran and no database engine can change.
 TEST_WORKERS ?= auto
+BROWSER_TESTS ?= browser
 suite: $(VENV)/.installed-test
 	mkdir -p .local/tmp
 	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "not sqlite_file and not browser" \
 		-n $(TEST_WORKERS) --cov --cov-report= --cov-fail-under=0
-	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "browser and not sqlite_file" \
+	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "($(BROWSER_TESTS)) and not sqlite_file" \
 		-n $(TEST_WORKERS) --cov --cov-append --cov-report= --cov-fail-under=0
 	TMPDIR=$(CURDIR)/.local/tmp TEST_SQLITE_FILE=1 $(BIN)/pytest -m sqlite_file \
 		--cov --cov-append --cov-report=term
