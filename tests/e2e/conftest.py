@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.demo_data import load_demo
+from tests.demo_data import load_demo
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must be allowed beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

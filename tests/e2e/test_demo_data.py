@@ -4,7 +4,7 @@ import re
 
 from django.core.management import call_command
 
-from tests.e2e import demo_data
+from tests import demo_data
 
 HREF = re.compile(r'href="([^"]+)"')
 

@@ -1,10 +1,10 @@
-"""The demo guide for browser tests: loaded with loaddata once per process, then copied back.
+"""The demo guide for tests: loaded with loaddata once per process, then copied back.
 
-The live server reads committed data, so each browser test starts from emptied tables
-(pytest-django empties every table after a transactional test). Loading the fixture again costs
-about 3,000 queries, most of the setup of a browser test: every natural key looked up on its own,
-every save indexed for search and retiring the page cache. Copying back the rows that the first
-load wrote, search index included, takes a few dozen.
+Browser tests start from emptied tables (the live server reads committed data, so pytest-django
+empties every table after each), and the unit tests' `demo_content` removes the guide after each
+module. Loading the fixture again costs about 3,000 queries: every natural key looked up on its
+own, every save indexed for search and retiring the page cache. Copying back the rows that the
+first load wrote, search index included, takes a few dozen.
 """
 
 from django.apps import apps
