@@ -17,6 +17,12 @@ $(VENV)/.installed-%: requirements/%.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r $<
 	touch $@
 
+# requirements/test.txt pins every package of base.txt (both are compiled from pyproject.toml), so
+# where it was installed after base.txt last changed, pip would only confirm what is there.
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	if [ $(VENV)/.installed-test -nt requirements/base.txt ]; then touch $@; else \
+		$(BIN)/pip install --quiet --disable-pip-version-check -r $< && touch $@; fi
+
 # A local .env with a fresh secret key, made once and never committed.
 .env:
 	sed "s|^DJANGO_SECRET_KEY=.*|DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')|" .env.example > .env
@@ -72,13 +78,19 @@ content-check: $(VENV)/.installed-base
 ## the data file (CI keeps one per database and combines them). The unit and view tests run on
 ## every core (TEST_WORKERS, pytest-xdist; each worker has its own test database), then the browser
 ## tests, also on every core (each worker drives its own Chromium against its own live server).
+## Idle workers take tests queued for the busy one (worksteal): a few tests take a minute, most a
+## fraction of a second, and a fixed split leaves one core waiting at the end.
+## BROWSER_TESTS picks the browser tests: all by default; CI's second pass, on PostgreSQL, gives
+## "browser and not visual", leaving out those marked `visual` (screenshots, layout, axe on markup
+## no database or cache changes), which the first pass ran and no database engine can change.
 TEST_WORKERS ?= auto
+BROWSER_TESTS ?= browser
 suite: $(VENV)/.installed-test
 	mkdir -p .local/tmp
 	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "not sqlite_file and not browser" \
-		-n $(TEST_WORKERS) --cov --cov-report= --cov-fail-under=0
-	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "browser and not sqlite_file" \
-		-n $(TEST_WORKERS) --cov --cov-append --cov-report= --cov-fail-under=0
+		-n $(TEST_WORKERS) --dist worksteal --cov --cov-report= --cov-fail-under=0
+	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "($(BROWSER_TESTS)) and not sqlite_file" \
+		-n $(TEST_WORKERS) --dist worksteal --cov --cov-append --cov-report= --cov-fail-under=0
 	TMPDIR=$(CURDIR)/.local/tmp TEST_SQLITE_FILE=1 $(BIN)/pytest -m sqlite_file \
 		--cov --cov-append --cov-report=term
 

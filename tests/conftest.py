@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
 
+from tests.demo_data import load_demo
 from tests.factories import make_guide
 from troubleshooting import caching
-from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
 from troubleshooting.models import (
     Cause,
     FixStep,
@@ -66,7 +66,7 @@ def htmx_headers():
 def demo_content(django_db_setup, django_db_blocker):
     """Load the shipped demo guide once for a module's tests, and remove it afterwards."""
     with django_db_blocker.unblock():
-        call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
+        load_demo()
     yield
     with django_db_blocker.unblock():
         for model in (TriageChoice, TriageQuestion, Symptom, FixStep, Cause, Topic, SearchSynonym):

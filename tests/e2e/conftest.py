@@ -8,9 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
-from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
+from tests.demo_data import load_demo
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must be allowed beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -62,7 +61,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live site with the demo guide loaded; returns its base URL."""
-    call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
+    load_demo()
     return live_server.url
 
 

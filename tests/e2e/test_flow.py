@@ -17,7 +17,10 @@ from tests.e2e.helpers import (
 )
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+# The answers are recorded on every database; the desktop size re-checks the look.
+@pytest.mark.parametrize(
+    "viewport", [PHONE, pytest.param(DESKTOP, marks=pytest.mark.visual)], ids=["phone", "desktop"]
+)
 def test_mouse_from_home_to_resolution(new_page, site, viewport):
     page = new_page(viewport=viewport)
     page.goto(site + "/")
@@ -178,6 +181,7 @@ def test_a_destructive_step_needs_its_confirmation(page, site, console):
     expect(page).to_have_url(url_re(r"/fix/12/\?r=n{11}&v=\w+(&via=[\w-]+)?$"))
 
 
+@pytest.mark.visual
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_no_horizontal_scrolling(new_page, site, viewport):
     page = new_page(viewport=viewport)
@@ -189,6 +193,7 @@ def test_no_horizontal_scrolling(new_page, site, viewport):
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
 
 
+@pytest.mark.visual
 def test_focus_is_visible_on_every_kind_of_control(page, site):
     page.goto(site + "/messages/stuck-on-sending/fix/1/")
     for text in ["Skip to content", "Fix it yourself", "Yes, it's fixed", "← Change my answer"]:

@@ -45,8 +45,9 @@ def english_url(item) -> str:
         return item.get_absolute_url()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("size", ["phone", "desktop"])
+# The issue is found on every database; the other scheme and size re-check the look.
+@pytest.mark.parametrize("scheme", ["light", pytest.param("dark", marks=pytest.mark.visual)])
+@pytest.mark.parametrize("size", ["phone", pytest.param("desktop", marks=pytest.mark.visual)])
 def test_the_spanish_banner_and_page(spanish_issue, new_page, scheme, size):
     site, symptom = spanish_issue
     page = new_page(viewport=PHONE if size == "phone" else DESKTOP, color_scheme=scheme)

@@ -17,8 +17,11 @@ def language_pages() -> list[str]:
     return ["/", ARTICLE, flow_url("stuck-on-sending", 2, "n")]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+# The translated pages are found on every database; the other scheme and size re-check the look.
+@pytest.mark.parametrize("scheme", ["light", pytest.param("dark", marks=pytest.mark.visual)])
+@pytest.mark.parametrize(
+    "viewport", [PHONE, pytest.param(DESKTOP, marks=pytest.mark.visual)], ids=["phone", "desktop"]
+)
 @pytest.mark.parametrize("prefix", ["/es", "/fr"])
 def test_spanish_and_french_pages_pass_axe(new_page, site, prefix, viewport, scheme):
     page = new_page(viewport=viewport, color_scheme=scheme)
@@ -76,6 +79,7 @@ MIRRORING = """() => {
 }"""
 
 
+@pytest.mark.visual
 def test_a_right_to_left_page_is_mirrored(new_page, site):
     """The layout follows the writing direction: a right-to-left language would read correctly."""
     page = new_page(viewport=PHONE, color_scheme="light", reduced_motion="reduce")

@@ -9,6 +9,10 @@ from tests.e2e.conftest import DESKTOP, PHONE
 from troubleshooting.flow import Flow
 from troubleshooting.models import Symptom
 
+# Where things sit on the screen and what the browser itself does (clipboard, sharing, folding):
+# the same pages on any database, so CI's PostgreSQL pass leaves these out.
+pytestmark = pytest.mark.visual
+
 # Whether an element is on the first screen and nothing covers its middle, so one tap reaches it.
 IN_REACH = """el => {
     const box = el.getBoundingClientRect();

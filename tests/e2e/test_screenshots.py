@@ -39,6 +39,7 @@ def page_paths() -> dict[str, str]:
 
 
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
+pytestmark = pytest.mark.visual
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
