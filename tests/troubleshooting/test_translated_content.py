@@ -24,7 +24,7 @@ def notice_in(html: str) -> bool:
         notice in unescape(html)
         for notice in (
             "Esta página aún no está disponible en español",
-            "Cette page n'est pas encore disponible en français",
+            "Cette page n’est pas encore disponible en français",
         )
     )
 
@@ -86,7 +86,7 @@ def test_an_untranslated_page_is_english_with_a_notice_never_a_404(client, spani
 def test_the_notice_names_the_visitors_language(client, spanish):
     make_symptom(topic=spanish[0], slug="green-bubbles")
     html = client.get(f"/fr/{spanish[0].slug}/green-bubbles/").content.decode()
-    assert "Cette page n'est pas encore disponible en français" in unescape(html)
+    assert "Cette page n’est pas encore disponible en français" in unescape(html)
 
 
 def test_a_scheduled_translation_waits_for_its_time(client, spanish):

@@ -41,7 +41,7 @@ def drawings(html: str) -> list[str]:
     ("language", "heading", "button"),
     [
         ("es", "No encontramos esa página", "Ir a la página de inicio"),
-        ("fr", "Nous ne trouvons pas cette page", "Aller à l'accueil"),
+        ("fr", "Nous ne trouvons pas cette page", "Aller à l’accueil"),
     ],
 )
 def test_the_404_page_speaks_the_visitors_language(client, language, heading, button):
@@ -73,7 +73,7 @@ def test_a_search_with_no_results_says_so_in_the_visitors_language(client, langu
     ("language", "question", "answers"),
     [
         ("es", "¿Se ha arreglado?", ["Sí, ya funciona", "No, sigue sin funcionar", "Saltar"]),
-        ("fr", f"Est-ce réparé{NBSP}?", ["Oui, c'est réparé", "Non, toujours en panne", "Passer"]),
+        ("fr", f"Est-ce réparé{NBSP}?", ["Oui, c’est réparé", "Non, toujours en panne", "Passer"]),
     ],
 )
 def test_the_flow_asks_did_this_fix_it_in_the_visitors_language(
@@ -104,7 +104,7 @@ def test_a_destructive_step_warns_and_asks_to_confirm_in_spanish(client):
     ("language", "heading", "lede"),
     [
         ("es", "¿Qué está fallando?", "Di lo que ves en la pantalla"),
-        ("fr", f"Qu'est-ce qui ne va pas{NBSP}?", "Dites ce que vous voyez à l'écran"),
+        ("fr", f"Qu’est-ce qui ne va pas{NBSP}?", "Dites ce que vous voyez à l’écran"),
     ],
 )
 def test_the_home_page_in_the_visitors_language(client, language, heading, lede):
@@ -167,7 +167,7 @@ def test_the_pictures_text_alternatives_use_the_iphones_own_words(client, demo_c
     # The Settings path is content (English until it is translated); its app and switch are ours.
     assert any(
         alt.startswith(
-            f"Touchez dans l'ordre{NBSP}: Réglages, puis Messages, puis le bouton iMessage"
+            f"Touchez dans l’ordre{NBSP}: Réglages, puis Messages, puis le bouton iMessage"
         )
         for alt in drawings(html)
     )
