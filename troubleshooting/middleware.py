@@ -2,6 +2,7 @@
 
 import functools
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
@@ -96,7 +97,12 @@ class AddressLanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        super().process_request(request)
+        # What Django's does with English unprefixed, reading the path once: Django's reads it
+        # twice and parses Accept-Language, which cannot change the answer here. On an address
+        # whose first part looks like a language (/search/), each reading costs a failed lookup.
+        language = translation.get_language_from_path(request.path_info)
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
         # The editors' admin is one address for everyone, never cached: it speaks the editor's
         # browser language (or the language cookie), so its help texts reach them translated.
         if request.path_info.startswith(_admin_prefix()):

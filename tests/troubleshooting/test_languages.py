@@ -8,6 +8,7 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -99,6 +100,12 @@ class TestAddresses:
             assert html_lang(response.content.decode())[0] == "en-gb"
         response = client.get("/es/", HTTP_ACCEPT_LANGUAGE="fr")
         assert html_lang(response.content.decode())[0] == "es"
+
+    def test_neither_the_browser_nor_a_cookie_changes_an_unprefixed_address(self, client, guide):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        for url in ("/search/?q=imessage", "/nothing-here/"):
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+            assert html_lang(response.content.decode())[0] == "en-gb", url
 
     def test_no_page_tells_caches_it_depends_on_the_browsers_languages(self, client, guide):
         for url in ("/", "/es/", "/fr/", "/health/", "/nothing-here/"):
