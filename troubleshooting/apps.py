@@ -9,6 +9,8 @@ class TroubleshootingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import caching, signals  # noqa: F401 (signals: search index and page cache)
+        from . import caching, roles, signals  # noqa: F401 (signals: search index, page cache)
 
         post_migrate.connect(caching.content_changed_after_migrate, sender=self)
+        # After Django's own post_migrate work (auth's app comes first), so permissions exist.
+        post_migrate.connect(roles.create_missing_groups, sender=self)

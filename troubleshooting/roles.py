@@ -6,6 +6,7 @@ history and outcomes). Publishers may publish, schedule and delete. Unless the s
 review (``CONTENT_REQUIRE_REVIEW``), editors may publish too: the change permission suffices.
 """
 
+from django.apps import apps as global_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -58,6 +59,28 @@ def ensure_groups(group_model, permission_model) -> None:
         if missing:
             raise LookupError(f"Permissions not found for {name}: {', '.join(sorted(missing))}")
         group.permissions.set(permissions)
+
+
+def create_missing_groups(*, using, apps=global_apps, **kwargs) -> None:
+    """After migrate or flush, create a role's group if it is missing; never change one that exists.
+
+    The migrations create the groups, but ``flush`` (a test's transactional tear-down, or an
+    operator starting afresh) empties them while Django's own permissions come back: without
+    this, editors would have a group-less, powerless admin. A group that exists keeps whatever
+    permissions its site gave it.
+    """
+    group_model = apps.get_model("auth", "Group")
+    if group_model.objects.using(using).filter(name__in=PERMISSIONS).count() == len(PERMISSIONS):
+        return
+    with transaction.atomic(using=using):
+        for name, codenames in PERMISSIONS.items():
+            group, created = group_model.objects.using(using).get_or_create(name=name)
+            if created:
+                group.permissions.set(
+                    apps.get_model("auth", "Permission")
+                    .objects.using(using)
+                    .filter(content_type__app_label="troubleshooting", codename__in=codenames)
+                )
 
 
 def create_editor(*, username: str, email: str, password: str, publisher: bool = False):
