@@ -84,14 +84,27 @@ def overlay(*groups, preview: bool = False, language: str | None = None) -> None
             by_kind[type(item)].append(item)
     for kind, items in by_kind.items():
         model = TRANSLATION_MODELS[kind]
-        found = {
-            row.source_id: row
-            for row in model.objects.in_language(language, preview=preview).filter(
-                source_id__in={item.pk for item in items}
-            )
-        }
+        found = _translations(model, language, {item.pk for item in items}, preview=preview)
         for item in items:
             _apply(item, found.get(item.pk), model, language)
+
+
+def _translations(model, language: str, ids: set, *, preview: bool) -> dict:
+    """Return the visible translations of the items ``ids`` into ``language``, by item.
+
+    The public's are read once per content version and kept (an item without one as None), so
+    a page pays a query only for items no page showed yet; an editor's preview reads afresh.
+    """
+    if preview:
+        query = model.objects.in_language(language, preview=True).filter(source_id__in=ids)
+        return {row.source_id: row for row in query}
+    kept = _kept().setdefault((model, language), {})
+    missing = ids - kept.keys()
+    if missing:
+        query = model.objects.in_language(language).filter(source_id__in=missing)
+        found = {row.source_id: row for row in query}
+        kept.update({pk: found.get(pk) for pk in missing})
+    return kept
 
 
 def put_translation(item, translation) -> None:
@@ -120,19 +133,14 @@ def overlay_rows(kind, rows: list[dict], *, preview: bool = False) -> dict[str, 
     if language not in TRANSLATED or not rows:
         return {}
     names = [name for name in ("slug", "title", "summary") if name in rows[0]]
-    found = {
-        row["source_id"]: row
-        for row in TRANSLATION_MODELS[kind]
-        .objects.in_language(language, preview=preview)
-        .filter(source_id__in={row["pk"] for row in rows})
-        .values("source_id", *names)
-    }
+    model = TRANSLATION_MODELS[kind]
+    found = _translations(model, language, {row["pk"] for row in rows}, preview=preview)
     moved = {}
     for row in rows:
         translation = found.get(row["pk"])
         if translation is not None:
-            moved[row["slug"]] = translation["slug"]
-            row.update({name: translation[name] for name in names})
+            moved[row["slug"]] = translation.slug
+            row.update({name: getattr(translation, name) for name in names})
     return moved
 
 
@@ -233,13 +241,17 @@ def _read_slug_book() -> tuple[dict, dict]:
 # content version (a few small rows per item), so a page pays no query for them, and held for
 # the request, so its many links (a sitemap's thousands) check the version once.
 _slug_book = SharedData(_read_slug_book)
+# The public's translations, filled as pages ask for items (kind, language → item → translation
+# or None): a translated page then costs what the English one does. Readers only read them.
+_kept_translations = SharedData(dict)
 _request = threading.local()
 
 
 @receiver(request_started)
 @receiver(request_finished)
-def _forget_the_requests_book(**kwargs) -> None:
-    _request.book = None
+def _forget_what_the_request_held(**kwargs) -> None:
+    _request.book, _request.translations = None, None
+    _request.in_request = kwargs.get("signal") is request_started
 
 
 def _book() -> tuple[dict, dict]:
@@ -247,6 +259,17 @@ def _book() -> tuple[dict, dict]:
     if book is None:
         book = _request.book = _slug_book.get()
     return book
+
+
+def _kept() -> dict:
+    """Return the public's kept translations, the content version checked once per request."""
+    if not getattr(_request, "in_request", False):
+        # Outside a request (a command, a test) nothing says when the content may change.
+        return _kept_translations.get()
+    kept = getattr(_request, "translations", None)
+    if kept is None:
+        kept = _request.translations = _kept_translations.get()
+    return kept
 
 
 def translated_into(item) -> set[str]:
