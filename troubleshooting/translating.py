@@ -19,7 +19,7 @@ from django.db.models import Q, Value
 from django.dispatch import receiver
 from django.utils.translation import get_language, get_language_info
 
-from .caching import SharedData
+from .caching import SharedData, content_version
 from .language_codes import SOURCE_BASE_CODE, base_code
 from .models import (
     TRANSLATION_LANGUAGES,
@@ -189,6 +189,8 @@ def english_slugs(kwargs: dict, models: dict, *, preview: bool = False):
     english, translated, moved = dict(kwargs), dict(kwargs), False
     if language not in TRANSLATED:
         return english, None
+    if not preview and models.keys() <= ADDRESS_SLUGS.keys():
+        return _english_slugs_from_book(kwargs, models, language)
     for name, source_model in models.items():
         if name not in kwargs:
             continue
@@ -204,6 +206,19 @@ def english_slugs(kwargs: dict, models: dict, *, preview: bool = False):
             english[name] = next(source for slug, source in pairs if slug == value)
         elif pairs:
             translated[name], moved = pairs[0][0], True
+    return english, translated if moved else None
+
+
+def _english_slugs_from_book(kwargs: dict, models: dict, language: str):
+    """``english_slugs()`` for the public, read from the slug book: no query."""
+    into, back = _book()
+    english, translated, moved = dict(kwargs), dict(kwargs), False
+    for name in models.keys() & kwargs.keys():
+        value = kwargs[name]
+        if value in back.get((name, language), {}):
+            english[name] = back[name, language][value]
+        elif value in into.get((name, language), {}):
+            translated[name], moved = into[name, language][value], True
     return english, translated if moved else None
 
 
@@ -250,14 +265,22 @@ _request = threading.local()
 @receiver(request_started)
 @receiver(request_finished)
 def _forget_what_the_request_held(**kwargs) -> None:
-    _request.book, _request.translations = None, None
+    _request.version, _request.book, _request.translations = None, None, None
     _request.in_request = kwargs.get("signal") is request_started
+
+
+def _request_version() -> str:
+    """Return the content version, checked once per request for the book and the translations."""
+    version = getattr(_request, "version", None)
+    if version is None:
+        version = _request.version = content_version()
+    return version
 
 
 def _book() -> tuple[dict, dict]:
     book = getattr(_request, "book", None)
     if book is None:
-        book = _request.book = _slug_book.get()
+        book = _request.book = _slug_book.get(_request_version())
     return book
 
 
@@ -268,7 +291,7 @@ def _kept() -> dict:
         return _kept_translations.get()
     kept = getattr(_request, "translations", None)
     if kept is None:
-        kept = _request.translations = _kept_translations.get()
+        kept = _request.translations = _kept_translations.get(_request_version())
     return kept
 
 

@@ -11,6 +11,7 @@ from tests.factories import make_choice, make_guide, make_step, make_symptom
 from tests.troubleshooting.test_views import TestQueryCounts
 from troubleshooting import caching
 from troubleshooting.flow import Flow
+from troubleshooting.languages import address_in
 from troubleshooting.models import FixStep, Status
 from troubleshooting.translating import overlay
 
@@ -263,3 +264,40 @@ def test_a_vote_on_a_spanish_article_is_recorded_not_redirected(client, spanish)
     response = client.post(english, {"helpful": "yes", "version": ""})
     assert response.status_code == 303  # recorded, never a 301 that would drop the vote
     assert ArticleVote.objects.get().helpful
+
+
+@pytest.mark.parametrize("page", ["home", "article", "flow step"])
+def test_a_translated_page_costs_the_english_queries_once_its_translations_are_kept(
+    client, spanish, settings, page
+):
+    # Uncached pages, the content version trusted for a while as in production (the test
+    # settings read it on every call, a query the English home page never makes).
+    settings.PAGE_CACHE_SECONDS, settings.CONTENT_VERSION_CHECK_SECONDS = 0, 60
+    _topic, symptom, _steps, _question = spanish
+    english = {"home": "/", "article": symptom.get_absolute_url()}.get(
+        page, Flow.for_symptom(symptom).step_url(2, "n")
+    )
+
+    def count(url):
+        assert client.get(url).status_code == 200  # the first reader keeps the translations
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert count(address_in(english, "es")) == count(english)
+
+
+def test_an_editors_preview_of_a_draft_translation_never_reaches_the_public(
+    client, admin_client, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    _topic, symptom, _steps, _question = make_guide(2)
+    translate(symptom.topic, slug="mensajes")
+    translate(symptom, slug="borrador", title="Borrador", status=Status.DRAFT)
+    public = client.get(f"/es/mensajes/{symptom.slug}/").content.decode()
+    assert "Borrador" not in public  # the English page, its translations now kept
+    admin_client.get("/preview/", {"next": "/"})
+    previewed = admin_client.get("/es/mensajes/borrador/")
+    assert previewed.status_code == 200 and "Borrador" in previewed.content.decode()
+    assert client.get("/es/mensajes/borrador/").status_code == 404
+    assert "Borrador" not in client.get(f"/es/mensajes/{symptom.slug}/").content.decode()
