@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/profile_pages.py                    # every target, 200 requests each
     .venv/bin/python bench/profile_pages.py --only home --top 40 --sort tottime
+    .venv/bin/python bench/profile_pages.py --language es      # the same pages under /es/
     .venv/bin/python bench/profile_pages.py --database-url postgres://user:pass@127.0.0.1:5432/db
 
 Loads a throwaway database (a SQLite file under .local/, or a scratch PostgreSQL database beside
@@ -67,17 +68,17 @@ def use(url: str, workdir: Path) -> None:
     )
 
 
-def targets() -> dict:
-    """Name → (method, path, extra arguments for the test client)."""
-    from bench.corpus import flow_step_url
+def targets(language: str = "en") -> dict:
+    """Name → (method, path, extra arguments for the test client), at ``language``'s addresses."""
+    from bench.corpus import address, flow_step_url
     from bench.urls import BASELINE_PATH
 
-    step = flow_step_url()
+    step = flow_step_url(language)
     htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver{step}"}
     return {
         "baseline": ("get", BASELINE_PATH, {}),
-        "home": ("get", "/", {}),
-        "article": ("get", "/messages/not-delivered/", {}),
+        "home": ("get", address("/", language), {}),
+        "article": ("get", address("/messages/not-delivered/", language), {}),
         "flow fragment": ("get", step, htmx),
         # "Skip" at step 2: a valid answer, recorded, then a 303 to step 3.
         "answer POST": ("post", step, {"data": {"answer": "s"}}),
@@ -209,6 +210,9 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=15, help="functions shown per target (15)")
     parser.add_argument("--sort", default="tottime", help="cProfile sort key (tottime)")
     parser.add_argument("--only", action="append", help="a target's name (repeatable)")
+    parser.add_argument(
+        "--language", default="en", help="the pages at this language's addresses (en, es, fr)"
+    )
     parser.add_argument("--copies", type=int, default=10, help="demo guide copies (10)")
     parser.add_argument("--corpus", type=int, default=2_000, help="generated symptoms (2,000)")
     parser.add_argument(
@@ -232,7 +236,7 @@ def main() -> int:
 
         client = Client()
         summary = []
-        for name, (method, path, extra) in targets().items():
+        for name, (method, path, extra) in targets(args.language).items():
             if args.only and name not in args.only and name != "baseline":
                 continue
             ms, queries, reverses, profiler = measure(client, method, path, extra, args.repeat)

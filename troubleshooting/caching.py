@@ -400,9 +400,9 @@ class SharedData:
         self._held: tuple[str, object] | None = None
         _shared_data.append(self)
 
-    def get(self):
-        """Return the data for the current content version, computing it if it changed."""
-        version = content_version()
+    def get(self, version: str | None = None):
+        """Return the data for the current content version (or ``version``, read already)."""
+        version = version or content_version()
         held = self._held
         if held is None or held[0] != version:
             held = self._held = (version, self._compute())

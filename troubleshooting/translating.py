@@ -19,7 +19,7 @@ from django.db.models import Q, Value
 from django.dispatch import receiver
 from django.utils.translation import get_language, get_language_info
 
-from .caching import SharedData
+from .caching import SharedData, content_version
 from .language_codes import SOURCE_BASE_CODE, base_code
 from .models import (
     TRANSLATION_LANGUAGES,
@@ -84,14 +84,27 @@ def overlay(*groups, preview: bool = False, language: str | None = None) -> None
             by_kind[type(item)].append(item)
     for kind, items in by_kind.items():
         model = TRANSLATION_MODELS[kind]
-        found = {
-            row.source_id: row
-            for row in model.objects.in_language(language, preview=preview).filter(
-                source_id__in={item.pk for item in items}
-            )
-        }
+        found = _translations(model, language, {item.pk for item in items}, preview=preview)
         for item in items:
             _apply(item, found.get(item.pk), model, language)
+
+
+def _translations(model, language: str, ids: set, *, preview: bool) -> dict:
+    """Return the visible translations of the items ``ids`` into ``language``, by item.
+
+    The public's are read once per content version and kept (an item without one as None), so
+    a page pays a query only for items no page showed yet; an editor's preview reads afresh.
+    """
+    if preview:
+        query = model.objects.in_language(language, preview=True).filter(source_id__in=ids)
+        return {row.source_id: row for row in query}
+    kept = _kept().setdefault((model, language), {})
+    missing = ids - kept.keys()
+    if missing:
+        query = model.objects.in_language(language).filter(source_id__in=missing)
+        found = {row.source_id: row for row in query}
+        kept.update({pk: found.get(pk) for pk in missing})
+    return kept
 
 
 def put_translation(item, translation) -> None:
@@ -120,19 +133,14 @@ def overlay_rows(kind, rows: list[dict], *, preview: bool = False) -> dict[str, 
     if language not in TRANSLATED or not rows:
         return {}
     names = [name for name in ("slug", "title", "summary") if name in rows[0]]
-    found = {
-        row["source_id"]: row
-        for row in TRANSLATION_MODELS[kind]
-        .objects.in_language(language, preview=preview)
-        .filter(source_id__in={row["pk"] for row in rows})
-        .values("source_id", *names)
-    }
+    model = TRANSLATION_MODELS[kind]
+    found = _translations(model, language, {row["pk"] for row in rows}, preview=preview)
     moved = {}
     for row in rows:
         translation = found.get(row["pk"])
         if translation is not None:
-            moved[row["slug"]] = translation["slug"]
-            row.update({name: translation[name] for name in names})
+            moved[row["slug"]] = translation.slug
+            row.update({name: getattr(translation, name) for name in names})
     return moved
 
 
@@ -181,6 +189,8 @@ def english_slugs(kwargs: dict, models: dict, *, preview: bool = False):
     english, translated, moved = dict(kwargs), dict(kwargs), False
     if language not in TRANSLATED:
         return english, None
+    if not preview and models.keys() <= ADDRESS_SLUGS.keys():
+        return _english_slugs_from_book(kwargs, models, language)
     for name, source_model in models.items():
         if name not in kwargs:
             continue
@@ -196,6 +206,19 @@ def english_slugs(kwargs: dict, models: dict, *, preview: bool = False):
             english[name] = next(source for slug, source in pairs if slug == value)
         elif pairs:
             translated[name], moved = pairs[0][0], True
+    return english, translated if moved else None
+
+
+def _english_slugs_from_book(kwargs: dict, models: dict, language: str):
+    """``english_slugs()`` for the public, read from the slug book: no query."""
+    into, back = _book()
+    english, translated, moved = dict(kwargs), dict(kwargs), False
+    for name in models.keys() & kwargs.keys():
+        value = kwargs[name]
+        if value in back.get((name, language), {}):
+            english[name] = back[name, language][value]
+        elif value in into.get((name, language), {}):
+            translated[name], moved = into[name, language][value], True
     return english, translated if moved else None
 
 
@@ -233,20 +256,43 @@ def _read_slug_book() -> tuple[dict, dict]:
 # content version (a few small rows per item), so a page pays no query for them, and held for
 # the request, so its many links (a sitemap's thousands) check the version once.
 _slug_book = SharedData(_read_slug_book)
+# The public's translations, filled as pages ask for items (kind, language → item → translation
+# or None): a translated page then costs what the English one does. Readers only read them.
+_kept_translations = SharedData(dict)
 _request = threading.local()
 
 
 @receiver(request_started)
 @receiver(request_finished)
-def _forget_the_requests_book(**kwargs) -> None:
-    _request.book = None
+def _forget_what_the_request_held(**kwargs) -> None:
+    _request.version, _request.book, _request.translations = None, None, None
+    _request.in_request = kwargs.get("signal") is request_started
+
+
+def _request_version() -> str:
+    """Return the content version, checked once per request for the book and the translations."""
+    version = getattr(_request, "version", None)
+    if version is None:
+        version = _request.version = content_version()
+    return version
 
 
 def _book() -> tuple[dict, dict]:
     book = getattr(_request, "book", None)
     if book is None:
-        book = _request.book = _slug_book.get()
+        book = _request.book = _slug_book.get(_request_version())
     return book
+
+
+def _kept() -> dict:
+    """Return the public's kept translations, the content version checked once per request."""
+    if not getattr(_request, "in_request", False):
+        # Outside a request (a command, a test) nothing says when the content may change.
+        return _kept_translations.get()
+    kept = getattr(_request, "translations", None)
+    if kept is None:
+        kept = _request.translations = _kept_translations.get(_request_version())
+    return kept
 
 
 def translated_into(item) -> set[str]:

@@ -9,8 +9,10 @@ from django.utils import translation
 
 from tests.factories import make_choice, make_guide, make_step, make_symptom
 from tests.troubleshooting.test_views import TestQueryCounts
+from troubleshooting import caching
 from troubleshooting.flow import Flow
-from troubleshooting.models import Status
+from troubleshooting.languages import address_in
+from troubleshooting.models import FixStep, Status
 from troubleshooting.translating import overlay
 
 from .translation_factories import translate
@@ -157,15 +159,36 @@ def test_search_keeps_working_with_translations_present(client, spanish):
     assert client.get("/es/search/?q=stuck").status_code == 200
 
 
+READS_STEP_TRANSLATIONS = 'SELECT "troubleshooting_fixsteptranslation"."id"'
+
+
 def test_overlay_reads_one_query_per_kind_whatever_the_number_of_items():
     steps = [make_step() for _ in range(12)]
     for step in steps:
         translate(step)
     with translation.override("es"), CaptureQueriesContext(connection) as queries:
         overlay(steps)
-    assert len(queries) == 1
+    # Beside the content version's check (a query each time under the test settings).
+    assert sum(query["sql"].startswith(READS_STEP_TRANSLATIONS) for query in queries) == 1
     assert all(step.title.startswith("[es]") for step in steps)
     assert all(step.english_slug != step.slug for step in steps)
+
+
+def test_overlay_keeps_the_publics_translations_until_the_content_changes():
+    step = make_step()
+    translate(step)
+    with translation.override("es"):
+        overlay(step)
+        again = FixStep.objects.get(pk=step.pk)
+        with CaptureQueriesContext(connection) as queries:
+            overlay(again)
+        assert again.title == step.title and again.title.startswith("[es]")
+        assert not any(query["sql"].startswith(READS_STEP_TRANSLATIONS) for query in queries)
+        again.translation.title = "[es] Renamed"
+        again.translation.save()  # a change of content: the next page reads afresh
+        renamed = FixStep.objects.get(pk=step.pk)
+        overlay(renamed)
+    assert renamed.title == "[es] Renamed"
 
 
 class TestTranslatedQueryCounts(TestQueryCounts):
@@ -197,6 +220,9 @@ class TestTranslatedQueryCounts(TestQueryCounts):
         def counts(urls):
             result = []
             for url in urls:
+                # Each page cold, as the first after a change: kept translations would make a
+                # page's count depend on the pages read before it.
+                caching.page_cache.reset()
                 with CaptureQueriesContext(connection) as queries:
                     assert client.get(url).status_code in {200, 302}, url
                 result.append(len(queries))
@@ -238,3 +264,40 @@ def test_a_vote_on_a_spanish_article_is_recorded_not_redirected(client, spanish)
     response = client.post(english, {"helpful": "yes", "version": ""})
     assert response.status_code == 303  # recorded, never a 301 that would drop the vote
     assert ArticleVote.objects.get().helpful
+
+
+@pytest.mark.parametrize("page", ["home", "article", "flow step"])
+def test_a_translated_page_costs_the_english_queries_once_its_translations_are_kept(
+    client, spanish, settings, page
+):
+    # Uncached pages, the content version trusted for a while as in production (the test
+    # settings read it on every call, a query the English home page never makes).
+    settings.PAGE_CACHE_SECONDS, settings.CONTENT_VERSION_CHECK_SECONDS = 0, 60
+    _topic, symptom, _steps, _question = spanish
+    english = {"home": "/", "article": symptom.get_absolute_url()}.get(
+        page, Flow.for_symptom(symptom).step_url(2, "n")
+    )
+
+    def count(url):
+        assert client.get(url).status_code == 200  # the first reader keeps the translations
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert count(address_in(english, "es")) == count(english)
+
+
+def test_an_editors_preview_of_a_draft_translation_never_reaches_the_public(
+    client, admin_client, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    _topic, symptom, _steps, _question = make_guide(2)
+    translate(symptom.topic, slug="mensajes")
+    translate(symptom, slug="borrador", title="Borrador", status=Status.DRAFT)
+    public = client.get(f"/es/mensajes/{symptom.slug}/").content.decode()
+    assert "Borrador" not in public  # the English page, its translations now kept
+    admin_client.get("/preview/", {"next": "/"})
+    previewed = admin_client.get("/es/mensajes/borrador/")
+    assert previewed.status_code == 200 and "Borrador" in previewed.content.decode()
+    assert client.get("/es/mensajes/borrador/").status_code == 404
+    assert "Borrador" not in client.get(f"/es/mensajes/{symptom.slug}/").content.decode()
