@@ -8,7 +8,7 @@ search answers in the visitor's language only, and its English page is found by 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from troubleshooting import caching
 from troubleshooting.language_codes import SOURCE_BASE_CODE
@@ -130,19 +130,15 @@ def findable_documents(language: str = SOURCE_BASE_CODE):
     public cannot see: a symptom must be live in a live topic, a step or cause live and listed by
     such a symptom; in another language than English, the item's translation live too.
     """
+    # Each condition asks about the document's own item (EXISTS on its object_id), so a query
+    # for a few documents by id looks at those few: as "object_id IN (every live symptom)",
+    # SQLite walked every live symptom, step and cause first (165 ms for 100 results at 2,000
+    # symptoms, 2 s under load at 10,000).
+    item = OuterRef("object_id")
     findable = SearchDocument.objects.filter(language=language).filter(
-        Q(
-            kind=KIND_OF_MODEL[Symptom],
-            object_id__in=Symptom.objects.in_visible_topic().values("pk"),
-        )
-        | Q(
-            kind=KIND_OF_MODEL[FixStep],
-            object_id__in=live_links(SymptomStep, "step").values("step"),
-        )
-        | Q(
-            kind=KIND_OF_MODEL[Cause],
-            object_id__in=live_links(SymptomCause, "cause").values("cause"),
-        )
+        Q(Exists(Symptom.objects.in_visible_topic().filter(pk=item)), kind=KIND_OF_MODEL[Symptom])
+        | Q(Exists(live_links(SymptomStep, "step").filter(step=item)), kind=KIND_OF_MODEL[FixStep])
+        | Q(Exists(live_links(SymptomCause, "cause").filter(cause=item)), kind=KIND_OF_MODEL[Cause])
     )
     if language == SOURCE_BASE_CODE:
         return findable
@@ -153,6 +149,6 @@ def _translation_live(language: str) -> Q:
     """Match documents whose item's translation into ``language`` the public may see now."""
     condition = Q()
     for model, kind in KIND_OF_MODEL.items():
-        translated = TRANSLATION_MODELS[model].objects.in_language(language).values("source_id")
-        condition |= Q(kind=kind, object_id__in=translated)
+        translated = TRANSLATION_MODELS[model].objects.in_language(language)
+        condition |= Q(Exists(translated.filter(source_id=OuterRef("object_id"))), kind=kind)
     return condition

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import math
 import re
 import unicodedata
@@ -93,6 +94,9 @@ ROMANCE_ENDINGS = {
 }
 
 
+# Ranking and snippets fold the same documents' texts search after search, a character at a
+# time: kept, they cost a lookup. Bounded, as a few thousand documents' texts are at most MBs.
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Return a text in lower case without accents ("envía" → "envia"), as people type it."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
