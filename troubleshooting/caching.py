@@ -154,21 +154,28 @@ def _due_change() -> Subquery:
     return Subquery(PendingChange.objects.due().values("pk")[:1])
 
 
-def _read_content_version() -> str:
+# Built once per process: its dozen subqueries cost more to build than to run. It is never
+# evaluated itself, so it holds no rows, and it holds no time: the database's clock decides.
+@functools.cache
+def _content_version_query():
+    """Return the query that reads the token and what has gone live, unevaluated."""
     went_live = _went_live()
     query = ContentVersion.objects.filter(pk=1).annotate(**went_live, due_change=_due_change())
-    fields = ("token", *went_live, "due_change")
-    row = query.values_list(*fields).first()
+    return query.values_list("token", *went_live, "due_change")
+
+
+def _read_content_version() -> str:
+    row = _content_version_query().first()
     if row is None:  # a database no content was ever saved in
         content_changed()
-        row = query.values_list(*fields).first()
+        row = _content_version_query().first()
     if row[-1] is not None:
         # A change approved for a time is applied by the first page to notice the time came, as
         # scheduled content appears: no cron job. It is the one write a page request may make.
         from . import review  # review writes content, whose signals call back into this module
 
         review.apply_due_safely()
-        row = query.values_list(*fields).first()
+        row = _content_version_query().first()
     return ":".join(str(value) for value in row[:-1])
 
 
