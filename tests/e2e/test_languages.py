@@ -13,8 +13,12 @@ ARTICLE = "/messages/not-delivered/"
 
 
 def language_pages() -> list[str]:
-    """The home page, an article and a step, as the issue asks for each language."""
-    return ["/", ARTICLE, flow_url("stuck-on-sending", 2, "n")]
+    """The home page, a topic, an article, a step and a search's results, in each language.
+
+    English slugs are followed to the translated ones (a 301). The guided fix's questions,
+    steps, fixed and end pages are audited in both languages by test_flow_languages.
+    """
+    return ["/", "/messages/", ARTICLE, flow_url("stuck-on-sending", 2, "n"), "/search/?q=imessage"]
 
 
 # The translated pages are found on every database; the other scheme and size re-check the look.
