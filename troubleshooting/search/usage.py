@@ -7,7 +7,7 @@ import atexit
 import threading
 import time
 from collections import Counter
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.signals import request_finished
@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
 from troubleshooting.outcomes.languages import recorded_language
 from troubleshooting.outcomes.recording import record_safely
+from troubleshooting.page_query import declared_fields, filed_query
 
 from .query import MAX_QUERY_LENGTH, words
 
@@ -88,6 +89,7 @@ class SearchCounts:
 
 
 SEARCH_PARAM = "q"  # the search page's words
+SEARCH_FIELDS = frozenset({SEARCH_PARAM})
 _WRITE_UID = "troubleshooting.search.usage.write_counts"
 search_counts = SearchCounts()
 # A server stopping its worker (a deploy, a restart after N requests) exits it normally.
@@ -97,14 +99,10 @@ atexit.register(search_counts.write)
 def record_search(request) -> None:
     """Count the search a request to the search page made; never fail the page for it.
 
-    Its address is counted as sent: what it searched for is read from it when the counts are
-    written, as ``request.GET`` reads it, so a page served from the cache decodes nothing.
+    Its words are counted as sent, still escaped, read the way the page cache reads them: what
+    it searched for is decoded when the counts are written, so a cached page decodes nothing.
     """
-    query = request.META.get("QUERY_STRING", "")
-    if query and not query.isascii():
-        # Unescaped bytes (browsers escape them): decoded as the server's handler decodes
-        # them, then escaped again, so the written count reads the same words.
-        query = urlencode({SEARCH_PARAM: request.GET.get(SEARCH_PARAM, "")})
+    query = filed_query(declared_fields(request, SEARCH_FIELDS))
     if query:
         language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
         search_counts.add(query, language or settings.LANGUAGE_CODE)
