@@ -257,7 +257,9 @@ def _read_slug_book() -> tuple[dict, dict]:
 # the request, so its many links (a sitemap's thousands) check the version once.
 _slug_book = SharedData(_read_slug_book)
 # The public's translations, filled as pages ask for items (kind, language → item → translation
-# or None): a translated page then costs what the English one does. Readers only read them.
+# or None): a translated page then costs what the English one does. Unlike other shared data it
+# grows while it is read (only ``_translations()`` adds, never changes or removes, rows read from
+# the database under the same version), and a new version starts it empty.
 _kept_translations = SharedData(dict)
 _request = threading.local()
 
