@@ -95,8 +95,9 @@ ROMANCE_ENDINGS = {
 
 
 # Ranking and snippets fold the same documents' texts search after search, a character at a
-# time: kept, they cost a lookup. Bounded, as a few thousand documents' texts are at most MBs.
-@functools.lru_cache(maxsize=8192)
+# time: kept, they cost a lookup. Bounded: a page of results folds about 100 texts and their
+# sentences, and 2,048 texts of a few hundred characters (the index's average) is a few MB.
+@functools.lru_cache(maxsize=2048)
 def fold(text: str) -> str:
     """Return a text in lower case without accents ("envía" → "envia"), as people type it."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
