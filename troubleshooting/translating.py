@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError
@@ -271,30 +271,33 @@ def _forget_what_the_request_held(**kwargs) -> None:
     _request.in_request = kwargs.get("signal") is request_started
 
 
+def _held(name: str, read: Callable):
+    """Return what ``read()`` gives, read once per request and held until it ends.
+
+    Outside a request (a command, a test) nothing says when the content may change, so it is
+    read afresh each time: a command that saves content then builds addresses sees the change.
+    """
+    if not getattr(_request, "in_request", False):
+        return read()
+    value = getattr(_request, name, None)
+    if value is None:
+        value = read()
+        setattr(_request, name, value)
+    return value
+
+
 def _request_version() -> str:
     """Return the content version, checked once per request for the book and the translations."""
-    version = getattr(_request, "version", None)
-    if version is None:
-        version = _request.version = content_version()
-    return version
+    return _held("version", content_version)
 
 
 def _book() -> tuple[dict, dict]:
-    book = getattr(_request, "book", None)
-    if book is None:
-        book = _request.book = _slug_book.get(_request_version())
-    return book
+    return _held("book", lambda: _slug_book.get(_request_version()))
 
 
 def _kept() -> dict:
     """Return the public's kept translations, the content version checked once per request."""
-    if not getattr(_request, "in_request", False):
-        # Outside a request (a command, a test) nothing says when the content may change.
-        return _kept_translations.get()
-    kept = getattr(_request, "translations", None)
-    if kept is None:
-        kept = _request.translations = _kept_translations.get(_request_version())
-    return kept
+    return _held("translations", lambda: _kept_translations.get(_request_version()))
 
 
 def translated_into(item) -> set[str]:

@@ -304,6 +304,13 @@ class TestLanguages:
                 other: f"{PREFIXES[other]}{article}?x=1#steps" for other in LANGUAGE_CODES
             }
 
+    def test_outside_a_request_a_new_translation_shows_in_addresses_at_once(self, guide):
+        """A command that translates content and then writes addresses sees its own change."""
+        article = english(guide[1].get_absolute_url)
+        assert languages.address_in(article, "es") == f"/es{article}"
+        translate(guide[1], slug="no-se-entrega")
+        assert languages.address_in(article, "es").endswith("/no-se-entrega/")
+
     def test_an_address_that_is_no_page_gives_each_languages_home(self):
         assert languages.addresses("/es/nada/de/nada/nada/") == {
             "en-gb": "/",
