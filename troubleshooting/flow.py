@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -26,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
+from .caching import SharedData
 from .models import (
     FixStep,
     PastStepList,
@@ -121,6 +124,9 @@ class Flow:
     session: str = ""
     preview: bool = False
     via: str = ""
+    # (symptom id, ``v``) of the step lists known to be kept, shared by the flows kept under
+    # one content version (``kept_flow``); None for a flow loaded for one request.
+    kept_lists: set | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def for_symptom(cls, symptom: Symptom, *, preview: bool = False) -> Flow:
@@ -222,19 +228,25 @@ class Flow:
         """
         if not progress.results:
             return
+        mark = (self.symptom.pk, progress.version)
+        if self.kept_lists is not None and mark in self.kept_lists:
+            return  # a kept list is never changed or removed while its symptom's flow lives
         # Written once per list: every later answer only reads it, outside any write lock.
         known = PastStepList.objects.filter(symptom=self.symptom, version=progress.version)
-        if known.exists():
-            return
-        record_safely(
-            "the steps a guided-fix address refers to",
-            lambda: PastStepList.objects.get_or_create(
-                symptom=self.symptom,
-                version=progress.version,
-                defaults={"steps": [step.pk for step in progress.steps]},
-            ),
-            otherwise=None,
-        )
+        if not known.exists():
+            written = record_safely(
+                "the steps a guided-fix address refers to",
+                lambda: PastStepList.objects.get_or_create(
+                    symptom=self.symptom,
+                    version=progress.version,
+                    defaults={"steps": [step.pk for step in progress.steps]},
+                ),
+                otherwise=None,
+            )
+            if written is None:
+                return
+        if self.kept_lists is not None:
+            self.kept_lists.add(mark)
 
     # Addresses ----------------------------------------------------------------------------
 
@@ -326,6 +338,49 @@ class Flow:
         """Return one letter per current step ("-" where unanswered), for the end page's words."""
         answers = progress.answers
         return "".join(answers.get(step.pk, UNANSWERED) for step in self.steps)
+
+
+# Flows kept per content version: enough for the symptoms people are answering during a surge,
+# without holding every symptom's steps in every language.
+KEPT_FLOWS = 256
+
+
+class KeptFlows:
+    """The public flows answers were posted to lately, for one content version.
+
+    By (language, topic slug, symptom slug), least recently used dropped first, with the step
+    lists known to be kept. Readers only read a kept flow (it is frozen, its items shared).
+    """
+
+    def __init__(self, size: int = KEPT_FLOWS):
+        self.size = size
+        self.lists: set[tuple[int, str]] = set()
+        self._flows: OrderedDict[tuple, Flow] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, load: Callable[[], Flow]) -> Flow:
+        """Return the flow at ``key``, loading it (outside the lock) the first time."""
+        with self._lock:
+            flow = self._flows.get(key)
+            if flow is not None:
+                self._flows.move_to_end(key)
+                return flow
+        flow = replace(load(), kept_lists=self.lists)
+        with self._lock:
+            self._flows[key] = flow
+            while len(self._flows) > self.size:
+                self._flows.popitem(last=False)
+        return flow
+
+
+# Every write to what a flow shows changes the content version, and so does a step going
+# live: a flow kept under the version is the one ``Flow.for_symptom`` would load now.
+_kept_flows = SharedData(KeptFlows)
+
+
+def kept_flow(key: tuple, load: Callable[[], Flow]) -> Flow:
+    """Return the public flow at ``key`` under the current content version, loaded once."""
+    return _kept_flows.get().get(key, load)
 
 
 def article_version(symptom: Symptom) -> str:

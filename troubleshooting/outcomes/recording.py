@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,9 +99,8 @@ def _with_sqlite_busy_timeout(ms: int, write: Callable[[], T]) -> T:
     BEGIN IMMEDIATE (settings' ``transaction_mode``) takes the write lock when the transaction
     opens, so the lower wait must be in place before it, and undone after it, for other writes.
     """
+    usual = _usual_busy_timeout()
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        (usual,) = cursor.fetchone()
         cursor.execute(f"PRAGMA busy_timeout = {ms:d}")
     try:
         with transaction.atomic():
@@ -112,6 +112,26 @@ def _with_sqlite_busy_timeout(ms: int, write: Callable[[], T]) -> T:
         except Exception:  # a connection we cannot reset is closed: the next opens as configured
             logger.warning("Could not restore SQLite's lock wait; closing the connection.")
             connection.close()
+
+
+_waits = threading.local()
+
+
+def _usual_busy_timeout() -> int:
+    """Return the lock wait SQLite's connection opened with, read once per connection.
+
+    Every change of it is undone, so what was read stays true while the connection lives.
+    """
+    connection.ensure_connection()
+    raw = connection.connection
+    held = getattr(_waits, "held", None)
+    if held is None or held[0] is not raw:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            (usual,) = cursor.fetchone()
+        # The connection itself, not its id: a closed connection's id may be a new one's.
+        held = _waits.held = (raw, int(usual))
+    return held[1]
 
 
 def _within_rate_limit(key: str) -> bool:
@@ -170,22 +190,19 @@ def record_answer(
 
     def write() -> str:
         now = timezone.now()
-        session = (
-            FlowSession.objects.filter(key=key, symptom=symptom).first() if is_key(key) else None
-        )
+        sessions = FlowSession.objects.filter(key=key, symptom=symptom)
+        session = sessions.values_list("pk", flat=True).first() if is_key(key) else None
         if session is None:
             return _start_with(symptom, step, now, answer, outcome, resolved_number)
         # One answer per step: answering it again replaces it, and an editor inserting or
         # moving steps mid-session never puts one step's answer on another.
         StepAnswer.objects.update_or_create(
-            session=session,
-            step=step,
-            defaults={**answer, "answered_at": now},
+            session_id=session, step=step, defaults={**answer, "answered_at": now}
         )
-        FlowSession.objects.filter(pk=session.pk).update(
+        FlowSession.objects.filter(pk=session).update(
             outcome=outcome, resolved_number=resolved_number, last_active_at=now
         )
-        return session.key
+        return key
 
     return record_safely("an answer in the guided fix", write, otherwise=key)
 

@@ -16,6 +16,7 @@ from ..flow import (
     Progress,
     choice_url,
     end_lede,
+    kept_flow,
     parent_url,
     visible_choices,
 )
@@ -23,7 +24,7 @@ from ..forms import AnswerForm
 from ..models import FixStep, Symptom, TriageQuestion, built_once
 from ..outcomes import recording
 from ..previewing import previewing
-from ..translating import overlay, overlay_choices
+from ..translating import active_language, overlay, overlay_choices
 from .pages import public_page, render_page
 
 ANSWERABLE = ("GET", "HEAD", "POST")
@@ -68,6 +69,11 @@ def flow_begin(request, topic_slug, symptom_slug):
 )
 def flow_step(request, topic_slug, symptom_slug, number):
     """Show one step of the guided fix, and take its answer to "Did this fix it?"."""
+    if request.method == "POST":
+        answered = _answer(request, topic_slug, symptom_slug, number)
+        if answered is not None:
+            return answered
+    # A page to show: a step, or the answer's form with what is wrong with it.
     symptom = _published_symptom(request, topic_slug, symptom_slug)
     flow = _flow(request, symptom)
     if not flow.steps:
@@ -77,10 +83,6 @@ def flow_step(request, topic_slug, symptom_slug, number):
         progress = flow.progress(request.GET)
     except InvalidFlowState:
         return _bad_flow_state(request, symptom)
-    if request.method == "POST":
-        answered = _answer_step(request, flow, progress, number)
-        if answered is not None:
-            return answered
     if not flow.is_canonical(progress, request.GET, number):
         return _outdated_or_bad(request, flow, progress, number)
     step = flow.steps[number - 1]
@@ -182,12 +184,37 @@ def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
 
 def _flow(request, symptom: Symptom) -> Flow:
     """Load a symptom's flow, keeping the session and the question people came from."""
-    preview = previewing(request)
-    flow = Flow.for_symptom(symptom, preview=preview).with_via(request.GET.get("via"))
+    return _for_request(request, _loaded_flow(symptom, preview=previewing(request)))
+
+
+def _loaded_flow(symptom: Symptom, *, preview: bool) -> Flow:
+    """Load a symptom's steps, in the active language."""
+    flow = Flow.for_symptom(symptom, preview=preview)
     # The same steps in every language: only their words change, never the list or its `v`.
     overlay(symptom, symptom.topic, flow.steps, preview=preview)
+    return flow
+
+
+def _for_request(request, flow: Flow) -> Flow:
+    """Return ``flow`` with the session and the question people came from, as the address says."""
+    flow = flow.with_via(request.GET.get("via"))
     key = request.GET.get("s", "")
     return flow.with_session(key) if recording.is_key(key) else flow
+
+
+def _answering_flow(request, topic_slug: str, symptom_slug: str) -> Flow:
+    """Return the flow an answer is posted to: the public one kept under the content version.
+
+    Answering reads nothing of the symptom and its steps but their ids, slugs and severities,
+    the same for every answer until the content changes, so the queries are not made again.
+    """
+    if previewing(request):
+        return _flow(request, _published_symptom(request, topic_slug, symptom_slug))
+    flow = kept_flow(
+        (active_language(), topic_slug, symptom_slug),
+        lambda: _loaded_flow(_published_symptom(request, topic_slug, symptom_slug), preview=False),
+    )
+    return _for_request(request, flow)
 
 
 def _bad_flow_state(request, symptom: Symptom):
@@ -212,6 +239,21 @@ def _outdated_or_bad(request, flow: Flow, progress: Progress, number: int, statu
     key = QueryDict(request.META.get("QUERY_STRING", "")).get("s", "")
     flow = flow.with_session(key if recording.is_key(key) else "")
     return HttpResponseRedirect(flow.url_for(canonical), status=status)
+
+
+def _answer(request, topic_slug: str, symptom_slug: str, number: int):
+    """Take a posted answer; return None when the page is to be shown instead (with the form).
+
+    A flow without steps or an address it can't read is shown as on a GET, from a fresh load.
+    """
+    flow = _answering_flow(request, topic_slug, symptom_slug)
+    if not flow.steps:
+        return None
+    try:
+        progress = flow.progress(request.GET)
+    except InvalidFlowState:
+        return None
+    return _answer_step(request, flow, progress, number)
 
 
 def _answer_step(request, flow: Flow, progress: Progress, number: int):
