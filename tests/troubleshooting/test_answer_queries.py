@@ -1,0 +1,164 @@
+"""The answer to "Did this fix it?": a fixed, small number of statements, and nothing stale.
+
+An answer always writes (its outcome); what it reads of the symptom and its steps is kept per
+content version, so it costs no query until the content changes.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_guide, make_step
+from troubleshooting.models import FlowSession, Outcome, Status, StepAnswer, SymptomStep
+from troubleshooting.outcomes import recording
+
+pytestmark = pytest.mark.django_db
+
+# Content tables an answer once read on every POST: the symptom, its steps, the kept lists.
+CONTENT_TABLES = ("troubleshooting_symptom", "troubleshooting_fixstep", "paststeplist")
+
+
+def begin(client, symptom) -> str:
+    response = client.get(symptom.get_flow_url())
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def answer(client, url, value="n"):
+    response = client.post(url, {"answer": value})
+    assert response.status_code == 303, response.content.decode()[:500]
+    return response["Location"]
+
+
+def statements(queries) -> list[str]:
+    return [query["sql"] for query in queries]
+
+
+def reads_content(queries) -> bool:
+    """Return whether any query but the content version's read the symptom or its steps."""
+    return any(
+        sql.startswith("SELECT") and table in sql and "troubleshooting_contentversion" not in sql
+        for sql in statements(queries)
+        for table in CONTENT_TABLES
+    )
+
+
+class TestQueries:
+    def test_an_answer_in_a_session_makes_a_fixed_number_of_queries(
+        self, client, django_assert_max_num_queries
+    ):
+        symptom = make_guide(4)[1]
+        url = answer(client, begin(client, symptom))
+        # The content version (read on every request by the test settings); in the recording's
+        # savepoint, the session's id, the answer (``update_or_create``: a read and a write in
+        # two savepoints of its own) and the session's outcome.
+        with django_assert_max_num_queries(11) as captured:
+            url = answer(client, url)
+        assert "/fix/3/" in url
+        assert not reads_content(captured.captured_queries)
+        assert FlowSession.objects.get().answers.count() == 2
+
+    def test_an_answer_without_a_session_makes_a_fixed_number_of_queries(
+        self, client, django_assert_max_num_queries
+    ):
+        symptom = make_guide(4)[1]
+        step_one = begin(client, symptom).split("?")[0]
+        answer(client, step_one)  # the first answer loads the flow it keeps
+        # The content version; in the recording's savepoint, the session and its answer.
+        with django_assert_max_num_queries(5) as captured:
+            url = answer(client, step_one)
+        assert "/fix/2/" in url
+        assert not reads_content(captured.captured_queries)
+        assert StepAnswer.objects.count() == 2
+
+    def test_as_many_queries_with_ten_times_the_steps(self, client, django_assert_max_num_queries):
+        symptom = make_guide(30)[1]
+        url = answer(client, begin(client, symptom))
+        with django_assert_max_num_queries(11):
+            answer(client, url)
+
+
+class TestKeptFlowsFollowTheContent:
+    def test_a_step_inserted_after_an_answer_is_the_next_answers_to_show(self, client):
+        topic, symptom, steps, _ = make_guide(3)
+        url = answer(client, begin(client, symptom))
+        inserted = make_step(title="Inserted")
+        for link in SymptomStep.objects.filter(symptom=symptom, position__gte=1).order_by(
+            "-position"
+        ):
+            link.position += 1
+            link.save()
+        SymptomStep.objects.create(symptom=symptom, step=inserted, position=1)
+        # Step 2 as shown before the edit (the new step went first): the answer goes to it.
+        response = client.post(url, {"answer": "n", "step": str(steps[1].pk)})
+        assert response.status_code == 303
+        session = FlowSession.objects.get()
+        assert set(session.answers.values_list("step", flat=True)) == {steps[0].pk, steps[1].pk}
+        assert "/fix/1/" in response["Location"]  # the inserted step, not answered yet
+        assert client.get(response["Location"]).status_code == 200
+
+    def test_a_symptom_unpublished_after_an_answer_takes_no_more(self, client):
+        symptom = make_guide(3)[1]
+        url = answer(client, begin(client, symptom))
+        symptom.status = Status.DRAFT
+        symptom.save()
+        assert client.post(url, {"answer": "n"}).status_code == 404
+        assert StepAnswer.objects.count() == 1
+
+    def test_each_language_keeps_its_own_addresses(self, client):
+        symptom = make_guide(3)[1]
+        english = answer(client, begin(client, symptom))
+        assert answer(client, "/es" + english, "s").startswith("/es/")
+        assert not answer(client, english, "s").startswith("/es/")
+
+    def test_a_resolution_still_ends_the_session(self, client):
+        symptom = make_guide(3)[1]
+        url = answer(client, begin(client, symptom))
+        fixed = answer(client, url, "y")
+        assert "/fix/fixed/" in fixed
+        session = FlowSession.objects.get()
+        assert (session.outcome, session.resolved_number) == (Outcome.RESOLVED, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+class TestSqliteLockWait:
+    """As in production: each recording its own transaction, with SQLite's short lock wait."""
+
+    @pytest.fixture(autouse=True)
+    def _sqlite(self):
+        if connection.vendor != "sqlite":
+            pytest.skip("SQLite's lock wait")
+
+    def busy_timeout(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            return cursor.fetchone()[0]
+
+    def test_the_usual_wait_is_read_once_per_connection_and_always_restored(self, client):
+        symptom = make_guide(3)[1]
+        url = answer(client, begin(client, symptom))
+        usual = self.busy_timeout()
+        with CaptureQueriesContext(connection) as captured:
+            answer(client, url)
+        pragmas = [sql for sql in statements(captured) if "busy_timeout" in sql]
+        assert pragmas == ["PRAGMA busy_timeout = 2000", f"PRAGMA busy_timeout = {usual}"]
+        assert self.busy_timeout() == usual
+
+    def test_another_connection_has_its_usual_wait_read_afresh(self, client, monkeypatch):
+        symptom = make_guide(3)[1]
+        url = answer(client, begin(client, symptom))
+        # As after the connection was closed and another opened: what was read was its own.
+        monkeypatch.setattr(recording._waits, "held", (object(), 1), raising=False)
+        with CaptureQueriesContext(connection) as captured:
+            answer(client, url)
+        assert "PRAGMA busy_timeout" in statements(captured)
+        assert self.busy_timeout() == 20_000
+
+    def test_an_answer_is_one_short_transaction(self, client, django_assert_max_num_queries):
+        symptom = make_guide(3)[1]
+        step_one = begin(client, symptom).split("?")[0]
+        answer(client, step_one)
+        # The content version, the lock wait lowered, BEGIN, two inserts, COMMIT, the wait
+        # restored.
+        with django_assert_max_num_queries(7):
+            answer(client, step_one)
