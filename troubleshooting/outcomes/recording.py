@@ -138,8 +138,8 @@ def _within_rate_limit(key: str) -> bool:
     """Count one recording for a key in the current minute; False once over the limit."""
     bucket = f"outcomes:{key}:{int(time.time() // 60)}"
     try:
-        cache.add(bucket, 0, timeout=120)
-        count = cache.incr(bucket)
+        # The minute's first recording creates the bucket at one: no increment to send.
+        count = 1 if cache.add(bucket, 1, timeout=120) else cache.incr(bucket)
     except ValueError:  # the bucket expired between add and incr
         count = 1
     except Exception:
@@ -190,8 +190,7 @@ def record_answer(
 
     def write() -> str:
         now = timezone.now()
-        sessions = FlowSession.objects.filter(key=key, symptom=symptom)
-        session = sessions.values_list("pk", flat=True).first() if is_key(key) else None
+        session = _session_id(key, symptom) if is_key(key) else None
         if session is None:
             return _start_with(symptom, step, now, answer, outcome, resolved_number)
         # One answer per step: answering it again replaces it, and an editor inserting or
@@ -205,6 +204,11 @@ def record_answer(
         return key
 
     return record_safely("an answer in the guided fix", write, otherwise=key)
+
+
+def _session_id(key: str, symptom: Symptom) -> int | None:
+    """Return the id of the symptom's session with ``key``, if there is one."""
+    return FlowSession.objects.filter(key=key, symptom=symptom).values_list("pk", flat=True).first()
 
 
 def _start_with(symptom, step, now, answer, outcome, resolved_number) -> str:
