@@ -171,3 +171,19 @@ def test_an_answer_is_one_short_transaction(client):
         # The transaction's lock and statement timeouts, set inside it.
         expected = ["BEGIN", "SELECT", "INSERT", "INSERT", "COMMIT"]
     assert writes == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_recordings_commit_skips_waiting_for_the_disk(client):
+    """PostgreSQL: an outcome's commit is asynchronous, as SQLite's are; nothing else's is."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's synchronous_commit")
+    symptom = make_guide(3)[1]
+    step_one = begin(client, symptom).split("?")[0]
+    with CaptureQueriesContext(connection) as captured:
+        answer(client, step_one)
+    terms = next(sql for sql in statements(captured) if "set_config" in sql)
+    assert "set_config('synchronous_commit', 'off', true)" in terms
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
