@@ -84,8 +84,7 @@ def _symptom_link(addresses: Addresses, symptom: dict, topic_slug: str, *, flow=
 
 @built_once
 def _visible_topics(*, preview: bool):
-    """Return the visible topics: their live symptom count, first listed symptoms' ids, and
-    whether their guided fix has a visible first question.
+    """Return the visible topics with their live symptom count, first symptoms and first question.
 
     One query that reads only what the page shows, through the indexes on a topic's symptoms:
     a prefetch sliced per topic numbers every symptom of every topic (a window over the whole
