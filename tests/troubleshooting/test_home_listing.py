@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from troubleshooting.models import Status
 
-from ..factories import make_symptom, make_topic
+from ..factories import make_question, make_symptom, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,38 @@ def test_preview_lists_drafts_too(admin_client):
     admin_client.get(reverse("troubleshooting:preview"), {"next": "/"})
     section = topic_section(admin_client.get("/").content.decode(), "Drafty topic")
     assert "A draft problem" in section
+
+
+def test_a_topic_offers_its_first_question_only_while_that_question_is_live(client):
+    later = timezone.now() + timedelta(hours=1)
+    live, draft, scheduled, none = (
+        make_topic(title=f"{name} topic") for name in ("Live", "Draft", "Scheduled", "Bare")
+    )
+    make_question(topic=live, is_start=True)
+    make_question(topic=live, is_start=False)
+    make_question(topic=draft, is_start=True, status=Status.DRAFT)
+    make_question(topic=scheduled, is_start=True, publish_at=later)
+    make_symptom(topic=none)
+    html = client.get("/").content.decode()
+    hero = html[: html.index('id="topics-heading"')]
+    assert hero.count("Not sure? Answer a question") == 1
+    start = reverse("troubleshooting:flow_start", args=[live.slug])
+    assert f'<a class="button" href="{start}" hx-get="{start}">' in hero
+    assert "about Live topic</span>" in hero
+
+
+def test_the_home_page_reads_its_topics_and_its_symptoms(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    topic = make_topic()
+    make_question(topic=topic, is_start=True)
+    make_symptom(topic=topic, featured=True)
+    make_symptom(topic=topic)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    # The first questions come with the topics; the third query is the content version's.
+    assert [query["sql"].split('"')[1] for query in queries] == [
+        "troubleshooting_topic",
+        "troubleshooting_symptom",
+        "troubleshooting_contentversion",
+    ]

@@ -1,6 +1,6 @@
 """Browsing the guides: the home page, a topic, a symptom's article."""
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -46,8 +46,16 @@ def home(request):
             for name in LISTED
             if topic[name] in found
         ]
-    start_questions = list(_start_questions(preview=preview))
-    overlay(start_questions, [q.topic for q in start_questions], preview=preview)
+    # A topic's guided fix begins at its one first question, whose address and button name
+    # only the topic: the topics' rows, translated above, hold all they show.
+    start_questions = [
+        {
+            "url": addresses.slug_url("troubleshooting:flow_start", topic["slug"]),
+            "topic_title": topic["title"],
+        }
+        for topic in topics
+        if topic["has_start_question"]
+    ]
     context = {
         "title": None,
         "topics": topics,
@@ -64,18 +72,6 @@ def _common_problems(*, preview: bool):
     return featured.order_by().values(*HOME_FIELDS)
 
 
-@built_once
-def _start_questions(*, preview: bool):
-    """Return each visible topic's first triage question, in the topics' order."""
-    return (
-        TriageQuestion.objects.in_visible_topic(preview=preview)
-        .filter(is_start=True)
-        .select_related("topic")
-        .only("slug", "is_start", "topic__slug", "topic__title")
-        .order_by("topic__position", "topic__title")
-    )
-
-
 def _symptom_link(addresses: Addresses, symptom: dict, topic_slug: str, *, flow=False) -> dict:
     """Add a listed symptom's addresses (its article's, and its guided fix's if ``flow``)."""
     symptom["url"] = addresses.slug_url("troubleshooting:symptom", topic_slug, symptom["slug"])
@@ -88,7 +84,7 @@ def _symptom_link(addresses: Addresses, symptom: dict, topic_slug: str, *, flow=
 
 @built_once
 def _visible_topics(*, preview: bool):
-    """Return the visible topics with their live symptom count and first listed symptoms' ids.
+    """Return the visible topics with their live symptom count, first symptoms and first question.
 
     One query that reads only what the page shows, through the indexes on a topic's symptoms:
     a prefetch sliced per topic numbers every symptom of every topic (a window over the whole
@@ -111,11 +107,18 @@ def _visible_topics(*, preview: bool):
         .annotate(count=Count("pk"))
         .values("count")
     )
+    start = TriageQuestion.objects.visible(preview=preview).filter(
+        topic=OuterRef("pk"), is_start=True
+    )
     firsts = {name: Subquery(listed[n : n + 1]) for n, name in enumerate(LISTED)}
     return (
         Topic.objects.visible(preview=preview)
-        .annotate(symptom_count=Coalesce(Subquery(count), 0), **firsts)
-        .values("pk", "slug", "title", "summary", "symptom_count", *firsts)
+        .annotate(
+            symptom_count=Coalesce(Subquery(count), 0),
+            has_start_question=Exists(start),
+            **firsts,
+        )
+        .values("pk", "slug", "title", "summary", "symptom_count", "has_start_question", *firsts)
     )
 
 

@@ -1,0 +1,96 @@
+"""The page frame's ``{% fixed %}`` blocks: rendered once, never showing a page's values."""
+
+import pytest
+from django.template import Context, Engine, TemplateSyntaxError
+from django.test import override_settings
+from django.urls import set_script_prefix
+from django.utils import translation
+
+from troubleshooting.templatetags import frame
+
+ENGINE = Engine.get_default()
+
+
+def fixed(text: str):
+    """Return a template whose body is ``text`` inside one fixed block."""
+    return ENGINE.from_string("{% load frame i18n %}{% fixed %}" + text + "{% endfixed %}")
+
+
+def test_a_fixed_block_shows_none_of_the_page_s_values():
+    template = fixed("[{{ title }}]")
+
+    shown = template.render(Context({"title": "<Secret>"}))
+
+    assert "Secret" not in shown
+
+
+def test_a_fixed_block_is_rendered_once_per_language_and_kept(monkeypatch):
+    template = fixed('{% translate "Search" context "button" %}')
+    calls = []
+    render = frame.FixedNode.render
+
+    def counting(self, context):
+        calls.append(self.kept.copy())
+        return render(self, context)
+
+    monkeypatch.setattr(frame.FixedNode, "render", counting)
+    with translation.override("es"):
+        spanish = [template.render(Context()) for _ in range(3)]
+    with translation.override("en-gb"):
+        english = template.render(Context())
+
+    assert spanish == ["Buscar"] * 3
+    assert english == "Search"
+    assert [len(kept) for kept in calls] == [0, 1, 1, 1]
+
+
+def test_a_fixed_block_follows_the_script_prefix():
+    template = fixed("{% url 'troubleshooting:search' %}")
+    try:
+        set_script_prefix("/help/")
+        under_help = template.render(Context())
+    finally:
+        set_script_prefix("/")
+
+    assert under_help == "/help/search/"
+    assert template.render(Context()) == "/search/"
+
+
+def test_a_fixed_block_keeps_few_versions(monkeypatch):
+    monkeypatch.setattr(frame, "MOST_KEPT", 2)
+    template = fixed("{% url 'troubleshooting:search' %}")
+    try:
+        for prefix in ("/a/", "/b/", "/c/", "/d/"):
+            set_script_prefix(prefix)
+            assert template.render(Context()) == f"{prefix}search/"
+    finally:
+        set_script_prefix("/")
+
+    node = template.nodelist.get_nodes_by_type(frame.FixedNode)[0]
+    assert len(node.kept) == 2
+
+
+def test_a_changed_setting_drops_what_the_blocks_kept():
+    template = fixed("{% load static %}{% static 'css/site.css' %}")
+    before = template.render(Context())
+
+    with override_settings(STATIC_URL="/elsewhere/"):
+        moved = template.render(Context())
+
+    assert before.endswith("css/site.css")
+    assert moved == "/elsewhere/css/site.css"
+    assert template.render(Context()) == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{% block title %}{% endblock %}", "{% if x %}{% block title %}{% endblock %}{% endif %}"],
+)
+def test_a_block_can_t_be_fixed(text):
+    with pytest.raises(TemplateSyntaxError, match="block"):
+        ENGINE.from_string("{% load frame %}{% fixed %}" + text + "{% endfixed %}")
+
+
+def test_fixed_takes_no_arguments():
+    with pytest.raises(TemplateSyntaxError, match="no arguments"):
+        ENGINE.from_string("{% load frame %}{% fixed here %}{% endfixed %}")

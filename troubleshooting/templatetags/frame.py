@@ -1,0 +1,72 @@
+"""``{% fixed %}``: the parts of the page frame that are the same on every page, rendered once.
+
+The head's links and scripts, the header's name and search form, the footer: on every page,
+in a given language, they come out the same, yet the template engine rebuilt them (about 40
+nodes, a dozen ``gettext`` calls, a few ``{% url %}`` and ``{% static %}``) for every response
+the page cache did not hold. A ``{% fixed %}`` block is rendered against an empty context,
+so it cannot show anything of the page or the request, and what it gives is kept on the
+compiled template's node for the process's life. It changes with the interface language and
+with where the site's addresses begin (the script prefix, the URLconf), so it is kept per
+each; templates, catalogues and static files change only with a release, which restarts the
+processes (and in development the autoreloader compiles the templates afresh).
+"""
+
+import weakref
+
+from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader_tags import BlockNode
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language
+
+register = template.Library()
+
+# Languages × script prefixes × URLconfs: a handful. The bound only matters should a server
+# let clients pick the script prefix; past it a block is rendered live, as any other.
+MOST_KEPT = 32
+
+# Every compiled block, so that a changed setting (a test's static storage or URLconf) drops what
+# they keep: in production settings never change while a process runs.
+_blocks = weakref.WeakSet()
+
+
+class FixedNode(template.Node):
+    """Render the block once per language and address root, with none of the page's values."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.kept = {}
+        _blocks.add(self)
+
+    def render(self, context):
+        key = (get_language(), get_script_prefix(), get_urlconf())
+        html = self.kept.get(key)
+        if html is None:
+            # An empty context of the same kind (autoescaping, the template for the engine's
+            # settings): the page's variables, the request's among them, are not in it.
+            html = self.nodelist.render(context.new())
+            if len(self.kept) < MOST_KEPT:
+                self.kept[key] = html
+        return html
+
+
+@register.tag
+def fixed(parser, token):
+    """Compile ``{% fixed %}…{% endfixed %}``; a block inside would differ between pages."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("'fixed' takes no arguments")
+    nodelist = parser.parse(("endfixed",))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(
+            "'fixed' can't hold a {% block %}: a page that extends the template may change it"
+        )
+    return FixedNode(nodelist)
+
+
+@receiver(setting_changed)
+def _forget(**kwargs):
+    """Drop every kept block: static addresses, languages or URLs may now come out otherwise."""
+    for block in list(_blocks):
+        block.kept = {}
