@@ -7,7 +7,7 @@ import atexit
 import threading
 import time
 from collections import Counter
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.signals import request_finished
@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
 from troubleshooting.outcomes.languages import recorded_language
 from troubleshooting.outcomes.recording import record_safely
-from troubleshooting.page_query import declared_fields, filed_query
+from troubleshooting.page_query import declared_fields
 
 from .query import MAX_QUERY_LENGTH, words
 
@@ -64,7 +64,7 @@ class SearchCounts:
         self.write_pending = False
 
     def add(self, query: str, language: str) -> None:
-        """Count one search (its address's query string) in a language; write when it is time."""
+        """Count one search (its words as sent, still escaped) in a language; write when due."""
         with self.lock:
             self.counts[query, language] += 1
             if self.write_pending or (
@@ -99,21 +99,25 @@ atexit.register(search_counts.write)
 def record_search(request) -> None:
     """Count the search a request to the search page made; never fail the page for it.
 
-    Its words are counted as sent, still escaped, read the way the page cache reads them: what
-    it searched for is decoded when the counts are written, so a cached page decodes nothing.
+    Its words are counted as sent, still escaped, as the page cache read them (``page_query``,
+    set by the cache; read here only when the cache did not): what it searched for is decoded
+    when the counts are written, so a cached page decodes nothing.
     """
-    query = filed_query(declared_fields(request, SEARCH_FIELDS))
+    fields = getattr(request, "page_query", None)
+    if fields is None:
+        fields = declared_fields(request, SEARCH_FIELDS)
+    query = fields.get(SEARCH_PARAM)
     if query:
         language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
         search_counts.add(query, language or settings.LANGUAGE_CODE)
 
 
 def _write_counts(counts: Counter) -> None:
-    """Add searches counted by (query string, language) to their rows, by words and language."""
+    """Add searches counted by (words as sent, language) to their rows, by words and language."""
     totals: Counter = Counter()
     for (query, language), count in counts.items():
-        # The last value, as request.GET gives it; no cap on fields: the page refused too many.
-        text = normalized(dict(parse_qsl(query, keep_blank_values=True)).get(SEARCH_PARAM, ""))
+        # Decoded as request.GET decodes it (the last value, the one the page cache kept).
+        text = normalized(unquote_plus(query))
         if text:
             totals[text, recorded_language(language)] += count
     for (text, language), count in sorted(totals.items()):
