@@ -44,3 +44,9 @@ def test_the_admin_speaks_the_editors_language_and_says_it_varies(admin_client):
     response = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="es")
     assert response["Content-Language"] == "es"
     assert "Accept-Language" in response["Vary"]
+
+
+def test_the_kept_answers_follow_a_change_of_the_languages(settings):
+    assert language_from_address("/de/") is None
+    settings.LANGUAGES = [*settings.LANGUAGES, ("de", "German")]
+    assert language_from_address("/de/") == "de"
