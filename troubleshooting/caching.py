@@ -451,6 +451,8 @@ def cached_page(
             ):
                 return view(request, *args, **kwargs)
             fields = declared_fields(request, names)
+            # Read once: what the view's own layers count (searches) reads them from here.
+            request.page_query = fields
             key, session = _page_key(request, fields, htmx_targets)
             entry = page_cache.get(key)
             if entry is not None:

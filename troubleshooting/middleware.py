@@ -4,6 +4,8 @@ import functools
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
@@ -87,6 +89,30 @@ def _admin_prefix() -> str:
     return reverse("admin:index")
 
 
+@functools.lru_cache(maxsize=256)
+def _language_of_first_part(part: str) -> str | None:
+    """Return the language an address's first part names, as Django reads it, or None.
+
+    Kept per part: for a part that only looks like a language ("search", "messages"), Django's
+    lookup fails with an exception each time, on every page but the home page. Bounded, so
+    addresses made up to fill it only push each other out.
+    """
+    return translation.get_language_from_path(f"/{part}/")
+
+
+@receiver(setting_changed)
+def _forget_languages(setting, **kwargs) -> None:
+    """Read addresses afresh after a test changes the languages, as Django's own lookup does."""
+    if setting in ("LANGUAGES", "LANGUAGE_CODE"):
+        _language_of_first_part.cache_clear()
+
+
+def language_from_address(path_info: str) -> str | None:
+    """Return the language an address's prefix names (``/es/…``), or None (English)."""
+    # Django reads the first part alone (up to a slash or the end): the same answer.
+    return _language_of_first_part(path_info.split("/", 2)[1] if path_info[:1] == "/" else "")
+
+
 class AddressLanguageMiddleware(LocaleMiddleware):
     """Django's ``LocaleMiddleware``, without ``Vary: Accept-Language``: the address alone decides.
 
@@ -98,9 +124,8 @@ class AddressLanguageMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         # What Django's does with English unprefixed, reading the path once: Django's reads it
-        # twice and parses Accept-Language, which cannot change the answer here. On an address
-        # whose first part looks like a language (/search/), each reading costs a failed lookup.
-        language = translation.get_language_from_path(request.path_info)
+        # twice and parses Accept-Language, which cannot change the answer here.
+        language = language_from_address(request.path_info)
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
         # The editors' admin is one address for everyone, never cached: it speaks the editor's
@@ -111,11 +136,12 @@ class AddressLanguageMiddleware(LocaleMiddleware):
             request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
-        response = super().process_response(request, response)
+        # Django's would read the address's language again, only to add the Accept-Language
+        # that is taken out here (its redirect to a prefixed address is for a prefixed source
+        # language, which this site's is not: ``prefix_default_language=False``).
         if request.path_info.startswith(_admin_prefix()):
             patch_vary_headers(response, ("Accept-Language",))
-            return response
-        if "Vary" in response:
+        elif "Vary" in response and "accept-language" in response["Vary"].lower():
             kept = [
                 header.strip()
                 for header in response["Vary"].split(",")
@@ -125,4 +151,5 @@ class AddressLanguageMiddleware(LocaleMiddleware):
                 response["Vary"] = ", ".join(kept)
             else:
                 del response["Vary"]
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

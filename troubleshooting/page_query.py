@@ -47,7 +47,8 @@ def declared_fields(request, names: frozenset[str]) -> dict[str, str]:
             name = unquote_plus(name)
         if name in names:
             found[name] = value
-    return {name: found[name] for name in sorted(found)}
+    # In a fixed order, for the key; one parameter (a search's words) is in order already.
+    return found if len(found) < 2 else {name: found[name] for name in sorted(found)}
 
 
 def filed_query(fields: dict[str, str]) -> str:

@@ -26,7 +26,11 @@ class StepNumber:
 register_converter(StepNumber, "step")
 
 urlpatterns = [
-    # The guided fix's steps first: the most requested pages in a surge, and no other pattern
+    # Searches first: asked on every visit that starts from a question, often as people type;
+    # an exact address, so trying it costs the others one comparison ("search" is a reserved
+    # slug: no topic can take it).
+    path("search/", search.search, name="search"),
+    # The guided fix's steps next: the most requested pages in a surge, and no other pattern
     # can match an address with "fix" and a step number in these places.
     path(
         "<slug:topic_slug>/<slug:symptom_slug>/fix/<step:number>/",
@@ -34,7 +38,6 @@ urlpatterns = [
         name="flow_step",
     ),
     path("", browse.home, name="home"),
-    path("search/", search.search, name="search"),
     path("search/open/", search.search_open, name="search_open"),
     path("preview/", system.preview, name="preview"),
     path("known-issues/", known_issues.known_issues, name="known_issues"),

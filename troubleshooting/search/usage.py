@@ -6,8 +6,8 @@ from __future__ import annotations
 import atexit
 import threading
 import time
-from collections import Counter
-from urllib.parse import parse_qsl
+from collections import Counter, deque
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.signals import request_finished
@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
 from troubleshooting.outcomes.languages import recorded_language
 from troubleshooting.outcomes.recording import record_safely
-from troubleshooting.page_query import declared_fields, filed_query
+from troubleshooting.page_query import declared_fields
 
 from .query import MAX_QUERY_LENGTH, words
 
@@ -42,35 +42,39 @@ class SearchCounts:
     """Searches counted in this process, written together at most every SEARCH_COUNT_SECONDS.
 
     Counting is all a search page served from the cache does beyond serving it, so it is kept
-    to adding one to a counter: a query's words and its language are worked out when the counts
-    are written, once per distinct query, and the write waits until a response has been sent
-    (``request_finished``), so nobody waits for it. What is still counted when the process
-    exits is written then; a process killed outright loses at most SEARCH_COUNT_SECONDS of
-    counts, which only ever feed the editors' content gaps.
+    to appending the search to what this process holds (a deque's append needs no lock): a
+    query's words and its language are worked out when the searches are written, once per
+    distinct query, and the write waits until a response has been sent (``request_finished``),
+    so nobody waits for it. What is still held when the process exits is written then; a
+    process killed outright loses at most SEARCH_COUNT_SECONDS of searches, which only ever
+    feed the editors' content gaps.
     """
 
-    # Distinct queries held between writes: reaching it writes them after this response. Each
-    # is at most an address long (the server's request-line limit), so they stay a few MB.
-    MAX_QUERIES = 1000
+    # Searches held between writes: reaching it writes them after this response. Each is at
+    # most an address long (the server's request-line limit), so they stay a few MB.
+    MAX_HELD = 1000
 
     def __init__(self):
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # one write at a time
         self.reset()
 
     def reset(self) -> None:
         """Forget what was counted and not yet written (tests: as a new process)."""
-        self.counts: Counter = Counter()
+        self.held: deque[tuple[str, str]] = deque()
         self.since = time.monotonic()
         self.write_pending = False
 
     def add(self, query: str, language: str) -> None:
-        """Count one search (its address's query string) in a language; write when it is time."""
+        """Count one search (its words as sent, still escaped) in a language; write when due."""
+        held = self.held
+        held.append((query, language))
+        if self.write_pending or (
+            len(held) < self.MAX_HELD
+            and time.monotonic() - self.since < settings.SEARCH_COUNT_SECONDS
+        ):
+            return
         with self.lock:
-            self.counts[query, language] += 1
-            if self.write_pending or (
-                len(self.counts) < self.MAX_QUERIES
-                and time.monotonic() - self.since < settings.SEARCH_COUNT_SECONDS
-            ):
+            if self.write_pending:  # another thread got here first
                 return
             self.write_pending = True
         request_finished.connect(self._write_after_response, weak=False, dispatch_uid=_WRITE_UID)
@@ -81,9 +85,14 @@ class SearchCounts:
 
     def write(self) -> None:
         """Write every search counted so far; never fail the caller for it."""
+        counts: Counter = Counter()
         with self.lock:
-            counts, self.counts = self.counts, Counter()
             self.since, self.write_pending = time.monotonic(), False
+            held = self.held
+            # Taken from the front, never swapped for a new deque: a search appended meanwhile
+            # is either taken now or left for the next write, never lost.
+            for _ in range(len(held)):
+                counts[held.popleft()] += 1
         if counts:
             record_safely("the searches made", lambda: _write_counts(counts), otherwise=None)
 
@@ -99,21 +108,25 @@ atexit.register(search_counts.write)
 def record_search(request) -> None:
     """Count the search a request to the search page made; never fail the page for it.
 
-    Its words are counted as sent, still escaped, read the way the page cache reads them: what
-    it searched for is decoded when the counts are written, so a cached page decodes nothing.
+    Its words are counted as sent, still escaped, as the page cache read them (``page_query``,
+    set by the cache; read here only when the cache did not): what it searched for is decoded
+    when the counts are written, so a cached page decodes nothing.
     """
-    query = filed_query(declared_fields(request, SEARCH_FIELDS))
+    fields = getattr(request, "page_query", None)
+    if fields is None:
+        fields = declared_fields(request, SEARCH_FIELDS)
+    query = fields.get(SEARCH_PARAM)
     if query:
         language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
         search_counts.add(query, language or settings.LANGUAGE_CODE)
 
 
 def _write_counts(counts: Counter) -> None:
-    """Add searches counted by (query string, language) to their rows, by words and language."""
+    """Add searches counted by (words as sent, language) to their rows, by words and language."""
     totals: Counter = Counter()
     for (query, language), count in counts.items():
-        # The last value, as request.GET gives it; no cap on fields: the page refused too many.
-        text = normalized(dict(parse_qsl(query, keep_blank_values=True)).get(SEARCH_PARAM, ""))
+        # Decoded as request.GET decodes it (the last value, the one the page cache kept).
+        text = normalized(unquote_plus(query))
         if text:
             totals[text, recorded_language(language)] += count
     for (text, language), count in sorted(totals.items()):
