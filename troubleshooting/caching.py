@@ -181,18 +181,34 @@ def _read_content_version() -> str:
 
 @functools.cache
 def release() -> str:
-    """Fingerprint what renders pages (templates, the app's code, the static files' names).
+    """Fingerprint what renders pages (templates, code, catalogues, the static files' names).
 
     In the cache key, so a deploy retires the pages the previous release rendered, and servers
     on two releases during a rolling deploy never serve each other's pages.
     """
-    base = Path(settings.BASE_DIR)
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    files = sorted(
-        [*(base / "templates").rglob("*.html"), *(base / "troubleshooting").rglob("*.py")]
-    )
-    digest = hashlib.blake2b(digest_size=8)
-    for path in [*files, manifest]:
+    return _digest([manifest], start=rendering_release())
+
+
+@functools.cache
+def rendering_release() -> str:
+    """Fingerprint what renders HTML from content: templates, the app's code, the catalogues.
+
+    The stored pieces (``pieces.py``) carry it: they name no static file, so a deploy's
+    ``collectstatic`` need not come before ``render_content``.
+    """
+    base = Path(settings.BASE_DIR)
+    files = [
+        *(base / "templates").rglob("*.html"),
+        *(base / "troubleshooting").rglob("*.py"),
+        *(Path(path) for path in settings.LOCALE_PATHS for path in Path(path).rglob("*.mo")),
+    ]
+    return _digest(sorted(files))
+
+
+def _digest(paths: list[Path], start: str = "") -> str:
+    digest = hashlib.blake2b(start.encode(), digest_size=8)
+    for path in paths:
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()

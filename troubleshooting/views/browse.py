@@ -4,6 +4,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from .. import pieces
 from ..addresses import Addresses
 from ..models import Symptom, Topic, TriageQuestion, built_once
 from ..previewing import previewing
@@ -161,5 +162,7 @@ def symptom(request, topic_slug, symptom_slug):
         "topic": symptom.topic,
         "causes": causes,
         "steps": steps,
+        "cause_pieces": pieces.for_items(causes),
+        "step_pieces": pieces.for_items(steps),
     }
     return render_page(request, "troubleshooting/symptom.html", context)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from .. import pieces
 from ..flow import (
     Answer,
     Flow,
@@ -284,6 +285,7 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
         "topic": symptom.topic,
         "symptom": symptom,
         "step": step,
+        "pieces": pieces.Pieces(step),
         "number": number,
         "total": len(flow),
         "results": progress.results,
