@@ -69,7 +69,7 @@ def stamp(item, language: str) -> str:
     _pieces, inputs, _name = _kind(item)
     digest = hashlib.blake2b(digest_size=12)
     # The English slug picks a step's pictures; a translation overlaid keeps it apart.
-    values = [language, getattr(item, "english_slug", item.slug)]
+    values = [str(language), getattr(item, "english_slug", item.slug)]
     values += [str(getattr(item, name)) for name in inputs]
     digest.update("\x1f".join(values).encode())
     return f"{rendering_release()}:{digest.hexdigest()}"

@@ -158,6 +158,22 @@ def test_the_preview_shows_a_draft_step_from_its_pieces(admin_client, live_rende
     assert live_renders == []
 
 
+def test_the_release_pieces_carry_follows_templates_and_catalogues(settings, tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "locale").mkdir()
+    catalogue = tmp_path / "locale" / "django.mo"
+    catalogue.write_bytes(b"one")
+    settings.BASE_DIR, settings.LOCALE_PATHS = tmp_path, [tmp_path / "locale"]
+    caching.rendering_release.cache_clear()
+    try:
+        first = caching.rendering_release()
+        catalogue.write_bytes(b"two")
+        caching.rendering_release.cache_clear()
+        assert caching.rendering_release() != first
+    finally:
+        caching.rendering_release.cache_clear()
+
+
 def test_render_content_renders_the_pieces_of_rows_loaded_raw():
     _, symptom, steps, _ = make_guide(1)
     FixStep.objects.update(pieces={})
