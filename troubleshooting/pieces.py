@@ -154,3 +154,19 @@ class Pieces:
 def for_items(items) -> list[Pieces]:
     """Return the pieces of each step or cause in ``items``, in order."""
     return [Pieces(item) for item in items]
+
+
+# An unbound form's block is the same on every step page in a language: rendered once per
+# process and language (a handful of them), it saves the form's widget templates per request.
+_UNBOUND_BLOCKS: dict[tuple[str, str | None], SafeString] = {}
+
+
+def form_block(template: str, form, **context) -> SafeString:
+    """Return ``template`` rendered with ``form``: kept once per language while it is unbound."""
+    if form.is_bound:
+        return mark_safe(render_to_string(template, {"answer_form": form, **context}))  # noqa: S308
+    key = (template, translation.get_language())
+    if key not in _UNBOUND_BLOCKS:
+        html = render_to_string(template, {"answer_form": form, **context})
+        _UNBOUND_BLOCKS[key] = mark_safe(html)  # noqa: S308 - our template, escaped as a page is
+    return _UNBOUND_BLOCKS[key]

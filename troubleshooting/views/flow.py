@@ -28,6 +28,7 @@ from ..translating import overlay, overlay_choices
 from .pages import public_page, render_page
 
 ANSWERABLE = ("GET", "HEAD", "POST")
+_CANT_DO = "troubleshooting/includes/cant_do.html"
 
 
 @public_page(cache=True, query=("via",))
@@ -295,6 +296,7 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
         "confirmed": confirmed,
         "answer_form": form,
         "answers": Answer,
+        "cant_do": pieces.form_block(_CANT_DO, form, answers=Answer),
         "previous_url": previous_url,
         "back_label": _back_label(number, previous_url, symptom),
         "end_url": flow.end_url(progress),
