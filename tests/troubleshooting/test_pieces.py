@@ -1,5 +1,6 @@
 """Pre-rendered pieces: stored on save, used only while exactly what the page would render."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import timezone, translation
 from tests.factories import make_guide, make_step
 from tests.troubleshooting.translation_factories import translate
 from troubleshooting import caching, pieces
+from troubleshooting.languages import address_in
 from troubleshooting.models import (
     Cause,
     CauseTranslation,
@@ -59,6 +61,21 @@ def test_the_article_and_a_step_use_stored_pieces(client, htmx_headers, live_ren
     flow_step = reverse("troubleshooting:flow_step", args=[symptom.topic.slug, symptom.slug, 1])
     assert client.get(flow_step, **htmx_headers).status_code == 200
     assert live_renders == []
+
+
+def test_the_cant_do_block_is_kept_per_language_and_a_refused_note_shows_its_error(client):
+    _, symptom, _steps, _ = make_guide(2)
+    step_1 = reverse("troubleshooting:flow_step", args=[symptom.topic.slug, symptom.slug, 1])
+    english = client.get(step_1).text
+    assert "I can't do this step" in english
+    spanish = client.get(address_in(step_1, "es"), follow=True).text
+    assert "No puedo hacer este paso" in spanish
+    block = re.compile(r'<details class="cant-do".*?</details>', re.S)
+    assert block.search(client.get(step_1).text)[0] == block.search(english)[0]
+    refused = client.post(step_1, {"answer": "c", "note": "x" * 201})
+    assert refused.status_code == 400
+    assert '<details class="cant-do" open>' in refused.text
+    assert "200 characters" in refused.text
 
 
 def test_a_piece_from_another_release_is_not_used(client, live_renders):
