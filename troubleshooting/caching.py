@@ -6,7 +6,7 @@ see ``CACHES`` in the settings).
 
 Correctness:
 
-- Every cached page is filed under a fingerprint of the release (templates, the app's code, the
+- Every cached page is filed under a fingerprint of the release (templates, the app's code, the catalogues, the
   static files' manifest) and the content version: the ``ContentVersion`` token, which changes on
   any save or delete of content (``signals.py``) and after ``migrate``, with the latest "publish
   on" time already passed, by the database's clock. A process trusts the version it last read for
