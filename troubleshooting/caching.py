@@ -6,7 +6,7 @@ see ``CACHES`` in the settings).
 
 Correctness:
 
-- Every cached page is filed under a fingerprint of the release (templates, the app's code, the catalogues, the
+- Every cached page is filed under a fingerprint of the release (templates, code, catalogues,
   static files' manifest) and the content version: the ``ContentVersion`` token, which changes on
   any save or delete of content (``signals.py``) and after ``migrate``, with the latest "publish
   on" time already passed, by the database's clock. A process trusts the version it last read for
@@ -202,11 +202,8 @@ def rendering_release() -> str:
 
 def _rendering_digest() -> str:
     base = Path(settings.BASE_DIR)
-    files = [
-        *(base / "templates").rglob("*.html"),
-        *(base / "troubleshooting").rglob("*.py"),
-        *(Path(path) for path in settings.LOCALE_PATHS for path in Path(path).rglob("*.mo")),
-    ]
+    files = [*(base / "templates").rglob("*.html"), *(base / "troubleshooting").rglob("*.py")]
+    files += [path for folder in settings.LOCALE_PATHS for path in Path(folder).rglob("*.mo")]
     return _digest(sorted(files))
 
 
