@@ -162,11 +162,13 @@ _UNBOUND_BLOCKS: dict[tuple[str, str | None], SafeString] = {}
 
 
 def form_block(template: str, form, **context) -> SafeString:
-    """Return ``template`` rendered with ``form``: kept once per language while it is unbound."""
+    """Return ``template`` rendered with ``form``: kept once per language while it is unbound.
+
+    ``context`` must be the same on every call for ``template`` (constants such as ``Answer``).
+    """
     if form.is_bound:
-        return mark_safe(render_to_string(template, {"answer_form": form, **context}))  # noqa: S308
+        return render_to_string(template, {"answer_form": form, **context})
     key = (template, translation.get_language())
     if key not in _UNBOUND_BLOCKS:
-        html = render_to_string(template, {"answer_form": form, **context})
-        _UNBOUND_BLOCKS[key] = mark_safe(html)  # noqa: S308 - our template, escaped as a page is
+        _UNBOUND_BLOCKS[key] = render_to_string(template, {"answer_form": form, **context})
     return _UNBOUND_BLOCKS[key]
