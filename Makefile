@@ -32,6 +32,7 @@ serve: $(VENV)/.installed-base .env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) render_content --pieces-only --verbosity 0
 	@echo "Serving the help site at http://$(HOST):$(PORT)/ (editors: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 

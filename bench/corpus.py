@@ -145,6 +145,8 @@ def populate(*, copies: int, corpus: int, outcomes: bool) -> str:
         generate(corpus)
     if outcomes:
         call_command("generate_outcomes", "--force", verbosity=0)
+    # The copies were loaded raw, as a fixture is: render their pieces, as a deploy does.
+    call_command("render_content", pieces_only=True, verbosity=0)
     return (
         f"demo guide x{copies} + {corpus:,} generated symptoms"
         f"{' + outcomes history' if outcomes else ''}: {Topic.objects.count()} topics, "

@@ -6,7 +6,7 @@ see ``CACHES`` in the settings).
 
 Correctness:
 
-- Every cached page is filed under a fingerprint of the release (templates, the app's code, the
+- Every cached page is filed under a fingerprint of the release (templates, code, catalogues,
   static files' manifest) and the content version: the ``ContentVersion`` token, which changes on
   any save or delete of content (``signals.py``) and after ``migrate``, with the latest "publish
   on" time already passed, by the database's clock. A process trusts the version it last read for
@@ -181,18 +181,35 @@ def _read_content_version() -> str:
 
 @functools.cache
 def release() -> str:
-    """Fingerprint what renders pages (templates, the app's code, the static files' names).
+    """Fingerprint what renders pages (templates, code, catalogues, the static files' names).
 
     In the cache key, so a deploy retires the pages the previous release rendered, and servers
     on two releases during a rolling deploy never serve each other's pages.
     """
-    base = Path(settings.BASE_DIR)
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    files = sorted(
-        [*(base / "templates").rglob("*.html"), *(base / "troubleshooting").rglob("*.py")]
-    )
-    digest = hashlib.blake2b(digest_size=8)
-    for path in [*files, manifest]:
+    return _digest([manifest], start=_rendering_digest())
+
+
+@functools.cache
+def rendering_release() -> str:
+    """Fingerprint what renders HTML from content: templates, the app's code, the catalogues.
+
+    The stored pieces (``pieces.py``) carry it: they name no static file, so a deploy's
+    ``collectstatic`` need not come before ``render_content``.
+    """
+    return _rendering_digest()
+
+
+def _rendering_digest() -> str:
+    base = Path(settings.BASE_DIR)
+    files = [*(base / "templates").rglob("*.html"), *(base / "troubleshooting").rglob("*.py")]
+    files += [path for folder in settings.LOCALE_PATHS for path in Path(folder).rglob("*.mo")]
+    return _digest(sorted(files))
+
+
+def _digest(paths: list[Path], start: str = "") -> str:
+    digest = hashlib.blake2b(start.encode(), digest_size=8)
+    for path in paths:
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -40,6 +40,33 @@ SLUG_HELP = {
 }
 
 
+def pieces_field():
+    """Return the field that keeps an item's pre-rendered blocks of HTML (``pieces.py``)."""
+    # Derived, like the *_html fields, but tied to a release: never serialized, so no fixture,
+    # history version or change awaiting approval carries a piece into another release.
+    return models.JSONField(default=dict, blank=True, editable=False, serialize=False)
+
+
+class HasPieces:
+    """Render an item's pieces with its Markdown, and again its translations' on save."""
+
+    def render_markdown(self) -> None:
+        from ..pieces import render_for_row
+
+        super().render_markdown()
+        self.pieces = render_for_row(self)
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "pieces"}
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if not creating:
+            from ..pieces import refresh_translations
+
+            refresh_translations(self)
+
+
 def slug_field(what: str):
     return models.SlugField(
         max_length=80,
@@ -88,7 +115,7 @@ class Topic(Content):
         return slug_url("troubleshooting:topic", self.slug)
 
 
-class Cause(Content):
+class Cause(HasPieces, Content):
     """Why a symptom happens, such as "No internet connection"."""
 
     title = models.CharField(max_length=120, help_text=_('A short reason, e.g. "iMessage is off".'))
@@ -99,6 +126,7 @@ class Cause(Content):
         help_text=_("Markdown. Explain the cause in plain words, in a sentence or two."),
     )
     description_html = models.TextField(blank=True, editable=False)
+    pieces = pieces_field()
 
     markdown_fields = (("description", "description_html"),)
 
@@ -112,7 +140,7 @@ class Cause(Content):
         return self.title
 
 
-class FixStep(Content):
+class FixStep(HasPieces, Content):
     """One action a person takes to fix a problem; shared between symptoms."""
 
     title = models.CharField(
@@ -187,6 +215,7 @@ class FixStep(Content):
         related_name="fix_steps",
         help_text=_("The causes this step addresses."),
     )
+    pieces = pieces_field()
 
     markdown_fields = (("instructions", "instructions_html"), ("warning", "warning_html"))
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ..language_codes import SOURCE_BASE_CODE, base_code
 from ..markdown import render_markdown
 from ..rules import validate_slug_not_reserved
-from .content import Cause, FixStep, Symptom, Topic
+from .content import Cause, FixStep, Symptom, Topic, pieces_field
 from .publishing import (
     PublishableQuerySet,
     Status,
@@ -153,8 +153,7 @@ class Translation(models.Model):
             value = getattr(self, field.attname)
             if isinstance(value, str) and "\r" in value:
                 setattr(self, field.attname, normalize_newlines(value))
-        for source, target in self.markdown_fields:
-            setattr(self, target, render_markdown(getattr(self, source)))
+        self.render_markdown()
         if self._state.adding and not self.source_snapshot and self.source_id:
             # A new translation is made from the English as it is now.
             self.source_snapshot = self.source_texts()
@@ -171,6 +170,11 @@ class Translation(models.Model):
             SlugRedirect.objects.record(
                 self.source, old_slug=renamed_from, slug=self.slug, language=self.language
             )
+
+    def render_markdown(self) -> None:
+        """Store the sanitized HTML of every Markdown field beside its source."""
+        for source, target in self.markdown_fields:
+            setattr(self, target, render_markdown(getattr(self, source)))
 
     @classmethod
     def keeps_old_slugs(cls) -> bool:
@@ -247,6 +251,26 @@ class Translation(models.Model):
         return self.is_live_at(timezone.now())
 
 
+class TranslationWithPieces(Translation):
+    """A translation whose item has pre-rendered pieces: its own, in its language."""
+
+    pieces = pieces_field()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "pieces"}
+        super().save(*args, **kwargs)
+
+    def render_markdown(self) -> None:
+        from ..pieces import render_for_row
+
+        super().render_markdown()
+        self.pieces = render_for_row(self)
+
+
 def _constraints(kind: str) -> list[models.BaseConstraint]:
     return [
         models.UniqueConstraint(
@@ -286,7 +310,7 @@ class TopicTranslation(Translation):
         permissions = [("publish_topictranslation", "Can publish topic translations")]
 
 
-class CauseTranslation(Translation):
+class CauseTranslation(TranslationWithPieces):
     """A cause in another language."""
 
     source = models.ForeignKey(
@@ -307,7 +331,7 @@ class CauseTranslation(Translation):
         permissions = [("publish_causetranslation", "Can publish cause translations")]
 
 
-class FixStepTranslation(Translation):
+class FixStepTranslation(TranslationWithPieces):
     """A fix step in another language."""
 
     source = models.ForeignKey(

@@ -4,8 +4,17 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from .. import pieces
 from ..addresses import Addresses
-from ..models import Symptom, Topic, TriageQuestion, built_once
+from ..models import (
+    Symptom,
+    SymptomCause,
+    SymptomStep,
+    Topic,
+    TriageQuestion,
+    built_once,
+    live,
+)
 from ..previewing import previewing
 from ..translating import overlay, overlay_rows
 from .pages import public_page, render_page
@@ -149,12 +158,10 @@ def symptom(request, topic_slug, symptom_slug):
     """Show a symptom's article: what it means, its likely causes, every fix step in order."""
     preview = previewing(request)
     symptom = get_object_or_404(
-        Symptom.objects.for_article(preview=preview),
-        topic__slug=topic_slug,
-        slug=symptom_slug,
+        _article_symptoms(preview=preview), topic__slug=topic_slug, slug=symptom_slug
     )
-    causes = [symptom_cause.cause for symptom_cause in symptom.published_causes]
-    steps = [symptom_step.step for symptom_step in symptom.published_steps]
+    causes = [link.cause for link in _article_causes(preview=preview).filter(symptom=symptom.pk)]
+    steps = [link.step for link in _article_steps(preview=preview).filter(symptom=symptom.pk)]
     overlay(symptom, symptom.topic, causes, steps, preview=preview)
     context = {
         "title": symptom.title,
@@ -164,5 +171,34 @@ def symptom(request, topic_slug, symptom_slug):
         "topic": symptom.topic,
         "causes": causes,
         "steps": steps,
+        "cause_pieces": pieces.for_items(causes),
+        "step_pieces": pieces.for_items(steps),
     }
     return render_page(request, "troubleshooting/symptom.html", context)
+
+
+# What the article never shows of its steps and causes: their Markdown sources (their pieces
+# and *_html fields are shown) and the editors' dates, each a parse per row.
+EDITORS_ONLY = ("reviewed_on", "checked_on_ios", "created", "updated")
+STEP_UNSHOWN = tuple(f"step__{name}" for name in ("instructions", "warning", *EDITORS_ONLY))
+CAUSE_UNSHOWN = tuple(f"cause__{name}" for name in ("description", *EDITORS_ONLY))
+
+
+@built_once
+def _article_symptoms(*, preview: bool):
+    """Return the visible symptoms with their topic, one of which an article shows."""
+    return Symptom.objects.in_visible_topic(preview=preview).select_related("topic")
+
+
+@built_once
+def _article_causes(*, preview: bool):
+    """Return the live causes of the symptoms, in each one's order (filtered per article)."""
+    links = SymptomCause.objects.filter(live("cause__", preview=preview)).select_related("cause")
+    return links.order_by("position").defer(*CAUSE_UNSHOWN)
+
+
+@built_once
+def _article_steps(*, preview: bool):
+    """Return the live steps of the symptoms, in each one's order (filtered per article)."""
+    links = SymptomStep.objects.filter(live("step__", preview=preview)).select_related("step")
+    return links.order_by("position").defer(*STEP_UNSHOWN)

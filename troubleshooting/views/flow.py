@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from .. import pieces
 from ..flow import (
     Answer,
     Flow,
@@ -28,6 +29,7 @@ from ..translating import active_language, overlay, overlay_choices
 from .pages import public_page, render_page
 
 ANSWERABLE = ("GET", "HEAD", "POST")
+_CANT_DO = "troubleshooting/includes/cant_do.html"
 
 
 @public_page(cache=True, query=("via",))
@@ -326,6 +328,7 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
         "topic": symptom.topic,
         "symptom": symptom,
         "step": step,
+        "pieces": pieces.Pieces(step),
         "number": number,
         "total": len(flow),
         "results": progress.results,
@@ -335,6 +338,7 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
         "confirmed": confirmed,
         "answer_form": form,
         "answers": Answer,
+        "cant_do": pieces.form_block(_CANT_DO, form, answers=Answer),
         "previous_url": previous_url,
         "back_label": _back_label(number, previous_url, symptom),
         "end_url": flow.end_url(progress),

@@ -38,6 +38,8 @@ class Command(BaseCommand):
         with reversion.create_revision():
             reversion.set_comment("Demo content loaded.")
             call_command("loaddata", str(DEMO_FIXTURE), verbosity=verbosity)
+        # loaddata saves rows raw, so their pre-rendered pieces are made here.
+        call_command("render_content", pieces_only=True, verbosity=0, stdout=self.stdout)
         if verbosity:
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
 

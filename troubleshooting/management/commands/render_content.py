@@ -1,25 +1,48 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from troubleshooting import caching
-from troubleshooting.models import Cause, FixStep, Symptom, Topic, TriageQuestion
+from troubleshooting import caching, pieces
+from troubleshooting.models import (
+    Cause,
+    CauseTranslation,
+    FixStep,
+    FixStepTranslation,
+    Symptom,
+    Topic,
+    TriageQuestion,
+)
+
+# Rows with pre-rendered pieces, English items first: their translations' pieces show them too.
+WITH_PIECES = (Cause, FixStep, CauseTranslation, FixStepTranslation)
 
 
 class Command(BaseCommand):
     help = (
         "Render the Markdown of all content again and store the sanitized HTML, e.g. after the "
-        "allowed HTML changed, or before regenerating the demo fixture."
+        "allowed HTML changed, or before regenerating the demo fixture; then render again the "
+        "steps' and causes' pre-rendered pieces, as every deploy must (after collectstatic)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--pieces-only",
+            action="store_true",
+            help="Only render the pieces (what a deploy or a fixture just loaded needs).",
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, pieces_only=False, **options):
         total = 0
-        for model in (Topic, Cause, FixStep, Symptom, TriageQuestion):
+        for model in () if pieces_only else (Topic, Cause, FixStep, Symptom, TriageQuestion):
             fields = [target for _, target in model.markdown_fields]
             objects = list(model.objects.all())
             for obj in objects:
                 obj.render_markdown()
             model.objects.bulk_update(objects, fields, batch_size=200)
             total += len(objects)
+        rows = pieces.render_all(WITH_PIECES)
         caching.content_changed()  # bulk_update() sends no signal
-        self.stdout.write(self.style.SUCCESS(f"Rendered the Markdown of {total} items."))
+        if not pieces_only:
+            self.stdout.write(self.style.SUCCESS(f"Rendered the Markdown of {total} items."))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(f"Rendered the pieces of {rows} items."))
