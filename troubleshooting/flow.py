@@ -105,6 +105,10 @@ class Progress:
         }
 
 
+# What only a page shows of a step: its instructions, warning and pre-rendered pieces.
+SHOWN_ONLY = ("instructions", "instructions_html", "warning", "warning_html", "pieces")
+
+
 @built_once
 def _step_links(*, preview: bool):
     """Return a symptom's steps as the public sees them (or all, in preview), in order."""
@@ -129,9 +133,13 @@ class Flow:
     kept_lists: set | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def for_symptom(cls, symptom: Symptom, *, preview: bool = False) -> Flow:
+    def for_symptom(cls, symptom: Symptom, *, preview: bool = False, lean: bool = False) -> Flow:
         """Load the published steps of a symptom (all its steps in preview), in order."""
         links = _step_links(preview=preview).filter(symptom=symptom)
+        if lean:
+            # For answering, which reads a step's id, slug and severity, never what a page
+            # shows of it: kept flows then hold no step's instructions or pre-rendered pieces.
+            links = links.defer(*(f"step__{name}" for name in SHOWN_ONLY))
         return cls(symptom=symptom, steps=tuple(link.step for link in links), preview=preview)
 
     def with_session(self, key: str) -> Flow:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_guide, make_step
+from troubleshooting import flow
 from troubleshooting.models import FlowSession, Outcome, Status, StepAnswer, SymptomStep
 from troubleshooting.outcomes import recording
 
@@ -118,6 +119,18 @@ class TestKeptFlowsFollowTheContent:
         assert "/fix/fixed/" in fixed
         session = FlowSession.objects.get()
         assert (session.outcome, session.resolved_number) == (Outcome.RESOLVED, 2)
+
+    def test_a_kept_flow_holds_none_of_what_only_a_page_shows(self, client):
+        """Kept per content version, a flow holds no step's instructions or HTML pieces."""
+        symptom = make_guide(3)[1]
+        answer(client, begin(client, symptom))
+        (kept,) = flow._kept_flows.get()._flows.values()
+
+        assert [step.slug for step in kept.steps] == [
+            step.slug for step in flow.Flow.for_symptom(symptom).steps
+        ]
+        for step in kept.steps:
+            assert set(flow.SHOWN_ONLY) <= step.get_deferred_fields()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -189,9 +189,9 @@ def _flow(request, symptom: Symptom) -> Flow:
     return _for_request(request, _loaded_flow(symptom, preview=previewing(request)))
 
 
-def _loaded_flow(symptom: Symptom, *, preview: bool) -> Flow:
-    """Load a symptom's steps, in the active language."""
-    flow = Flow.for_symptom(symptom, preview=preview)
+def _loaded_flow(symptom: Symptom, *, preview: bool, lean: bool = False) -> Flow:
+    """Load a symptom's steps, in the active language (``lean``: only what answering reads)."""
+    flow = Flow.for_symptom(symptom, preview=preview, lean=lean)
     # The same steps in every language: only their words change, never the list or its `v`.
     overlay(symptom, symptom.topic, flow.steps, preview=preview)
     return flow
@@ -214,7 +214,9 @@ def _answering_flow(request, topic_slug: str, symptom_slug: str) -> Flow:
         return _flow(request, _published_symptom(request, topic_slug, symptom_slug))
     flow = kept_flow(
         (active_language(), topic_slug, symptom_slug),
-        lambda: _loaded_flow(_published_symptom(request, topic_slug, symptom_slug), preview=False),
+        lambda: _loaded_flow(
+            _published_symptom(request, topic_slug, symptom_slug), preview=False, lean=True
+        ),
     )
     return _for_request(request, flow)
 
