@@ -91,6 +91,25 @@ def test_a_topic_offers_its_first_question_only_while_that_question_is_live(clie
     start = reverse("troubleshooting:flow_start", args=[live.slug])
     assert f'<a class="button" href="{start}" hx-get="{start}">' in hero
     assert "about Live topic</span>" in hero
+    # The one way in is the hero's; the topic doesn't offer it a second time.
+    assert "Not sure which one" not in html
+
+
+def test_with_several_ways_in_each_topic_offers_its_own_not_a_wall_of_buttons(client):
+    topics = [make_topic(title=f"{name} topic") for name in ("Messages", "Calls", "Bare")]
+    for topic in topics[:2]:
+        make_question(topic=topic, is_start=True)
+    make_symptom(topic=topics[2])
+    html = client.get("/").content.decode()
+    hero = html[: html.index('id="topics-heading"')]
+
+    assert "Not sure? Answer a question" not in hero
+    for topic in topics[:2]:
+        start = reverse("troubleshooting:flow_start", args=[topic.slug])
+        section = topic_section(html, topic.title)
+        assert f'<a href="{start}" hx-get="{start}">Not sure which one you have?' in section
+        assert f"Answer a question about {topic.title}</span>" in section
+    assert "Not sure which one" not in topic_section(html, "Bare topic")
 
 
 def test_the_home_page_reads_its_topics_and_its_symptoms(client, settings):

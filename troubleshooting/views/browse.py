@@ -57,19 +57,19 @@ def home(request):
         ]
     # A topic's guided fix begins at its one first question, whose address and button name
     # only the topic: the topics' rows, translated above, hold all they show.
-    start_questions = [
-        {
-            "url": addresses.slug_url("troubleshooting:flow_start", topic["slug"]),
-            "topic_title": topic["title"],
-        }
-        for topic in topics
-        if topic["has_start_question"]
-    ]
+    starts = []
+    for topic in topics:
+        topic["start_url"] = None
+        if topic["has_start_question"]:
+            topic["start_url"] = addresses.slug_url("troubleshooting:flow_start", topic["slug"])
+            starts.append(topic)
     context = {
         "title": None,
         "topics": topics,
         "common_symptoms": common,
-        "start_questions": start_questions,
+        # One topic's questions are the page's way in for anyone unsure; with several, a wall
+        # of the same button would say nothing, so each topic offers its own below.
+        "start_topic": starts[0] if len(starts) == 1 else None,
     }
     return render_page(request, "troubleshooting/home.html", context)
 
