@@ -218,6 +218,8 @@ def test_every_demo_piece_is_the_live_rendering(demo_content, language):
                 assert found.stored, (model, item.slug)
                 for name in pieces._kind(item)[0]:
                     assert found[name] == pieces._render(item, name), (item.slug, name)
+                    # Their stamp leaves out the static files' names, so they must name none.
+                    assert settings.STATIC_URL not in found[name], (item.slug, name)
 
 
 def test_pieces_are_not_content(demo_content):
