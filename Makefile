@@ -73,27 +73,33 @@ content-check: $(VENV)/.installed-base
 	status=$$?; rm -rf "$$dir"; exit $$status
 
 ## The pytest suite with coverage, on DATABASE_URL's database (default SQLite, in memory). The
-## tests marked sqlite_file need real waiting writers, which in-memory SQLite cannot give: they run
-## in a second invocation on a file database (on PostgreSQL the switch changes nothing), and its
-## coverage is added to the first's, so the floor applies to the whole suite. COVERAGE_FILE names
-## the data file (CI keeps one per database and combines them). The unit and view tests run on
-## every core (TEST_WORKERS, pytest-xdist; each worker has its own test database), then the browser
-## tests, also on every core (each worker drives its own Chromium against its own live server).
+## tests marked sqlite_file need real waiting writers, which in-memory SQLite cannot give: on SQLite
+## they run in a last invocation on a file database, and its coverage is added to the others', so
+## the floor applies to the whole suite; on PostgreSQL the switch changes nothing, so they run with
+## the unit tests and the browser tests' invocation reports. COVERAGE_FILE names the data file (CI
+## keeps one per database and combines them). The unit and view tests run on every core
+## (TEST_WORKERS, pytest-xdist; each worker has its own test database), then the browser tests,
+## also on every core (each worker drives its own Chromium against its own live server).
 ## Idle workers take tests queued for the busy one (worksteal): a few tests take a minute, most a
 ## fraction of a second, and a fixed split leaves one core waiting at the end.
 ## BROWSER_TESTS picks the browser tests: all by default; CI's second pass, on PostgreSQL, gives
 ## "browser and not visual", leaving out those marked `visual` (screenshots, layout, axe on markup
 ## no database or cache changes), which the first pass ran and no database engine can change.
+## UNIT_TESTS picks the unit and view tests the same way: CI's second pass gives
+## "not engine_independent", leaving out those whose result no database engine or cache can change.
 TEST_WORKERS ?= auto
 BROWSER_TESTS ?= browser
+UNIT_TESTS ?= not browser
+SQLITE_FILE_APART := $(if $(filter postgres%,$(DATABASE_URL)),,1)
+PYTEST := TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest
 suite: $(VENV)/.installed-test
 	mkdir -p .local/tmp
-	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "not sqlite_file and not browser" \
+	$(PYTEST) -m "($(UNIT_TESTS)) and not browser$(if $(SQLITE_FILE_APART), and not sqlite_file)" \
 		-n $(TEST_WORKERS) --dist worksteal --cov --cov-report= --cov-fail-under=0
-	TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest -m "($(BROWSER_TESTS)) and not sqlite_file" \
-		-n $(TEST_WORKERS) --dist worksteal --cov --cov-append --cov-report= --cov-fail-under=0
-	TMPDIR=$(CURDIR)/.local/tmp TEST_SQLITE_FILE=1 $(BIN)/pytest -m sqlite_file \
-		--cov --cov-append --cov-report=term
+	$(PYTEST) -m "($(BROWSER_TESTS)) and not sqlite_file" -n $(TEST_WORKERS) --dist worksteal \
+		--cov --cov-append $(if $(SQLITE_FILE_APART),--cov-report= --cov-fail-under=0,--cov-report=term)
+	$(if $(SQLITE_FILE_APART),TEST_SQLITE_FILE=1 $(PYTEST) -m sqlite_file \
+		--cov --cov-append --cov-report=term)
 
 ## Lighthouse scores (mobile) of the home page, an article and a flow step; fails below 0.95.
 lighthouse: $(VENV)/.installed-test node_modules/.installed

@@ -19,6 +19,31 @@ from troubleshooting.models import (
 )
 from troubleshooting.search import usage as search_usage
 
+# What a test may not ask for when it says no database engine can change its result.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "demo_content",
+    "client",
+    "admin_client",
+    "django_user_model",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse `engine_independent` on a test that reaches the database: CI's PostgreSQL pass
+    leaves such tests out, so one that needed the database would be proven on SQLite alone."""
+    for item in items:
+        if not item.get_closest_marker("engine_independent"):
+            continue
+        reached = DATABASE_FIXTURES.intersection(item.fixturenames)
+        if item.get_closest_marker("django_db") or reached:
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked engine_independent but uses the database "
+                f"({', '.join(sorted(reached)) or 'django_db'}): remove the marker"
+            )
+
 
 @pytest.fixture(autouse=True)
 def _empty_caches():

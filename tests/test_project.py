@@ -26,12 +26,14 @@ def run_settings(env: dict) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.engine_independent
 def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
     result = run_settings({"DJANGO_SECRET_KEY": "", "DJANGO_DEBUG": "0"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.engine_independent
 def test_starts_with_a_secret_key_or_in_debug():
     configured = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "help.example.com"}
     assert run_settings({**configured, "DJANGO_DEBUG": "0"}).returncode == 0
@@ -68,6 +70,7 @@ def test_render_content_restores_html(client):
     assert "support.apple.com" in Topic.objects.get().escalation_html
 
 
+@pytest.mark.engine_independent
 def test_server_error_page_is_friendly_and_self_contained():
     from django.views.defaults import server_error
 
@@ -112,6 +115,7 @@ def test_forced_reload_restores_the_demo_after_editors_reordered_it():
     assert list(links.values_list("step__slug", flat=True)) == original
 
 
+@pytest.mark.engine_independent
 def test_a_quiet_database_server_is_given_up_on_within_seconds():
     configured = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "help.example.com"}
     show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
@@ -133,6 +137,7 @@ def test_a_quiet_database_server_is_given_up_on_within_seconds():
     assert "connect_timeout" not in options(DATABASE_URL="sqlite:///db.sqlite3")
 
 
+@pytest.mark.engine_independent
 def test_refuses_to_start_without_allowed_hosts_when_debug_is_off():
     result = run_settings(
         {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": ""}
@@ -177,6 +182,7 @@ VALIDATORS_MIGRATIONS_NAME = {
 }
 
 
+@pytest.mark.engine_independent
 def test_migrations_import_no_live_module_of_the_app():
     """Migrations freeze the data they need; only validators are referenced by their path."""
     folder = settings.BASE_DIR / "troubleshooting" / "migrations"

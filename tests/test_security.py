@@ -89,6 +89,7 @@ def csp(response) -> dict[str, list[str]]:
 # Deployment: `check --deploy` and HTTPS.
 
 
+@pytest.mark.engine_independent
 def test_deploy_check_is_clean_with_production_settings(production_env):
     result = run_django(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env()
@@ -97,6 +98,7 @@ def test_deploy_check_is_clean_with_production_settings(production_env):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.engine_independent
 def test_https_deployment_redirects_sets_hsts_secure_cookies_and_trusts_the_proxy(production_env):
     seen = run_in_django(
         """
@@ -300,6 +302,7 @@ print(json.dumps(get_client_ip_address(request)))
 """
 
 
+@pytest.mark.engine_independent
 def test_login_lockouts_see_the_real_client_address_only_behind_trusted_proxies(production_env):
     # Directly on the internet, X-Forwarded-For is whatever the client wrote: ignored.
     assert run_in_django(CLIENT_IP, production_env()) == "10.0.0.1"
@@ -322,6 +325,7 @@ print(json.dumps(settings.CACHES["default"]))
 """
 
 
+@pytest.mark.engine_independent
 def test_cache_is_local_memory_by_default(production_env):
     cache = run_in_django(CACHE, production_env())
     assert cache["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
@@ -329,6 +333,7 @@ def test_cache_is_local_memory_by_default(production_env):
     assert cache["KEY_PREFIX"] == "helpcenter"
 
 
+@pytest.mark.engine_independent
 def test_cache_is_redis_when_redis_url_is_set(production_env):
     env = production_env(
         REDIS_URL="redis://cache.internal:6379/2", DJANGO_CACHE_KEY_PREFIX="help-staging"
@@ -348,12 +353,14 @@ print(json.dumps({"url": settings.STATIC_URL, "link": link,
 """
 
 
+@pytest.mark.engine_independent
 def test_static_files_come_from_the_site_itself_by_default(production_env):
     found = run_in_django(STATIC, production_env())
     assert found["link"] == "/static/css/site.css"
     assert found["csp"]["script-src"] == ["'self'"]
 
 
+@pytest.mark.engine_independent
 def test_a_cdn_serves_the_static_files_and_the_policy_allows_it(production_env):
     env = production_env(DJANGO_STATIC_HOST="https://cdn.example.com/")
     found = run_in_django(STATIC, env)

@@ -10,6 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
+# Plain values and files in, a judgement out: no database engine or cache can change it.
+pytestmark = pytest.mark.engine_independent
+
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 LOCALE = Path(settings.BASE_DIR) / "locale"
 # What makemessages reads: the source of every interface string.

@@ -2,10 +2,14 @@
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from troubleshooting import language_codes
 from troubleshooting.language_codes import SOURCE_ADDRESS_CODE, SOURCE_BASE_CODE, base_code
+
+# Plain values and files in, a judgement out: no database engine or cache can change it.
+pytestmark = pytest.mark.engine_independent
 
 APP = Path(language_codes.__file__).parent
 

@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from troubleshooting import rules
 from troubleshooting.rules import Severity
 
+# Plain values and files in, a judgement out: no database engine or cache can change it.
+pytestmark = pytest.mark.engine_independent
+
 QUICK, MODERATE, DESTRUCTIVE = Severity.QUICK, Severity.MODERATE, Severity.DESTRUCTIVE
 
 
