@@ -187,7 +187,7 @@ def release() -> str:
     on two releases during a rolling deploy never serve each other's pages.
     """
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    return _digest([manifest], start=_rendering_digest())
+    return _digest([manifest], start=rendering_release())
 
 
 @functools.cache
@@ -197,10 +197,6 @@ def rendering_release() -> str:
     The stored pieces (``pieces.py``) carry it: they name no static file, so a deploy's
     ``collectstatic`` need not come before ``render_content``.
     """
-    return _rendering_digest()
-
-
-def _rendering_digest() -> str:
     base = Path(settings.BASE_DIR)
     files = [*(base / "templates").rglob("*.html"), *(base / "troubleshooting").rglob("*.py")]
     files += [path for folder in settings.LOCALE_PATHS for path in Path(folder).rglob("*.mo")]

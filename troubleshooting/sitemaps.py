@@ -9,6 +9,7 @@ pages' own links give. Which items are translated comes from the slug book the a
 read once per content version, so the sitemap's queries stay constant.
 """
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import translation
@@ -40,7 +41,7 @@ class LanguagesSitemap(Sitemap):
 
         A page named by its URL (a string) is interface text only, translated everywhere.
         """
-        codes = self._languages()
+        codes = self.languages or [code for code, _name in settings.LANGUAGES]
         if isinstance(item, str):
             return codes
         translated = translating.translated_into(item)

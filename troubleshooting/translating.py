@@ -178,20 +178,21 @@ def overlay_updates(issue) -> None:
             update.body, update.body_html = text, html
 
 
-def english_slugs(kwargs: dict, models: dict, *, preview: bool = False):
+def english_slugs(kwargs: dict, *, preview: bool = False):
     """Return an address's slugs in English, and its slugs in the language if they differ.
 
     Under /es/ an item is found by its Spanish slug; its English slug still finds it (links
     made in English keep working) and, when a visible translation exists, the second value
-    holds the translated slugs to redirect to. One query per slug in the address.
+    holds the translated slugs to redirect to. Read from the slug book; in a preview, which
+    sees drafts the book leaves out, one query per slug in the address.
     """
     language = active_language()
     english, translated, moved = dict(kwargs), dict(kwargs), False
     if language not in TRANSLATED:
         return english, None
-    if not preview and models.keys() <= ADDRESS_SLUGS.keys():
-        return _english_slugs_from_book(kwargs, models, language)
-    for name, source_model in models.items():
+    if not preview:
+        return _english_slugs_from_book(kwargs, language)
+    for name, source_model in ADDRESS_SLUGS.items():
         if name not in kwargs:
             continue
         value = kwargs[name]
@@ -209,11 +210,11 @@ def english_slugs(kwargs: dict, models: dict, *, preview: bool = False):
     return english, translated if moved else None
 
 
-def _english_slugs_from_book(kwargs: dict, models: dict, language: str):
+def _english_slugs_from_book(kwargs: dict, language: str):
     """``english_slugs()`` for the public, read from the slug book: no query."""
     into, back = _book()
     english, translated, moved = dict(kwargs), dict(kwargs), False
-    for name in models.keys() & kwargs.keys():
+    for name in ADDRESS_SLUGS.keys() & kwargs.keys():
         value = kwargs[name]
         if value in back.get((name, language), {}):
             english[name] = back[name, language][value]

@@ -169,6 +169,7 @@ def test_overlay_reads_one_query_per_kind_whatever_the_number_of_items():
     with translation.override("es"), CaptureQueriesContext(connection) as queries:
         overlay(steps)
     # Beside the content version's check (a query each time under the test settings).
+    assert len(queries) == 2, [query["sql"] for query in queries]
     assert sum(query["sql"].startswith(READS_STEP_TRANSLATIONS) for query in queries) == 1
     assert all(step.title.startswith("[es]") for step in steps)
     assert all(step.english_slug != step.slug for step in steps)

@@ -14,6 +14,7 @@ from django.core.signals import request_finished
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.dispatch import receiver
 from django.utils import timezone, translation
 
 from troubleshooting.models import SearchMiss, SearchOpen, SearchQuery
@@ -68,20 +69,13 @@ class SearchCounts:
         """Count one search (its words as sent, still escaped) in a language; write when due."""
         held = self.held
         held.append((query, language))
-        if self.write_pending or (
-            len(held) < self.MAX_HELD
-            and time.monotonic() - self.since < settings.SEARCH_COUNT_SECONDS
+        if not self.write_pending and (
+            len(held) >= self.MAX_HELD
+            or time.monotonic() - self.since >= settings.SEARCH_COUNT_SECONDS
         ):
-            return
-        with self.lock:
-            if self.write_pending:  # another thread got here first
-                return
+            # Written once this response has been sent (``_write_when_due``). Two threads
+            # setting it at once is harmless: the write takes whatever is held.
             self.write_pending = True
-        request_finished.connect(self._write_after_response, weak=False, dispatch_uid=_WRITE_UID)
-
-    def _write_after_response(self, **kwargs) -> None:
-        request_finished.disconnect(dispatch_uid=_WRITE_UID)
-        self.write()
 
     def write(self) -> None:
         """Write every search counted so far; never fail the caller for it."""
@@ -99,10 +93,16 @@ class SearchCounts:
 
 SEARCH_PARAM = "q"  # the search page's words
 SEARCH_FIELDS = frozenset({SEARCH_PARAM})
-_WRITE_UID = "troubleshooting.search.usage.write_counts"
 search_counts = SearchCounts()
 # A server stopping its worker (a deploy, a restart after N requests) exits it normally.
 atexit.register(search_counts.write)
+
+
+@receiver(request_finished, dispatch_uid="troubleshooting.search.usage.write_when_due")
+def _write_when_due(**kwargs) -> None:
+    """Write the held searches after a response, once they are due (one look per request)."""
+    if search_counts.write_pending:
+        search_counts.write()
 
 
 def record_search(request) -> None:

@@ -172,9 +172,7 @@ def _translated_slugs(view):
 
     @wraps(view)
     def wrapper(request, **kwargs):
-        english, translated = translating.english_slugs(
-            kwargs, translating.ADDRESS_SLUGS, preview=previewing(request)
-        )
+        english, translated = translating.english_slugs(kwargs, preview=previewing(request))
         # Only a page is sent on: a redirected POST would arrive as a GET, its answer lost.
         if translated is not None and request.method in SAFE_METHODS:
             # A slug renamed since is followed here too, so the visitor gets one redirect.

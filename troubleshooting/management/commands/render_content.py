@@ -32,15 +32,22 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, pieces_only=False, **options):
-        total = 0
+        total = rows = 0
         for model in () if pieces_only else (Topic, Cause, FixStep, Symptom, TriageQuestion):
             fields = [target for _, target in model.markdown_fields]
             objects = list(model.objects.all())
+            if model in WITH_PIECES:
+                # render_markdown() renders an item's pieces with its Markdown: keep them too.
+                fields.append("pieces")
+                rows += len(objects)
             for obj in objects:
                 obj.render_markdown()
             model.objects.bulk_update(objects, fields, batch_size=200)
             total += len(objects)
-        rows = pieces.render_all(WITH_PIECES)
+        # What the loop above did not render: every piece, or the translations' (after their
+        # English items were saved, whose fields their pieces show too).
+        rest = WITH_PIECES if pieces_only else (CauseTranslation, FixStepTranslation)
+        rows += pieces.render_all(rest)
         caching.content_changed()  # bulk_update() sends no signal
         if not pieces_only:
             self.stdout.write(self.style.SUCCESS(f"Rendered the Markdown of {total} items."))
