@@ -96,3 +96,17 @@ def test_checking_translations_takes_a_fixed_number_of_queries():
     for _ in range(4):
         grow()
     assert queries() == few
+
+
+def test_a_link_to_a_translations_old_address_is_a_warning_naming_the_new_one():
+    topic, symptom, _steps, _question = make_guide(2)
+    other = make_symptom(topic=topic, steps=[make_step()])
+    translate(topic, slug="mensajes")
+    renamed = translate(other, slug="viejo")
+    renamed.slug = "nuevo"
+    renamed.save()
+    translate(symptom, body="[Antes](/es/mensajes/viejo/)")
+    [problem] = translation_problems()
+    assert problem.kind == ProblemKind.TRANSLATION_LINK and not problem.is_error
+    assert "uses an old address" in problem.message
+    assert "replace it with /es/mensajes/nuevo/" in problem.message

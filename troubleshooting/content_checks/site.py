@@ -53,7 +53,8 @@ class Site:
         self.step_links: dict[int, list[SymptomStep]] = defaultdict(list)
         for link in sorted(step_links, key=lambda link: link.position):
             self.step_links[link.symptom_id].append(link)
-        self.redirects = {(r.model, r.old_slug): r.object_id for r in redirects}
+        # Old slugs by language: English renames, and each translation's own.
+        self.redirects = {(r.model, r.language, r.old_slug): r.object_id for r in redirects}
         # The object being edited: its HTML is rendered afresh, as saving it will.
         self.edited: models.Model | None = None
         self._slugs: dict | None = None
@@ -69,7 +70,7 @@ class Site:
             steps=FixStep.objects.all(),
             causes=Cause.objects.all(),
             step_links=SymptomStep.objects.all(),
-            redirects=SlugRedirect.objects.filter(language=SOURCE_BASE_CODE),
+            redirects=SlugRedirect.objects.all(),
         )
 
     def put(self, obj: models.Model) -> None:
@@ -137,6 +138,6 @@ class Site:
         obj = self._slugs.get((model, slug))
         if obj is not None:
             return obj, False
-        object_id = self.redirects.get((model._meta.model_name, slug))
+        object_id = self.redirects.get((model._meta.model_name, SOURCE_BASE_CODE, slug))
         obj = self.get(model, object_id) if object_id is not None else None
         return obj, obj is not None

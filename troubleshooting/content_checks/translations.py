@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
@@ -159,23 +159,46 @@ def _judge(site: Site, path: str, language: str, slugs: dict) -> tuple[Level, st
     if match is None or match.namespace != "troubleshooting":
         # Translators: said of a link, after "the link to /es/…".
         return Level.ERROR, gettext("is broken: there is no page at this address in this language.")
+    current = {}
     for name, model in SLUG_KINDS.items():
         value = match.kwargs.get(name)
-        if value is None:
+        if value is None or slugs.get((model, language, value)) is not None:
             continue
-        item = slugs.get((model, language, value))
-        if item is None:
-            english, _moved = site.find(model, value)
-            if english is None or not site.is_live(english):
-                reason = gettext(
-                    "is broken: no %(kind)s has the address %(slug)s in this language. Use the "
-                    "translated address of the page."
-                )
-                return Level.ERROR, reason % {
-                    "kind": model._meta.verbose_name,
-                    "slug": quote(value),
-                }
+        renamed = _renamed_slug(site, model, language, value, slugs)
+        if renamed is not None:
+            current[name] = renamed
+            continue
+        english, _moved = site.find(model, value)
+        if english is None or not site.is_live(english):
+            reason = gettext(
+                "is broken: no %(kind)s has the address %(slug)s in this language. Use the "
+                "translated address of the page."
+            )
+            return Level.ERROR, reason % {"kind": model._meta.verbose_name, "slug": quote(value)}
+    if current:
+        # A translation's renamed slug: the page redirects, as for an English rename.
+        with translation.override(language):
+            new = reverse(match.view_name, kwargs={**match.kwargs, **current})
+        reason = gettext(
+            "uses an old address: it still works, through a redirect, but replace it with %(new)s."
+        )
+        return Level.WARNING, reason % {"new": new}
     return None
+
+
+def _renamed_slug(site: Site, model, language: str, value: str, slugs: dict) -> str | None:
+    """Return the live translated slug ``value`` was renamed to in ``language``, if any."""
+    object_id = site.redirects.get((model._meta.model_name, language, value))
+    if object_id is None:
+        return None
+    return next(
+        (
+            slug
+            for (kind, in_language, slug), item in slugs.items()
+            if kind is model and in_language == language and item.pk == object_id
+        ),
+        None,
+    )
 
 
 def _resolve(path: str, language: str | None):
