@@ -75,6 +75,13 @@ def stamp(item, language: str) -> str:
     return f"{rendering_release()}:{digest.hexdigest()}"
 
 
+def shows_any(item, fields) -> bool:
+    """Return whether a piece of ``item`` shows any of ``fields`` (or renders it from Markdown)."""
+    _pieces, inputs, _name = _kind(item)
+    sources = {source for source, _target in item.markdown_fields}
+    return not sources.union(inputs).isdisjoint(fields)
+
+
 def _render(item, name: str) -> SafeString:
     """Render one piece of ``item`` live, as the page's template would around it."""
     pieces, _inputs, context_name = _kind(item)

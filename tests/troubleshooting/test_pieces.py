@@ -142,6 +142,17 @@ def test_an_english_save_renders_its_translations_pieces_again(client, live_rend
     assert live_renders == []
 
 
+def test_a_save_of_fields_no_piece_shows_leaves_the_pieces_alone():
+    _, symptom, steps, _ = make_guide(1)
+    step_translation = translate(steps[0])
+    FixStepTranslation.objects.filter(pk=step_translation.pk).update(pieces={"stamp": "kept"})
+    steps[0].minutes = 30  # in memory only: the save below writes the review date alone
+    steps[0].save(update_fields=["reviewed_on", "updated"])
+    assert FixStepTranslation.objects.get(pk=step_translation.pk).pieces == {"stamp": "kept"}
+    steps[0].save(update_fields=["minutes"])
+    assert "30 minutos" in FixStepTranslation.objects.get(pk=step_translation.pk).pieces["article"]
+
+
 def test_an_untranslated_step_on_a_translated_page_is_rendered_live(client, live_renders):
     _, symptom, steps, _ = make_guide(1)
     translate(symptom.topic), translate(symptom), translate(symptom.causes.get())

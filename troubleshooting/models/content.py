@@ -57,13 +57,17 @@ class HasPieces:
         self.pieces = render_for_row(self)
 
     def save(self, *args, **kwargs):
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "pieces"}
+        from ..pieces import refresh_translations, shows_any
+
+        update_fields = kwargs.get("update_fields")
+        # A save of fields no piece shows (a review date, the status) leaves them as they are,
+        # the translations' too: the admin's bulk actions save items one by one this way.
+        shown = update_fields is None or shows_any(self, update_fields)
+        if shown and update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "pieces"}
         creating = self._state.adding
         super().save(*args, **kwargs)
-        if not creating:
-            from ..pieces import refresh_translations
-
+        if shown and not creating:
             refresh_translations(self)
 
 
