@@ -47,20 +47,6 @@ PERMISSIONS = {
 }
 
 
-def ensure_groups(group_model, permission_model) -> None:
-    """Create the groups, or bring their permissions back to what this module says."""
-    for name, codenames in PERMISSIONS.items():
-        group, _ = group_model.objects.get_or_create(name=name)
-        permissions = permission_model.objects.filter(
-            content_type__app_label="troubleshooting", codename__in=codenames
-        )
-        found = set(permissions.values_list("codename", flat=True))
-        missing = set(codenames) - found
-        if missing:
-            raise LookupError(f"Permissions not found for {name}: {', '.join(sorted(missing))}")
-        group.permissions.set(permissions)
-
-
 def create_missing_groups(*, using, apps=global_apps, **kwargs) -> None:
     """After migrate or flush, create a role's group if it is missing; never change one that exists.
 

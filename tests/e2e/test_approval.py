@@ -2,7 +2,7 @@
 over someone else's is refused with what changed meanwhile."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -22,8 +22,8 @@ def sign_in(site, new_page, django_user_model):
         if superuser:
             django_user_model.objects.create_superuser(username, "", password)
         else:
-            # A browser test's database is emptied between tests, the migrations' groups too.
-            roles.ensure_groups(Group, Permission)
+            # A browser test's database is emptied between tests; the flush that empties it
+            # creates the roles' groups again (``roles.create_missing_groups``).
             user = django_user_model.objects.create_user(username, password=password, is_staff=True)
             user.groups.set(Group.objects.filter(name__in=groups))
         page = new_page(viewport=DESKTOP)
