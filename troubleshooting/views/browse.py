@@ -36,7 +36,7 @@ def home(request):
     # featured, so "featured" tells them apart.
     symptoms = list(
         _common_problems(preview=preview)
-        .union(Symptom.objects.filter(pk__in=listed).order_by().values(*HOME_FIELDS), all=True)
+        .union(_home_symptoms(preview=preview).filter(pk__in=listed), all=True)
         .order_by("position", "title")
     )
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
@@ -114,6 +114,13 @@ def _common_context(values: tuple) -> dict:
         for slug, topic_slug, title, summary in values
     ]
     return {"common_symptoms": cards}
+
+
+@built_once
+def _home_symptoms(*, preview: bool):
+    """Return the symptoms' rows as the home page shows them (its listed ones are filtered)."""
+    # The listed ones are already known to be visible: the topics' query chose them.
+    return Symptom.objects.order_by().values(*HOME_FIELDS)
 
 
 @built_once
