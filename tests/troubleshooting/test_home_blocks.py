@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
 from troubleshooting import blocks
@@ -212,3 +212,15 @@ def test_blocks_cost_no_query(client, two_topics, django_assert_max_num_queries)
         home(client)  # every block rendered
     with django_assert_max_num_queries(4):
         home(client)  # every block kept
+
+
+def test_a_site_served_under_a_path_has_its_own_blocks(client, two_topics):
+    home(client)
+    try:
+        set_script_prefix("/help/")  # as a server mounting the site at /help/ sets it
+        html, rendered = home(client)
+    finally:
+        set_script_prefix("/")
+    assert 'href="/help/topic-' in section(html, "Busy topic")
+    assert rendered == {TOPIC: 2, COMMON: 1}
+    assert 'href="/topic-' in section(home(client)[0], "Busy topic")
