@@ -23,6 +23,9 @@ from .pages import public_page, render_page
 HOME_SYMPTOMS_PER_TOPIC = 6
 LISTED = tuple(f"listed_{n}" for n in range(HOME_SYMPTOMS_PER_TOPIC))
 HOME_FIELDS = ("pk", "slug", "title", "summary", "featured", "topic__slug", "position")
+# The home page's blocks, each kept rendered for the values it shows (blocks.py).
+TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
+COMMON_BLOCK = "troubleshooting/includes/home_common.html"
 
 
 @public_page(cache=True)
@@ -68,10 +71,6 @@ def home(request):
         "start_topic": start_topic,
     }
     return render_page(request, "troubleshooting/home.html", context)
-
-
-TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
-COMMON_BLOCK = "troubleshooting/includes/home_common.html"
 
 
 def _topic_values(topic: dict, found: dict, start_topic: dict | None) -> tuple:
