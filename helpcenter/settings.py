@@ -318,6 +318,11 @@ OUTCOMES_MIN_TRIES_TO_REORDER = 20
 # Public pages are kept whole in the cache for this many seconds (0: off), and retired at once
 # when content changes (see troubleshooting/caching.py).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+# Blocks of the home page (a topic's summary, the common problems' cards) each process keeps
+# rendered for the exact values they show (troubleshooting/blocks.py): at most this many, the
+# least recently used forgotten first (0: render them every time). A block is 1-3 KB; a site
+# needs about (topics + 1) x languages of them, twice that while an edit settles.
+RENDERED_BLOCKS_MAX = env_int("DJANGO_RENDERED_BLOCKS_MAX", 2000)
 # How long an app process trusts the content version it last read from the database before
 # asking again: the most a change can take to show on every server.
 CONTENT_VERSION_CHECK_SECONDS = float(

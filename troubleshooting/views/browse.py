@@ -5,7 +5,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .. import pieces
-from ..addresses import Addresses
+from ..addresses import Addresses, slug_url
+from ..blocks import Blocks
 from ..models import (
     Symptom,
     SymptomCause,
@@ -22,13 +23,15 @@ from .pages import public_page, render_page
 HOME_SYMPTOMS_PER_TOPIC = 6
 LISTED = tuple(f"listed_{n}" for n in range(HOME_SYMPTOMS_PER_TOPIC))
 HOME_FIELDS = ("pk", "slug", "title", "summary", "featured", "topic__slug", "position")
+# The home page's blocks, each kept rendered for the values it shows (blocks.py).
+TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
+COMMON_BLOCK = "troubleshooting/includes/home_common.html"
 
 
 @public_page(cache=True)
 def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
-    addresses = Addresses()
     topics = list(_visible_topics(preview=preview))
     listed = {topic[name] for topic in topics for name in LISTED} - {None}
     # The common problems and every topic's first symptoms in one query, each part through its
@@ -36,42 +39,87 @@ def home(request):
     # featured, so "featured" tells them apart.
     symptoms = list(
         _common_problems(preview=preview)
-        .union(Symptom.objects.filter(pk__in=listed).order_by().values(*HOME_FIELDS), all=True)
+        .union(_home_symptoms(preview=preview).filter(pk__in=listed), all=True)
         .order_by("position", "title")
     )
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
     overlay_rows(Symptom, symptoms, preview=preview)
     common, found = [], {}
     for symptom in symptoms:
-        symptom["topic__slug"] = topic_slugs.get(symptom["topic__slug"], symptom["topic__slug"])
         if symptom["featured"]:
-            common.append(_symptom_link(addresses, symptom, symptom["topic__slug"], flow=True))
+            topic_slug = topic_slugs.get(symptom["topic__slug"], symptom["topic__slug"])
+            common.append((symptom["slug"], topic_slug, symptom["title"], symptom["summary"]))
         else:
-            found[symptom["pk"]] = symptom
-    for topic in topics:
-        topic["url"] = addresses.slug_url("troubleshooting:topic", topic["slug"])
-        topic["listed_symptoms"] = [
-            _symptom_link(addresses, found[topic[name]], topic["slug"])
-            for name in LISTED
-            if topic[name] in found
-        ]
-    # A topic's guided fix begins at its one first question, whose address and button name
-    # only the topic: the topics' rows, translated above, hold all they show.
-    starts = []
-    for topic in topics:
-        topic["start_url"] = None
-        if topic["has_start_question"]:
-            topic["start_url"] = addresses.slug_url("troubleshooting:flow_start", topic["slug"])
-            starts.append(topic)
+            found[symptom["pk"]] = (symptom["slug"], symptom["title"])
+    # One topic's questions are the page's way in for anyone unsure; with several, a wall of
+    # the same button would say nothing, so each topic offers its own below.
+    starts = [topic for topic in topics if topic["has_start_question"]]
+    start_topic = starts[0] if len(starts) == 1 else None
+    if start_topic is not None:
+        start_topic["start_url"] = slug_url("troubleshooting:flow_start", start_topic["slug"])
+    # Each block is keyed by the rows' values it shows (blocks.py): an editor's save renders
+    # again only the blocks whose rows it changed. A preview neither reads nor fills them.
+    blocks = Blocks(keep=not preview)
+    summaries = [
+        blocks.render(TOPIC_BLOCK, _topic_values(topic, found, start_topic), _topic_context)
+        for topic in topics
+    ]
     context = {
         "title": None,
-        "topics": topics,
-        "common_symptoms": common,
-        # One topic's questions are the page's way in for anyone unsure; with several, a wall
-        # of the same button would say nothing, so each topic offers its own below.
-        "start_topic": starts[0] if len(starts) == 1 else None,
+        "topic_summaries": summaries,
+        "common_problems": common and blocks.render(COMMON_BLOCK, tuple(common), _common_context),
+        "start_topic": start_topic,
     }
     return render_page(request, "troubleshooting/home.html", context)
+
+
+def _topic_values(topic: dict, found: dict, start_topic: dict | None) -> tuple:
+    """Return all a topic's summary shows, its first symptoms as (slug, title) pairs."""
+    listed = tuple(found[topic[name]] for name in LISTED if topic[name] in found)
+    # The hero offers the one topic's questions; then no summary repeats the offer.
+    start = topic["has_start_question"] and start_topic is None
+    return (topic["slug"], topic["title"], topic["summary"], topic["symptom_count"], listed, start)
+
+
+def _topic_context(values: tuple) -> dict:
+    """Build a topic summary's context from its values alone, addresses made here."""
+    slug, title, summary, count, listed, start = values
+    addresses = Addresses()
+    symptoms = [
+        {"url": addresses.slug_url("troubleshooting:symptom", slug, symptom), "title": name}
+        for symptom, name in listed
+    ]
+    topic = {
+        "url": addresses.slug_url("troubleshooting:topic", slug),
+        "title": title,
+        "summary": summary,
+        "symptom_count": count,
+        "listed_symptoms": symptoms,
+        "start_url": start and addresses.slug_url("troubleshooting:flow_start", slug),
+    }
+    return {"topic": topic}
+
+
+def _common_context(values: tuple) -> dict:
+    """Build the common problems' context from their values alone, addresses made here."""
+    addresses = Addresses()
+    cards = [
+        {
+            "url": addresses.slug_url("troubleshooting:symptom", topic_slug, slug),
+            "flow_url": addresses.slug_url("troubleshooting:flow_begin", topic_slug, slug),
+            "title": title,
+            "summary": summary,
+        }
+        for slug, topic_slug, title, summary in values
+    ]
+    return {"common_symptoms": cards}
+
+
+@built_once
+def _home_symptoms(*, preview: bool):
+    """Return the symptoms' rows as the home page shows them (its listed ones are filtered)."""
+    # The listed ones are already known to be visible: the topics' query chose them.
+    return Symptom.objects.order_by().values(*HOME_FIELDS)
 
 
 @built_once
@@ -79,16 +127,6 @@ def _common_problems(*, preview: bool):
     """Return the featured symptoms' rows, as the home page's cards show them."""
     featured = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
     return featured.order_by().values(*HOME_FIELDS)
-
-
-def _symptom_link(addresses: Addresses, symptom: dict, topic_slug: str, *, flow=False) -> dict:
-    """Add a listed symptom's addresses (its article's, and its guided fix's if ``flow``)."""
-    symptom["url"] = addresses.slug_url("troubleshooting:symptom", topic_slug, symptom["slug"])
-    if flow:
-        symptom["flow_url"] = addresses.slug_url(
-            "troubleshooting:flow_begin", topic_slug, symptom["slug"]
-        )
-    return symptom
 
 
 @built_once

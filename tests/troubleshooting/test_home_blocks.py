@@ -1,0 +1,226 @@
+"""The home page's blocks: rendered once for the values they show, never shown for others."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse, set_script_prefix
+from django.utils import timezone
+
+from troubleshooting import blocks
+from troubleshooting.models import Status, SymptomTranslation, TopicTranslation
+
+from ..factories import make_question, make_symptom, make_topic
+
+pytestmark = pytest.mark.django_db
+
+TOPIC = "troubleshooting/includes/home_topic.html"
+COMMON = "troubleshooting/includes/home_common.html"
+
+
+@pytest.fixture(autouse=True)
+def _uncached(settings):
+    """Render the page on every request, from an empty memory of blocks."""
+    settings.PAGE_CACHE_SECONDS = 0
+    blocks.memory.clear()
+    yield
+    blocks.memory.clear()
+
+
+def home(client, path="/") -> tuple[str, dict]:
+    """Return the page's HTML and how many times each block's template was rendered."""
+    response = client.get(path)
+    assert response.status_code == 200
+    names = [template.name for template in response.templates]
+    return response.content.decode(), {TOPIC: names.count(TOPIC), COMMON: names.count(COMMON)}
+
+
+def section(html: str, title: str) -> str:
+    start = html.index(f">{title}</a></h3>")
+    return html[start : html.index("</article>", start)]
+
+
+@pytest.fixture
+def two_topics():
+    """Two topics, one with more symptoms than it lists and a common problem."""
+    busy, quiet = make_topic(title="Busy topic"), make_topic(title="Quiet topic")
+    listed = [make_symptom(topic=busy, title=f"Busy {n}", position=n) for n in range(7)]
+    make_symptom(topic=busy, title="A common problem", featured=True)
+    make_symptom(topic=quiet, title="Quiet one")
+    return busy, quiet, listed
+
+
+def test_an_unchanged_page_renders_no_block_again(client, two_topics):
+    first, rendered = home(client)
+    assert rendered == {TOPIC: 2, COMMON: 1}
+    again, rendered = home(client)
+    assert again == first
+    assert rendered == {TOPIC: 0, COMMON: 0}
+
+
+def test_a_changed_title_renders_only_its_own_block_again(client, two_topics):
+    busy, _, _ = two_topics
+    home(client)
+    busy.title = "Renamed topic"
+    busy.save()
+    html, rendered = home(client)
+    assert "Renamed topic" in section(html, "Renamed topic")
+    assert ">Busy topic<" not in html
+    assert rendered == {TOPIC: 1, COMMON: 0}
+
+
+def test_a_changed_summary_shows(client, two_topics):
+    _, quiet, _ = two_topics
+    home(client)
+    quiet.summary = "A brand new summary."
+    quiet.save()
+    html, rendered = home(client)
+    assert "A brand new summary." in section(html, "Quiet topic")
+    assert rendered == {TOPIC: 1, COMMON: 0}
+
+
+def test_a_new_symptom_changes_the_count(client, two_topics):
+    busy, _, _ = two_topics
+    html, _ = home(client)
+    assert "All 8 problems in Busy topic" in section(html, "Busy topic")
+    make_symptom(topic=busy, title="Busy late", position=99)
+    html, rendered = home(client)
+    assert "All 9 problems in Busy topic" in section(html, "Busy topic")
+    assert rendered == {TOPIC: 1, COMMON: 0}
+
+
+def test_an_unpublished_symptom_leaves_the_list_and_a_published_one_joins(client, two_topics):
+    _, _, listed = two_topics
+    home(client)
+    listed[0].status = Status.DRAFT
+    listed[0].save()
+    html, _ = home(client)
+    assert ">Busy 0<" not in html
+    assert ">Busy 6<" in section(html, "Busy topic")  # the seventh moves up into the six
+    listed[0].status = Status.PUBLISHED
+    listed[0].save()
+    html, _ = home(client)
+    assert ">Busy 0<" in section(html, "Busy topic")
+    assert ">Busy 6<" not in section(html, "Busy topic")
+
+
+def test_a_scheduled_symptom_is_not_listed(client, two_topics):
+    _, quiet, _ = two_topics
+    home(client)
+    make_symptom(topic=quiet, title="Not yet", publish_at=timezone.now() + timedelta(hours=1))
+    html, rendered = home(client)
+    assert "Not yet" not in html
+    assert rendered == {TOPIC: 0, COMMON: 0}  # nothing it shows changed
+
+
+def test_a_changed_card_renders_only_the_cards_again(client, two_topics):
+    home(client)
+    card = two_topics[0].symptoms.get(featured=True)
+    card.title = "A renamed common problem"
+    card.save()
+    html, rendered = home(client)
+    assert "A renamed common problem" in html
+    assert rendered == {TOPIC: 0, COMMON: 1}
+
+
+def test_each_language_has_its_own_blocks(client, two_topics):
+    english, _ = home(client)
+    spanish, rendered = home(client, "/es/")
+    assert rendered == {TOPIC: 2, COMMON: 1}
+    assert "All 8 problems in Busy topic" in english
+    assert "All 8 problems in Busy topic" not in spanish
+    assert 'href="/es/' in section(spanish, "Busy topic")
+    assert home(client)[0] == english
+
+
+def test_a_translation_shows_and_its_edit_renders_only_its_block(client, two_topics):
+    busy, _, listed = two_topics
+    topic = TopicTranslation.objects.create(
+        source=busy, language="es", slug="tema", title="Tema ocupado", status=Status.PUBLISHED
+    )
+    SymptomTranslation.objects.create(
+        source=listed[1], language="es", slug="uno", title="Uno ocupado", status=Status.PUBLISHED
+    )
+    html, _ = home(client, "/es/")
+    assert 'href="/es/tema/uno/"' in section(html, "Tema ocupado")
+    assert ">Uno ocupado<" in html
+    topic.title = "Tema cambiado"
+    topic.save()
+    html, rendered = home(client, "/es/")
+    assert "Tema cambiado" in html
+    assert "Tema ocupado" not in html
+    assert rendered == {TOPIC: 1, COMMON: 0}
+    english, rendered = home(client)
+    assert "Tema" not in english
+    assert ">Busy topic<" in english
+
+
+def test_a_new_release_renders_every_block_again(client, two_topics, monkeypatch):
+    first, _ = home(client)
+    monkeypatch.setattr(blocks, "rendering_release", lambda: "another release")
+    html, rendered = home(client)
+    assert rendered == {TOPIC: 2, COMMON: 1}
+    assert html == first
+
+
+def test_a_preview_neither_reads_nor_fills_the_public_blocks(client, admin_client, two_topics):
+    busy, _, _ = two_topics
+    make_symptom(topic=busy, title="A draft problem", position=0, status=Status.DRAFT)
+    public, _ = home(client)
+    kept = len(blocks.memory)
+    admin_client.get(reverse("troubleshooting:preview"), {"next": "/"})
+    for _ in range(2):
+        preview, rendered = home(admin_client)
+        assert "A draft problem" in section(preview, "Busy topic")
+        assert rendered == {TOPIC: 2, COMMON: 1}  # rendered every time, never kept
+    assert len(blocks.memory) == kept
+    html, rendered = home(client)
+    assert html == public
+    assert "A draft problem" not in html
+    assert rendered == {TOPIC: 0, COMMON: 0}
+
+
+def test_the_start_links_follow_how_many_topics_have_a_first_question(client, two_topics):
+    busy, quiet, _ = two_topics
+    make_question(topic=busy, is_start=True)
+    html, _ = home(client)
+    # One topic with questions: the hero offers them, and its summary does not repeat it.
+    assert "Not sure? Answer a question" in html
+    assert "Not sure which one you have?" not in html
+    make_question(topic=quiet, is_start=True)
+    html, rendered = home(client)
+    assert "Not sure? Answer a question" not in html
+    for title in ("Busy topic", "Quiet topic"):
+        assert "Not sure which one you have?" in section(html, title)
+    assert rendered == {TOPIC: 2, COMMON: 0}
+
+
+def test_the_memory_keeps_no_more_than_its_bound(client, settings, two_topics):
+    settings.RENDERED_BLOCKS_MAX = 2
+    html, _ = home(client)
+    assert len(blocks.memory) == 2
+    again, rendered = home(client)
+    assert again == html
+    settings.RENDERED_BLOCKS_MAX = 0
+    assert home(client)[1] == {TOPIC: 2, COMMON: 1}
+    assert home(client)[1] == {TOPIC: 2, COMMON: 1}
+    assert len(blocks.memory) == 0
+
+
+def test_blocks_cost_no_query(client, two_topics, django_assert_max_num_queries):
+    # The topics and the symptoms; the content version and the known issues' banner around.
+    with django_assert_max_num_queries(4):
+        home(client)  # every block rendered
+    with django_assert_max_num_queries(4):
+        home(client)  # every block kept
+
+
+def test_a_site_served_under_a_path_has_its_own_blocks(client, two_topics):
+    home(client)
+    try:
+        set_script_prefix("/help/")  # as a server mounting the site at /help/ sets it
+        html, rendered = home(client)
+    finally:
+        set_script_prefix("/")
+    assert 'href="/help/topic-' in section(html, "Busy topic")
+    assert rendered == {TOPIC: 2, COMMON: 1}
+    assert 'href="/topic-' in section(home(client)[0], "Busy topic")

@@ -1,0 +1,102 @@
+"""Blocks of a page rendered once per process for the exact values they show, then reused.
+
+The home page shows every topic's summary (its title, summary, first symptoms, count and way
+into the guided fix) and the common problems' cards: about 300 values through the template
+engine on every request the page cache did not answer, although the rows rarely change. Each
+such block is kept here under everything it shows: its template, the release's fingerprint
+(templates, code, catalogues), the interface language, where addresses begin (script prefix,
+URLconf) and the raw row values it is rendered from, which are also the only values its
+context is built from. So a block can never show another language's, another release's or a
+stale row's text, and it is never keyed by the content version: after an editor's save (which
+retires every cached page at once, during a surge) only the blocks whose rows changed are
+rendered again.
+
+A small least-recently-used memory of this process's own, not a cache backend: Django's
+``{% cache %}`` tag on a local-memory cache spent about 11 µs a block on a hit (resolving its
+variables, hashing the key, unpickling the value) against well under 1 µs here, and a shared
+cache would add a network round trip per block. An editor's preview never reads or fills it.
+"""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import get_template
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from .caching import rendering_release
+
+
+class BlockMemory:
+    """A bounded least-recently-used map from a block's key to its rendered HTML."""
+
+    def __init__(self):
+        self._kept: OrderedDict[Hashable, SafeString] = OrderedDict()
+        # Several threads may serve pages in one process: the order and the bound stay whole.
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> SafeString | None:
+        """Return the block kept under ``key`` (now the most recently used), or None."""
+        with self._lock:
+            html = self._kept.get(key)
+            if html is not None:
+                self._kept.move_to_end(key)
+            return html
+
+    def put(self, key: Hashable, html: SafeString) -> None:
+        """Keep ``html`` under ``key``, forgetting the least recently used past the bound."""
+        most = settings.RENDERED_BLOCKS_MAX
+        with self._lock:
+            self._kept[key] = html
+            self._kept.move_to_end(key)
+            while len(self._kept) > most:
+                self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def clear(self) -> None:
+        """Forget every block."""
+        with self._lock:
+            self._kept.clear()
+
+
+memory = BlockMemory()
+
+
+class Blocks:
+    """Render one response's blocks, reading what every block depends on once."""
+
+    def __init__(self, *, keep: bool):
+        self.keep = keep and settings.RENDERED_BLOCKS_MAX > 0
+        self._shared = (rendering_release(), get_language(), get_script_prefix(), get_urlconf())
+
+    def render(
+        self, template_name: str, values: tuple, context: Callable[[tuple], dict]
+    ) -> SafeString:
+        """Return the block ``template_name`` shows for ``values``, rendered if not kept.
+
+        ``context(values)`` builds the template's context from ``values`` alone (the key holds
+        nothing else of the page), and runs only when the block is rendered. The block's outer
+        whitespace is the page's: it is stripped.
+        """
+        key = (template_name, self._shared, values)
+        if self.keep:
+            html = memory.get(key)
+            if html is not None:
+                return html
+        html = SafeString(get_template(template_name).render(context(values)).strip())
+        if self.keep:
+            memory.put(key, html)
+        return html
+
+
+@receiver(setting_changed)
+def _forget(**kwargs) -> None:
+    """Forget every block: a changed setting (a test's) may render them otherwise."""
+    memory.clear()
