@@ -15,17 +15,15 @@ from ..flow import (
     Flow,
     InvalidFlowState,
     Progress,
-    choice_url,
     end_lede,
     kept_flow,
-    parent_url,
-    visible_choices,
 )
 from ..forms import AnswerForm
 from ..models import FixStep, Symptom, TriageQuestion, built_once
 from ..outcomes import recording
 from ..previewing import previewing
 from ..translating import active_language, overlay, overlay_choices
+from ..triage import choice_url, parent_url, visible_choices
 from .pages import public_page, render_page
 
 ANSWERABLE = ("GET", "HEAD", "POST")
