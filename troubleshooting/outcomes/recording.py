@@ -42,6 +42,7 @@ from troubleshooting.models import (
 )
 
 from . import session_outcome
+from .inserts import Insert
 from .languages import recorded_language
 
 logger = logging.getLogger(__name__)
@@ -216,17 +217,24 @@ def _session_id(key: str, symptom: Symptom) -> int | None:
     return FlowSession.objects.filter(key=key, symptom=symptom).values_list("pk", flat=True).first()
 
 
+# The rows every new session's answer writes (an answer posted without a session's key).
+_NEW_SESSION = Insert(FlowSession)
+_NEW_ANSWER = Insert(StepAnswer)
+
+
 def _start_with(symptom, step, now, answer, outcome, resolved_number) -> str:
     """Start a session in the active language with its first answer; return its key.
 
-    A new session has no answer to replace: two inserts, its outcome set at once.
+    A new session has no answer to replace: two inserts, written once (``inserts``), its
+    outcome set at once.
     """
-    session = FlowSession.objects.create(
-        key=new_key(), symptom=symptom, started_at=now, last_active_at=now,
+    key = new_key()
+    session = _NEW_SESSION.run(
+        key=key, symptom=symptom.pk, started_at=now, last_active_at=now,
         outcome=outcome, resolved_number=resolved_number, language=recorded_language(),
     )  # fmt: skip
-    StepAnswer.objects.create(session=session, step=step, answered_at=now, **answer)
-    return session.key
+    _NEW_ANSWER.run(session=session, step=step.pk, answered_at=now, **answer)
+    return key
 
 
 def record_end(*, key: str, symptom: Symptom) -> None:
