@@ -142,12 +142,14 @@ class Flow:
 
     def with_session(self, key: str) -> Flow:
         """Return the same flow, with URLs that carry the outcomes session ``key``."""
-        return replace(self, session=key)
+        # The flow itself when nothing changes: a copy would work out its ``version`` again.
+        return self if key == self.session else replace(self, session=key)
 
     def with_via(self, question_slug: str | None) -> Flow:
         """Return the same flow, with URLs that carry the triage question people came from."""
         slug = question_slug or ""
-        return replace(self, via=slug if _SLUG.fullmatch(slug) else "")
+        via = slug if _SLUG.fullmatch(slug) else ""
+        return self if via == self.via else replace(self, via=via)
 
     def __len__(self) -> int:
         return len(self.steps)
