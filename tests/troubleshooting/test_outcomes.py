@@ -223,7 +223,7 @@ class TestRecordingNeverGetsInTheWay:
         def broken(*args, **kwargs):
             raise DatabaseError("disk full")
 
-        monkeypatch.setattr(StepAnswer.objects, "update_or_create", broken)
+        monkeypatch.setattr(StepAnswer.objects, "bulk_create", broken)
         with caplog.at_level(logging.ERROR, logger="troubleshooting.outcomes"):
             next_url = answer(client, url, "n")
         assert "/fix/2/" in next_url

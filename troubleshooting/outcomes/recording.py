@@ -4,7 +4,7 @@ Recording is bookkeeping: when it fails, the failure is logged and the person ca
 nothing happened. It waits for the database's locks only briefly (``OUTCOMES_WRITE_TIMEOUT_MS``),
 so a long write elsewhere (an import holding SQLite's write lock) never holds a page up. Every
 write is one short transaction keyed by a random session or voter key, so parallel requests
-never lose a count (unique constraints, and ``update_or_create`` retrying on a conflict).
+never lose a count (unique constraints: an answer's upsert, a vote's ``update_or_create``).
 Nothing about the person is stored: no account, no IP address, no user agent.
 """
 
@@ -200,9 +200,13 @@ def record_answer(
         if session is None:
             return _start_with(symptom, step, now, answer, outcome, resolved_number)
         # One answer per step: answering it again replaces it, and an editor inserting or
-        # moving steps mid-session never puts one step's answer on another.
-        StepAnswer.objects.update_or_create(
-            session_id=session, step=step, defaults={**answer, "answered_at": now}
+        # moving steps mid-session never puts one step's answer on another. One upsert on the
+        # (session, step) constraint, where a read and a write in two savepoints had been.
+        StepAnswer.objects.bulk_create(
+            [StepAnswer(session_id=session, step=step, answered_at=now, **answer)],
+            update_conflicts=True,
+            unique_fields=("session", "step"),
+            update_fields=(*answer, "answered_at"),
         )
         FlowSession.objects.filter(pk=session).update(
             outcome=outcome, resolved_number=resolved_number, last_active_at=now
