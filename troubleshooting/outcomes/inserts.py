@@ -20,6 +20,7 @@ class Insert:
     def __init__(self, model):
         self.model = model
         self._fields: list | None = None
+        self._names: frozenset[str] = frozenset()
         self._statements: dict[str, str] = {}
 
     def fields(self) -> list:
@@ -27,6 +28,7 @@ class Insert:
         if self._fields is None:
             meta = self.model._meta
             self._fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
+            self._names = frozenset(field.name for field in self._fields)
         return self._fields
 
     def _statement(self) -> str:
@@ -49,7 +51,7 @@ class Insert:
     def run(self, **values) -> int:
         """Insert a row of these values by field name (defaults for the rest); return its id."""
         fields = self.fields()
-        unknown = set(values) - {field.name for field in fields}
+        unknown = values.keys() - self._names
         if unknown:
             raise TypeError(f"{self.model.__name__} has no field {', '.join(sorted(unknown))}")
         params = [
