@@ -42,8 +42,8 @@ from troubleshooting.models import (
 )
 
 from . import session_outcome
-from .inserts import Insert
 from .languages import recorded_language
+from .statements import Insert, Statement
 
 logger = logging.getLogger(__name__)
 
@@ -196,41 +196,47 @@ def record_answer(
 
     def write() -> str:
         now = timezone.now()
-        session = _session_id(key, symptom) if is_key(key) else None
+        session = _SESSION_ID.first(key, symptom.pk) if is_key(key) else None
         if session is None:
             return _start_with(symptom, step, now, answer, outcome, resolved_number)
-        # One answer per step: answering it again replaces it, and an editor inserting or
-        # moving steps mid-session never puts one step's answer on another. One upsert on the
-        # (session, step) constraint, where a read and a write in two savepoints had been.
-        StepAnswer.objects.bulk_create(
-            [StepAnswer(session_id=session, step=step, answered_at=now, **answer)],
-            update_conflicts=True,
-            unique_fields=("session", "step"),
-            update_fields=(*answer, "answered_at"),
-        )
-        FlowSession.objects.filter(pk=session).update(
-            outcome=outcome, resolved_number=resolved_number, last_active_at=now
-        )
+        _ANSWER.run(session, step.pk, number, result, reason, note, now)
+        _SESSION_NOW.run(outcome, resolved_number, now, session)
         return key
 
     return record_safely("an answer in the guided fix", write, otherwise=key)
 
 
-def _session_id(key: str, symptom: Symptom) -> int | None:
-    """Return the id of the symptom's session with ``key``, if there is one."""
-    return FlowSession.objects.filter(key=key, symptom=symptom).values_list("pk", flat=True).first()
-
-
-# The rows every new session's answer writes (an answer posted without a session's key).
+# What every answer writes, its SQL written once (``statements``). Without a session's key: a
+# new session and its answer. In a session: the session's id, the answer, the session's state.
 _NEW_SESSION = Insert(FlowSession)
 _NEW_ANSWER = Insert(StepAnswer)
+_SESSION_ID = Statement(
+    FlowSession, "SELECT {pk} FROM {table} WHERE {key} = %s AND {symptom} = %s", ("key", "symptom")
+)
+# One answer per step: answering it again replaces it in place (one upsert on the session and
+# step's constraint), and an editor inserting or moving steps mid-session never puts one
+# step's answer on another.
+_ANSWER = Statement(
+    StepAnswer,
+    "INSERT INTO {table} ({session}, {step}, {number}, {result}, {reason}, {note}, {answered_at})"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT ({session}, {step}) DO UPDATE SET"
+    " {number} = excluded.{number}, {result} = excluded.{result},"
+    " {reason} = excluded.{reason}, {note} = excluded.{note},"
+    " {answered_at} = excluded.{answered_at}",
+    ("session", "step", "number", "result", "reason", "note", "answered_at"),
+)
+_SESSION_NOW = Statement(
+    FlowSession,
+    "UPDATE {table} SET {outcome} = %s, {resolved_number} = %s, {last_active_at} = %s"
+    " WHERE {pk} = %s",
+    ("outcome", "resolved_number", "last_active_at", "id"),
+)
 
 
 def _start_with(symptom, step, now, answer, outcome, resolved_number) -> str:
     """Start a session in the active language with its first answer; return its key.
 
-    A new session has no answer to replace: two inserts, written once (``inserts``), its
-    outcome set at once.
+    A new session has no answer to replace: two inserts, its outcome set at once.
     """
     key = new_key()
     session = _NEW_SESSION.run(

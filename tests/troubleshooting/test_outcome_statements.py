@@ -1,4 +1,4 @@
-"""Outcome rows written by a prepared insert are the rows the ORM's ``create()`` would write."""
+"""Outcome statements written once: the rows the ORM would write, the values it would send."""
 
 from datetime import timedelta
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.factories import make_guide
 from troubleshooting.models import FlowSession, Outcome, StepAnswer
 from troubleshooting.outcomes import recording
-from troubleshooting.outcomes.inserts import Insert
+from troubleshooting.outcomes.statements import Insert, Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,26 @@ def test_nothing_listens_to_the_saves_the_prepared_inserts_skip(model):
     """The inserts send no save signals: a receiver for these rows would need the ORM's save."""
     assert not pre_save.has_listeners(model)
     assert not post_save.has_listeners(model)
+
+
+def test_a_statement_names_columns_by_field_and_prepares_values_through_them():
+    symptom = make_guide(1)[1]
+    then = timezone.now() - timedelta(hours=1)
+    pk = Insert(FlowSession).run(key=recording.new_key(), symptom=symptom.pk)
+    find = Statement(FlowSession, "SELECT {pk} FROM {table} WHERE {symptom} = %s", ("symptom",))
+    touch = Statement(
+        FlowSession,
+        "UPDATE {table} SET {last_active_at} = %s WHERE {pk} = %s",
+        ("last_active_at", "id"),
+    )
+    assert find.first(symptom.pk) == pk
+    assert find.first(symptom.pk + 1000) is None
+    assert touch.run(then, pk) == 1
+    assert touch.run(then, pk + 1000) == 0
+    assert FlowSession.objects.get(pk=pk).last_active_at == then
+
+
+def test_a_statement_given_the_wrong_number_of_values_writes_nothing():
+    touch = Statement(FlowSession, "UPDATE {table} SET {outcome} = %s", ("outcome",))
+    with pytest.raises(TypeError, match="1 values expected, 2 given"):
+        touch.run("open", "ended")
