@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Case, Exists, OuterRef, Q, TextChoices, Value, When
+from django.db.models import TextChoices
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,13 +35,11 @@ from .models import (
     Result,
     Symptom,
     SymptomStep,
-    TriageChoice,
-    TriageQuestion,
     built_once,
     live,
 )
 from .outcomes.recording import record_safely
-from .translating import source_slug
+from .triage import entry_url
 
 
 class Answer(TextChoices):
@@ -144,12 +142,14 @@ class Flow:
 
     def with_session(self, key: str) -> Flow:
         """Return the same flow, with URLs that carry the outcomes session ``key``."""
-        return replace(self, session=key)
+        # The flow itself when nothing changes: a copy would work out its ``version`` again.
+        return self if key == self.session else replace(self, session=key)
 
     def with_via(self, question_slug: str | None) -> Flow:
         """Return the same flow, with URLs that carry the triage question people came from."""
         slug = question_slug or ""
-        return replace(self, via=slug if _SLUG.fullmatch(slug) else "")
+        via = slug if _SLUG.fullmatch(slug) else ""
+        return self if via == self.via else replace(self, via=via)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -458,63 +458,3 @@ def end_lede(results: str, step_count: int) -> str:
         "Here's who can help. If you haven't yet, the fixes listed below are worth a try first: "
         "most take a minute."
     )
-
-
-def entry_url(symptom: Symptom, *, preview: bool = False, via: str = "") -> str:
-    """Return the question that leads to a symptom (``via`` if it does), or else its article."""
-    choice = _leading_choice(TriageChoice.objects.filter(symptom=symptom), preview, via)
-    return choice.question.get_absolute_url() if choice else symptom.get_absolute_url()
-
-
-def parent_url(question: TriageQuestion, *, preview: bool = False, via: str = "") -> str:
-    """Return the page before a triage question: the question that leads to it, or the topic."""
-    if question.is_start:
-        return question.topic.get_absolute_url()
-    choice = _leading_choice(question.incoming_choices.all(), preview, via)
-    return choice.question.get_absolute_url() if choice else question.topic.get_absolute_url()
-
-
-def _leading_choice(choices, preview: bool, via: str) -> TriageChoice | None:
-    """Return the live answer among ``choices`` of question ``via`` if there is one, else any."""
-    return (
-        choices.filter(
-            live("question__", preview=preview), live("question__topic__", preview=preview)
-        )
-        .select_related("question__topic")
-        .order_by(
-            Case(When(question__slug=via, then=Value(0)), default=Value(1)),
-            "question__is_start",
-            "pk",
-        )
-        .first()
-    )
-
-
-def visible_choices(question: TriageQuestion, *, preview: bool = False) -> list[TriageChoice]:
-    """Return the answers of a question that lead somewhere people can go on from."""
-    has_steps = SymptomStep.objects.filter(
-        live("step__", preview=preview), symptom=OuterRef("symptom")
-    )
-    leads_on = (Q(next_question__isnull=False) & live("next_question__", preview=preview)) | (
-        Q(symptom__isnull=False) & live("symptom__", preview=preview) & Q(symptom_has_steps=True)
-    )
-    return list(
-        question.choices.select_related("next_question__topic", "symptom__topic")
-        .annotate(symptom_has_steps=Exists(has_steps))
-        .filter(leads_on)
-        .order_by("position")
-    )
-
-
-def choice_url(choice: TriageChoice) -> str:
-    """Return where a triage answer leads: the next question, or the first fix step.
-
-    Both name the question answered (``via``), so "Back" and "Change my answer" return to it.
-    """
-    target = (
-        choice.next_question.get_absolute_url()
-        if choice.next_question is not None
-        else choice.symptom.get_flow_url()
-    )
-    # ``via`` names the question in English: the flow's state is the same in every language.
-    return f"{target}?{urlencode({'via': source_slug(choice.question)})}"

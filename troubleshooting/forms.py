@@ -47,12 +47,7 @@ class AnswerForm(forms.Form):
         # unknown reason (a tampered or outdated form) would be refused without a word.
         for message in self.errors.get("reason", []):
             self.add_error(None, message)
-        answer = cleaned.get("answer")
-        if (
-            self.needs_confirmation
-            and answer in {Answer.FIXED, Answer.NOT_FIXED}
-            and not cleaned.get("confirmed")
-        ):
+        if _unconfirmed(cleaned, needs_confirmation=self.needs_confirmation):
             raise forms.ValidationError(
                 _(
                     "This step can delete data. Read the warning and confirm you understand it "
@@ -61,6 +56,29 @@ class AnswerForm(forms.Form):
                 code="not_confirmed",
             )
         return cleaned
+
+    @classmethod
+    def valid_answer(cls, data, *, needs_confirmation: bool = False) -> dict | None:
+        """Return what a bound form would clean ``data`` to if it is valid; None otherwise."""
+        # The same fields clean the same values, without the copy of every field, widget and
+        # list of choices each form instance makes: an answer's POST needs only the verdict, and
+        # a refused answer is shown by a real form, built where the page is rendered.
+        cleaned = {}
+        try:
+            for name, field in cls.base_fields.items():
+                cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, name))
+        except forms.ValidationError:
+            return None
+        return None if _unconfirmed(cleaned, needs_confirmation=needs_confirmation) else cleaned
+
+
+def _unconfirmed(cleaned: dict, *, needs_confirmation: bool) -> bool:
+    """Return whether an answer says it tried a destructive step without confirming its warning."""
+    return (
+        needs_confirmation
+        and cleaned.get("answer") in {Answer.FIXED, Answer.NOT_FIXED}
+        and not cleaned.get("confirmed")
+    )
 
 
 class FeedbackForm(forms.Form):

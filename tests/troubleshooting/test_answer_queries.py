@@ -51,9 +51,8 @@ class TestQueries:
         symptom = make_guide(4)[1]
         url = answer(client, begin(client, symptom))
         # The content version (read on every request by the test settings); in the recording's
-        # savepoint, the session's id, the answer (``update_or_create``: a read and a write in
-        # two savepoints of its own) and the session's outcome.
-        with django_assert_max_num_queries(11) as captured:
+        # savepoint, the session's id, the answer (one upsert) and the session's outcome.
+        with django_assert_max_num_queries(6) as captured:
             url = answer(client, url)
         assert "/fix/3/" in url
         assert not reads_content(captured.captured_queries)
@@ -75,7 +74,7 @@ class TestQueries:
     def test_as_many_queries_with_ten_times_the_steps(self, client, django_assert_max_num_queries):
         symptom = make_guide(30)[1]
         url = answer(client, begin(client, symptom))
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(6):
             answer(client, url)
 
 
@@ -184,6 +183,27 @@ def test_an_answer_is_one_short_transaction(client):
         # The transaction's lock and statement timeouts, set inside it.
         expected = ["BEGIN", "SELECT", "INSERT", "INSERT", "COMMIT"]
     assert writes == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_in_a_session_is_one_short_transaction_and_replaces_in_place(client):
+    """In a session: the session's id, one upsert of the answer, the session's outcome."""
+    symptom = make_guide(3)[1]
+    step_two = answer(client, begin(client, symptom))
+    answer(client, step_two, "s")
+    first = StepAnswer.objects.get(number=2)
+    with CaptureQueriesContext(connection) as captured:
+        answer(client, step_two, "c")  # the same step again: its answer is replaced
+    writes = [sql.split()[0] for sql in statements(captured) if "contentversion" not in sql]
+    if connection.vendor == "sqlite":
+        expected = ["PRAGMA", "BEGIN", "SELECT", "INSERT", "UPDATE", "COMMIT", "PRAGMA"]
+    else:
+        expected = ["BEGIN", "SELECT", "SELECT", "INSERT", "UPDATE", "COMMIT"]
+    assert writes == expected
+    again = StepAnswer.objects.get(number=2)
+    assert (again.pk, again.result) == (first.pk, "c")
+    assert again.answered_at >= first.answered_at
+    assert StepAnswer.objects.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)

@@ -21,7 +21,7 @@ from tests.factories import (
     make_topic,
 )
 from tests.troubleshooting.problems import found, later, the
-from troubleshooting import flow as flow_rules
+from troubleshooting import triage
 from troubleshooting.admin.content_check import add_problem_messages, change_url
 from troubleshooting.content_checks import (
     Level,
@@ -182,7 +182,7 @@ def test_triage_answers_shown_match_the_public_page(guide):
     )
     site = Site.load()
     shown = {choice.pk for choice in site.choices if site.leads_on(choice)}
-    assert shown == {choice.pk for choice in flow_rules.visible_choices(start)}
+    assert shown == {choice.pk for choice in triage.visible_choices(start)}
     assert len(shown) == 2
 
 

@@ -104,7 +104,7 @@ class Site:
         return [step for step in steps if step is not None and self.is_live(step)]
 
     def leads_on(self, choice: TriageChoice) -> bool:
-        """Whether an answer is shown: mirrors ``flow.visible_choices``, without queries."""
+        """Whether an answer is shown: mirrors ``triage.visible_choices``, without queries."""
         if choice.next_question_id is not None:
             return self.is_live(self.get(TriageQuestion, choice.next_question_id))
         symptom = self.get(Symptom, choice.symptom_id)

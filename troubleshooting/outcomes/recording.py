@@ -4,7 +4,7 @@ Recording is bookkeeping: when it fails, the failure is logged and the person ca
 nothing happened. It waits for the database's locks only briefly (``OUTCOMES_WRITE_TIMEOUT_MS``),
 so a long write elsewhere (an import holding SQLite's write lock) never holds a page up. Every
 write is one short transaction keyed by a random session or voter key, so parallel requests
-never lose a count (unique constraints, and ``update_or_create`` retrying on a conflict).
+never lose a count (unique constraints: an answer's upsert, a vote's ``update_or_create``).
 Nothing about the person is stored: no account, no IP address, no user agent.
 """
 
@@ -43,6 +43,7 @@ from troubleshooting.models import (
 
 from . import session_outcome
 from .languages import recorded_language
+from .statements import Insert, Statement
 
 logger = logging.getLogger(__name__)
 
@@ -195,25 +196,41 @@ def record_answer(
 
     def write() -> str:
         now = timezone.now()
-        session = _session_id(key, symptom) if is_key(key) else None
+        session = _SESSION_ID.first(key, symptom.pk) if is_key(key) else None
         if session is None:
             return _start_with(symptom, step, now, answer, outcome, resolved_number)
-        # One answer per step: answering it again replaces it, and an editor inserting or
-        # moving steps mid-session never puts one step's answer on another.
-        StepAnswer.objects.update_or_create(
-            session_id=session, step=step, defaults={**answer, "answered_at": now}
-        )
-        FlowSession.objects.filter(pk=session).update(
-            outcome=outcome, resolved_number=resolved_number, last_active_at=now
-        )
+        _ANSWER.run(session, step.pk, number, result, reason, note, now)
+        _SESSION_NOW.run(outcome, resolved_number, now, session)
         return key
 
     return record_safely("an answer in the guided fix", write, otherwise=key)
 
 
-def _session_id(key: str, symptom: Symptom) -> int | None:
-    """Return the id of the symptom's session with ``key``, if there is one."""
-    return FlowSession.objects.filter(key=key, symptom=symptom).values_list("pk", flat=True).first()
+# What every answer writes, its SQL written once (``statements``). Without a session's key: a
+# new session and its answer. In a session: the session's id, the answer, the session's state.
+_NEW_SESSION = Insert(FlowSession)
+_NEW_ANSWER = Insert(StepAnswer)
+_SESSION_ID = Statement(
+    FlowSession, "SELECT {pk} FROM {table} WHERE {key} = %s AND {symptom} = %s", ("key", "symptom")
+)
+# One answer per step: answering it again replaces it in place (one upsert on the session and
+# step's constraint), and an editor inserting or moving steps mid-session never puts one
+# step's answer on another.
+_ANSWER = Statement(
+    StepAnswer,
+    "INSERT INTO {table} ({session}, {step}, {number}, {result}, {reason}, {note}, {answered_at})"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT ({session}, {step}) DO UPDATE SET"
+    " {number} = excluded.{number}, {result} = excluded.{result},"
+    " {reason} = excluded.{reason}, {note} = excluded.{note},"
+    " {answered_at} = excluded.{answered_at}",
+    ("session", "step", "number", "result", "reason", "note", "answered_at"),
+)
+_SESSION_NOW = Statement(
+    FlowSession,
+    "UPDATE {table} SET {outcome} = %s, {resolved_number} = %s, {last_active_at} = %s"
+    " WHERE {pk} = %s",
+    ("outcome", "resolved_number", "last_active_at", "id"),
+)
 
 
 def _start_with(symptom, step, now, answer, outcome, resolved_number) -> str:
@@ -221,12 +238,13 @@ def _start_with(symptom, step, now, answer, outcome, resolved_number) -> str:
 
     A new session has no answer to replace: two inserts, its outcome set at once.
     """
-    session = FlowSession.objects.create(
-        key=new_key(), symptom=symptom, started_at=now, last_active_at=now,
+    key = new_key()
+    session = _NEW_SESSION.run(
+        key=key, symptom=symptom.pk, started_at=now, last_active_at=now,
         outcome=outcome, resolved_number=resolved_number, language=recorded_language(),
     )  # fmt: skip
-    StepAnswer.objects.create(session=session, step=step, answered_at=now, **answer)
-    return session.key
+    _NEW_ANSWER.run(session=session, step=step.pk, answered_at=now, **answer)
+    return key
 
 
 def record_end(*, key: str, symptom: Symptom) -> None:

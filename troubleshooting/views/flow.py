@@ -15,17 +15,15 @@ from ..flow import (
     Flow,
     InvalidFlowState,
     Progress,
-    choice_url,
     end_lede,
     kept_flow,
-    parent_url,
-    visible_choices,
 )
 from ..forms import AnswerForm
 from ..models import FixStep, Symptom, TriageQuestion, built_once
 from ..outcomes import recording
 from ..previewing import previewing
 from ..translating import active_language, overlay, overlay_choices
+from ..triage import choice_url, parent_url, visible_choices
 from .pages import public_page, render_page
 
 ANSWERABLE = ("GET", "HEAD", "POST")
@@ -272,10 +270,11 @@ def _answer_step(request, flow: Flow, progress: Progress, number: int):
         if flow.is_canonical(progress, request.GET, number):
             return None
         return _outdated_or_bad(request, flow, progress, number, status=303)
-    form = AnswerForm(request.POST, needs_confirmation=step.is_destructive)
-    if not form.is_valid():
+    # A refused answer is shown by the page's own form, with its errors (``flow_step``).
+    cleaned = AnswerForm.valid_answer(request.POST, needs_confirmation=step.is_destructive)
+    if cleaned is None:
         return None
-    answer = form.cleaned_data["answer"]
+    answer = cleaned["answer"]
     answered = flow.after(progress, step=step, answer=answer)
     flow.remember(answered)
     if not flow.preview:
@@ -286,8 +285,8 @@ def _answer_step(request, flow: Flow, progress: Progress, number: int):
             step=step,
             result=answer,
             is_last=answer != Answer.FIXED and flow.next_number(answered) is None,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
+            reason=cleaned["reason"],
+            note=cleaned["note"],
         )
         flow = flow.with_session(key)
     url = flow.fixed_url(answered) if answer == Answer.FIXED else flow.url_for(answered)

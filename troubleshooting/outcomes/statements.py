@@ -1,0 +1,125 @@
+"""Statements about outcome rows with their SQL written once, for the writes every answer makes.
+
+The ORM builds a model instance, sends its save signals and builds and compiles its SQL afresh
+for every row it saves, reads or updates: for an answer's two or three statements that was
+about as much CPU as the rest of the answer's view. These write their SQL once per database
+vendor and only fill in the values, each through its field's ``get_db_prep_save``, as the ORM's
+own statements do, so the database gets the same values. What they skip, the save signals,
+nothing listens to for these rows (a test holds that).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+class Insert:
+    """An INSERT of one row of ``model``: every concrete column but the automatic primary key.
+
+    A field not given takes its default, as a new instance's would: the stored row is the one
+    ``objects.create()`` would store.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self._fields: list | None = None
+        self._names: frozenset[str] = frozenset()
+        self._statements: dict[str, str] = {}
+
+    def fields(self) -> list:
+        """Return the fields the statement sets, in its order (read once the models are ready)."""
+        if self._fields is None:
+            meta = self.model._meta
+            self._fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
+            self._names = frozenset(field.name for field in self._fields)
+        return self._fields
+
+    def _statement(self) -> str:
+        """Return the statement for this connection's database, written the first time."""
+        vendor = connection.vendor
+        statement = self._statements.get(vendor)
+        if statement is None:
+            quote = connection.ops.quote_name
+            meta = self.model._meta
+            fields = self.fields()
+            columns = ", ".join(quote(field.column) for field in fields)
+            places = ", ".join(["%s"] * len(fields))
+            # Names from the model, quoted; every value is a parameter.
+            statement = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({places})"  # noqa: S608
+            if vendor != "sqlite":  # SQLite's cursor says the new id (lastrowid) without asking
+                statement += f" RETURNING {quote(meta.pk.column)}"
+            self._statements[vendor] = statement
+        return statement
+
+    def run(self, **values) -> int:
+        """Insert a row of these values by field name (defaults for the rest); return its id."""
+        fields = self.fields()
+        unknown = values.keys() - self._names
+        if unknown:
+            raise TypeError(f"{self.model.__name__} has no field {', '.join(sorted(unknown))}")
+        params = [
+            field.get_db_prep_save(
+                values[field.name] if field.name in values else field.get_default(), connection
+            )
+            for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self._statement(), params)
+            if connection.vendor == "sqlite":
+                return cursor.lastrowid
+            (pk,) = cursor.fetchone()
+            return pk
+
+
+class Statement:
+    """A statement about ``model``'s rows, written from ``template`` once per database.
+
+    The template names the table ``{table}``, the primary key ``{pk}`` and every column by its
+    field's name (``{symptom}`` is ``symptom_id``), each quoted as the database quotes names;
+    ``params`` names the field each ``%s`` stands for, whose ``get_db_prep_save`` prepares it.
+    """
+
+    def __init__(self, model, template: str, params: tuple[str, ...]):
+        self.model = model
+        self.template = template
+        self.params = params
+        self._fields: list | None = None
+        self._statements: dict[str, str] = {}
+
+    def _statement(self) -> str:
+        """Return the statement for this connection's database, written the first time."""
+        vendor = connection.vendor
+        statement = self._statements.get(vendor)
+        if statement is None:
+            quote = connection.ops.quote_name
+            meta = self.model._meta
+            names = {field.name: quote(field.column) for field in meta.concrete_fields}
+            statement = self.template.format(
+                table=quote(meta.db_table), pk=quote(meta.pk.column), **names
+            )
+            self._statements[vendor] = statement
+        return statement
+
+    def _prepared(self, values: tuple) -> list:
+        """Return ``values`` as the database takes them, each through its field."""
+        if self._fields is None:
+            self._fields = [self.model._meta.get_field(name) for name in self.params]
+        if len(values) != len(self._fields):
+            raise TypeError(f"{len(self._fields)} values expected, {len(values)} given")
+        return [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(self._fields, values, strict=True)
+        ]
+
+    def first(self, *values):
+        """Run the statement with ``values``; return its first row's first column, or None."""
+        with connection.cursor() as cursor:
+            cursor.execute(self._statement(), self._prepared(values))
+            row = cursor.fetchone()
+        return None if row is None else row[0]
+
+    def run(self, *values) -> int:
+        """Run the statement with ``values``; return the number of rows it wrote."""
+        with connection.cursor() as cursor:
+            cursor.execute(self._statement(), self._prepared(values))
+            return cursor.rowcount
