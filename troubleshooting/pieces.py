@@ -9,25 +9,33 @@ page pastes them in. What shows stays the query's decision at request time (``li
 translations ``overlay()`` picks); what is per request (the step's number, CSRF, the flow's
 session, the address) stays in the page's template around the pieces.
 
-A stored piece is used only where its stamp matches the stamp of what the page would render it
-from now: the release (templates, code, catalogues), the active language and a digest of the
-row's fields the piece shows, read from the item as the page has it (its translation overlaid).
-Anything else (another release, a fixture loaded raw, a bulk copy, an English step changed
-under its translation by ``update()``) is rendered live from the same templates, so a page is
-always exactly what the templates make of the item.
+A stored piece carries its stamp: the release (templates, code, catalogues) and the language it
+was rendered in. A page uses it where that is the page's release and language, comparing the
+stored stamp alone, so it reads no field the piece was made from (the article reads each row's
+stamp and block as text, no model instance, no JSON). That holds because every write that
+changes what a piece shows renders it again or empties it: ``save()`` renders the row's pieces
+(and its translations', which show its severity, time and slug); a queryset's ``update()``,
+``bulk_update()`` or ``bulk_create()`` of a shown field empties the rows' pieces and their
+translations' (``PiecesQuerySet``); a fixture, a history restore or a copy of rows saves raw,
+and pieces are never serialized, so those rows arrive with none. A row without a piece for the
+page is rendered live from the same templates, so a page is always what the templates make of
+the item; ``render_content`` (run on every deploy) stores them all again.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
+import functools
 
+from django.conf import settings
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from .caching import rendering_release
-from .language_codes import SOURCE_ADDRESS_CODE
+from .models import TRANSLATION_MODELS, Cause, FixStep
+from .translating import overlay, put_translation, visible_translations
 
 # Each piece: its template, what the page passes with it, and whether the page supplies the
 # line break after it (a block made of several includes ends where the page's next line starts).
@@ -56,30 +64,41 @@ CAUSE_INPUTS = ("slug", "title", "description_html")
 
 
 def _kind(item) -> tuple[dict, tuple[str, ...], str]:
-    """Return the pieces, the inputs and the context name of a step or a cause."""
-    from .models import Cause
-
-    if isinstance(item, Cause):
+    """Return the pieces, the inputs and the context name of a step or a cause (or its model)."""
+    model = item if isinstance(item, type) else type(item)
+    if issubclass(model, Cause):
         return CAUSE_PIECES, CAUSE_INPUTS, "cause"
     return STEP_PIECES, STEP_INPUTS, "step"
 
 
-def stamp(item, language: str) -> str:
-    """Return what a piece of ``item`` (as a page has it) rendered in ``language`` depends on."""
-    _pieces, inputs, _name = _kind(item)
-    digest = hashlib.blake2b(digest_size=12)
-    # The English slug picks a step's pictures; a translation overlaid keeps it apart.
-    values = [str(language), getattr(item, "english_slug", item.slug)]
-    values += [str(getattr(item, name)) for name in inputs]
-    digest.update("\x1f".join(values).encode())
-    return f"{rendering_release()}:{digest.hexdigest()}"
+def stamp() -> str:
+    """Return the stamp of pieces rendered now: this release's."""
+    return rendering_release()
+
+
+@functools.cache
+def shown_fields(model) -> frozenset[str]:
+    """Return the fields of an English item or a translation whose pieces show them."""
+    translated = model not in (Cause, FixStep)
+    _pieces, inputs, _name = _kind(_english_model(model))
+    sources = {source for source, _target in model.markdown_fields}
+    # A translation's own row holds its language and names its item: pieces show both.
+    extra = {"language", "source", "source_id"} if translated else set()
+    return frozenset(sources.union(inputs, extra).intersection(_field_names(model)))
+
+
+def _field_names(model) -> set[str]:
+    return {name for field in model._meta.concrete_fields for name in (field.name, field.attname)}
+
+
+def _english_model(model):
+    """Return the English item's model of ``model``, a translation's or an English one."""
+    return model if model in (Cause, FixStep) else model._meta.get_field("source").related_model
 
 
 def shows_any(item, fields) -> bool:
     """Return whether a piece of ``item`` shows any of ``fields`` (or renders it from Markdown)."""
-    _pieces, inputs, _name = _kind(item)
-    sources = {source for source, _target in item.markdown_fields}
-    return not sources.union(inputs).isdisjoint(fields)
+    return not shown_fields(type(item)).isdisjoint(fields)
 
 
 def _render(item, name: str) -> SafeString:
@@ -92,25 +111,25 @@ def _render(item, name: str) -> SafeString:
 
 
 def render(item, language: str) -> dict:
-    """Return every piece of ``item`` rendered in ``language``, with their stamp."""
+    """Return every piece of ``item`` rendered in ``language``."""
     pieces, _inputs, _name = _kind(item)
     with translation.override(language):
-        rendered = {name: str(_render(item, name)) for name in pieces}
-    return {"stamp": stamp(item, language), **rendered}
+        return {name: str(_render(item, name)) for name in pieces}
 
 
 def render_for_row(row) -> dict:
-    """Return the pieces to store on an English item's row or on a translation's row."""
-    from .models import TRANSLATION_MODELS
+    """Return the pieces to store on an English item's row or on a translation's row, stamped.
 
+    An English item's row holds them in every language of the site: a page in a language it
+    has no visible translation into shows the English text amid that language's words.
+    """
     if type(row) in TRANSLATION_MODELS:
-        return render(row, SOURCE_ADDRESS_CODE)
-    from .translating import put_translation
-
+        languages = [code for code, _name in settings.LANGUAGES]
+        return {"stamp": stamp(), **{code: render(row, code) for code in languages}}
     # A translation's pieces show its text over the English item's other fields, as a page does.
     item = copy.copy(row.source)
     put_translation(item, row)
-    return render(item, row.language)
+    return {"stamp": stamp(), row.language: render(item, row.language)}
 
 
 def refresh_translations(item) -> None:
@@ -118,6 +137,21 @@ def refresh_translations(item) -> None:
     for row in item.translations.all():
         row.source = item
         type(row).objects.filter(pk=row.pk).update(pieces=render_for_row(row))
+
+
+def forget_pieces(queryset, values: dict) -> dict:
+    """Return an ``update()``'s ``values``, emptying the pieces of rows whose shown fields change.
+
+    An English item's translations show its fields too: theirs are emptied first, found while
+    the rows still match the queryset's filter. Values that bring their own pieces (a render in
+    bulk) keep them.
+    """
+    model = queryset.model
+    if shown_fields(model).isdisjoint(values):
+        return values
+    if model in TRANSLATION_MODELS:
+        TRANSLATION_MODELS[model].objects.filter(source__in=queryset.values("pk")).update(pieces={})
+    return values if "pieces" in values else {**values, "pieces": {}}
 
 
 def render_all(models) -> int:
@@ -133,34 +167,109 @@ def render_all(models) -> int:
 
 
 def _source(model) -> list[str]:
-    from .models import TRANSLATION_MODELS
-
     return [] if model in TRANSLATION_MODELS else ["source"]
 
 
+def live(item, name: str) -> SafeString:
+    """Render a piece of ``item`` for this page: it has none stored for its release and language."""
+    return _render(item, name)
+
+
+def _stored(row, language: str) -> dict:
+    """Return ``row``'s stored pieces in ``language`` if they are this release's, else none."""
+    stored = getattr(row, "pieces", None) or {}
+    if stored.get("stamp") != stamp():
+        return {}
+    return stored.get(language) or {}
+
+
 class Pieces:
-    """A step's or a cause's pieces for this page: stored ones if still right, else rendered."""
+    """A step's or a cause's pieces for this page: stored ones if still right, else rendered.
 
-    __slots__ = ("item", "stored")
+    ``stored`` are its pieces in the page's language if already read; else they are taken from
+    the item (or its overlaid translation). An item read without the fields a piece shows
+    (a lean step) is read whole the first time a piece has to be rendered live.
+    """
 
-    def __init__(self, item):
-        self.item = item
-        translated = getattr(item, "translation", None)
-        row = translated if translated is not None else item
-        stored = getattr(row, "pieces", None) or {}
-        language = translation.get_language()
-        self.stored = stored if stored.get("stamp") == stamp(item, language) else {}
+    __slots__ = ("item", "preview", "stored")
+
+    def __init__(self, item, stored: dict | None = None, *, preview: bool = False):
+        self.item, self.preview = item, preview
+        if stored is None:
+            translated = getattr(item, "translation", None)
+            row = translated if translated is not None else item
+            stored = _stored(row, translation.get_language())
+        self.stored = stored
 
     def __getitem__(self, name: str) -> SafeString:
         html = self.stored.get(name)
         if html is None:
-            return _render(self.item, name)
+            return live(self._whole(), name)
         return mark_safe(html)  # noqa: S308 - rendered by _render when its row was saved
 
+    def _whole(self):
+        if self.item.get_deferred_fields():
+            item = type(self.item).objects.get(pk=self.item.pk)
+            overlay(item, preview=self.preview)
+            self.item = item
+        return self.item
 
-def for_items(items) -> list[Pieces]:
-    """Return the pieces of each step or cause in ``items``, in order."""
-    return [Pieces(item) for item in items]
+
+# The public's query of one step's stored pieces in a language, built once per language.
+_STEP_QUERIES: dict = {}
+
+
+def for_step(step, *, preview: bool) -> Pieces:
+    """Return the pieces of a step read without them (``Flow``'s lean steps), for its page.
+
+    A visible translation overlaid holds its own; an English step's, in the page's language
+    only, are read in one query: the step page shows one step of a list.
+    """
+    language = translation.get_language()
+    if getattr(step, "translation", None) is not None:
+        return Pieces(step, preview=preview)
+    if language not in _STEP_QUERIES:
+        columns = (KeyTextTransform("stamp", "pieces"), KeyTransform(language, "pieces"))
+        _STEP_QUERIES[language] = FixStep.objects.values_list(*columns)
+    row = _STEP_QUERIES[language].filter(pk=step.pk).first()
+    stored = (row[1] or {}) if row is not None and row[0] == stamp() else {}
+    return Pieces(step, stored, preview=preview)
+
+
+def article_blocks(model, rows, *, preview: bool) -> list[SafeString]:
+    """Return the article blocks of steps or causes read as rows ``(id, stamp, article)``.
+
+    The English rows' stamps and blocks in the page's language come as text from the query; a
+    visible translation's block stands in for its item's. Rows without a block for this page
+    (another release, written raw) are read whole, in one query, and rendered live.
+    """
+    language, release = translation.get_language(), stamp()
+    found = visible_translations(model, [pk for pk, _stamp, _html in rows], preview=preview)
+    blocks, missing = [], []
+    for pk, row_stamp, html in rows:
+        translated = found.get(pk)
+        if translated is not None:
+            row_stamp, html = release, _stored(translated, language).get("article")
+        if row_stamp != release or html is None:
+            missing.append(len(blocks))
+            blocks.append(None)
+        else:
+            # Rendered by _render when its row was saved, under this release and language.
+            blocks.append(mark_safe(html))  # noqa: S308
+    if missing:
+        ids = [rows[index][0] for index in missing]
+        items = model.objects.in_bulk(ids)
+        overlay(list(items.values()), preview=preview)
+        for index, pk in zip(missing, ids, strict=True):
+            blocks[index] = live(items[pk], "article")
+    return blocks
+
+
+def article_columns(prefix: str, language: str) -> tuple:
+    """Return the columns ``article_blocks`` reads of the items at ``prefix``: id, stamp, block."""
+    stored = f"{prefix}__pieces"
+    block = KeyTextTransform("article", KeyTransform(language, stored))
+    return (f"{prefix}_id", KeyTextTransform("stamp", stored), block)
 
 
 # An unbound form's block is the same on every step page in a language: rendered once per

@@ -185,8 +185,13 @@ def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
 
 
 def _flow(request, symptom: Symptom) -> Flow:
-    """Load a symptom's flow, keeping the session and the question people came from."""
-    return _for_request(request, _loaded_flow(symptom, preview=previewing(request)))
+    """Load a symptom's flow, keeping the session and the question people came from.
+
+    Its steps are lean (no instructions, no pieces): the pages show one step's pieces at most,
+    read on their own (``pieces.for_step``), not every step's blocks in every language.
+    """
+    flow = _loaded_flow(symptom, preview=previewing(request), lean=True)
+    return _for_request(request, flow)
 
 
 def _loaded_flow(symptom: Symptom, *, preview: bool, lean: bool = False) -> Flow:
@@ -330,7 +335,7 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
         "topic": symptom.topic,
         "symptom": symptom,
         "step": step,
-        "pieces": pieces.Pieces(step),
+        "pieces": pieces.for_step(step, preview=flow.preview),
         "number": number,
         "total": len(flow),
         "results": progress.results,
