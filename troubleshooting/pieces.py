@@ -230,9 +230,9 @@ def for_step(step, *, preview: bool) -> Pieces:
         return Pieces(step, preview=preview)
     if language not in _STEP_QUERIES:
         columns = (KeyTextTransform("stamp", "pieces"), KeyTransform(language, "pieces"))
-        _STEP_QUERIES[language] = FixStep.objects.values_list(*columns)
-    row = _STEP_QUERIES[language].filter(pk=step.pk).first()
-    stored = (row[1] or {}) if row is not None and row[0] == stamp() else {}
+        _STEP_QUERIES[language] = FixStep.objects.order_by().values_list(*columns)
+    rows = list(_STEP_QUERIES[language].filter(pk=step.pk))
+    stored = (rows[0][1] or {}) if rows and rows[0][0] == stamp() else {}
     return Pieces(step, stored, preview=preview)
 
 

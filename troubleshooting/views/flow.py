@@ -76,8 +76,13 @@ def flow_step(request, topic_slug, symptom_slug, number):
         if answered is not None:
             return answered
     # A page to show: a step, or the answer's form with what is wrong with it.
-    symptom = _published_symptom(request, topic_slug, symptom_slug)
-    flow = _flow(request, symptom)
+    if request.method == "POST":
+        flow = _flow(request, _published_symptom(request, topic_slug, symptom_slug))
+    else:
+        # The flow answers are posted to: kept under the content version, read by every step
+        # address of the symptom (each answer makes a new one), its steps lean.
+        flow = _answering_flow(request, topic_slug, symptom_slug)
+    symptom = flow.symptom
     if not flow.steps:
         # Nothing to try yet: the article says so and shows where to go next.
         return HttpResponseRedirect(symptom.get_absolute_url())
