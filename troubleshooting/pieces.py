@@ -27,15 +27,15 @@ from __future__ import annotations
 import copy
 import functools
 
-from django.conf import settings
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from .caching import rendering_release
+from .caching import SharedData, content_changed, rendering_release
+from .language_codes import SOURCE_ADDRESS_CODE
 from .models import TRANSLATION_MODELS, Cause, FixStep
-from .translating import overlay, put_translation, visible_translations
+from .translating import held_version, overlay, put_translation, visible_translations
 
 # Each piece: its template, what the page passes with it, and whether the page supplies the
 # line break after it (a block made of several includes ends where the page's next line starts).
@@ -120,12 +120,12 @@ def render(item, language: str) -> dict:
 def render_for_row(row) -> dict:
     """Return the pieces to store on an English item's row or on a translation's row, stamped.
 
-    An English item's row holds them in every language of the site: a page in a language it
-    has no visible translation into shows the English text amid that language's words.
+    Kept under the row's language: ``{"stamp": release, language: {name: html}}``. An English
+    item's pieces are English only; a page in another language without a visible translation
+    of the item renders its blocks live (the article keeps them per content version).
     """
     if type(row) in TRANSLATION_MODELS:
-        languages = [code for code, _name in settings.LANGUAGES]
-        return {"stamp": stamp(), **{code: render(row, code) for code in languages}}
+        return {"stamp": stamp(), SOURCE_ADDRESS_CODE: render(row, SOURCE_ADDRESS_CODE)}
     # A translation's pieces show its text over the English item's other fields, as a page does.
     item = copy.copy(row.source)
     put_translation(item, row)
@@ -149,6 +149,8 @@ def forget_pieces(queryset, values: dict) -> dict:
     model = queryset.model
     if shown_fields(model).isdisjoint(values):
         return values
+    # Pages, and the blocks kept per content version, showed the rows as they were.
+    content_changed()
     if model in TRANSLATION_MODELS:
         TRANSLATION_MODELS[model].objects.filter(source__in=queryset.values("pk")).update(pieces={})
     return values if "pieces" in values else {**values, "pieces": {}}
@@ -184,77 +186,54 @@ def _stored(row, language: str) -> dict:
 
 
 class Pieces:
-    """A step's or a cause's pieces for this page: stored ones if still right, else rendered.
+    """A step's or a cause's pieces for this page: stored ones if still right, else rendered."""
 
-    ``stored`` are its pieces in the page's language if already read; else they are taken from
-    the item (or its overlaid translation). An item read without the fields a piece shows
-    (a lean step) is read whole the first time a piece has to be rendered live.
-    """
+    __slots__ = ("item", "stored")
 
-    __slots__ = ("item", "preview", "stored")
-
-    def __init__(self, item, stored: dict | None = None, *, preview: bool = False):
-        self.item, self.preview = item, preview
-        if stored is None:
-            translated = getattr(item, "translation", None)
-            row = translated if translated is not None else item
-            stored = _stored(row, translation.get_language())
-        self.stored = stored
+    def __init__(self, item):
+        self.item = item
+        translated = getattr(item, "translation", None)
+        row = translated if translated is not None else item
+        self.stored = _stored(row, translation.get_language())
 
     def __getitem__(self, name: str) -> SafeString:
         html = self.stored.get(name)
         if html is None:
-            return live(self._whole(), name)
+            return live(self.item, name)
         return mark_safe(html)  # noqa: S308 - rendered by _render when its row was saved
 
-    def _whole(self):
-        if self.item.get_deferred_fields():
-            item = type(self.item).objects.get(pk=self.item.pk)
-            overlay(item, preview=self.preview)
-            self.item = item
-        return self.item
 
-
-# The public's query of one step's stored pieces in a language, built once per language.
-_STEP_QUERIES: dict = {}
-
-
-def for_step(step, *, preview: bool) -> Pieces:
-    """Return the pieces of a step read without them (``Flow``'s lean steps), for its page.
-
-    A visible translation overlaid holds its own; an English step's, in the page's language
-    only, are read in one query: the step page shows one step of a list.
-    """
-    language = translation.get_language()
-    if getattr(step, "translation", None) is not None:
-        return Pieces(step, preview=preview)
-    if language not in _STEP_QUERIES:
-        columns = (KeyTextTransform("stamp", "pieces"), KeyTransform(language, "pieces"))
-        _STEP_QUERIES[language] = FixStep.objects.order_by().values_list(*columns)
-    rows = list(_STEP_QUERIES[language].filter(pk=step.pk))
-    stored = (rows[0][1] or {}) if rows and rows[0][0] == stamp() else {}
-    return Pieces(step, stored, preview=preview)
+# Blocks rendered live for the article (an item without a visible translation on a translated
+# page, mostly), kept per content version so the next article in that language needs neither
+# the item's row nor its templates: (model, id, language) → block. Grows while it is read.
+_live_blocks = SharedData(dict)
 
 
 def article_blocks(model, rows, *, preview: bool) -> list[SafeString]:
-    """Return the article blocks of steps or causes read as rows ``(id, stamp, article)``.
+    """Return the article blocks of steps or causes read as rows ``(id, stamp, block)``.
 
-    The English rows' stamps and blocks in the page's language come as text from the query; a
-    visible translation's block stands in for its item's. Rows without a block for this page
-    (another release, written raw) are read whole, in one query, and rendered live.
+    The English rows' stamps and blocks come as text from the query; on a translated page a
+    visible translation's block stands in. Rows without a block for this page (an item not
+    translated into it, another release, a row written raw) are read whole, in one query, and
+    rendered live, and the public's are kept until the content changes.
     """
     language, release = translation.get_language(), stamp()
     found = visible_translations(model, [pk for pk, _stamp, _html in rows], preview=preview)
+    # Read through the request's content version, which its translations were read under.
+    kept = {} if preview or language == SOURCE_ADDRESS_CODE else _live_blocks.get(held_version())
     blocks, missing = [], []
     for pk, row_stamp, html in rows:
         translated = found.get(pk)
         if translated is not None:
             row_stamp, html = release, _stored(translated, language).get("article")
+        elif language != SOURCE_ADDRESS_CODE:
+            # The English row holds English blocks only (the query reads none in this language).
+            row_stamp, html = release, kept.get((model, pk, language))
         if row_stamp != release or html is None:
             missing.append(len(blocks))
             blocks.append(None)
         else:
-            # Rendered by _render when its row was saved, under this release and language.
+            # Rendered from our templates when its row was saved, or live for this version.
             blocks.append(mark_safe(html))  # noqa: S308
     if missing:
         ids = [rows[index][0] for index in missing]
@@ -262,6 +241,8 @@ def article_blocks(model, rows, *, preview: bool) -> list[SafeString]:
         overlay(list(items.values()), preview=preview)
         for index, pk in zip(missing, ids, strict=True):
             blocks[index] = live(items[pk], "article")
+            if not preview and language != SOURCE_ADDRESS_CODE:
+                kept[model, pk, language] = blocks[index]
     return blocks
 
 
@@ -278,13 +259,15 @@ _UNBOUND_BLOCKS: dict[tuple[str, str | None], SafeString] = {}
 
 
 def form_block(template: str, form, **context) -> SafeString:
-    """Return ``template`` rendered with ``form``: kept once per language while it is unbound.
+    """Return ``template`` rendered with ``form``, or with an unbound one kept once per language.
 
-    ``context`` must be the same on every call for ``template`` (constants such as ``Answer``).
+    ``form`` is a bound form, or the form's class for the unbound block (built only the first
+    time a language needs it). ``context`` must be the same on every call for ``template``
+    (constants such as ``Answer``).
     """
-    if form.is_bound:
+    if not isinstance(form, type):
         return render_to_string(template, {"answer_form": form, **context})
     key = (template, translation.get_language())
     if key not in _UNBOUND_BLOCKS:
-        _UNBOUND_BLOCKS[key] = render_to_string(template, {"answer_form": form, **context})
+        _UNBOUND_BLOCKS[key] = render_to_string(template, {"answer_form": form(), **context})
     return _UNBOUND_BLOCKS[key]

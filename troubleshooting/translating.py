@@ -304,6 +304,11 @@ def _request_version() -> str:
     return _held("version", content_version)
 
 
+def held_version() -> str:
+    """Return the content version this request's translations are read under (once a request)."""
+    return _request_version()
+
+
 def _book() -> tuple[dict, dict]:
     return _held("book", lambda: _slug_book.get(_request_version()))
 

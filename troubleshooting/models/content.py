@@ -72,8 +72,10 @@ class HasPieces:
 
 
 class PiecesWrites:
-    """Writes that skip ``save()`` (``update()``, ``bulk_update()``, ``bulk_create()``) leave no
-    stored piece that shows what they change: pages render those rows live until saved again.
+    """Leave no stored piece showing what a write that skips ``save()`` changed.
+
+    ``update()`` (and ``bulk_update()``, which goes through it) and ``bulk_create()``: pages
+    render those rows live until they are saved again or ``render_content`` runs.
     """
 
     def update(self, **kwargs):

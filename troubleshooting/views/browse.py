@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
@@ -162,9 +163,7 @@ def topic(request, topic_slug):
 def symptom(request, topic_slug, symptom_slug):
     """Show a symptom's article: what it means, its likely causes, every fix step in order."""
     preview = previewing(request)
-    symptom = get_object_or_404(
-        _article_symptoms(preview=preview), topic__slug=topic_slug, slug=symptom_slug
-    )
+    symptom = _symptom_in(_article_symptoms(preview=preview), topic_slug, symptom_slug)
     overlay(symptom, symptom.topic, preview=preview)
     language = get_language()
     causes = _article_blocks(SymptomCause, "cause", language, preview=preview)
@@ -184,6 +183,18 @@ def symptom(request, topic_slug, symptom_slug):
         ),
     }
     return render_page(request, "troubleshooting/symptom.html", context)
+
+
+def _symptom_in(symptoms, topic_slug: str, symptom_slug: str) -> Symptom:
+    """Return the symptom at ``symptom_slug`` of ``symptoms`` if it is in that topic, else 404.
+
+    A symptom's slug is unique: found by it alone, its topic (joined already) is checked
+    here, which spares building a filter across the join on every request.
+    """
+    found = get_object_or_404(symptoms, slug=symptom_slug)
+    if found.topic.slug != topic_slug:
+        raise Http404("No such symptom in this topic.")
+    return found
 
 
 @built_once

@@ -76,13 +76,8 @@ def flow_step(request, topic_slug, symptom_slug, number):
         if answered is not None:
             return answered
     # A page to show: a step, or the answer's form with what is wrong with it.
-    if request.method == "POST":
-        flow = _flow(request, _published_symptom(request, topic_slug, symptom_slug))
-    else:
-        # The flow answers are posted to: kept under the content version, read by every step
-        # address of the symptom (each answer makes a new one), its steps lean.
-        flow = _answering_flow(request, topic_slug, symptom_slug)
-    symptom = flow.symptom
+    symptom = _published_symptom(request, topic_slug, symptom_slug)
+    flow = _flow(request, symptom)
     if not flow.steps:
         # Nothing to try yet: the article says so and shows where to go next.
         return HttpResponseRedirect(symptom.get_absolute_url())
@@ -93,10 +88,12 @@ def flow_step(request, topic_slug, symptom_slug, number):
     if not flow.is_canonical(progress, request.GET, number):
         return _outdated_or_bad(request, flow, progress, number)
     step = flow.steps[number - 1]
-    data = request.POST if request.method == "POST" else None
-    form = AnswerForm(data, needs_confirmation=step.is_destructive)
+    # A GET shows the form unbound, whose block is kept per language: no form to build.
+    form = None
+    if request.method == "POST":
+        form = AnswerForm(request.POST, needs_confirmation=step.is_destructive)
     context = _step_context(request, flow, number=number, progress=progress, form=form)
-    status = 400 if form.is_bound else 200  # a valid answer has gone on to the next page
+    status = 400 if form is not None else 200  # a valid answer has gone on to the next page
     return render_page(request, "troubleshooting/flow_step.html", context, status=status)
 
 
@@ -190,13 +187,8 @@ def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
 
 
 def _flow(request, symptom: Symptom) -> Flow:
-    """Load a symptom's flow, keeping the session and the question people came from.
-
-    Its steps are lean (no instructions, no pieces): the pages show one step's pieces at most,
-    read on their own (``pieces.for_step``), not every step's blocks in every language.
-    """
-    flow = _loaded_flow(symptom, preview=previewing(request), lean=True)
-    return _for_request(request, flow)
+    """Load a symptom's flow, keeping the session and the question people came from."""
+    return _for_request(request, _loaded_flow(symptom, preview=previewing(request)))
 
 
 def _loaded_flow(symptom: Symptom, *, preview: bool, lean: bool = False) -> Flow:
@@ -315,7 +307,9 @@ def _posted_step(request, flow: Flow, progress: Progress, number: int) -> FixSte
     return None
 
 
-def _step_context(request, flow: Flow, *, number: int, progress: Progress, form) -> dict:
+def _step_context(
+    request, flow: Flow, *, number: int, progress: Progress, form: AnswerForm | None
+) -> dict:
     """Return what the step page shows: the step, the answers so far, and every link out of it."""
     symptom, step = flow.symptom, flow.steps[number - 1]
     needs_confirmation = step.is_destructive
@@ -340,7 +334,7 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
         "topic": symptom.topic,
         "symptom": symptom,
         "step": step,
-        "pieces": pieces.for_step(step, preview=flow.preview),
+        "pieces": pieces.Pieces(step),
         "number": number,
         "total": len(flow),
         "results": progress.results,
@@ -350,7 +344,9 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
         "confirmed": confirmed,
         "answer_form": form,
         "answers": Answer,
-        "cant_do": pieces.form_block(_CANT_DO, form, answers=Answer),
+        "cant_do": pieces.form_block(
+            _CANT_DO, AnswerForm if form is None else form, answers=Answer
+        ),
         "previous_url": previous_url,
         "back_label": _back_label(number, previous_url, symptom),
         "end_url": flow.end_url(progress),
