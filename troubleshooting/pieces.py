@@ -9,17 +9,19 @@ page pastes them in. What shows stays the query's decision at request time (``li
 translations ``overlay()`` picks); what is per request (the step's number, CSRF, the flow's
 session, the address) stays in the page's template around the pieces.
 
-A stored piece carries its stamp: the release (templates, code, catalogues) and the language it
-was rendered in. A page uses it where that is the page's release and language, comparing the
-stored stamp alone, so it reads no field the piece was made from (the article reads each row's
-stamp and block as text, no model instance, no JSON). That holds because every write that
-changes what a piece shows renders it again or empties it: ``save()`` renders the row's pieces
-(and its translations', which show its severity, time and slug); a queryset's ``update()``,
-``bulk_update()`` or ``bulk_create()`` of a shown field empties the rows' pieces and their
-translations' (``PiecesQuerySet``); a fixture, a history restore or a copy of rows saves raw,
-and pieces are never serialized, so those rows arrive with none. A row without a piece for the
-page is rendered live from the same templates, so a page is always what the templates make of
-the item; ``render_content`` (run on every deploy) stores them all again.
+A row keeps its pieces under its language with one stamp, the release (templates, code,
+catalogues): ``{"stamp": release, language: {name: html}}``. A page uses them where the stamp is
+this release's and the language the page's, comparing the stored stamp alone, so it reads no
+field a piece was made from (the article reads each row's stamp and block as text: no model
+instance, no JSON). That holds because every write that changes what a piece shows renders it
+again or empties it: ``save()`` renders the row's pieces (and its translations', which show its
+severity, time and slug); a queryset's ``update()``, ``bulk_update()`` or ``bulk_create()`` of a
+shown field empties the rows' pieces and their translations' and retires the pages
+(``models/content.PiecesWrites``, ``forget_pieces``); a fixture, a history restore or a copy of
+rows saves raw, and pieces are never serialized, so those rows arrive with none. A row without
+a piece for the page (an item not translated into its language, a row written raw, another
+release) is rendered live from the same templates, so a page is always what the templates make
+of the item; ``render_content`` (run on every deploy) stores them all again.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def _kind(item) -> tuple[dict, tuple[str, ...], str]:
 
 
 def stamp() -> str:
-    """Return the stamp of pieces rendered now: this release's."""
+    """Return the stamp of pieces rendered now: this release's fingerprint."""
     return rendering_release()
 
 
