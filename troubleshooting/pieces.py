@@ -9,25 +9,35 @@ page pastes them in. What shows stays the query's decision at request time (``li
 translations ``overlay()`` picks); what is per request (the step's number, CSRF, the flow's
 session, the address) stays in the page's template around the pieces.
 
-A stored piece is used only where its stamp matches the stamp of what the page would render it
-from now: the release (templates, code, catalogues), the active language and a digest of the
-row's fields the piece shows, read from the item as the page has it (its translation overlaid).
-Anything else (another release, a fixture loaded raw, a bulk copy, an English step changed
-under its translation by ``update()``) is rendered live from the same templates, so a page is
-always exactly what the templates make of the item.
+A row keeps its pieces under its language with one stamp, the release (templates, code,
+catalogues): ``{"stamp": release, language: {name: html}}``. A page uses them where the stamp is
+this release's and the language the page's, comparing the stored stamp alone, so it reads no
+field a piece was made from (the article reads each row's stamp and block as text: no model
+instance, no JSON). That holds because every write that changes what a piece shows renders it
+again or empties it: ``save()`` renders the row's pieces (and its translations', which show its
+severity, time and slug); a queryset's ``update()``, ``bulk_update()`` or ``bulk_create()`` of a
+shown field empties the rows' pieces and their translations' and retires the pages
+(``models/content.PiecesWrites``, ``forget_pieces``); a fixture, a history restore or a copy of
+rows saves raw, and pieces are never serialized, so those rows arrive with none. A row without
+a piece for the page (an item not translated into its language, a row written raw, another
+release) is rendered live from the same templates, so a page is always what the templates make
+of the item; ``render_content`` (run on every deploy) stores them all again.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
+import functools
 
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from .caching import rendering_release
+from .caching import SharedData, content_changed, rendering_release
 from .language_codes import SOURCE_ADDRESS_CODE
+from .models import TRANSLATION_MODELS, Cause, FixStep
+from .translating import held_version, overlay, put_translation, visible_translations
 
 # Each piece: its template, what the page passes with it, and whether the page supplies the
 # line break after it (a block made of several includes ends where the page's next line starts).
@@ -56,30 +66,41 @@ CAUSE_INPUTS = ("slug", "title", "description_html")
 
 
 def _kind(item) -> tuple[dict, tuple[str, ...], str]:
-    """Return the pieces, the inputs and the context name of a step or a cause."""
-    from .models import Cause
-
-    if isinstance(item, Cause):
+    """Return the pieces, the inputs and the context name of a step or a cause (or its model)."""
+    model = item if isinstance(item, type) else type(item)
+    if issubclass(model, Cause):
         return CAUSE_PIECES, CAUSE_INPUTS, "cause"
     return STEP_PIECES, STEP_INPUTS, "step"
 
 
-def stamp(item, language: str) -> str:
-    """Return what a piece of ``item`` (as a page has it) rendered in ``language`` depends on."""
-    _pieces, inputs, _name = _kind(item)
-    digest = hashlib.blake2b(digest_size=12)
-    # The English slug picks a step's pictures; a translation overlaid keeps it apart.
-    values = [str(language), getattr(item, "english_slug", item.slug)]
-    values += [str(getattr(item, name)) for name in inputs]
-    digest.update("\x1f".join(values).encode())
-    return f"{rendering_release()}:{digest.hexdigest()}"
+def stamp() -> str:
+    """Return the stamp of pieces rendered now: this release's fingerprint."""
+    return rendering_release()
+
+
+@functools.cache
+def shown_fields(model) -> frozenset[str]:
+    """Return the fields of an English item or a translation whose pieces show them."""
+    translated = model not in (Cause, FixStep)
+    _pieces, inputs, _name = _kind(_english_model(model))
+    sources = {source for source, _target in model.markdown_fields}
+    # A translation's own row holds its language and names its item: pieces show both.
+    extra = {"language", "source", "source_id"} if translated else set()
+    return frozenset(sources.union(inputs, extra).intersection(_field_names(model)))
+
+
+def _field_names(model) -> set[str]:
+    return {name for field in model._meta.concrete_fields for name in (field.name, field.attname)}
+
+
+def _english_model(model):
+    """Return the English item's model of ``model``, a translation's or an English one."""
+    return model if model in (Cause, FixStep) else model._meta.get_field("source").related_model
 
 
 def shows_any(item, fields) -> bool:
     """Return whether a piece of ``item`` shows any of ``fields`` (or renders it from Markdown)."""
-    _pieces, inputs, _name = _kind(item)
-    sources = {source for source, _target in item.markdown_fields}
-    return not sources.union(inputs).isdisjoint(fields)
+    return not shown_fields(type(item)).isdisjoint(fields)
 
 
 def _render(item, name: str) -> SafeString:
@@ -92,25 +113,25 @@ def _render(item, name: str) -> SafeString:
 
 
 def render(item, language: str) -> dict:
-    """Return every piece of ``item`` rendered in ``language``, with their stamp."""
+    """Return every piece of ``item`` rendered in ``language``."""
     pieces, _inputs, _name = _kind(item)
     with translation.override(language):
-        rendered = {name: str(_render(item, name)) for name in pieces}
-    return {"stamp": stamp(item, language), **rendered}
+        return {name: str(_render(item, name)) for name in pieces}
 
 
 def render_for_row(row) -> dict:
-    """Return the pieces to store on an English item's row or on a translation's row."""
-    from .models import TRANSLATION_MODELS
+    """Return the pieces to store on an English item's row or on a translation's row, stamped.
 
+    Kept under the row's language: ``{"stamp": release, language: {name: html}}``. An English
+    item's pieces are English only; a page in another language without a visible translation
+    of the item renders its blocks live (the article keeps them per content version).
+    """
     if type(row) in TRANSLATION_MODELS:
-        return render(row, SOURCE_ADDRESS_CODE)
-    from .translating import put_translation
-
+        return {"stamp": stamp(), SOURCE_ADDRESS_CODE: render(row, SOURCE_ADDRESS_CODE)}
     # A translation's pieces show its text over the English item's other fields, as a page does.
     item = copy.copy(row.source)
     put_translation(item, row)
-    return render(item, row.language)
+    return {"stamp": stamp(), row.language: render(item, row.language)}
 
 
 def refresh_translations(item) -> None:
@@ -118,6 +139,23 @@ def refresh_translations(item) -> None:
     for row in item.translations.all():
         row.source = item
         type(row).objects.filter(pk=row.pk).update(pieces=render_for_row(row))
+
+
+def forget_pieces(queryset, values: dict) -> dict:
+    """Return an ``update()``'s ``values``, emptying the pieces of rows whose shown fields change.
+
+    An English item's translations show its fields too: theirs are emptied first, found while
+    the rows still match the queryset's filter. Values that bring their own pieces (a render in
+    bulk) keep them.
+    """
+    model = queryset.model
+    if shown_fields(model).isdisjoint(values):
+        return values
+    # Pages, and the blocks kept per content version, showed the rows as they were.
+    content_changed()
+    if model in TRANSLATION_MODELS:
+        TRANSLATION_MODELS[model].objects.filter(source__in=queryset.values("pk")).update(pieces={})
+    return values if "pieces" in values else {**values, "pieces": {}}
 
 
 def render_all(models) -> int:
@@ -133,9 +171,20 @@ def render_all(models) -> int:
 
 
 def _source(model) -> list[str]:
-    from .models import TRANSLATION_MODELS
-
     return [] if model in TRANSLATION_MODELS else ["source"]
+
+
+def live(item, name: str) -> SafeString:
+    """Render a piece of ``item`` for this page: it has none stored for its release and language."""
+    return _render(item, name)
+
+
+def _stored(row, language: str) -> dict:
+    """Return ``row``'s stored pieces in ``language`` if they are this release's, else none."""
+    stored = getattr(row, "pieces", None) or {}
+    if stored.get("stamp") != stamp():
+        return {}
+    return stored.get(language) or {}
 
 
 class Pieces:
@@ -147,20 +196,63 @@ class Pieces:
         self.item = item
         translated = getattr(item, "translation", None)
         row = translated if translated is not None else item
-        stored = getattr(row, "pieces", None) or {}
-        language = translation.get_language()
-        self.stored = stored if stored.get("stamp") == stamp(item, language) else {}
+        self.stored = _stored(row, translation.get_language())
 
     def __getitem__(self, name: str) -> SafeString:
         html = self.stored.get(name)
         if html is None:
-            return _render(self.item, name)
+            return live(self.item, name)
         return mark_safe(html)  # noqa: S308 - rendered by _render when its row was saved
 
 
-def for_items(items) -> list[Pieces]:
-    """Return the pieces of each step or cause in ``items``, in order."""
-    return [Pieces(item) for item in items]
+# Blocks rendered live for the article (an item without a visible translation on a translated
+# page, mostly), kept per content version so the next article in that language needs neither
+# the item's row nor its templates: (model, id, language) → block. Grows while it is read.
+_live_blocks = SharedData(dict)
+
+
+def article_blocks(model, rows, *, preview: bool) -> list[SafeString]:
+    """Return the article blocks of steps or causes read as rows ``(id, stamp, block)``.
+
+    The English rows' stamps and blocks come as text from the query; on a translated page a
+    visible translation's block stands in. Rows without a block for this page (an item not
+    translated into it, another release, a row written raw) are read whole, in one query, and
+    rendered live, and the public's are kept until the content changes.
+    """
+    language, release = translation.get_language(), stamp()
+    found = visible_translations(model, [pk for pk, _stamp, _html in rows], preview=preview)
+    # Read through the request's content version, which its translations were read under.
+    kept = {} if preview or language == SOURCE_ADDRESS_CODE else _live_blocks.get(held_version())
+    blocks, missing = [], []
+    for pk, row_stamp, html in rows:
+        translated = found.get(pk)
+        if translated is not None:
+            row_stamp, html = release, _stored(translated, language).get("article")
+        elif language != SOURCE_ADDRESS_CODE:
+            # The English row holds English blocks only (the query reads none in this language).
+            row_stamp, html = release, kept.get((model, pk, language))
+        if row_stamp != release or html is None:
+            missing.append(len(blocks))
+            blocks.append(None)
+        else:
+            # Rendered from our templates when its row was saved, or live for this version.
+            blocks.append(mark_safe(html))  # noqa: S308
+    if missing:
+        ids = [rows[index][0] for index in missing]
+        items = model.objects.in_bulk(ids)
+        overlay(list(items.values()), preview=preview)
+        for index, pk in zip(missing, ids, strict=True):
+            blocks[index] = live(items[pk], "article")
+            if not preview and language != SOURCE_ADDRESS_CODE:
+                kept[model, pk, language] = blocks[index]
+    return blocks
+
+
+def article_columns(prefix: str, language: str) -> tuple:
+    """Return the columns ``article_blocks`` reads of the items at ``prefix``: id, stamp, block."""
+    stored = f"{prefix}__pieces"
+    block = KeyTextTransform("article", KeyTransform(language, stored))
+    return (f"{prefix}_id", KeyTextTransform("stamp", stored), block)
 
 
 # An unbound form's block is the same on every step page in a language: rendered once per
@@ -169,13 +261,15 @@ _UNBOUND_BLOCKS: dict[tuple[str, str | None], SafeString] = {}
 
 
 def form_block(template: str, form, **context) -> SafeString:
-    """Return ``template`` rendered with ``form``: kept once per language while it is unbound.
+    """Return ``template`` rendered with ``form``, or with an unbound one kept once per language.
 
-    ``context`` must be the same on every call for ``template`` (constants such as ``Answer``).
+    ``form`` is a bound form, or the form's class for the unbound block (built only the first
+    time a language needs it). ``context`` must be the same on every call for ``template``
+    (constants such as ``Answer``).
     """
-    if form.is_bound:
+    if not isinstance(form, type):
         return render_to_string(template, {"answer_form": form, **context})
     key = (template, translation.get_language())
     if key not in _UNBOUND_BLOCKS:
-        _UNBOUND_BLOCKS[key] = render_to_string(template, {"answer_form": form, **context})
+        _UNBOUND_BLOCKS[key] = render_to_string(template, {"answer_form": form(), **context})
     return _UNBOUND_BLOCKS[key]

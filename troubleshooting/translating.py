@@ -107,6 +107,18 @@ def _translations(model, language: str, ids: set, *, preview: bool) -> dict:
     return kept
 
 
+def visible_translations(kind, ids, *, preview: bool = False) -> dict:
+    """Return the visible translations into the active language of items of ``kind``, by id.
+
+    For pages that read items as plain rows (the article's steps and causes): what ``overlay()``
+    would put onto them, without the items; empty on an English page.
+    """
+    language = active_language()
+    if language not in TRANSLATED or not ids:
+        return {}
+    return _translations(TRANSLATION_MODELS[kind], language, set(ids), preview=preview)
+
+
 def put_translation(item, translation) -> None:
     """Put an already-read visible translation onto its item, as ``overlay()`` would."""
     _apply(item, translation, type(translation), translation.language)
@@ -290,6 +302,11 @@ def _held(name: str, read: Callable):
 def _request_version() -> str:
     """Return the content version, checked once per request for the book and the translations."""
     return _held("version", content_version)
+
+
+def held_version() -> str:
+    """Return the content version this request's translations are read under (once a request)."""
+    return _request_version()
 
 
 def _book() -> tuple[dict, dict]:

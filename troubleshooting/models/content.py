@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import rules
 from ..addresses import slug_url
 from ..rules import Severity, validate_slug_not_reserved
-from .publishing import Content, PublishableQuerySet, live, markdown_field
+from .publishing import Content, PublishableQuerySet, SlugManager, live, markdown_field
 
 POSITION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(999)]
 
@@ -69,6 +69,34 @@ class HasPieces:
         super().save(*args, **kwargs)
         if shown and not creating:
             refresh_translations(self)
+
+
+class PiecesWrites:
+    """Leave no stored piece showing what a write that skips ``save()`` changed.
+
+    ``update()`` (and ``bulk_update()``, which goes through it) and ``bulk_create()``: pages
+    render those rows live until they are saved again or ``render_content`` runs.
+    """
+
+    def update(self, **kwargs):
+        from ..pieces import forget_pieces
+
+        return super().update(**forget_pieces(self, kwargs))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Rows written in bulk (a copy of others, rows of another release) carry no piece.
+        objs = list(objs)
+        for obj in objs:
+            obj.pieces = {}
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class PiecesQuerySet(PiecesWrites, PublishableQuerySet):
+    pass
+
+
+class PiecesManager(SlugManager.from_queryset(PiecesQuerySet)):
+    """Look items up by slug; their bulk writes keep their pieces right (``PiecesWrites``)."""
 
 
 def slug_field(what: str):
@@ -131,6 +159,8 @@ class Cause(HasPieces, Content):
     )
     description_html = models.TextField(blank=True, editable=False)
     pieces = pieces_field()
+
+    objects = PiecesManager()
 
     markdown_fields = (("description", "description_html"),)
 
@@ -220,6 +250,8 @@ class FixStep(HasPieces, Content):
         help_text=_("The causes this step addresses."),
     )
     pieces = pieces_field()
+
+    objects = PiecesManager()
 
     markdown_fields = (("instructions", "instructions_html"), ("warning", "warning_html"))
 

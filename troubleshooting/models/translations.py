@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ..language_codes import SOURCE_BASE_CODE, base_code
 from ..markdown import render_markdown
 from ..rules import validate_slug_not_reserved
-from .content import Cause, FixStep, Symptom, Topic, pieces_field
+from .content import Cause, FixStep, PiecesWrites, Symptom, Topic, pieces_field
 from .publishing import (
     PublishableQuerySet,
     Status,
@@ -251,10 +251,20 @@ class Translation(models.Model):
         return self.is_live_at(timezone.now())
 
 
+class PiecesTranslationQuerySet(PiecesWrites, TranslationQuerySet):
+    pass
+
+
+class PiecesTranslationManager(TranslationManager.from_queryset(PiecesTranslationQuerySet)):
+    """Translations by natural key; their bulk writes keep their pieces right."""
+
+
 class TranslationWithPieces(Translation):
     """A translation whose item has pre-rendered pieces: its own, in its language."""
 
     pieces = pieces_field()
+
+    objects = PiecesTranslationManager()
 
     class Meta:
         abstract = True

@@ -2,12 +2,16 @@
 
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from .. import pieces
 from ..addresses import Addresses, slug_url
 from ..blocks import Blocks
 from ..models import (
+    Cause,
+    FixStep,
     Symptom,
     SymptomCause,
     SymptomStep,
@@ -197,31 +201,38 @@ def topic(request, topic_slug):
 def symptom(request, topic_slug, symptom_slug):
     """Show a symptom's article: what it means, its likely causes, every fix step in order."""
     preview = previewing(request)
-    symptom = get_object_or_404(
-        _article_symptoms(preview=preview), topic__slug=topic_slug, slug=symptom_slug
-    )
-    causes = [link.cause for link in _article_causes(preview=preview).filter(symptom=symptom.pk)]
-    steps = [link.step for link in _article_steps(preview=preview).filter(symptom=symptom.pk)]
-    overlay(symptom, symptom.topic, causes, steps, preview=preview)
+    symptom = _symptom_in(_article_symptoms(preview=preview), topic_slug, symptom_slug)
+    overlay(symptom, symptom.topic, preview=preview)
+    language = get_language()
+    causes = _article_blocks(SymptomCause, "cause", language, preview=preview)
+    steps = _article_blocks(SymptomStep, "step", language, preview=preview)
     context = {
         "title": symptom.title,
         "description": symptom.summary,
         "og_type": "article",
         "symptom": symptom,
         "topic": symptom.topic,
-        "causes": causes,
-        "steps": steps,
-        "cause_pieces": pieces.for_items(causes),
-        "step_pieces": pieces.for_items(steps),
+        # Each step's and cause's block as stored with it (pieces.py); the page numbers them.
+        "causes": pieces.article_blocks(
+            Cause, list(causes.filter(symptom=symptom.pk)), preview=preview
+        ),
+        "steps": pieces.article_blocks(
+            FixStep, list(steps.filter(symptom=symptom.pk)), preview=preview
+        ),
     }
     return render_page(request, "troubleshooting/symptom.html", context)
 
 
-# What the article never shows of its steps and causes: their Markdown sources (their pieces
-# and *_html fields are shown) and the editors' dates, each a parse per row.
-EDITORS_ONLY = ("reviewed_on", "checked_on_ios", "created", "updated")
-STEP_UNSHOWN = tuple(f"step__{name}" for name in ("instructions", "warning", *EDITORS_ONLY))
-CAUSE_UNSHOWN = tuple(f"cause__{name}" for name in ("description", *EDITORS_ONLY))
+def _symptom_in(symptoms, topic_slug: str, symptom_slug: str) -> Symptom:
+    """Return the symptom at ``symptom_slug`` of ``symptoms`` if it is in that topic, else 404.
+
+    A symptom's slug is unique: found by it alone, its topic (joined already) is checked
+    here, which spares building a filter across the join on every request.
+    """
+    found = get_object_or_404(symptoms, slug=symptom_slug)
+    if found.topic.slug != topic_slug:
+        raise Http404("No such symptom in this topic.")
+    return found
 
 
 @built_once
@@ -230,15 +241,22 @@ def _article_symptoms(*, preview: bool):
     return Symptom.objects.in_visible_topic(preview=preview).select_related("topic")
 
 
-@built_once
-def _article_causes(*, preview: bool):
-    """Return the live causes of the symptoms, in each one's order (filtered per article)."""
-    links = SymptomCause.objects.filter(live("cause__", preview=preview)).select_related("cause")
-    return links.order_by("position").defer(*CAUSE_UNSHOWN)
+# The public's queries of the article's blocks, built once per process, kind and language.
+_BLOCK_QUERIES: dict = {}
 
 
-@built_once
-def _article_steps(*, preview: bool):
-    """Return the live steps of the symptoms, in each one's order (filtered per article)."""
-    links = SymptomStep.objects.filter(live("step__", preview=preview)).select_related("step")
-    return links.order_by("position").defer(*STEP_UNSHOWN)
+def _article_blocks(links, prefix: str, language: str, *, preview: bool):
+    """Return the live steps' or causes' blocks of the symptoms, in each one's order.
+
+    Each row is the item's id and its stored block's stamp and HTML in ``language``, read as
+    text: the article shows nothing else of them, so no model instance and no JSON to decode.
+    Filtered per article.
+    """
+    key = (links, language)
+    if preview or key not in _BLOCK_QUERIES:
+        built = links.objects.filter(live(f"{prefix}__", preview=preview)).order_by("position")
+        built = built.values_list(*pieces.article_columns(prefix, language))
+        if preview:
+            return built
+        _BLOCK_QUERIES[key] = built
+    return _BLOCK_QUERIES[key].all()

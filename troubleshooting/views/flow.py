@@ -86,10 +86,12 @@ def flow_step(request, topic_slug, symptom_slug, number):
     if not flow.is_canonical(progress, request.GET, number):
         return _outdated_or_bad(request, flow, progress, number)
     step = flow.steps[number - 1]
-    data = request.POST if request.method == "POST" else None
-    form = AnswerForm(data, needs_confirmation=step.is_destructive)
+    # A GET shows the form unbound, whose block is kept per language: no form to build.
+    form = None
+    if request.method == "POST":
+        form = AnswerForm(request.POST, needs_confirmation=step.is_destructive)
     context = _step_context(request, flow, number=number, progress=progress, form=form)
-    status = 400 if form.is_bound else 200  # a valid answer has gone on to the next page
+    status = 400 if form is not None else 200  # a valid answer has gone on to the next page
     return render_page(request, "troubleshooting/flow_step.html", context, status=status)
 
 
@@ -304,7 +306,9 @@ def _posted_step(request, flow: Flow, progress: Progress, number: int) -> FixSte
     return None
 
 
-def _step_context(request, flow: Flow, *, number: int, progress: Progress, form) -> dict:
+def _step_context(
+    request, flow: Flow, *, number: int, progress: Progress, form: AnswerForm | None
+) -> dict:
     """Return what the step page shows: the step, the answers so far, and every link out of it."""
     symptom, step = flow.symptom, flow.steps[number - 1]
     needs_confirmation = step.is_destructive
@@ -339,7 +343,9 @@ def _step_context(request, flow: Flow, *, number: int, progress: Progress, form)
         "confirmed": confirmed,
         "answer_form": form,
         "answers": Answer,
-        "cant_do": pieces.form_block(_CANT_DO, form, answers=Answer),
+        "cant_do": pieces.form_block(
+            _CANT_DO, AnswerForm if form is None else form, answers=Answer
+        ),
         "previous_url": previous_url,
         "back_label": _back_label(number, previous_url, symptom),
         "end_url": flow.end_url(progress),
