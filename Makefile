@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test check content-check suite lighthouse screenshots format superuser fixture outcomes bench load clean messages
+.PHONY: serve test check content-check suite sqlite-file-tests lighthouse screenshots format superuser fixture outcomes bench load clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,17 @@ outcomes: $(VENV)/.installed-base .env
 ## Install what the tests need, then lint, check the demo content, run the whole suite (unit,
 ## browser, accessibility) and Lighthouse. Browser checks are skipped, saying so, only where no
 ## Chromium is installed.
-test: check content-check suite lighthouse
+## What needs neither the other's result nor both cores runs side by side: pip and npm wait mostly
+## on downloads and the disk; the lint, the content check and the sqlite_file tests (on SQLite)
+## each keep one core at most, the last largely waiting on locks. Each one's output is printed
+## whole when it ends. The unit and browser tests, which fill every core, and Lighthouse, whose
+## scores suffer when anything shares the cores with it, run after them, one at a time.
+test:
+	$(MAKE) --no-print-directory -j2 $(VENV)/.installed-test node_modules/.installed
+	$(MAKE) --no-print-directory -j3 --output-sync=target check content-check \
+		$(if $(SQLITE_FILE_APART),sqlite-file-tests)
+	$(UNIT_AND_BROWSER_TESTS)
+	$(MAKE) --no-print-directory lighthouse
 
 ## Gather the interface strings into locale/<language>/LC_MESSAGES/django.po (needs GNU gettext),
 ## then compile them. Translate every new or fuzzy entry before committing both .po and .mo.
@@ -74,10 +84,11 @@ content-check: $(VENV)/.installed-base
 
 ## The pytest suite with coverage, on DATABASE_URL's database (default SQLite, in memory). The
 ## tests marked sqlite_file need real waiting writers, which in-memory SQLite cannot give: on SQLite
-## they run in a last invocation on a file database, and its coverage is added to the others', so
-## the floor applies to the whole suite; on PostgreSQL the switch changes nothing, so they run with
-## the unit tests and the browser tests' invocation reports. COVERAGE_FILE names the data file (CI
-## keeps one per database and combines them). The unit and view tests run on every core
+## they run first, in an invocation of their own on a file database (`sqlite-file-tests`), and the
+## unit and browser tests' coverage is added to theirs, so the floor applies to the whole suite; on
+## PostgreSQL the switch changes nothing, so they run with the unit tests. The browser tests'
+## invocation reports. COVERAGE_FILE names the data file (CI keeps one per database and combines
+## them). The unit and view tests run on every core
 ## (TEST_WORKERS, pytest-xdist; each worker has its own test database), then the browser tests,
 ## also on every core (each worker drives its own Chromium against its own live server).
 ## Idle workers take tests queued for the busy one (worksteal): a few tests take a minute, most a
@@ -92,14 +103,23 @@ BROWSER_TESTS ?= browser
 UNIT_TESTS ?= not browser
 SQLITE_FILE_APART := $(if $(filter postgres%,$(DATABASE_URL)),,1)
 PYTEST := TMPDIR=$(CURDIR)/.local/tmp $(BIN)/pytest
-suite: $(VENV)/.installed-test
+# On SQLite the unit tests add to the coverage the sqlite_file tests measured before them. Each
+# invocation names its 15 slowest tests, so a log shows where the time went.
+define UNIT_AND_BROWSER_TESTS
 	mkdir -p .local/tmp
 	$(PYTEST) -m "($(UNIT_TESTS)) and not browser$(if $(SQLITE_FILE_APART), and not sqlite_file)" \
-		-n $(TEST_WORKERS) --dist worksteal --cov --cov-report= --cov-fail-under=0
+		-n $(TEST_WORKERS) --dist worksteal --durations=15 \
+		--cov $(if $(SQLITE_FILE_APART),--cov-append) --cov-report= --cov-fail-under=0
 	$(PYTEST) -m "($(BROWSER_TESTS)) and not sqlite_file" -n $(TEST_WORKERS) --dist worksteal \
-		--cov --cov-append $(if $(SQLITE_FILE_APART),--cov-report= --cov-fail-under=0,--cov-report=term)
-	$(if $(SQLITE_FILE_APART),TEST_SQLITE_FILE=1 $(PYTEST) -m sqlite_file \
-		--cov --cov-append --cov-report=term)
+		--durations=15 --cov --cov-append --cov-report=term
+endef
+suite: $(VENV)/.installed-test $(if $(SQLITE_FILE_APART),sqlite-file-tests)
+	$(UNIT_AND_BROWSER_TESTS)
+
+## The sqlite_file tests alone, on a SQLite file database, starting the coverage data afresh.
+sqlite-file-tests: $(VENV)/.installed-test
+	mkdir -p .local/tmp
+	TEST_SQLITE_FILE=1 $(PYTEST) -m sqlite_file --cov --cov-report= --cov-fail-under=0
 
 ## Lighthouse scores (mobile) of the home page, an article and a flow step; fails below 0.95.
 lighthouse: $(VENV)/.installed-test node_modules/.installed
