@@ -118,7 +118,7 @@ def search(
     understood = understand([fixes.get(w, w) for w in query_words(query)], known.synonyms, language)
     results.terms = terms
     candidates = ranked_document_ids(understood.engine_terms(), language)
-    results.hits = _hits(candidates, understood, known, query=query)[:limit]
+    results.hits = _hits(candidates, understood, known, query=query, limit=limit)
     if not results.hits:
         results.corrected_query = None
         suggestion = correct(typed, known, cutoff=0.6, loose=True)
@@ -129,7 +129,8 @@ def search(
     return results
 
 
-def _hits(document_ids: list[int], understood, known, *, query: str) -> list[Hit]:
+def _hits(document_ids: list[int], understood, known, *, query: str, limit: int) -> list[Hit]:
+    """Return the first ``limit`` ranked documents a visitor can open, as results."""
     found = findable_documents(known.language).in_bulk(document_ids)
     ranked = rank([found[pk] for pk in document_ids if pk in found], understood, known)
     ids = {kind: [] for kind in Source.values}
@@ -147,6 +148,9 @@ def _hits(document_ids: list[int], understood, known, *, query: str) -> list[Hit
     _translate(list(symptoms.values()), *owner.values())
     hits = []
     for _, document in ranked:
+        # A snippet is the costly part of a result: only the ones shown are made.
+        if len(hits) == limit:
+            break
         if document.kind == Source.SYMPTOM:
             symptom, item = symptoms.get(document.object_id), None
         else:
