@@ -100,6 +100,8 @@ ROMANCE_ENDINGS = {
 @functools.lru_cache(maxsize=2048)
 def fold(text: str) -> str:
     """Return a text in lower case without accents ("envía" → "envia"), as people type it."""
+    if text.isascii():  # no accent to drop, and NFKD leaves ASCII as it is: most English text
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
