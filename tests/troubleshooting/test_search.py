@@ -73,6 +73,19 @@ class TestEngine:
         assert {"symptom", "step", "cause"} <= set(kinds)
         assert kinds[0] != "symptom"
 
+    def test_a_short_page_of_results_is_the_start_of_the_long_one_and_costs_only_its_snippets(
+        self, demo_content, monkeypatch
+    ):
+        # A snippet is most of a result's cost: the ranked documents beyond the page get none.
+        longer = search.search("message", limit=20, record_misses=False).hits
+        assert len(longer) > 3
+        made = []
+        real = search.snippet
+        monkeypatch.setattr(search, "snippet", lambda *args: made.append(args) or real(*args))
+        shorter = search.search("message", limit=3, record_misses=False).hits
+        assert [hit.url for hit in shorter] == [hit.url for hit in longer[:3]]
+        assert len(made) == 3
+
     def test_steps_and_causes_lead_to_their_place_in_a_symptom_that_uses_them(self, demo_content):
         hits = search.search("reset all settings", record_misses=False).hits
         step = next(hit for hit in hits if hit.kind == "step")
