@@ -29,20 +29,6 @@ pytestmark = pytest.mark.django_db
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
-@pytest.fixture
-def live_renders(monkeypatch):
-    """Count the pieces a page had to render live, by the item's English slug."""
-    rendered = []
-    render = pieces.live
-
-    def counting(item, name):
-        rendered.append((getattr(item, "english_slug", item.slug), name))
-        return render(item, name)
-
-    monkeypatch.setattr(pieces, "live", counting)
-    return rendered
-
-
 def as_page_has_it(model, language):
     """Return every item of ``model`` as a page in ``language`` has it: translation overlaid."""
     items = list(model.objects.order_by("pk"))

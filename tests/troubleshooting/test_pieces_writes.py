@@ -31,20 +31,6 @@ from troubleshooting.rules import Severity
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def live_renders(monkeypatch):
-    """Count the pieces a page had to render live, by the item's English slug."""
-    rendered = []
-    render = pieces.live
-
-    def counting(item, name):
-        rendered.append((getattr(item, "english_slug", item.slug), name))
-        return render(item, name)
-
-    monkeypatch.setattr(pieces, "live", counting)
-    return rendered
-
-
 def heading(step, title=None) -> str:
     return f'<h3 id="step-{step.slug}">{title or step.title}</h3>'
 

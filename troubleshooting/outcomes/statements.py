@@ -13,6 +13,18 @@ from __future__ import annotations
 from django.db import connection
 
 
+def written(statements: dict[str, str], write) -> str:
+    """Return the statement for this connection's database, ``write`` it the first time.
+
+    ``write(vendor, quote)`` writes it, quoting names as the database does.
+    """
+    vendor = connection.vendor
+    statement = statements.get(vendor)
+    if statement is None:
+        statement = statements[vendor] = write(vendor, connection.ops.quote_name)
+    return statement
+
+
 class Insert:
     """An INSERT of one row of ``model``: every concrete column but the automatic primary key.
 
@@ -35,20 +47,17 @@ class Insert:
         return self._fields
 
     def _statement(self) -> str:
-        """Return the statement for this connection's database, written the first time."""
-        vendor = connection.vendor
-        statement = self._statements.get(vendor)
-        if statement is None:
-            quote = connection.ops.quote_name
-            meta = self.model._meta
-            fields = self.fields()
-            columns = ", ".join(quote(field.column) for field in fields)
-            places = ", ".join(["%s"] * len(fields))
-            # Names from the model, quoted; every value is a parameter.
-            statement = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({places})"  # noqa: S608
-            if vendor != "sqlite":  # SQLite's cursor says the new id (lastrowid) without asking
-                statement += f" RETURNING {quote(meta.pk.column)}"
-            self._statements[vendor] = statement
+        return written(self._statements, self._write)
+
+    def _write(self, vendor: str, quote) -> str:
+        meta = self.model._meta
+        fields = self.fields()
+        columns = ", ".join(quote(field.column) for field in fields)
+        places = ", ".join(["%s"] * len(fields))
+        # Names from the model, quoted; every value is a parameter.
+        statement = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({places})"  # noqa: S608
+        if vendor != "sqlite":  # SQLite's cursor says the new id (lastrowid) without asking
+            statement += f" RETURNING {quote(meta.pk.column)}"
         return statement
 
     def run(self, **values) -> int:
@@ -87,18 +96,12 @@ class Statement:
         self._statements: dict[str, str] = {}
 
     def _statement(self) -> str:
-        """Return the statement for this connection's database, written the first time."""
-        vendor = connection.vendor
-        statement = self._statements.get(vendor)
-        if statement is None:
-            quote = connection.ops.quote_name
-            meta = self.model._meta
-            names = {field.name: quote(field.column) for field in meta.concrete_fields}
-            statement = self.template.format(
-                table=quote(meta.db_table), pk=quote(meta.pk.column), **names
-            )
-            self._statements[vendor] = statement
-        return statement
+        return written(self._statements, self._write)
+
+    def _write(self, vendor: str, quote) -> str:
+        meta = self.model._meta
+        names = {field.name: quote(field.column) for field in meta.concrete_fields}
+        return self.template.format(table=quote(meta.db_table), pk=quote(meta.pk.column), **names)
 
     def _prepared(self, values: tuple) -> list:
         """Return ``values`` as the database takes them, each through its field."""
