@@ -39,7 +39,7 @@ def _shape(name: str, count: int) -> tuple[str, ...] | None:
     return (*pieces, rest)
 
 
-def _context() -> tuple:
+def address_context() -> tuple:
     """Return what an address depends on besides its arguments."""
     return (get_script_prefix(), get_urlconf(), get_language())
 
@@ -62,14 +62,14 @@ def _slug_url(context: tuple, name: str, slugs: tuple[str, ...]) -> str:
 
 def slug_url(name: str, *slugs: str) -> str:
     """Return ``reverse(name, args=slugs)`` for a URL name whose arguments are slugs."""
-    return _slug_url(_context(), name, slugs)
+    return _slug_url(address_context(), name, slugs)
 
 
 class Addresses:
     """Build many addresses for one response, reading what they depend on once."""
 
     def __init__(self):
-        self._context = _context()
+        self._context = address_context()
 
     def slug_url(self, name: str, *slugs: str) -> str:
         """Return ``reverse(name, args=slugs)``, as the module's ``slug_url()``."""

@@ -3,13 +3,14 @@
 The home page shows every topic's summary (its title, summary, first symptoms, count and way
 into the guided fix) and the common problems' cards: about 300 values through the template
 engine on every request the page cache did not answer, although the rows rarely change. Each
-such block is kept here under everything it shows: its template, the release's fingerprint
-(templates, code, catalogues), the interface language, where addresses begin (script prefix,
-URLconf) and the raw row values it is rendered from, which are also the only values its
-context is built from. So a block can never show another language's, another release's or a
-stale row's text, and it is never keyed by the content version: after an editor's save (which
-retires every cached page at once, during a surge) only the blocks whose rows changed are
-rendered again.
+such block is kept here under everything it shows: its template, the interface language,
+where addresses begin (script prefix, URLconf; ``addresses.address_context``) and the raw row
+values it is rendered from, which are also the only values its context is built from. So a
+block can never show another language's or a stale row's text, and it is never keyed by the
+content version: after an editor's save (which retires every cached page at once, during a
+surge) only the blocks whose rows changed are rendered again. Templates and catalogues change
+with a release, which starts new processes, or in development with an edit the server reloads
+(then every block is forgotten).
 
 A small least-recently-used memory of this process's own, not a cache backend: Django's
 ``{% cache %}`` tag on a local-memory cache spent about 11 µs a block on a hit (resolving its
@@ -25,11 +26,10 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import get_template
-from django.urls import get_script_prefix, get_urlconf
+from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
-from .caching import rendering_release
+from .addresses import address_context
 
 
 class BlockMemory:
@@ -74,7 +74,7 @@ class Blocks:
 
     def __init__(self, *, keep: bool):
         self.keep = keep and settings.RENDERED_BLOCKS_MAX > 0
-        self._shared = (rendering_release(), get_language(), get_script_prefix(), get_urlconf())
+        self._shared = address_context()
 
     def render(
         self, template_name: str, values: tuple, context: Callable[[tuple], dict]
@@ -97,6 +97,12 @@ class Blocks:
 
 
 @receiver(setting_changed)
+@receiver(file_changed)
 def _forget(**kwargs) -> None:
-    """Forget every block: a changed setting (a test's) may render them otherwise."""
+    """Forget every block: they may now come out otherwise.
+
+    After a changed setting (a test's), or an edited template or catalogue the development
+    server reloads without a restart (Django's own reloaders answer this signal). Returns None:
+    whether the server restarts stays theirs to say.
+    """
     memory.clear()

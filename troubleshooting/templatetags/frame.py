@@ -8,7 +8,7 @@ so it cannot show anything of the page or the request, and what it gives is kept
 compiled template's node for the process's life. It changes with the interface language and
 with where the site's addresses begin (the script prefix, the URLconf), so it is kept per
 each; templates, catalogues and static files change only with a release, which restarts the
-processes (and in development the autoreloader compiles the templates afresh).
+processes, or in development with an edit the server reloads (then every block is dropped).
 """
 
 import weakref
@@ -17,8 +17,9 @@ from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader_tags import BlockNode
-from django.urls import get_script_prefix, get_urlconf
-from django.utils.translation import get_language
+from django.utils.autoreload import file_changed
+
+from ..addresses import address_context
 
 register = template.Library()
 
@@ -40,7 +41,7 @@ class FixedNode(template.Node):
         _blocks.add(self)
 
     def render(self, context):
-        key = (get_language(), get_script_prefix(), get_urlconf())
+        key = address_context()
         html = self.kept.get(key)
         if html is None:
             # An empty context of the same kind (autoescaping, the template for the engine's
@@ -66,7 +67,12 @@ def fixed(parser, token):
 
 
 @receiver(setting_changed)
+@receiver(file_changed)
 def _forget(**kwargs):
-    """Drop every kept block: static addresses, languages or URLs may now come out otherwise."""
+    """Drop every kept block: its static addresses, words or links may now come out otherwise.
+
+    After a changed setting (a test's), or an edited template or catalogue the development
+    server reloads without a restart. Returns None: whether it restarts stays Django's to say.
+    """
     for block in list(_blocks):
         block.kept = {}
