@@ -34,7 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from .caching import SharedData, content_changed, rendering_release
+from .caching import SharedData, rendering_release
 from .language_codes import SOURCE_ADDRESS_CODE
 from .models import TRANSLATION_MODELS, Cause, FixStep
 from .translating import held_version, overlay, put_translation, visible_translations
@@ -141,21 +141,20 @@ def refresh_translations(item) -> None:
         type(row).objects.filter(pk=row.pk).update(pieces=render_for_row(row))
 
 
-def forget_pieces(queryset, values: dict) -> dict:
+def forget_pieces(queryset, values: dict) -> tuple[dict, bool]:
     """Return an ``update()``'s ``values``, emptying the pieces of rows whose shown fields change.
 
+    And whether it changes what pages show, so that the caller retires them once it has written.
     An English item's translations show its fields too: theirs are emptied first, found while
     the rows still match the queryset's filter. Values that bring their own pieces (a render in
     bulk) keep them.
     """
     model = queryset.model
     if shown_fields(model).isdisjoint(values):
-        return values
-    # Pages, and the blocks kept per content version, showed the rows as they were.
-    content_changed()
+        return values, False
     if model in TRANSLATION_MODELS:
         TRANSLATION_MODELS[model].objects.filter(source__in=queryset.values("pk")).update(pieces={})
-    return values if "pieces" in values else {**values, "pieces": {}}
+    return (values if "pieces" in values else {**values, "pieces": {}}), True
 
 
 def render_all(models) -> int:
@@ -227,7 +226,8 @@ def article_blocks(model, rows, *, preview: bool) -> list[SafeString]:
     for pk, row_stamp, html in rows:
         translated = found.get(pk)
         if translated is not None:
-            row_stamp, html = release, _stored(translated, language).get("article")
+            stored = _stored(translated, language).get("article")
+            row_stamp, html = release, stored or kept.get((model, pk, language))
         elif language != SOURCE_ADDRESS_CODE:
             # The English row holds English blocks only (the query reads none in this language).
             row_stamp, html = release, kept.get((model, pk, language))
@@ -248,10 +248,14 @@ def article_blocks(model, rows, *, preview: bool) -> list[SafeString]:
     return blocks
 
 
-def article_columns(prefix: str, language: str) -> tuple:
-    """Return the columns ``article_blocks`` reads of the items at ``prefix``: id, stamp, block."""
+def article_columns(prefix: str) -> tuple:
+    """Return the columns ``article_blocks`` reads of the items at ``prefix``: id, stamp, block.
+
+    The block is the English one, all an English row holds; a translated page's come from its
+    translations (``article_blocks``).
+    """
     stored = f"{prefix}__pieces"
-    block = KeyTextTransform("article", KeyTransform(language, stored))
+    block = KeyTextTransform("article", KeyTransform(SOURCE_ADDRESS_CODE, stored))
     return (f"{prefix}_id", KeyTextTransform("stamp", stored), block)
 
 

@@ -50,11 +50,13 @@ def pieces_field():
 class HasPieces:
     """Render an item's pieces with its Markdown, and again its translations' on save."""
 
-    def render_markdown(self) -> None:
-        from ..pieces import render_for_row
+    def render_markdown(self, update_fields=None) -> None:
+        from ..pieces import render_for_row, shows_any
 
-        super().render_markdown()
-        self.pieces = render_for_row(self)
+        super().render_markdown(update_fields)
+        # A save of fields no piece shows (see save()) leaves the pieces as they are, unrendered.
+        if update_fields is None or shows_any(self, update_fields):
+            self.pieces = render_for_row(self)
 
     def save(self, *args, **kwargs):
         from ..pieces import refresh_translations, shows_any
@@ -79,9 +81,16 @@ class PiecesWrites:
     """
 
     def update(self, **kwargs):
+        from ..caching import content_changed
         from ..pieces import forget_pieces
 
-        return super().update(**forget_pieces(self, kwargs))
+        values, shown = forget_pieces(self, kwargs)
+        count = super().update(**values)
+        if shown:
+            # After the write, as the signals retire pages after a save: a page rendered in
+            # between is filed under the old version, never the new one with the old rows.
+            content_changed()
+        return count
 
     def bulk_create(self, objs, *args, **kwargs):
         # Rows written in bulk (a copy of others, rows of another release) carry no piece.

@@ -155,8 +155,8 @@ class Content(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalize_newlines()
-        self.render_markdown()
         update_fields = kwargs.get("update_fields")
+        self.render_markdown(update_fields)
         if update_fields is not None:
             extra = {target for source, target in self.markdown_fields if source in update_fields}
             kwargs["update_fields"] = set(update_fields) | extra
@@ -199,7 +199,10 @@ class Content(models.Model):
             if isinstance(value, str) and "\r" in value:
                 setattr(self, field.attname, normalize_newlines(value))
 
-    def render_markdown(self) -> None:
-        """Store the sanitized HTML of every Markdown field beside its source."""
+    def render_markdown(self, update_fields=None) -> None:
+        """Store the sanitized HTML of every Markdown field beside its source.
+
+        ``update_fields``: those of the save it is for, if it writes only some (``None``: all).
+        """
         for source, target in self.markdown_fields:
             setattr(self, target, render_markdown(getattr(self, source)))

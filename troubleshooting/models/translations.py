@@ -153,7 +153,7 @@ class Translation(models.Model):
             value = getattr(self, field.attname)
             if isinstance(value, str) and "\r" in value:
                 setattr(self, field.attname, normalize_newlines(value))
-        self.render_markdown()
+        self.render_markdown(update_fields=kwargs.get("update_fields"))
         if self._state.adding and not self.source_snapshot and self.source_id:
             # A new translation is made from the English as it is now.
             self.source_snapshot = self.source_texts()
@@ -171,8 +171,11 @@ class Translation(models.Model):
                 self.source, old_slug=renamed_from, slug=self.slug, language=self.language
             )
 
-    def render_markdown(self) -> None:
-        """Store the sanitized HTML of every Markdown field beside its source."""
+    def render_markdown(self, update_fields=None) -> None:
+        """Store the sanitized HTML of every Markdown field beside its source.
+
+        ``update_fields``: those of the save it is for, if it writes only some (``None``: all).
+        """
         for source, target in self.markdown_fields:
             setattr(self, target, render_markdown(getattr(self, source)))
 
@@ -270,15 +273,20 @@ class TranslationWithPieces(Translation):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "pieces"}
+        from ..pieces import shows_any
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and shows_any(self, update_fields):
+            kwargs["update_fields"] = {*update_fields, "pieces"}
         super().save(*args, **kwargs)
 
-    def render_markdown(self) -> None:
-        from ..pieces import render_for_row
+    def render_markdown(self, update_fields=None) -> None:
+        from ..pieces import render_for_row, shows_any
 
-        super().render_markdown()
-        self.pieces = render_for_row(self)
+        super().render_markdown(update_fields)
+        # A save of fields no piece shows leaves the pieces as they are, unrendered.
+        if update_fields is None or shows_any(self, update_fields):
+            self.pieces = render_for_row(self)
 
 
 def _constraints(kind: str) -> list[models.BaseConstraint]:

@@ -4,7 +4,6 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 
 from .. import pieces
 from ..addresses import Addresses, slug_url
@@ -203,9 +202,8 @@ def symptom(request, topic_slug, symptom_slug):
     preview = previewing(request)
     symptom = _symptom_in(_article_symptoms(preview=preview), topic_slug, symptom_slug)
     overlay(symptom, symptom.topic, preview=preview)
-    language = get_language()
-    causes = _article_blocks(SymptomCause, "cause", language, preview=preview)
-    steps = _article_blocks(SymptomStep, "step", language, preview=preview)
+    causes = _article_causes(preview=preview)
+    steps = _article_steps(preview=preview)
     context = {
         "title": symptom.title,
         "description": symptom.summary,
@@ -241,22 +239,19 @@ def _article_symptoms(*, preview: bool):
     return Symptom.objects.in_visible_topic(preview=preview).select_related("topic")
 
 
-# The public's queries of the article's blocks, built once per process, kind and language.
-_BLOCK_QUERIES: dict = {}
+@built_once
+def _article_causes(*, preview: bool):
+    """Return the live causes' blocks of the symptoms, in each one's order (filtered per article).
 
-
-def _article_blocks(links, prefix: str, language: str, *, preview: bool):
-    """Return the live steps' or causes' blocks of the symptoms, in each one's order.
-
-    Each row is the item's id and its stored block's stamp and HTML in ``language``, read as
-    text: the article shows nothing else of them, so no model instance and no JSON to decode.
-    Filtered per article.
+    Each row is the cause's id and its stored block's stamp and English HTML, read as text: the
+    article shows nothing else of it, so no model instance and no JSON to decode.
     """
-    key = (links, language)
-    if preview or key not in _BLOCK_QUERIES:
-        built = links.objects.filter(live(f"{prefix}__", preview=preview)).order_by("position")
-        built = built.values_list(*pieces.article_columns(prefix, language))
-        if preview:
-            return built
-        _BLOCK_QUERIES[key] = built
-    return _BLOCK_QUERIES[key].all()
+    links = SymptomCause.objects.filter(live("cause__", preview=preview)).order_by("position")
+    return links.values_list(*pieces.article_columns("cause"))
+
+
+@built_once
+def _article_steps(*, preview: bool):
+    """Return the live steps' blocks of the symptoms, in each one's order, as the causes'."""
+    links = SymptomStep.objects.filter(live("step__", preview=preview)).order_by("position")
+    return links.values_list(*pieces.article_columns("step"))
