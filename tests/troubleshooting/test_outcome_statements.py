@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from tests.factories import make_guide
-from troubleshooting.models import FlowSession, Outcome, StepAnswer
+from troubleshooting.models import FixStep, FlowSession, Outcome, StepAnswer
 from troubleshooting.outcomes import recording
 from troubleshooting.outcomes.statements import Insert, Statement
 
@@ -71,6 +72,13 @@ def test_nothing_listens_to_the_saves_the_prepared_inserts_skip(model):
     """The inserts send no save signals: a receiver for these rows would need the ORM's save."""
     assert not pre_save.has_listeners(model)
     assert not post_save.has_listeners(model)
+
+
+def test_an_insert_refuses_a_model_whose_values_are_made_on_save():
+    """auto_now or a database default would be stored as nothing: such a model needs create()."""
+    stamped = Insert(FixStep)  # its "updated" is auto_now
+    with pytest.raises(ImproperlyConfigured, match="updated"):
+        stamped.fields()
 
 
 def test_a_statement_names_columns_by_field_and_prepares_values_through_them():

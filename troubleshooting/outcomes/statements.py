@@ -10,7 +10,8 @@ nothing listens to for these rows (a test holds that).
 
 from __future__ import annotations
 
-from django.db import connection
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, models
 
 
 def written(statements: dict[str, str], write) -> str:
@@ -23,6 +24,12 @@ def written(statements: dict[str, str], write) -> str:
     if statement is None:
         statement = statements[vendor] = write(vendor, connection.ops.quote_name)
     return statement
+
+
+def _made_on_save(field) -> bool:
+    """Return whether a field's value is made when a row is saved, not given or defaulted."""
+    automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    return automatic or field.db_default is not models.NOT_PROVIDED
 
 
 class Insert:
@@ -42,8 +49,16 @@ class Insert:
         """Return the fields the statement sets, in its order (read once the models are ready)."""
         if self._fields is None:
             meta = self.model._meta
-            self._fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
-            self._names = frozenset(field.name for field in self._fields)
+            fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
+            # Values made at save time (auto_now, a database default) need the ORM's save.
+            made = [field.name for field in fields if _made_on_save(field)]
+            if made:
+                raise ImproperlyConfigured(
+                    f"{self.model.__name__}.{', '.join(made)} can't be inserted here: use create()"
+                )
+            self._names = frozenset(field.name for field in fields)
+            # Set last: another thread sees the fields only with their names.
+            self._fields = fields
         return self._fields
 
     def _statement(self) -> str:
