@@ -19,6 +19,7 @@ from ..models import (
     built_once,
     live,
 )
+from ..prepared import Prepared
 from ..previewing import previewing
 from ..translating import overlay, overlay_rows
 from .pages import public_page, render_page
@@ -26,6 +27,7 @@ from .pages import public_page, render_page
 HOME_SYMPTOMS_PER_TOPIC = 6
 LISTED = tuple(f"listed_{n}" for n in range(HOME_SYMPTOMS_PER_TOPIC))
 HOME_FIELDS = ("pk", "slug", "title", "summary", "featured", "topic__slug", "position")
+TOPIC_FIELDS = ("pk", "slug", "title", "summary", "symptom_count", "has_start_question", *LISTED)
 # The home page's blocks, each kept rendered for the values it shows (blocks.py).
 TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
 COMMON_BLOCK = "troubleshooting/includes/home_common.html"
@@ -35,16 +37,9 @@ COMMON_BLOCK = "troubleshooting/includes/home_common.html"
 def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
-    topics = list(_visible_topics(preview=preview))
-    listed = {topic[name] for topic in topics for name in LISTED} - {None}
-    # The common problems and every topic's first symptoms in one query, each part through its
-    # own index (an OR of the two would read every symptom); the listed ones are never
-    # featured, so "featured" tells them apart.
-    symptoms = list(
-        _common_problems(preview=preview)
-        .union(_home_symptoms(preview=preview).filter(pk__in=listed), all=True)
-        .order_by("position", "title")
-    )
+    topics = _visible_topics.dicts(preview=preview)
+    listed = sorted({topic[name] for topic in topics for name in LISTED} - {None})
+    symptoms = _home_symptoms.dicts(preview=preview, listed=listed)
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
     overlay_rows(Symptom, symptoms, preview=preview)
     common, found = [], {}
@@ -118,22 +113,27 @@ def _common_context(values: tuple) -> dict:
     return {"common_symptoms": cards}
 
 
-@built_once
-def _home_symptoms(*, preview: bool):
-    """Return the symptoms' rows as the home page shows them (its listed ones are filtered)."""
-    # The listed ones are already known to be visible: the topics' query chose them.
-    return Symptom.objects.order_by().values(*HOME_FIELDS)
+def _home_symptoms_query(*, preview: bool, listed: list[int]):
+    """Return the common problems' rows and those of the topics' ``listed`` first symptoms.
 
-
-@built_once
-def _common_problems(*, preview: bool):
-    """Return the featured symptoms' rows, as the home page's cards show them."""
+    One query, each part through its own index (an OR of the two would read every symptom);
+    the listed ones are never featured, so "featured" tells them apart. They are already known
+    to be visible: the topics' query chose them.
+    """
     featured = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
-    return featured.order_by().values(*HOME_FIELDS)
+    listed_rows = Symptom.objects.filter(pk__in=listed).order_by().values_list(*HOME_FIELDS)
+    return (
+        featured.order_by()
+        .values_list(*HOME_FIELDS)
+        .union(listed_rows, all=True)
+        .order_by("position", "title")
+    )
 
 
-@built_once
-def _visible_topics(*, preview: bool):
+_home_symptoms = Prepared(_home_symptoms_query, HOME_FIELDS)
+
+
+def _visible_topics_query(*, preview: bool):
     """Return the visible topics with their live symptom count, first symptoms and first question.
 
     One query that reads only what the page shows, through the indexes on a topic's symptoms:
@@ -170,8 +170,11 @@ def _visible_topics(*, preview: bool):
             has_start_question=Exists(start),
             **firsts,
         )
-        .values("pk", "slug", "title", "summary", "symptom_count", "has_start_question", *firsts)
+        .values_list(*TOPIC_FIELDS)
     )
+
+
+_visible_topics = Prepared(_visible_topics_query, TOPIC_FIELDS)
 
 
 @public_page(cache=True)
