@@ -62,11 +62,8 @@ class Prepared:
         if statement is _NOTHING:
             return []
         sql, params, places = statement
-        params = params.copy()
-        for place, value in zip(places, _flat(values), strict=True):
-            params[place] = value
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, _filled(params, places, values))
             return cursor.fetchall()
 
     def dicts(self, *, preview: bool = False, **values) -> list[dict]:
@@ -94,19 +91,11 @@ class Prepared:
             if written:
                 raise ImproperlyConfigured(f"{self.build.__name__} reads in more than one query")
             params = list(params or ())
-            places = []
-            for stand_in in _flat(stand_ins):
-                found = [
-                    n for n, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in
-                ]
-                places.append(found[0] if len(found) == 1 else None)
+            places = [_place(params, stand_in) for stand_in in _flat(stand_ins)]
             written.append((sql, params, places))
             if None in places:
                 return execute(sql, params, many, context)  # stand-ins read nothing; run again
-            filled = params.copy()
-            for place, value in zip(places, _flat(values), strict=True):
-                filled[place] = value
-            return execute(sql, filled, many, context)
+            return execute(sql, _filled(params, places, values), many, context)
 
         with connection.execute_wrapper(capture):
             rows = list(queryset)
@@ -123,10 +112,22 @@ class Prepared:
 _every: list[Prepared] = []
 
 
-def _place(params: list, stand_in) -> int | None:
-    """Return where ``stand_in`` is among the parameters, or None unless there just once."""
-    found = [n for n, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in]
-    return found[0] if len(found) == 1 else None
+def _place(params: list, stand_in) -> tuple[int, type] | None:
+    """Return where ``stand_in`` is among the parameters and its type there, if there once.
+
+    The database backend may send a value in a type of its own (PostgreSQL's a small integer
+    column's as ``Int2``): a call's value is put in that type too.
+    """
+    found = [n for n, p in enumerate(params) if isinstance(p, type(stand_in)) and p == stand_in]
+    return (found[0], type(params[found[0]])) if len(found) == 1 else None
+
+
+def _filled(params: list, places: list, values: dict) -> list:
+    """Return the parameters with the values in their places, each in the type found there."""
+    filled = params.copy()
+    for (place, kind), value in zip(places, _flat(values), strict=True):
+        filled[place] = value if type(value) is kind else kind(value)
+    return filled
 
 
 def _flat(values: dict) -> list:
