@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ..language_codes import SOURCE_BASE_CODE, base_code
 from ..markdown import render_markdown
 from ..rules import validate_slug_not_reserved
-from .content import Cause, FixStep, PiecesWrites, Symptom, Topic, pieces_field
+from .content import Cause, FixStep, Symptom, Topic
 from .publishing import (
     PublishableQuerySet,
     Status,
@@ -25,6 +25,7 @@ from .publishing import (
     normalize_newlines,
 )
 from .site import SlugRedirect
+from .stored_pieces import PiecesWrites, pieces_field
 from .triage import TriageQuestion
 
 # The languages content is translated into: every language of the site but the source.
