@@ -53,9 +53,12 @@ def slug_field(what: str):
 class Topic(Content):
     """A product area, such as "Messages and iMessage", grouping its symptoms."""
 
-    title = models.CharField(max_length=120, help_text=_("Shown as the page heading and in menus."))
+    title = models.CharField(
+        _("title"), max_length=120, help_text=_("Shown as the page heading and in menus.")
+    )
     slug = slug_field("topic")
     summary = models.CharField(
+        _("summary"),
         max_length=300,
         help_text=_("One or two sentences shown under the title and in search results."),
     )
@@ -92,9 +95,12 @@ class Topic(Content):
 class Cause(HasPieces, Content):
     """Why a symptom happens, such as "No internet connection"."""
 
-    title = models.CharField(max_length=120, help_text=_('A short reason, e.g. "iMessage is off".'))
+    title = models.CharField(
+        _("title"), max_length=120, help_text=_('A short reason, e.g. "iMessage is off".')
+    )
     slug = slug_field("cause")
     description = markdown_field(
+        _("description"),
         blank=True,
         max_length=2_000,
         help_text=_("Markdown. Explain the cause in plain words, in a sentence or two."),
@@ -120,10 +126,13 @@ class FixStep(HasPieces, Content):
     """One action a person takes to fix a problem; shared between symptoms."""
 
     title = models.CharField(
-        max_length=120, help_text=_('An instruction, e.g. "Turn iMessage off and on again".')
+        _("title"),
+        max_length=120,
+        help_text=_('An instruction, e.g. "Turn iMessage off and on again".'),
     )
     slug = slug_field("fix step")
     instructions = markdown_field(
+        _("instructions"),
         max_length=4_000,
         help_text=_(
             "Markdown. What to do, one action per line, in the words people see on screen."
@@ -157,6 +166,7 @@ class FixStep(HasPieces, Content):
         ),
     )
     warning = markdown_field(
+        _("warning"),
         blank=True,
         max_length=2_000,
         help_text=_(
@@ -299,10 +309,13 @@ class Symptom(Content):
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="symptoms")
     title = models.CharField(
-        max_length=120, help_text=_('What people see, in their words, e.g. "Stuck on Sending…".')
+        _("title"),
+        max_length=120,
+        help_text=_('What people see, in their words, e.g. "Stuck on Sending…".'),
     )
     slug = slug_field("symptom")
     summary = models.CharField(
+        _("summary"),
         max_length=300,
         help_text=_(
             "One or two plain sentences shown under the title, in lists and in search "
@@ -438,6 +451,7 @@ class SymptomStep(models.Model):
     symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="symptom_steps")
     step = models.ForeignKey(FixStep, on_delete=models.CASCADE, related_name="symptom_steps")
     position = models.PositiveSmallIntegerField(
+        _("position"),
         validators=POSITION_VALIDATORS,
         help_text=_("The order people try the steps in: lower numbers first."),
     )
