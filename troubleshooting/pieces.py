@@ -173,11 +173,6 @@ def _source(model) -> list[str]:
     return [] if model in TRANSLATION_MODELS else ["source"]
 
 
-def live(item, name: str) -> SafeString:
-    """Render a piece of ``item`` for this page: it has none stored for its release and language."""
-    return _render(item, name)
-
-
 def _stored(row, language: str) -> dict:
     """Return ``row``'s stored pieces in ``language`` if they are this release's, else none."""
     stored = getattr(row, "pieces", None) or {}
@@ -200,7 +195,7 @@ class Pieces:
     def __getitem__(self, name: str) -> SafeString:
         html = self.stored.get(name)
         if html is None:
-            return live(self.item, name)
+            return _render(self.item, name)
         return mark_safe(html)  # noqa: S308 - rendered by _render when its row was saved
 
 
@@ -242,7 +237,7 @@ def article_blocks(model, rows, *, preview: bool) -> list[SafeString]:
         items = model.objects.in_bulk(ids)
         overlay(list(items.values()), preview=preview)
         for index, pk in zip(missing, ids, strict=True):
-            blocks[index] = live(items[pk], "article")
+            blocks[index] = _render(items[pk], "article")
             if not preview and language != SOURCE_ADDRESS_CODE:
                 kept[model, pk, language] = blocks[index]
     return blocks

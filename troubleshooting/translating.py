@@ -299,23 +299,18 @@ def _held(name: str, read: Callable):
     return value
 
 
-def _request_version() -> str:
-    """Return the content version, checked once per request for the book and the translations."""
+def held_version() -> str:
+    """Return the content version this request's slug book and translations are read under."""
     return _held("version", content_version)
 
 
-def held_version() -> str:
-    """Return the content version this request's translations are read under (once a request)."""
-    return _request_version()
-
-
 def _book() -> tuple[dict, dict]:
-    return _held("book", lambda: _slug_book.get(_request_version()))
+    return _held("book", lambda: _slug_book.get(held_version()))
 
 
 def _kept() -> dict:
     """Return the public's kept translations, the content version checked once per request."""
-    return _held("translations", lambda: _kept_translations.get(_request_version()))
+    return _held("translations", lambda: _kept_translations.get(held_version()))
 
 
 def translated_into(item) -> set[str]:

@@ -123,7 +123,7 @@ def test_a_topic_with_symptoms_but_no_first_question(guide):
     start.save()
     problem = the(ProblemKind.TOPIC_WITHOUT_START, topic)
     assert problem.severity is Level.WARNING
-    assert "Tick “first question”" in problem.message
+    assert "Tick “First question”" in problem.message
     other = make_question(topic=topic)
     assert "has no published first question" in the(ProblemKind.TRIAGE_UNREACHABLE, other).message
     # Topics without published symptoms need no guided fix.

@@ -12,14 +12,13 @@ from django.contrib.staticfiles import finders
 from django.http.request import validate_host
 from django.urls import reverse
 from django.utils import translation
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from troubleshooting import languages
 from troubleshooting.markdown import render_markdown
 from troubleshooting.models import Symptom, Topic, TriageQuestion
 
-from .problems import Level, Problem, ProblemKind, Ref, quote
+from .problems import Level, Problem, ProblemKind, Ref, field_name, quote
 from .site import CONTENT_MODELS, Site
 
 
@@ -61,12 +60,12 @@ def check_links(site: Site) -> Iterator[Problem]:
                 stored = getattr(obj, target)
                 text = getattr(obj, source)
                 html = render_markdown(text) if obj is site.edited or not stored else stored
-                label = capfirst(obj._meta.get_field(source).verbose_name)
+                label = field_name(type(obj), source)
                 for href in links_in(html):
                     verdict = _judge_link(site, href)
                     if verdict is not None:
                         message = gettext("In %(field)s, the link to %(href)s %(reason)s") % {
-                            "field": quote(label),
+                            "field": label,
                             "href": href,
                             "reason": verdict.reason,
                         }

@@ -93,6 +93,11 @@ def count(problems: Iterable[Problem]) -> tuple[int, int]:
     return errors, len(problems) - errors
 
 
+def field_name(model: type[models.Model], name: str) -> str:
+    """Return a field's name as the editors' form labels it, quoted, in the editors' language."""
+    return quote(capfirst(model._meta.get_field(name).verbose_name))
+
+
 def quote(obj) -> str:
     """Return an object's name in quotes, as problems name it, in the reader's language's quotes."""
     # Translators: how a problem quotes a name: curly quotes in English, « » in French.

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from django.utils.translation import gettext, ngettext
 
 from troubleshooting import rules
-from troubleshooting.models import FixStep, Symptom
+from troubleshooting.models import FixStep, Symptom, SymptomStep
 
-from .problems import Level, Problem, ProblemKind, Ref, quote
+from .problems import Level, Problem, ProblemKind, Ref, field_name, quote
 from .site import Site
 
 
@@ -49,9 +49,9 @@ def check_destructive_warnings(site: Site) -> Iterator[Problem]:
     for step in site.all(FixStep):
         if site.is_live(step) and rules.lacks_warning(step.severity, step.warning):
             message = gettext(
-                "This step can lose people's data but has no warning. In “Warning”, say what can "
+                "This step can lose people's data but has no warning. In %(field)s, say what can "
                 "be lost and how to keep it safe (for example, take screenshots first)."
-            )
+            ) % {"field": field_name(FixStep, "warning")}
             yield Problem(
                 Level.ERROR, ProblemKind.DESTRUCTIVE_WITHOUT_WARNING, Ref.to(step), message
             )
@@ -69,8 +69,9 @@ def check_step_order(site: Site) -> Iterator[Problem]:
                 "The destructive step %(step)s (step %(where)d, it can lose data) comes before "
                 "the safer step %(safer)s (step %(safer_where)d), so people could lose data "
                 "before trying a gentler fix. In this symptom's fix steps, give %(step)s a higher "
-                "position number than every safer step."
+                "%(field)s than every safer step."
             ) % {
+                "field": field_name(SymptomStep, "position"),
                 "step": quote(step),
                 "where": where,
                 "safer": quote(safer),

@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
-from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 
 from troubleshooting.language_codes import SOURCE_BASE_CODE, base_code
@@ -29,7 +28,7 @@ from troubleshooting.models import (
 )
 
 from .links import links_in
-from .problems import Level, Problem, ProblemKind, Ref, quote
+from .problems import Level, Problem, ProblemKind, Ref, field_name, quote
 from .site import Site
 
 LANGUAGE_NAMES = dict(TRANSLATION_LANGUAGES)
@@ -85,7 +84,7 @@ def check_translations(site: Site) -> Iterator[Problem]:
     for row in rows:
         ref, names = Ref.to(row), {"language": _named(row.language)}
         for name in row.missing_texts():
-            names["field"] = quote(capfirst(row._meta.get_field(name).verbose_name))
+            names["field"] = field_name(type(row), name)
             message = gettext(
                 "The %(language)s translation has no %(field)s, which the English has: people "
                 "reading %(language)s miss it. Translate it, or unpublish the translation."
@@ -111,10 +110,14 @@ def check_translations(site: Site) -> Iterator[Problem]:
             )
         english_path = getattr(row.source, "settings_path", "")
         if settings_path_parts_differ(english_path, getattr(row, "settings_path", "")):
-            names |= {"path": quote(row.settings_path), "english": quote(english_path)}
+            names |= {
+                "field": field_name(type(row), "settings_path"),
+                "path": quote(row.settings_path),
+                "english": quote(english_path),
+            }
             message = gettext(
-                "The %(language)s Settings path %(path)s has a different number of levels than "
-                "the English %(english)s: people would look in the wrong place."
+                "In %(field)s of the %(language)s translation, %(path)s has a different number "
+                "of levels than the English %(english)s: people would look in the wrong place."
             )
             yield Problem(Level.ERROR, ProblemKind.TRANSLATION_SETTINGS_PATH, ref, message % names)
         yield from _check_links(site, row, slugs)
@@ -123,7 +126,7 @@ def check_translations(site: Site) -> Iterator[Problem]:
 def _check_links(site: Site, row, slugs: dict) -> Iterator[Problem]:
     language = _named(row.language)
     for source, target in row.markdown_fields:
-        label = capfirst(row._meta.get_field(source).verbose_name)
+        label = field_name(type(row), source)
         for href in links_in(getattr(row, target)):
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.startswith("/"):
@@ -139,7 +142,7 @@ def _check_links(site: Site, row, slugs: dict) -> Iterator[Problem]:
                         "In %(field)s of the %(language)s translation, the link to %(href)s "
                         "%(reason)s"
                     )
-                    % {"field": quote(label), "language": language, "href": href, "reason": reason},
+                    % {"field": label, "language": language, "href": href, "reason": reason},
                 )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 from troubleshooting import rules
 from troubleshooting.models import Symptom, Topic, TriageChoice, TriageQuestion
 
-from .problems import Level, Problem, ProblemKind, Ref, quote
+from .problems import Level, Problem, ProblemKind, Ref, field_name, quote
 from .site import Site
 
 
@@ -197,7 +197,7 @@ def check_topic_start(site: Site) -> Iterator[Problem]:
         if has_symptoms and not has_start:
             message = gettext(
                 "This topic has published symptoms but no published first question, so its page "
-                "offers no guided fix. Tick “first question” on one of its triage questions and "
+                "offers no guided fix. Tick %(field)s on one of its triage questions and "
                 "publish it."
-            )
+            ) % {"field": field_name(TriageQuestion, "is_start")}
             yield Problem(Level.WARNING, ProblemKind.TOPIC_WITHOUT_START, Ref.to(topic), message)

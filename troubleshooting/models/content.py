@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from .. import rules
 from ..addresses import slug_url
 from ..rules import Severity, validate_slug_not_reserved
-from .publishing import Content, PublishableQuerySet, SlugManager, live, markdown_field
+from .publishing import Content, PublishableQuerySet, live, markdown_field
+from .stored_pieces import HasPieces, PiecesManager, pieces_field
 
 POSITION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(999)]
 
@@ -40,74 +41,6 @@ SLUG_HELP = {
 }
 
 
-def pieces_field():
-    """Return the field that keeps an item's pre-rendered blocks of HTML (``pieces.py``)."""
-    # Derived, like the *_html fields, but tied to a release: never serialized, so no fixture,
-    # history version or change awaiting approval carries a piece into another release.
-    return models.JSONField(default=dict, blank=True, editable=False, serialize=False)
-
-
-class HasPieces:
-    """Render an item's pieces with its Markdown, and again its translations' on save."""
-
-    def render_markdown(self, update_fields=None) -> None:
-        from ..pieces import render_for_row, shows_any
-
-        super().render_markdown(update_fields)
-        # A save of fields no piece shows (see save()) leaves the pieces as they are, unrendered.
-        if update_fields is None or shows_any(self, update_fields):
-            self.pieces = render_for_row(self)
-
-    def save(self, *args, **kwargs):
-        from ..pieces import refresh_translations, shows_any
-
-        update_fields = kwargs.get("update_fields")
-        # A save of fields no piece shows (a review date, the status) leaves them as they are,
-        # the translations' too: the admin's bulk actions save items one by one this way.
-        shown = update_fields is None or shows_any(self, update_fields)
-        if shown and update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "pieces"}
-        creating = self._state.adding
-        super().save(*args, **kwargs)
-        if shown and not creating:
-            refresh_translations(self)
-
-
-class PiecesWrites:
-    """Leave no stored piece showing what a write that skips ``save()`` changed.
-
-    ``update()`` (and ``bulk_update()``, which goes through it) and ``bulk_create()``: pages
-    render those rows live until they are saved again or ``render_content`` runs.
-    """
-
-    def update(self, **kwargs):
-        from ..caching import content_changed
-        from ..pieces import forget_pieces
-
-        values, shown = forget_pieces(self, kwargs)
-        count = super().update(**values)
-        if shown:
-            # After the write, as the signals retire pages after a save: a page rendered in
-            # between is filed under the old version, never the new one with the old rows.
-            content_changed()
-        return count
-
-    def bulk_create(self, objs, *args, **kwargs):
-        # Rows written in bulk (a copy of others, rows of another release) carry no piece.
-        objs = list(objs)
-        for obj in objs:
-            obj.pieces = {}
-        return super().bulk_create(objs, *args, **kwargs)
-
-
-class PiecesQuerySet(PiecesWrites, PublishableQuerySet):
-    pass
-
-
-class PiecesManager(SlugManager.from_queryset(PiecesQuerySet)):
-    """Look items up by slug; their bulk writes keep their pieces right (``PiecesWrites``)."""
-
-
 def slug_field(what: str):
     return models.SlugField(
         max_length=80,
@@ -120,9 +53,12 @@ def slug_field(what: str):
 class Topic(Content):
     """A product area, such as "Messages and iMessage", grouping its symptoms."""
 
-    title = models.CharField(max_length=120, help_text=_("Shown as the page heading and in menus."))
+    title = models.CharField(
+        _("title"), max_length=120, help_text=_("Shown as the page heading and in menus.")
+    )
     slug = slug_field("topic")
     summary = models.CharField(
+        _("summary"),
         max_length=300,
         help_text=_("One or two sentences shown under the title and in search results."),
     )
@@ -159,9 +95,12 @@ class Topic(Content):
 class Cause(HasPieces, Content):
     """Why a symptom happens, such as "No internet connection"."""
 
-    title = models.CharField(max_length=120, help_text=_('A short reason, e.g. "iMessage is off".'))
+    title = models.CharField(
+        _("title"), max_length=120, help_text=_('A short reason, e.g. "iMessage is off".')
+    )
     slug = slug_field("cause")
     description = markdown_field(
+        _("description"),
         blank=True,
         max_length=2_000,
         help_text=_("Markdown. Explain the cause in plain words, in a sentence or two."),
@@ -187,10 +126,13 @@ class FixStep(HasPieces, Content):
     """One action a person takes to fix a problem; shared between symptoms."""
 
     title = models.CharField(
-        max_length=120, help_text=_('An instruction, e.g. "Turn iMessage off and on again".')
+        _("title"),
+        max_length=120,
+        help_text=_('An instruction, e.g. "Turn iMessage off and on again".'),
     )
     slug = slug_field("fix step")
     instructions = markdown_field(
+        _("instructions"),
         max_length=4_000,
         help_text=_(
             "Markdown. What to do, one action per line, in the words people see on screen."
@@ -224,6 +166,7 @@ class FixStep(HasPieces, Content):
         ),
     )
     warning = markdown_field(
+        _("warning"),
         blank=True,
         max_length=2_000,
         help_text=_(
@@ -366,10 +309,13 @@ class Symptom(Content):
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="symptoms")
     title = models.CharField(
-        max_length=120, help_text=_('What people see, in their words, e.g. "Stuck on Sending…".')
+        _("title"),
+        max_length=120,
+        help_text=_('What people see, in their words, e.g. "Stuck on Sending…".'),
     )
     slug = slug_field("symptom")
     summary = models.CharField(
+        _("summary"),
         max_length=300,
         help_text=_(
             "One or two plain sentences shown under the title, in lists and in search "
@@ -505,6 +451,7 @@ class SymptomStep(models.Model):
     symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="symptom_steps")
     step = models.ForeignKey(FixStep, on_delete=models.CASCADE, related_name="symptom_steps")
     position = models.PositiveSmallIntegerField(
+        _("position"),
         validators=POSITION_VALIDATORS,
         help_text=_("The order people try the steps in: lower numbers first."),
     )

@@ -100,6 +100,7 @@ class KnownIssue(Content):
     """A problem many people have at once (an iOS release, an Apple outage), and what is known."""
 
     title = models.CharField(
+        _("title"),
         max_length=120,
         help_text=_(
             'Short and plain, e.g. "iMessage not activating after iOS 18.2". Shown on every banner.'
@@ -125,6 +126,7 @@ class KnownIssue(Content):
     )
     known_html = models.TextField(blank=True, editable=False)
     workaround = markdown_field(
+        _("workaround"),
         max_length=3_000,
         blank=True,
         help_text=_(

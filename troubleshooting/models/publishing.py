@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..markdown import render_markdown, validate_markdown
-from .site import SlugRedirect
+from .site import KeepsOldSlugs
 
 
 class Status(models.TextChoices):
@@ -109,7 +109,7 @@ def clean_fields_without_nul(instance: models.Model, exclude=None, *, clean_fiel
         raise ValidationError(errors)
 
 
-class Content(models.Model):
+class Content(KeepsOldSlugs):
     """Fields and behaviour shared by every editable piece of content."""
 
     status = models.CharField(
@@ -145,8 +145,6 @@ class Content(models.Model):
 
     # Pairs of (Markdown source field, rendered HTML field), rendered once on save.
     markdown_fields: tuple[tuple[str, str], ...] = ()
-    # Content with its own page: renaming its slug keeps a redirect from the old address.
-    keeps_old_slugs = False
 
     objects = SlugManager()
 
@@ -160,15 +158,7 @@ class Content(models.Model):
         if update_fields is not None:
             extra = {target for source, target in self.markdown_fields if source in update_fields}
             kwargs["update_fields"] = set(update_fields) | extra
-        renamed_from = None
-        if self.keeps_old_slugs and self.pk and (update_fields is None or "slug" in update_fields):
-            renamed_from = (
-                type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
-            )
-        creating = self._state.adding
         super().save(*args, **kwargs)
-        if self.keeps_old_slugs and (creating or (renamed_from and renamed_from != self.slug)):
-            SlugRedirect.objects.record(self, old_slug=renamed_from)
 
     def natural_key(self):
         return (self.slug,)

@@ -101,6 +101,43 @@ class SlugRedirect(models.Model):
         return f"{self.model} {self.old_slug} ({self.language}) → #{self.object_id}"
 
 
+class KeepsOldSlugs(models.Model):
+    """Keep a redirect from a renamed slug's old address: English content and translations alike.
+
+    A kind whose rows have pages of their own says so with ``keeps_old_slugs``; the address
+    leads to the item and language ``slug_owner()`` names.
+    """
+
+    keeps_old_slugs = False
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        keeps = self.keeps_old_slugs and (update_fields is None or "slug" in update_fields)
+        renamed_from = None
+        if keeps and self.pk:
+            renamed_from = (
+                type(self)
+                ._default_manager.filter(pk=self.pk)
+                .values_list("slug", flat=True)
+                .first()
+            )
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        # A new row records nothing old, but frees its slug from an old address of another item.
+        if keeps and (creating or (renamed_from and renamed_from != self.slug)):
+            item, language = self.slug_owner()
+            SlugRedirect.objects.record(
+                item, old_slug=renamed_from, slug=self.slug, language=language
+            )
+
+    def slug_owner(self) -> tuple[models.Model, str]:
+        """Return the item this row's addresses lead to, and their language."""
+        return self, SOURCE_BASE_CODE
+
+
 class SearchDocument(models.Model):
     """The searchable text of one published symptom, fix step or cause.
 

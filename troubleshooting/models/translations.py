@@ -17,14 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from ..language_codes import SOURCE_BASE_CODE, base_code
 from ..markdown import render_markdown
 from ..rules import validate_slug_not_reserved
-from .content import Cause, FixStep, PiecesWrites, Symptom, Topic, pieces_field
+from .content import Cause, FixStep, Symptom, Topic
 from .publishing import (
     PublishableQuerySet,
     Status,
     clean_fields_without_nul,
     normalize_newlines,
 )
-from .site import SlugRedirect
+from .site import KeepsOldSlugs
+from .stored_pieces import PiecesWrites, pieces_field
 from .triage import TriageQuestion
 
 # The languages content is translated into: every language of the site but the source.
@@ -88,7 +89,7 @@ class TranslationManager(models.Manager.from_queryset(TranslationQuerySet)):
         return self.get(source__slug=source_slug, language=language)
 
 
-class Translation(models.Model):
+class Translation(KeepsOldSlugs):
     """Fields and behaviour shared by every translation: language, state, slug, snapshot."""
 
     language = models.CharField(
@@ -157,19 +158,7 @@ class Translation(models.Model):
         if self._state.adding and not self.source_snapshot and self.source_id:
             # A new translation is made from the English as it is now.
             self.source_snapshot = self.source_texts()
-        update_fields = kwargs.get("update_fields")
-        keeps = self.keeps_old_slugs() and (update_fields is None or "slug" in update_fields)
-        renamed_from = None
-        if keeps and self.pk:
-            renamed_from = (
-                type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
-            )
-        creating = self._state.adding
         super().save(*args, **kwargs)
-        if keeps and (creating or (renamed_from and renamed_from != self.slug)):
-            SlugRedirect.objects.record(
-                self.source, old_slug=renamed_from, slug=self.slug, language=self.language
-            )
 
     def render_markdown(self, update_fields=None) -> None:
         """Store the sanitized HTML of every Markdown field beside its source.
@@ -179,10 +168,14 @@ class Translation(models.Model):
         for source, target in self.markdown_fields:
             setattr(self, target, render_markdown(getattr(self, source)))
 
-    @classmethod
-    def keeps_old_slugs(cls) -> bool:
+    @property
+    def keeps_old_slugs(self) -> bool:
         """Whether a renamed slug keeps its old address, as its English item's does."""
-        return getattr(cls._meta.get_field("source").related_model, "keeps_old_slugs", False)
+        return getattr(self._meta.get_field("source").related_model, "keeps_old_slugs", False)
+
+    def slug_owner(self) -> tuple[models.Model, str]:
+        """Return the English item this translation's addresses lead to, in its language."""
+        return self.source, self.language
 
     def natural_key(self):
         return (self.source.slug, self.language)

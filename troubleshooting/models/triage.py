@@ -26,6 +26,7 @@ class TriageQuestion(Content):
         ),
     )
     help = markdown_field(
+        _("help"),
         blank=True,
         max_length=1_000,
         help_text=_("Markdown. An optional hint on how to answer, shown under the question."),
