@@ -5,7 +5,8 @@ import threading
 
 import pytest
 from django.core.signals import request_finished
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
 from django_htmx.middleware import HtmxDetails
 
 from tests.factories import make_step, make_symptom
@@ -192,3 +193,19 @@ def test_searches_counted_by_many_threads_at_once_are_all_written(guide, setting
         thread.join()
     counts.write()
     assert SearchQuery.objects.get().searches == 4000
+
+
+def test_counts_for_many_queries_are_written_in_one_statement(guide, settings):
+    settings.SEARCH_COUNT_SECONDS = 3600
+    counts = search.usage.search_counts
+    SearchQuery.objects.create(query="restart", searches=5, opens=2)
+    for query, language in [("Restart", "en"), ("restart", "en"), ("frozen", "en"), ("x%21", "es")]:
+        counts.add(query, language)
+    # The write runs in a worker between two requests, the next one waiting: one statement
+    # adds to the rows there are and creates the others (besides the transaction's own).
+    with CaptureQueriesContext(connection) as queries:
+        counts.write()
+    table = SearchQuery._meta.db_table
+    assert len([query for query in queries if table in query["sql"]]) == 1
+    counted = SearchQuery.objects.values_list("query", "language", "searches", "opens")
+    assert sorted(counted) == [("frozen", "en", 1, 0), ("restart", "en", 7, 2), ("x", "es", 1, 0)]

@@ -11,7 +11,7 @@ from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.signals import request_finished
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.dispatch import receiver
@@ -129,8 +129,36 @@ def _write_counts(counts: Counter) -> None:
         text = normalized(unquote_plus(query))
         if text:
             totals[text, recorded_language(language)] += count
-    for (text, language), count in sorted(totals.items()):
-        _counted(text, language, searches=F("searches") + count)
+    rows = sorted(totals.items())  # in key order: two writers lock rows in the same order
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        _add_searches(rows[start : start + _ROWS_PER_STATEMENT])
+
+
+# Six values a row: well under SQLite's and PostgreSQL's limits on parameters per statement.
+_ROWS_PER_STATEMENT = 500
+
+
+def _add_searches(rows: list[tuple[tuple[str, str], int]]) -> None:
+    """Add each ((words, language), count) to its row, or create it, in one statement.
+
+    One upsert on both engines, where an update per query (and an insert for each new one) was
+    nine to forty statements on PostgreSQL: the write runs in a worker between two requests
+    (``request_finished``), and the request behind it waited for every round trip.
+    """
+    table = connection.ops.quote_name(SearchQuery._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = ", ".join(["(%s, %s, %s, 0, %s, %s)"] * len(rows))
+    params = [
+        value for (text, language), count in rows for value in (text, language, count, now, now)
+    ]
+    # Only the quoted table name and placeholders are formatted in; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (query, language, searches, opens, first_seen, last_seen)"  # noqa: S608
+        f" VALUES {values} ON CONFLICT (language, query) DO UPDATE SET"
+        f" searches = {table}.searches + excluded.searches, last_seen = excluded.last_seen"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def record_open(query: str, *, kind: str, object_id: int, title: str) -> None:
