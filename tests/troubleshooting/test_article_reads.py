@@ -100,6 +100,10 @@ def test_a_read_for_one_slug_never_answers_for_another():
 
 def test_the_article_reads_two_queries_and_the_topic_page_two(client):
     topic, symptom, _steps, _question = make_guide(4)
+    page = client.get(symptom.get_absolute_url()).text
+    feedback = f'hx-get="{symptom.get_absolute_url()}feedback/"'
+    assert feedback in page and 'id="step-4"' in page
+    assert f'href="{symptom.get_flow_url()}" hx-get="{symptom.get_flow_url()}"' in page
     for url in (symptom.get_absolute_url(), topic.get_absolute_url()):
         client.get(url)  # what is kept per content version (translations, banners) is read
         assert queries_of(client, url) <= 2
@@ -195,6 +199,7 @@ def test_an_editors_preview_shows_drafts_the_public_never_sees(admin_client, cli
     page = admin_client.get(symptom.get_absolute_url())
     assert page.status_code == 200
     assert "Drafted fix" in page.text and "Stop previewing" in page.text
+    assert "Was this guide helpful?" not in page.text  # feedback is the public's to give
     listing = admin_client.get(topic.get_absolute_url()).text
     assert symptom.title in listing and "Stop previewing" in listing
     assert client.get(symptom.get_absolute_url()).status_code == 404

@@ -270,15 +270,23 @@ def symptom(request, topic_slug, symptom_slug):
         preview=preview, causes_of=symptom.pk, steps_of=symptom.pk
     ):
         (steps if kind else causes).append(row)
+    steps = pieces.article_blocks(FixStep, steps, preview=preview)
+    slugs = (symptom.topic.slug, symptom.slug)
+    addresses = Addresses()
     context = {
         "title": symptom.title,
         "description": symptom.summary,
         "og_type": "article",
         "symptom": symptom,
         "topic": symptom.topic,
-        # Each step's and cause's block as stored with it (pieces.py); the page numbers them.
+        # Each step's and cause's block as stored with it (pieces.py); the page numbers the
+        # steps, with numbers as text (the template engine formats a number for the locale).
         "causes": pieces.article_blocks(Cause, causes, preview=preview),
-        "steps": pieces.article_blocks(FixStep, steps, preview=preview),
+        "steps": [(str(number), step) for number, step in enumerate(steps, start=1)],
+        "flow_url": addresses.slug_url("troubleshooting:flow_begin", *slugs),
+        # Feedback is the public's to give: an editor's preview shows no form for it.
+        "feedback_url": not preview
+        and addresses.slug_url("troubleshooting:symptom_feedback", *slugs),
     }
     return render_page(request, "troubleshooting/symptom.html", context)
 
