@@ -214,11 +214,14 @@ def _topic_query(*, preview: bool, slug: str):
     return topic.annotate(has_start_question=Exists(start))
 
 
-_topic_row = Prepared(
-    lambda *, preview, slug: _topic_query(preview=preview, slug=slug).values_list(
+def _topic_row_query(*, preview: bool, slug: str):
+    """Return the row of the topic at ``slug``: what the page shows, then its first question."""
+    return _topic_query(preview=preview, slug=slug).values_list(
         *TOPIC_PAGE_FIELDS, "has_start_question"
     )
-)
+
+
+_topic_row = Prepared(_topic_row_query)
 
 
 def _topic_at(slug: str, *, preview: bool) -> Topic:
@@ -297,11 +300,14 @@ def _article_symptom_query(*, preview: bool, slug: str):
     return symptoms.filter(slug=slug)
 
 
-_article_symptom = Prepared(
-    lambda *, preview, slug: _article_symptom_query(preview=preview, slug=slug).values_list(
+def _article_symptom_row_query(*, preview: bool, slug: str):
+    """Return the symptom at ``slug`` as a row: what the article shows of it, then of its topic."""
+    return _article_symptom_query(preview=preview, slug=slug).values_list(
         *ARTICLE_SYMPTOM_FIELDS, *(f"topic__{name}" for name in ARTICLE_TOPIC_FIELDS)
     )
-)
+
+
+_article_symptom = Prepared(_article_symptom_row_query)
 
 
 def _symptom_at(topic_slug: str, symptom_slug: str, *, preview: bool) -> Symptom:
