@@ -79,6 +79,7 @@ def targets(language: str = "en") -> dict:
         "baseline": ("get", BASELINE_PATH, {}),
         "home": ("get", address("/", language), {}),
         "article": ("get", address("/messages/not-delivered/", language), {}),
+        "topic": ("get", address("/messages/", language), {}),
         "flow fragment": ("get", step, htmx),
         # "Skip" at step 2: a valid answer, recorded, then a 303 to step 3.
         "answer POST": ("post", step, {"data": {"answer": "s"}}),

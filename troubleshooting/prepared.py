@@ -15,6 +15,8 @@ places. From then on it runs that SQL through a cursor with each call's values i
   conversion: text and integers (a boolean is 0 or 1 on SQLite, true or false on PostgreSQL).
   The tests hold each read's rows equal to its queryset's, on both databases.
 - An editor's preview is built and run by the ORM each time (drafts, never kept).
+- ``instance()`` makes a model instance of part of a row, for a page whose templates or
+  translations need one: Django's documented ``Model.from_db()``, the other fields deferred.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import connection
+from django.db.models import DEFERRED
 from django.utils.translation import get_language
 
 # A read the ORM must run itself each time (its stand-ins did not come through unchanged).
@@ -110,6 +113,21 @@ class Prepared:
 
 
 _every: list[Prepared] = []
+
+
+def instance(model, names: tuple[str, ...], values):
+    """Return a ``model`` instance holding ``values`` in the fields ``names`` (their attnames).
+
+    The values are put in as they are, so they must be of columns that need no conversion (as
+    a ``Prepared`` read's rows are). Any other field is deferred: reading it would cost a query.
+    """
+    given = dict(zip(names, values, strict=True))
+    # from_db() takes the values in the fields' order, whatever order the row has them in.
+    fields = model._meta.concrete_fields
+    row = [given.pop(field.attname, DEFERRED) for field in fields]
+    if given:
+        raise ValueError(f"{model.__name__} has no fields {sorted(given)}")
+    return model.from_db(connection.alias, [field.attname for field in fields], row)
 
 
 def _place(params: list, stand_in) -> tuple[int, type] | None:

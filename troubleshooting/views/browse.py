@@ -1,6 +1,6 @@
 """Browsing the guides: the home page, a topic, a symptom's article."""
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -16,10 +16,9 @@ from ..models import (
     SymptomStep,
     Topic,
     TriageQuestion,
-    built_once,
     live,
 )
-from ..prepared import Prepared
+from ..prepared import Prepared, instance
 from ..previewing import previewing
 from ..translating import overlay, overlay_rows
 from .pages import public_page, render_page
@@ -177,84 +176,182 @@ def _visible_topics_query(*, preview: bool):
 _visible_topics = Prepared(_visible_topics_query, TOPIC_FIELDS)
 
 
+# What the topic page shows of its topic, and of each of its symptoms.
+TOPIC_PAGE_FIELDS = ("id", "slug", "title", "summary")
+TOPIC_SYMPTOM_FIELDS = ("pk", "slug", "title", "summary")
+
+
 @public_page(cache=True)
 def topic(request, topic_slug):
     """Show a topic's symptoms, and the guided fix's first question if it has one."""
     preview = previewing(request)
-    topic = get_object_or_404(Topic.objects.visible(preview=preview), slug=topic_slug)
-    symptoms = list(topic.symptoms.visible(preview=preview).order_by("position", "title"))
-    start = (
-        TriageQuestion.objects.visible(preview=preview).filter(topic=topic, is_start=True).first()
+    topic = _topic_at(topic_slug, preview=preview)
+    symptoms = _topic_symptoms.dicts(preview=preview, topic=topic.pk)
+    overlay(topic, preview=preview)
+    overlay_rows(Symptom, symptoms, preview=preview)
+    addresses = Addresses()
+    for symptom in symptoms:
+        symptom["url"] = addresses.slug_url("troubleshooting:symptom", topic.slug, symptom["slug"])
+    start_url = topic.has_start_question and addresses.slug_url(
+        "troubleshooting:flow_start", topic.slug
     )
-    if start is not None:
-        start.topic = topic  # one topic to translate, and no query for its address
-    overlay(topic, symptoms, start, preview=preview)
     context = {
         "title": topic.title,
         "description": topic.summary,
         "topic": topic,
         "symptoms": symptoms,
-        "start_question": start,
+        "start_url": start_url,
     }
     return render_page(request, "troubleshooting/topic.html", context)
+
+
+def _topic_query(*, preview: bool, slug: str):
+    """Return the visible topic at ``slug``, and whether its guided fix has a first question."""
+    start = TriageQuestion.objects.visible(preview=preview).filter(
+        topic=OuterRef("pk"), is_start=True
+    )
+    topic = Topic.objects.visible(preview=preview).filter(slug=slug)
+    return topic.annotate(has_start_question=Exists(start))
+
+
+def _topic_row_query(*, preview: bool, slug: str):
+    """Return the row of the topic at ``slug``: what the page shows, then its first question."""
+    return _topic_query(preview=preview, slug=slug).values_list(
+        *TOPIC_PAGE_FIELDS, "has_start_question"
+    )
+
+
+_topic_row = Prepared(_topic_row_query)
+
+
+def _topic_at(slug: str, *, preview: bool) -> Topic:
+    """Return the visible topic at ``slug`` (translations not put on yet), else 404.
+
+    The public's is made of its row's few columns; an editor's preview reads the whole topic,
+    whose publication the preview banner shows.
+    """
+    if preview:
+        return get_object_or_404(_topic_query(preview=True, slug=slug))
+    rows = _topic_row.rows(slug=slug)
+    if not rows:
+        raise Http404("No such topic.")
+    *values, has_start_question = rows[0]
+    topic = instance(Topic, TOPIC_PAGE_FIELDS, values)
+    topic.has_start_question = bool(has_start_question)
+    return topic
+
+
+def _topic_symptoms_query(*, preview: bool, topic: int):
+    """Return the visible symptoms of the topic ``topic`` in their order, as rows."""
+    symptoms = Symptom.objects.visible(preview=preview).filter(topic=topic)
+    return symptoms.order_by("position", "title").values_list(*TOPIC_SYMPTOM_FIELDS)
+
+
+_topic_symptoms = Prepared(_topic_symptoms_query, TOPIC_SYMPTOM_FIELDS)
+
+# What the article shows of its symptom and of the symptom's topic; the rest stays unread.
+ARTICLE_SYMPTOM_FIELDS = (
+    "id",
+    "topic_id",
+    "slug",
+    "title",
+    "summary",
+    "body_html",
+    "next_moves_html",
+)
+ARTICLE_TOPIC_FIELDS = ("id", "slug", "title", "escalation_html")
 
 
 @public_page(cache=True)
 def symptom(request, topic_slug, symptom_slug):
     """Show a symptom's article: what it means, its likely causes, every fix step in order."""
     preview = previewing(request)
-    symptom = _symptom_in(_article_symptoms(preview=preview), topic_slug, symptom_slug)
+    symptom = _symptom_at(topic_slug, symptom_slug, preview=preview)
     overlay(symptom, symptom.topic, preview=preview)
-    causes = _article_causes(preview=preview)
-    steps = _article_steps(preview=preview)
+    causes, steps = [], []
+    for kind, _position, *row in _article_items.rows(
+        preview=preview, causes_of=symptom.pk, steps_of=symptom.pk
+    ):
+        (steps if kind else causes).append(row)
+    steps = pieces.article_blocks(FixStep, steps, preview=preview)
+    slugs = (symptom.topic.slug, symptom.slug)
+    addresses = Addresses()
     context = {
         "title": symptom.title,
         "description": symptom.summary,
         "og_type": "article",
         "symptom": symptom,
         "topic": symptom.topic,
-        # Each step's and cause's block as stored with it (pieces.py); the page numbers them.
-        "causes": pieces.article_blocks(
-            Cause, list(causes.filter(symptom=symptom.pk)), preview=preview
-        ),
-        "steps": pieces.article_blocks(
-            FixStep, list(steps.filter(symptom=symptom.pk)), preview=preview
-        ),
+        # Each step's and cause's block as stored with it (pieces.py); the page numbers the
+        # steps, with numbers as text (the template engine formats a number for the locale).
+        "causes": pieces.article_blocks(Cause, causes, preview=preview),
+        "steps": [(str(number), step) for number, step in enumerate(steps, start=1)],
+        "flow_url": addresses.slug_url("troubleshooting:flow_begin", *slugs),
+        # Feedback is the public's to give: an editor's preview shows no form for it.
+        "feedback_url": not preview
+        and addresses.slug_url("troubleshooting:symptom_feedback", *slugs),
     }
     return render_page(request, "troubleshooting/symptom.html", context)
 
 
-def _symptom_in(symptoms, topic_slug: str, symptom_slug: str) -> Symptom:
-    """Return the symptom at ``symptom_slug`` of ``symptoms`` if it is in that topic, else 404.
+def _article_symptom_query(*, preview: bool, slug: str):
+    """Return the visible symptom at ``slug`` (of a visible topic) with its topic."""
+    symptoms = Symptom.objects.in_visible_topic(preview=preview).select_related("topic")
+    return symptoms.filter(slug=slug)
+
+
+def _article_symptom_row_query(*, preview: bool, slug: str):
+    """Return the symptom at ``slug`` as a row: what the article shows of it, then of its topic."""
+    return _article_symptom_query(preview=preview, slug=slug).values_list(
+        *ARTICLE_SYMPTOM_FIELDS, *(f"topic__{name}" for name in ARTICLE_TOPIC_FIELDS)
+    )
+
+
+_article_symptom = Prepared(_article_symptom_row_query)
+
+
+def _symptom_at(topic_slug: str, symptom_slug: str, *, preview: bool) -> Symptom:
+    """Return the visible symptom at ``symptom_slug`` if it is in that topic, else 404.
 
     A symptom's slug is unique: found by it alone, its topic (joined already) is checked
-    here, which spares building a filter across the join on every request.
+    here, which spares building a filter across the join. The public's symptom and topic are
+    made of their row's few columns; an editor's preview reads them whole, as the preview
+    banner shows their publication.
     """
-    found = get_object_or_404(symptoms, slug=symptom_slug)
+    if preview:
+        found = get_object_or_404(_article_symptom_query(preview=True, slug=symptom_slug))
+    else:
+        rows = _article_symptom.rows(slug=symptom_slug)
+        if not rows:
+            raise Http404("No such symptom.")
+        size = len(ARTICLE_SYMPTOM_FIELDS)
+        found = instance(Symptom, ARTICLE_SYMPTOM_FIELDS, rows[0][:size])
+        found.topic = instance(Topic, ARTICLE_TOPIC_FIELDS, rows[0][size:])
     if found.topic.slug != topic_slug:
         raise Http404("No such symptom in this topic.")
     return found
 
 
-@built_once
-def _article_symptoms(*, preview: bool):
-    """Return the visible symptoms with their topic, one of which an article shows."""
-    return Symptom.objects.in_visible_topic(preview=preview).select_related("topic")
+def _article_items_query(*, preview: bool, causes_of: int, steps_of: int):
+    """Return the article's live causes (kind 0), then its live steps (1), each in its order.
 
-
-@built_once
-def _article_causes(*, preview: bool):
-    """Return the live causes' blocks of the symptoms, in each one's order (filtered per article).
-
-    Each row is the cause's id and its stored block's stamp and English HTML, read as text: the
-    article shows nothing else of it, so no model instance and no JSON to decode.
+    Each row is (kind, position, the item's id, its stored block's stamp, its English HTML),
+    read as text: the article shows nothing else of it, so no model instance and no JSON to
+    decode. One query for both; the symptom's id comes twice, once for each part.
     """
-    links = SymptomCause.objects.filter(live("cause__", preview=preview)).order_by("position")
-    return links.values_list(*pieces.article_columns("cause"))
+    causes = (
+        SymptomCause.objects.filter(live("cause__", preview=preview), symptom=causes_of)
+        .annotate(kind=Value(0))
+        .order_by()
+        .values_list("kind", "position", *pieces.article_columns("cause"))
+    )
+    steps = (
+        SymptomStep.objects.filter(live("step__", preview=preview), symptom=steps_of)
+        .annotate(kind=Value(1))
+        .order_by()
+        .values_list("kind", "position", *pieces.article_columns("step"))
+    )
+    return causes.union(steps, all=True).order_by("kind", "position")
 
 
-@built_once
-def _article_steps(*, preview: bool):
-    """Return the live steps' blocks of the symptoms, in each one's order, as the causes'."""
-    links = SymptomStep.objects.filter(live("step__", preview=preview)).order_by("position")
-    return links.values_list(*pieces.article_columns("step"))
+_article_items = Prepared(_article_items_query)

@@ -1,0 +1,206 @@
+"""The article's and the topic page's reads: written once by the ORM, the same pages and 404s."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from tests.factories import make_cause, make_guide, make_step, make_symptom, make_topic
+from tests.troubleshooting.translation_factories import translate
+from troubleshooting.models import Status, Symptom, SymptomCause, SymptomStep, Topic
+from troubleshooting.prepared import instance
+from troubleshooting.views import browse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Every request renders: these tests are about the pages made without the cache."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def later(**delta):
+    return timezone.now() + timedelta(**delta)
+
+
+def queries_of(client, url: str, status: int = 200) -> int:
+    """Return how many queries the page at ``url`` reads of the content itself."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == status, url
+    # Whether the content changed is checked per request by the caches, not by the page.
+    return sum("troubleshooting_contentversion" not in q["sql"] for q in queries)
+
+
+# An instance made of part of a row
+
+
+def test_an_instance_holds_the_values_whatever_their_order_and_defers_the_rest():
+    symptom = make_symptom(title="Not Delivered")
+    made = instance(Symptom, ("title", "id", "topic_id"), ("Not Delivered", symptom.pk, 7))
+    assert (made.pk, made.title, made.topic_id) == (symptom.pk, "Not Delivered", 7)
+    assert not made._state.adding
+    assert {"slug", "summary", "body_html", "status"} <= made.get_deferred_fields()
+    with CaptureQueriesContext(connection) as queries:
+        assert made.slug == symptom.slug  # a field not read is still the row's, for a query
+    assert len(queries) == 1
+
+
+def test_an_instance_refuses_a_name_its_model_lacks():
+    with pytest.raises(ValueError, match="no fields"):
+        instance(Topic, ("id", "topic_id"), (1, 2))
+
+
+# The reads are the querysets' rows
+
+
+def orm_rows(read, **values) -> list[tuple]:
+    """Return what the ORM reads for ``read``'s queryset, built afresh."""
+    return list(read.build(preview=False, **values))
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_article_and_topic_reads_are_the_querysets_rows(language):
+    topic, symptom, steps, _question = make_guide(3)
+    SymptomCause.objects.create(symptom=symptom, cause=make_cause(), position=2)
+    make_symptom(topic=topic, title="Drafted", status=Status.DRAFT)
+    make_symptom(topic=topic, title="Another", position=5)
+    ids = {"causes_of": symptom.pk, "steps_of": symptom.pk}
+    with translation.override(language):
+        for _ in range(2):  # written, then run from the statement
+            found = browse._article_symptom.rows(slug=symptom.slug)
+            assert found == orm_rows(browse._article_symptom, slug=symptom.slug)
+            assert [row[:3] for row in found] == [(symptom.pk, topic.pk, symptom.slug)]
+            items = browse._article_items.rows(**ids)
+            assert items == orm_rows(browse._article_items, **ids)
+            causes = [cause.pk for cause in symptom.causes.order_by("symptom_causes__position")]
+            assert [row[:3] for row in items] == [
+                *((0, n, pk) for n, pk in enumerate(causes, start=1)),
+                *((1, n, step.pk) for n, step in enumerate(steps, start=1)),
+            ]
+            found = browse._topic_row.rows(slug=topic.slug)
+            assert found == orm_rows(browse._topic_row, slug=topic.slug)
+            assert found == [(topic.pk, topic.slug, topic.title, topic.summary, True)]
+            listed = browse._topic_symptoms.rows(topic=topic.pk)
+            assert listed == orm_rows(browse._topic_symptoms, topic=topic.pk)
+            assert [row[2] for row in listed] == [symptom.title, "Another"]
+
+
+def test_a_read_for_one_slug_never_answers_for_another():
+    first, second = make_symptom(), make_symptom()
+    for symptom in (first, second, first):
+        assert browse._article_symptom.rows(slug=symptom.slug)[0][0] == symptom.pk
+    assert browse._article_symptom.rows(slug="no-such-symptom") == []
+
+
+# The pages
+
+
+def test_the_article_reads_two_queries_and_the_topic_page_two(client):
+    topic, symptom, _steps, _question = make_guide(4)
+    page = client.get(symptom.get_absolute_url()).text
+    feedback = f'hx-get="{symptom.get_absolute_url()}feedback/"'
+    assert feedback in page and 'id="step-4"' in page
+    assert f'href="{symptom.get_flow_url()}" hx-get="{symptom.get_flow_url()}"' in page
+    for url in (symptom.get_absolute_url(), topic.get_absolute_url()):
+        client.get(url)  # what is kept per content version (translations, banners) is read
+        assert queries_of(client, url) <= 2
+
+
+def test_a_translated_article_and_topic_page_read_no_more_than_the_english(client):
+    topic, symptom, steps, _question = make_guide(3)
+    for item in (topic, symptom, *steps, *symptom.causes.all()):
+        translate(item)
+    article = f"/es/{topic.slug}-es/{symptom.slug}-es/"
+    page = client.get(article)
+    assert f"[es] {symptom.title}" in page.text and f"[es] {steps[0].title}" in page.text
+    assert f"/es/{topic.slug}-es/" in page.text  # the breadcrumb, in the topic's Spanish slug
+    assert queries_of(client, article) <= 2
+    listing = client.get(f"/es/{topic.slug}-es/").text
+    assert f'href="/es/{topic.slug}-es/{symptom.slug}-es/"' in listing
+    assert f"[es] {symptom.summary}" in listing
+    assert f'href="/es/{topic.slug}-es/fix/"' in listing  # the first question, in Spanish
+    assert queries_of(client, f"/es/{topic.slug}-es/") <= 2
+
+
+def test_english_slugs_under_a_language_redirect_to_its_slugs(client):
+    topic, symptom, _steps, _question = make_guide(1)
+    translate(topic)
+    translate(symptom)
+    response = client.get(f"/es/{topic.slug}/{symptom.slug}/")
+    assert response.status_code in {301, 302}
+    assert response["Location"] == f"/es/{topic.slug}-es/{symptom.slug}-es/"
+
+
+def test_the_article_and_topic_are_found_only_where_the_public_may_see_them(client):
+    topic, symptom, _steps, _question = make_guide(1)
+    other = make_topic()
+    assert queries_of(client, f"/{other.slug}/{symptom.slug}/", 404) <= 6
+    assert client.get(f"/{topic.slug}/no-such-symptom/").status_code == 404
+    assert client.get("/no-such-topic/").status_code == 404
+    assert "We can't find that page" in client.get("/no-such-topic/").text
+
+    Symptom.objects.filter(pk=symptom.pk).update(publish_at=later(hours=1))
+    assert client.get(symptom.get_absolute_url()).status_code == 404
+    # Scheduled: shown once the database's clock passes its time, with no other change.
+    Symptom.objects.filter(pk=symptom.pk).update(publish_at=later(seconds=-1))
+    assert client.get(symptom.get_absolute_url()).status_code == 200
+
+    Topic.objects.filter(pk=topic.pk).update(status=Status.DRAFT)
+    assert client.get(symptom.get_absolute_url()).status_code == 404
+    assert client.get(topic.get_absolute_url()).status_code == 404
+    Topic.objects.filter(pk=topic.pk).update(status=Status.PUBLISHED, publish_at=later(hours=1))
+    assert client.get(symptom.get_absolute_url()).status_code == 404
+    assert client.get(topic.get_absolute_url()).status_code == 404
+
+
+def test_a_renamed_slug_still_leads_to_the_article(client):
+    topic, symptom, _steps, _question = make_guide(1)
+    old = symptom.get_absolute_url()
+    symptom.slug = "renamed-symptom"
+    symptom.save()
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == f"/{topic.slug}/renamed-symptom/"
+
+
+def test_an_edit_shows_on_the_next_request(client):
+    topic, symptom, steps, _question = make_guide(2)
+    assert symptom.title in client.get(symptom.get_absolute_url()).text
+    symptom.title = "Says Not Delivered"
+    symptom.save()
+    steps[0].title = "Turn Wi-Fi off and on"
+    steps[0].save()
+    page = client.get(symptom.get_absolute_url()).text
+    assert "Says Not Delivered" in page and "Turn Wi-Fi off and on" in page
+    assert "Says Not Delivered" in client.get(topic.get_absolute_url()).text
+
+
+def test_the_topic_offers_its_first_question_only_while_it_is_live(client):
+    topic, _symptom, _steps, question = make_guide(1)
+    start = f'href="/{topic.slug}/fix/"'
+    page = client.get(topic.get_absolute_url()).text
+    assert "Not sure which one you have?" in page and start in page
+    question.status = Status.DRAFT
+    question.save()
+    assert "Not sure which one you have?" not in client.get(topic.get_absolute_url()).text
+    assert start not in client.get(topic.get_absolute_url()).text
+
+
+def test_an_editors_preview_shows_drafts_the_public_never_sees(admin_client, client):
+    topic = make_topic(status=Status.DRAFT)
+    draft_step = make_step(title="Drafted fix", status=Status.DRAFT)
+    symptom = make_symptom(topic=topic, steps=[make_step(), draft_step], status=Status.DRAFT)
+    assert client.get(symptom.get_absolute_url()).status_code == 404
+    assert client.get(topic.get_absolute_url()).status_code == 404
+    admin_client.get("/preview/", {"next": "/"})
+    page = admin_client.get(symptom.get_absolute_url())
+    assert page.status_code == 200
+    assert "Drafted fix" in page.text and "Stop previewing" in page.text
+    assert "Was this guide helpful?" not in page.text  # feedback is the public's to give
+    listing = admin_client.get(topic.get_absolute_url()).text
+    assert symptom.title in listing and "Stop previewing" in listing
+    assert client.get(symptom.get_absolute_url()).status_code == 404
+    assert SymptomStep.objects.filter(symptom=symptom).count() == 2
