@@ -134,7 +134,12 @@ class Instances:
     PLAIN = (models.CharField, models.TextField, models.IntegerField, models.AutoField)
 
     def __init__(self, model, names: tuple[str, ...]):
-        fields = [field for field in model._meta.get_fields() if getattr(field, "concrete", False)]
+        # The fields with a column of the model's table, in the order from_db() takes them.
+        fields = [
+            field
+            for field in model._meta.get_fields()
+            if getattr(field, "concrete", False) and not field.many_to_many
+        ]
         by_name = {field.attname: field for field in fields}
         for name in names:
             field = by_name.get(name)

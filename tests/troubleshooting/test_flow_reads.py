@@ -214,3 +214,15 @@ def test_drafts_are_not_found_and_an_editor_previews_them(client, admin_client):
     assert client.get(f"{draft.get_absolute_url()}fix/end/").status_code == 404
     admin_client.get(reverse("troubleshooting:preview"), {"next": "/"})
     assert admin_client.get(_step_path(draft, 1)).status_code == 200
+
+
+@pytest.mark.parametrize("model", [Symptom, Topic, FixStep])
+def test_instances_put_values_in_the_field_order_from_db_takes(model):
+    build = Instances(model, ("id",))
+    assert build._order == [0]
+    columns = [
+        field
+        for field in model._meta.get_fields()
+        if getattr(field, "concrete", False) and not field.many_to_many
+    ]
+    assert columns == list(model._meta.concrete_fields)
