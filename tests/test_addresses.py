@@ -56,6 +56,8 @@ def test_an_address_whose_own_text_holds_a_stand_in_goes_through_reverse():
         assert slug_url("troubleshooting:topic", "messages") == "/help-9700/messages/"
         step = slug_url("troubleshooting:flow_step", "messages", "not-delivered", "2")
         assert step == "/help-9700/messages/not-delivered/fix/2/"
+        arguments = {"topic_slug": "messages", "symptom_slug": "not-delivered", "number": 2}
+        assert kwargs_url("troubleshooting:flow_step", arguments) == step
     finally:
         set_script_prefix("/")
 

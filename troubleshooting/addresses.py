@@ -60,24 +60,30 @@ def address_context() -> tuple:
     return (get_script_prefix(), get_urlconf(), get_language())
 
 
-def _slug_url(context: tuple, name: str, slugs: tuple[str, ...], keys=None) -> str:
-    """Return the address of ``name`` with ``slugs``, positional or for the names ``keys``."""
-    keys = len(slugs) if keys is None else keys
-    pieces = None
-    if all(_PLAIN_SLUG.match(slug) for slug in slugs):
-        key = (name, keys, *context)
-        try:
-            pieces = _shapes[key]
-        except KeyError:
-            pieces = _shapes[key] = _shape(name, keys)
+def _shaped(context: tuple, name: str, slugs: tuple[str, ...], keys) -> str | None:
+    """Return the address of ``name`` with ``slugs`` from its shape, or None to reverse() it.
+
+    ``keys``: how many positional arguments, or the names of the keyword arguments, ``slugs``
+    are for.
+    """
+    if not all(_PLAIN_SLUG.match(slug) for slug in slugs):
+        return None
+    key = (name, keys, *context)
+    try:
+        pieces = _shapes[key]
+    except KeyError:
+        pieces = _shapes[key] = _shape(name, keys)
     if pieces is None:
-        if isinstance(keys, int):
-            return reverse(name, args=slugs)
-        return reverse(name, kwargs=dict(zip(keys, slugs, strict=True)))
+        return None
     parts = [pieces[0]]
     for slug, piece in zip(slugs, pieces[1:], strict=True):
         parts += (slug, piece)
     return "".join(parts)
+
+
+def _slug_url(context: tuple, name: str, slugs: tuple[str, ...]) -> str:
+    url = _shaped(context, name, slugs, len(slugs))
+    return reverse(name, args=slugs) if url is None else url
 
 
 def slug_url(name: str, *slugs: str) -> str:
@@ -88,7 +94,9 @@ def slug_url(name: str, *slugs: str) -> str:
 def kwargs_url(name: str, kwargs: dict) -> str:
     """Return ``reverse(name, kwargs=kwargs)`` for arguments that are slugs or numbers."""
     values = tuple(str(value) for value in kwargs.values())
-    return _slug_url(address_context(), name, values, tuple(kwargs))
+    url = _shaped(address_context(), name, values, tuple(kwargs))
+    # What reverse() is given is the arguments as they came, each for its converter's to_url().
+    return reverse(name, kwargs=kwargs) if url is None else url
 
 
 class Addresses:
