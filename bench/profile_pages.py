@@ -8,9 +8,10 @@
 Loads a throwaway database (a SQLite file under .local/, or a scratch PostgreSQL database beside
 the one a URL names, dropped afterwards) as bench/http.py does (the demo guide copied, generated
 symptoms), with production settings and the page cache off (``DJANGO_PAGE_CACHE_SECONDS=0``).
-For each target (the home page, an article, a flow step as an htmx fragment, an answer posted to
-a step, the bare view for comparison) it prints the time per request, the database queries and
-``reverse()`` calls per request, and the functions that took the most time under cProfile.
+For each target (the home page, an article, a flow step as an htmx fragment and as a whole page,
+an answer posted to a step, the bare view for comparison) it prints the time per request, the
+database queries and ``reverse()`` calls per request, and the functions that took the most time
+under cProfile.
 """
 
 import argparse
@@ -81,6 +82,7 @@ def targets(language: str = "en") -> dict:
         "article": ("get", address("/messages/not-delivered/", language), {}),
         "topic": ("get", address("/messages/", language), {}),
         "flow fragment": ("get", step, htmx),
+        "flow step": ("get", step, {}),
         # "Skip" at step 2: a valid answer, recorded, then a 303 to step 3.
         "answer POST": ("post", step, {"data": {"answer": "s"}}),
     }

@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import NoReverseMatch, include, path, reverse, set_script_prefix
 from django.utils import translation
 
-from troubleshooting.addresses import Addresses, slug_url
+from troubleshooting.addresses import Addresses, kwargs_url, slug_url
 
 
 @pytest.mark.parametrize(
@@ -16,7 +16,10 @@ from troubleshooting.addresses import Addresses, slug_url
         ("troubleshooting:symptom", ["messages", "not-delivered"]),
         ("troubleshooting:flow_begin", ["messages", "stuck_on-sending-2"]),
         ("troubleshooting:flow_question", ["messages", "which-bubble"]),
-        ("troubleshooting:flow_start", ["zzslot0zz"]),  # a slug spelled like the stand-in
+        ("troubleshooting:flow_start", ["zzslot0zz"]),
+        ("troubleshooting:flow_start", ["9700"]),  # a slug spelled like the stand-in
+        ("troubleshooting:flow_step", ["messages", "not-delivered", "3"]),  # and a number
+        ("troubleshooting:flow_step", ["messages", "9701", "9702"]),
     ],
 )
 def test_slug_url_is_what_reverse_gives(name, slugs):
@@ -24,9 +27,39 @@ def test_slug_url_is_what_reverse_gives(name, slugs):
     assert slug_url(name, *slugs) == reverse(name, args=slugs)  # from the remembered shape
 
 
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"topic_slug": "messages"},
+        {"topic_slug": "messages", "symptom_slug": "not-delivered", "number": 12},
+        {"number": 2, "symptom_slug": "not-delivered", "topic_slug": "messages"},  # any order
+    ],
+)
+def test_kwargs_url_is_what_reverse_gives(kwargs):
+    name = "troubleshooting:flow_step" if "number" in kwargs else "troubleshooting:topic"
+    for _ in range(2):  # the shape worked out, then remembered
+        assert kwargs_url(name, kwargs) == reverse(name, kwargs=kwargs)
+    with pytest.raises(NoReverseMatch):  # as reverse() refuses them
+        kwargs_url(name, {**kwargs, "topic_slug": "café"})
+    with pytest.raises(NoReverseMatch):
+        kwargs_url(name, {"no_such_argument": "x"})
+
+
 def test_a_value_that_is_not_a_plain_slug_goes_through_reverse():
     with pytest.raises(NoReverseMatch):  # as reverse() refuses it, not a made-up address
         slug_url("troubleshooting:topic", "café")
+
+
+def test_an_address_whose_own_text_holds_a_stand_in_goes_through_reverse():
+    try:
+        set_script_prefix("/help-9700/")
+        assert slug_url("troubleshooting:topic", "messages") == "/help-9700/messages/"
+        step = slug_url("troubleshooting:flow_step", "messages", "not-delivered", "2")
+        assert step == "/help-9700/messages/not-delivered/fix/2/"
+        arguments = {"topic_slug": "messages", "symptom_slug": "not-delivered", "number": 2}
+        assert kwargs_url("troubleshooting:flow_step", arguments) == step
+    finally:
+        set_script_prefix("/")
 
 
 def test_the_script_prefix_is_kept():

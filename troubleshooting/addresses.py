@@ -4,8 +4,11 @@ The home page links to hundreds of topics and symptoms, each twice (``href`` and
 ``reverse()`` matches every argument against its pattern again each time, and was half the
 page's rendering time. An address's shape is the same whatever the slugs, so each URL name is
 reversed once (per script prefix and URLconf) with stand-ins, and slugs are put in their place.
-A value that isn't a plain ASCII slug (which ``reverse()`` would quote, or refuse) goes through
-``reverse()`` itself: the result is always what ``reverse()`` gives.
+The stand-ins are short numbers, which slug, string, integer and step-number converters all take
+as they are, so a number (a step's) is put in its place as well; callers pass numbers their
+pattern takes (the flow's step numbers, an address's resolved arguments). A value that isn't a
+plain ASCII slug (which ``reverse()`` would quote, or refuse) goes through ``reverse()`` itself:
+the result is always what ``reverse()`` gives.
 
 What an address depends on besides its slugs (script prefix, URLconf, active language) lives in
 thread- and context-local storage that costs a few microseconds a read: ``Addresses`` reads it
@@ -16,7 +19,7 @@ import re
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
 _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
@@ -24,12 +27,25 @@ _shapes: dict[tuple, tuple[str, ...] | None] = {}
 
 
 def _stand_in(number: int) -> str:
-    return f"zzslot{number}zz"
+    # Four digits, as a step number may have; none a part of another. One found in the
+    # address's own text (its script prefix, say) leaves the address to reverse().
+    return str(9_700 + number)
 
 
-def _shape(name: str, count: int) -> tuple[str, ...] | None:
-    """Return the address's text around its ``count`` slugs, or None if it can't be split."""
-    url = reverse(name, args=[_stand_in(number) for number in range(count)])
+def _shape(name: str, keys: int | tuple[str, ...]) -> tuple[str, ...] | None:
+    """Return the address's text around its slugs, or None if it can't be split.
+
+    ``keys``: how many positional arguments it takes, or the names of its keyword arguments.
+    """
+    count = keys if isinstance(keys, int) else len(keys)
+    stand_ins = [_stand_in(number) for number in range(count)]
+    try:
+        if isinstance(keys, int):
+            url = reverse(name, args=stand_ins)
+        else:
+            url = reverse(name, kwargs=dict(zip(keys, stand_ins, strict=True)))
+    except NoReverseMatch:
+        return None
     pieces, rest = [], url
     for number in range(count):
         before, found, rest = rest.partition(_stand_in(number))
@@ -44,25 +60,43 @@ def address_context() -> tuple:
     return (get_script_prefix(), get_urlconf(), get_language())
 
 
-def _slug_url(context: tuple, name: str, slugs: tuple[str, ...]) -> str:
+def _shaped(context: tuple, name: str, slugs: tuple[str, ...], keys) -> str | None:
+    """Return the address of ``name`` with ``slugs`` from its shape, or None to reverse() it.
+
+    ``keys``: how many positional arguments, or the names of the keyword arguments, ``slugs``
+    are for.
+    """
     if not all(_PLAIN_SLUG.match(slug) for slug in slugs):
-        return reverse(name, args=slugs)
-    key = (name, len(slugs), *context)
+        return None
+    key = (name, keys, *context)
     try:
         pieces = _shapes[key]
     except KeyError:
-        pieces = _shapes[key] = _shape(name, len(slugs))
+        pieces = _shapes[key] = _shape(name, keys)
     if pieces is None:
-        return reverse(name, args=slugs)
+        return None
     parts = [pieces[0]]
     for slug, piece in zip(slugs, pieces[1:], strict=True):
         parts += (slug, piece)
     return "".join(parts)
 
 
+def _slug_url(context: tuple, name: str, slugs: tuple[str, ...]) -> str:
+    url = _shaped(context, name, slugs, len(slugs))
+    return reverse(name, args=slugs) if url is None else url
+
+
 def slug_url(name: str, *slugs: str) -> str:
     """Return ``reverse(name, args=slugs)`` for a URL name whose arguments are slugs."""
     return _slug_url(address_context(), name, slugs)
+
+
+def kwargs_url(name: str, kwargs: dict) -> str:
+    """Return ``reverse(name, kwargs=kwargs)`` for arguments that are slugs or numbers."""
+    values = tuple(str(value) for value in kwargs.values())
+    url = _shaped(address_context(), name, values, tuple(kwargs))
+    # What reverse() is given is the arguments as they came, each for its converter's to_url().
+    return reverse(name, kwargs=kwargs) if url is None else url
 
 
 class Addresses:

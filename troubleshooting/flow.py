@@ -24,10 +24,10 @@ from urllib.parse import urlencode
 
 from django.db.models import TextChoices
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
+from .addresses import slug_url
 from .caching import SharedData
 from .models import (
     FixStep,
@@ -260,7 +260,7 @@ class Flow:
 
     def _url(self, name: str, args: list, results: str | Progress, **extra: str) -> str:
         progress = self._as_progress(results)
-        url = reverse(f"troubleshooting:{name}", args=[self.symptom.topic.slug, *args])
+        url = slug_url(f"troubleshooting:{name}", self.symptom.topic.slug, *map(str, args))
         params = {"r": progress.results, "v": progress.version} if progress.results else {}
         params.update(extra)
         if self.via:

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve, rev
 from django.utils import translation
 
 from . import translating
+from .addresses import kwargs_url
 from .language_codes import SOURCE_ADDRESS_CODE, base_code
 
 
@@ -84,7 +85,7 @@ def address_in(url: str, language: str, *, match: ResolverMatch | None = None) -
             return reverse("troubleshooting:home")
         try:
             arguments = _arguments_in(language, match, language_of_path(parts.path))
-            path = reverse(match.view_name, kwargs=arguments)
+            path = kwargs_url(match.view_name, arguments)
         except NoReverseMatch:
             return reverse("troubleshooting:home")
     return urlunsplit(("", "", path, parts.query, parts.fragment))

@@ -26,8 +26,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.db import connection
-from django.db.models import DEFERRED
+from django.db import connection, models
 from django.utils.translation import get_language
 
 # A read the ORM must run itself each time (its stand-ins did not come through unchanged).
@@ -115,19 +114,45 @@ class Prepared:
 _every: list[Prepared] = []
 
 
-def instance(model, names: tuple[str, ...], values):
-    """Return a ``model`` instance holding ``values`` in the fields ``names`` (their attnames).
+class Instances:
+    """Build ``model`` instances from rows of a prepared read, as the ORM does (``Model.from_db``).
 
-    The values are put in as they are, so they must be of columns that need no conversion (as
-    a ``Prepared`` read's rows are). Any other field is deferred: reading it would cost a query.
+    ``names`` are the fields' attribute names (``topic_id``), in the rows' order; the model's
+    other fields are deferred. Only fields whose driver values are their Python values, or
+    booleans (0 or 1 on SQLite), are taken: a date, a decimal or JSON would need converting.
     """
-    given = dict(zip(names, values, strict=True))
-    # from_db() takes the values in the fields' order, whatever order the row has them in.
-    fields = model._meta.concrete_fields
-    row = [given.pop(field.attname, DEFERRED) for field in fields]
-    if given:
-        raise ValueError(f"{model.__name__} has no fields {sorted(given)}")
-    return model.from_db(connection.alias, [field.attname for field in fields], row)
+
+    PLAIN = (models.CharField, models.TextField, models.IntegerField, models.AutoField)
+
+    def __init__(self, model, names: tuple[str, ...]):
+        # The fields with a column of the model's table, in the order from_db() takes them.
+        fields = [
+            field
+            for field in model._meta.get_fields()
+            if getattr(field, "concrete", False) and not field.many_to_many
+        ]
+        by_name = {field.attname: field for field in fields}
+        for name in names:
+            field = by_name.get(name)
+            if not isinstance(field, (*self.PLAIN, models.BooleanField, models.ForeignKey)):
+                raise ImproperlyConfigured(f"{model.__name__}.{name} is not a plain column")
+        self.model = model
+        self.names = names
+        # from_db() takes the values in the model's field order.
+        self._order = sorted(range(len(names)), key=lambda n: fields.index(by_name[names[n]]))
+        self._booleans = [
+            n for n, name in enumerate(names) if isinstance(by_name[name], models.BooleanField)
+        ]
+        self._sorted_names = [names[n] for n in self._order]
+
+    def __call__(self, values) -> models.Model:
+        """Return the instance of one row's ``values`` (those of ``names``, in their order)."""
+        if self._booleans:
+            values = list(values)
+            for n in self._booleans:
+                values[n] = None if values[n] is None else bool(values[n])
+        ordered = [values[n] for n in self._order]
+        return self.model.from_db(connection.alias, self._sorted_names, ordered)
 
 
 def _place(params: list, stand_in) -> tuple[int, type] | None:

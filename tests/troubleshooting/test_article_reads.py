@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 from tests.factories import make_cause, make_guide, make_step, make_symptom, make_topic
 from tests.troubleshooting.translation_factories import translate
 from troubleshooting.models import Status, Symptom, SymptomCause, SymptomStep, Topic
-from troubleshooting.prepared import instance
 from troubleshooting.views import browse
 
 pytestmark = pytest.mark.django_db
@@ -32,25 +31,6 @@ def queries_of(client, url: str, status: int = 200) -> int:
         assert client.get(url).status_code == status, url
     # Whether the content changed is checked per request by the caches, not by the page.
     return sum("troubleshooting_contentversion" not in q["sql"] for q in queries)
-
-
-# An instance made of part of a row
-
-
-def test_an_instance_holds_the_values_whatever_their_order_and_defers_the_rest():
-    symptom = make_symptom(title="Not Delivered")
-    made = instance(Symptom, ("title", "id", "topic_id"), ("Not Delivered", symptom.pk, 7))
-    assert (made.pk, made.title, made.topic_id) == (symptom.pk, "Not Delivered", 7)
-    assert not made._state.adding
-    assert {"slug", "summary", "body_html", "status"} <= made.get_deferred_fields()
-    with CaptureQueriesContext(connection) as queries:
-        assert made.slug == symptom.slug  # a field not read is still the row's, for a query
-    assert len(queries) == 1
-
-
-def test_an_instance_refuses_a_name_its_model_lacks():
-    with pytest.raises(ValueError, match="no fields"):
-        instance(Topic, ("id", "topic_id"), (1, 2))
 
 
 # The reads are the querysets' rows

@@ -18,7 +18,7 @@ from ..models import (
     TriageQuestion,
     live,
 )
-from ..prepared import Prepared, instance
+from ..prepared import Instances, Prepared
 from ..previewing import previewing
 from ..translating import overlay, overlay_rows
 from .pages import public_page, render_page
@@ -178,6 +178,7 @@ _visible_topics = Prepared(_visible_topics_query, TOPIC_FIELDS)
 
 # What the topic page shows of its topic, and of each of its symptoms.
 TOPIC_PAGE_FIELDS = ("id", "slug", "title", "summary")
+_topic_page_topic = Instances(Topic, TOPIC_PAGE_FIELDS)
 TOPIC_SYMPTOM_FIELDS = ("pk", "slug", "title", "summary")
 
 
@@ -236,7 +237,7 @@ def _topic_at(slug: str, *, preview: bool) -> Topic:
     if not rows:
         raise Http404("No such topic.")
     *values, has_start_question = rows[0]
-    topic = instance(Topic, TOPIC_PAGE_FIELDS, values)
+    topic = _topic_page_topic(values)
     topic.has_start_question = bool(has_start_question)
     return topic
 
@@ -260,6 +261,8 @@ ARTICLE_SYMPTOM_FIELDS = (
     "next_moves_html",
 )
 ARTICLE_TOPIC_FIELDS = ("id", "slug", "title", "escalation_html")
+_article_symptom_instance = Instances(Symptom, ARTICLE_SYMPTOM_FIELDS)
+_article_topic_instance = Instances(Topic, ARTICLE_TOPIC_FIELDS)
 
 
 @public_page(cache=True)
@@ -325,8 +328,8 @@ def _symptom_at(topic_slug: str, symptom_slug: str, *, preview: bool) -> Symptom
         if not rows:
             raise Http404("No such symptom.")
         size = len(ARTICLE_SYMPTOM_FIELDS)
-        found = instance(Symptom, ARTICLE_SYMPTOM_FIELDS, rows[0][:size])
-        found.topic = instance(Topic, ARTICLE_TOPIC_FIELDS, rows[0][size:])
+        found = _article_symptom_instance(rows[0][:size])
+        found.topic = _article_topic_instance(rows[0][size:])
     if found.topic.slug != topic_slug:
         raise Http404("No such symptom in this topic.")
     return found

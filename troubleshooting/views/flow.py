@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .. import pieces
+from .. import flow_reads, pieces
 from ..flow import (
     Answer,
     Flow,
@@ -179,14 +179,22 @@ def _symptoms(*, preview: bool):
 
 
 def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
-    return get_object_or_404(
-        _symptoms(preview=previewing(request)), topic__slug=topic_slug, slug=symptom_slug
-    )
+    """Return the symptom at these slugs as the visitor may see it, else raise Http404."""
+    if previewing(request):
+        return get_object_or_404(_symptoms(preview=True), topic__slug=topic_slug, slug=symptom_slug)
+    symptom = flow_reads.public_symptom(topic_slug, symptom_slug)
+    if symptom is None:
+        raise Http404("No such symptom in this topic.")
+    return symptom
 
 
 def _flow(request, symptom: Symptom) -> Flow:
     """Load a symptom's flow, keeping the session and the question people came from."""
-    return _for_request(request, _loaded_flow(symptom, preview=previewing(request)))
+    if previewing(request):
+        return _for_request(request, _loaded_flow(symptom, preview=True))
+    flow = Flow(symptom=symptom, steps=flow_reads.public_steps(symptom))
+    overlay(symptom, symptom.topic, flow.steps)
+    return _for_request(request, flow)
 
 
 def _loaded_flow(symptom: Symptom, *, preview: bool, lean: bool = False) -> Flow:
@@ -333,7 +341,7 @@ def _step_context(
         "topic": symptom.topic,
         "symptom": symptom,
         "step": step,
-        "pieces": pieces.Pieces(step),
+        "pieces": pieces.Pieces(flow_reads.with_pieces(step)),
         "number": number,
         "total": len(flow),
         "results": progress.results,

@@ -1,0 +1,96 @@
+"""The guided fix's public reads: a symptom by its address, and its steps, as prepared reads.
+
+A step page's two queries (the symptom with its topic, the list of steps) were built and
+compiled by the ORM on every request, and their rows made into model instances through its
+converters: most of a step's CPU without the page cache. Their SQL is now written once per
+process (``prepared.Prepared``) from the same querysets (``live()``, joins), and their rows made
+into instances with only what the flow pages read, the other fields deferred. A step's
+pre-rendered pieces are read as text and decoded only for the step shown. An editor's preview
+is read by the ORM, whole, as before (``Flow.for_symptom``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
+from .models import FixStep, Symptom, SymptomStep, Topic, live
+from .prepared import Instances, Prepared
+
+# What the flow pages show of a symptom and its topic (the end page: where to go next).
+SYMPTOM_FIELDS = ("id", "slug", "title", "summary", "next_moves_html", "topic_id")
+TOPIC_FIELDS = ("id", "slug", "title", "escalation_html")
+# What the flow, its addresses and a step page (and a step's pieces rendered live) read.
+STEP_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "severity",
+    "minutes",
+    "settings_path",
+    "interrupts",
+    "instructions_html",
+    "warning_html",
+)
+
+_symptom = Instances(Symptom, SYMPTOM_FIELDS)
+_topic = Instances(Topic, TOPIC_FIELDS)
+_step = Instances(FixStep, STEP_FIELDS)
+# A step's pieces, read as text: decoded for the one step a page shows, not for every step.
+_PIECES_TEXT = "_pieces_text"
+
+
+def _symptom_query(*, preview: bool, topic_slug: str, symptom_slug: str):
+    """Return the visible symptom at a topic's and a symptom's slug, with its topic's fields."""
+    return (
+        Symptom.objects.in_visible_topic(preview=preview)
+        .filter(slug=symptom_slug, topic__slug=topic_slug)
+        .values_list(*SYMPTOM_FIELDS, *(f"topic__{name}" for name in TOPIC_FIELDS))
+    )
+
+
+def _steps_query(*, preview: bool, symptom: int):
+    """Return a symptom's live steps in order, with their pieces as text."""
+    return (
+        SymptomStep.objects.filter(live("step__", preview=preview), symptom_id=symptom)
+        .order_by("position")
+        .values_list(
+            *(f"step__{name}" for name in STEP_FIELDS),
+            Cast("step__pieces", output_field=TextField()),
+        )
+    )
+
+
+_symptom_read = Prepared(_symptom_query)
+_steps_read = Prepared(_steps_query)
+
+
+def public_symptom(topic_slug: str, symptom_slug: str) -> Symptom | None:
+    """Return the public symptom at these slugs, with its topic, or None."""
+    rows = _symptom_read.rows(topic_slug=topic_slug, symptom_slug=symptom_slug)
+    if not rows:
+        return None
+    row = rows[0]
+    symptom = _symptom(row[: len(SYMPTOM_FIELDS)])
+    symptom.topic = _topic(row[len(SYMPTOM_FIELDS) :])
+    return symptom
+
+
+def public_steps(symptom: Symptom) -> tuple[FixStep, ...]:
+    """Return a symptom's public steps in order, each with its pieces kept as text."""
+    steps = []
+    for row in _steps_read.rows(symptom=symptom.pk):
+        step = _step(row[:-1])
+        setattr(step, _PIECES_TEXT, row[-1])
+        steps.append(step)
+    return tuple(steps)
+
+
+def with_pieces(step: FixStep) -> FixStep:
+    """Return ``step`` with its stored pieces decoded, if they were read as text."""
+    text = step.__dict__.pop(_PIECES_TEXT, None)
+    if text is not None:
+        step.pieces = json.loads(text)
+    return step
