@@ -51,7 +51,9 @@ def make_entry(response) -> PageEntry:
     content = _CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
     csrf = _CSRF_HOLE in content
     gzipped = None
-    if not csrf and _SESSION_HOLE not in content and not response.has_header("Content-Encoding"):
+    # A strong ETag names one form's bytes, not both: such a page stays as it is.
+    plain = not (response.has_header("Content-Encoding") or response.has_header("ETag"))
+    if not csrf and _SESSION_HOLE not in content and plain:
         # No timestamp in the header: every process compresses a page to the same bytes.
         gzipped = gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
         if len(gzipped) >= len(content):
@@ -59,7 +61,8 @@ def make_entry(response) -> PageEntry:
         else:
             # On both forms, so no cache between here and the browser mixes them up.
             patch_vary_headers(response, ("Accept-Encoding",))
-    headers = dict(response.items())
+    # The length is the body's, set on the way out (CommonMiddleware): never one form's for both.
+    headers = {name: value for name, value in response.items() if name != "Content-Length"}
     gzip_headers = None if gzipped is None else {**headers, "Content-Encoding": "gzip"}
     return PageEntry(response.status_code, headers, content, csrf, gzipped, gzip_headers)
 

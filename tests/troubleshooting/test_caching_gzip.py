@@ -4,6 +4,7 @@ import gzip
 import re
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 
 from troubleshooting import caching, page_entries
@@ -124,6 +125,17 @@ class TestPagesWithASecretAreNeverCompressed:
         response = client.get(url, **GZIP)
         assert "Content-Encoding" not in response
         assert TOKEN.search(response.content)
+
+
+def test_a_length_or_tag_set_by_a_view_never_describes_the_other_form():
+    body = b"<p>" + b"the same words again and again " * 50 + b"</p>"
+    sized = HttpResponse(body, headers={"Content-Length": str(len(body))})
+    entry = page_entries.make_entry(sized)
+    assert entry.gzipped is not None
+    assert "Content-Length" not in entry.headers and "Content-Length" not in entry.gzip_headers
+    tagged = page_entries.make_entry(HttpResponse(body, headers={"ETag": '"v1"'}))
+    assert tagged.gzipped is None and tagged.headers["ETag"] == '"v1"'
+    assert "Vary" not in tagged.headers
 
 
 @pytest.mark.parametrize(
