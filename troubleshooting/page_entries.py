@@ -77,6 +77,7 @@ def answer(request, entry: PageEntry, session: str) -> HttpResponse:
 
 def answer_with(request, response, entry: PageEntry, session: str):
     """Return the response just rendered into ``entry``, as ``answer`` would have sent it."""
+    response.headers.pop("Content-Length", None)  # as in the entry: the body sent sets it
     if entry.gzipped is not None and accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", "")):
         response.content = entry.gzipped
         response.headers["Content-Encoding"] = "gzip"

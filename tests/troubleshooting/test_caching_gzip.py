@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from troubleshooting import caching, page_entries
 from troubleshooting.flow import Flow
@@ -133,6 +133,9 @@ def test_a_length_or_tag_set_by_a_view_never_describes_the_other_form():
     entry = page_entries.make_entry(sized)
     assert entry.gzipped is not None
     assert "Content-Length" not in entry.headers and "Content-Length" not in entry.gzip_headers
+    request = RequestFactory().get("/", **GZIP)
+    sent = page_entries.answer_with(request, sized, entry, "")
+    assert sent["Content-Encoding"] == "gzip" and "Content-Length" not in sent
     tagged = page_entries.make_entry(HttpResponse(body, headers={"ETag": '"v1"'}))
     assert tagged.gzipped is None and tagged.headers["ETag"] == '"v1"'
     assert "Vary" not in tagged.headers
