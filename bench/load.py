@@ -28,7 +28,16 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project, not bench/, comes first: bench/http.py would hide the standard library's http.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from bench.server import WRK, WRK_MISSING, Site, add_site_arguments, fetch, lua_report, wrk  # noqa: E402
+from bench.server import (  # noqa: E402
+    BROWSER_HEADERS,
+    WRK,
+    WRK_MISSING,
+    Site,
+    add_site_arguments,
+    fetch,
+    lua_report,
+    wrk,
+)
 
 EXPECTED = {"page": 200, "fragment": 200, "other": 200, "begin": 302, "answer": 303}
 
@@ -58,6 +67,8 @@ def lua_script(items: list[dict], token: str) -> str:
     rows = []
     for item in items:
         headers, body = http_request(item, token)
+        # wrk.format() sends only the headers it is given, not those of the command line.
+        headers = {**BROWSER_HEADERS, **headers}
         fields = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
         rows.append(
             f"  {{{lua_string(item['method'])}, {lua_string(item['path'])}, {{{fields}}}, "

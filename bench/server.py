@@ -365,6 +365,11 @@ class Run:
         return sum(self.errors.values())
 
 
+# Sent with every request, as every browser sends it: the page cache answers with pages it
+# keeps gzipped (troubleshooting/page_entries.py), as a client of the site gets them.
+BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
 def wrk(
     url: str,
     *,
@@ -387,7 +392,7 @@ def wrk(
         "--latency",
         f"--script={script}",
     ]
-    for name, value in (headers or {}).items():
+    for name, value in {**BROWSER_HEADERS, **(headers or {})}.items():
         command += ["--header", f"{name}: {value}"]
     result = subprocess.run(
         [*command, url], capture_output=True, text=True, timeout=seconds + timeout + 60

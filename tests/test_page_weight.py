@@ -1,7 +1,8 @@
 """A first visit on a phone stays light, and static files are cached by browsers for good.
 
 Static files are built as in production (collectstatic with whitenoise's compressed, hashed
-storage) and served by whitenoise; the HTML is counted gzipped, as the reverse proxy sends it.
+storage) and served by whitenoise; the HTML is counted gzipped, as the page cache sends a page
+it keeps (a whole page seen again), or the reverse proxy any other.
 """
 
 import gzip
@@ -46,6 +47,15 @@ def demo_pages() -> list[str]:
     return english + [address_in(url, language) for language in ("es", "fr") for url in english]
 
 
+def page_html(client, url: str) -> tuple[str, int]:
+    """Return a page's HTML and the bytes it takes gzipped, as the site or its proxy sends it."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    if response.get("Content-Encoding") == "gzip":
+        return gzip.decompress(response.content).decode(), len(response.content)
+    return response.content.decode(), len(gzip.compress(response.content, compresslevel=6))
+
+
 def transferred(client, url: str) -> int:
     response = client.get(url)
     assert response.status_code == 200, url
@@ -57,12 +67,12 @@ def transferred(client, url: str) -> int:
 def test_first_load_of_every_page_is_under_60_kb(production_static, demo_content):
     client = production_static
     for url in demo_pages():
-        html = client.get(url).content
-        assets = sorted(set(ASSET.findall(html.decode())))
+        html, size = page_html(client, url)
+        assets = sorted(set(ASSET.findall(html)))
         assert any(asset.endswith(".css") for asset in assets), url
         assert any(".js" in asset for asset in assets), url
         sizes = {asset: transferred(client, asset) for asset in assets}
-        sizes[url] = len(gzip.compress(html, compresslevel=6))
+        sizes[url] = size
         total = sum(sizes.values())
         assert total <= FIRST_LOAD_LIMIT, f"{url}: {total} bytes: {sizes}"
 
@@ -70,7 +80,7 @@ def test_first_load_of_every_page_is_under_60_kb(production_static, demo_content
 @pytest.mark.django_db
 def test_static_files_are_compressed_hashed_and_cached_for_a_year(production_static):
     client = production_static
-    html = client.get("/").content.decode()
+    html, _size = page_html(client, "/")
     assets = ASSET.findall(html)
     assert len(assets) >= 3
     for asset in assets:

@@ -24,7 +24,8 @@ Correctness:
   drafts, and pages that record something when they are seen, are never served from here.
 - What differs between people is put in after the cache: the form's CSRF token and the guided
   fix's anonymous session key (``s``) are stored as placeholders and filled in per request, so a
-  cached page never carries someone else's token or session.
+  cached page never carries someone else's token or session; a page with neither is also kept
+  gzipped, for the clients that accept it (``page_entries.py``).
 
 What each process holds is one ``PageCache`` (``page_cache``), created with the process: the
 pages it served last, kept in front of the shared cache (``RecentPages``); the content version it
@@ -37,7 +38,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import re
 import secrets
 import threading
 import time
@@ -52,8 +52,6 @@ from django.core.cache import caches
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Now
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from .models import (
@@ -69,13 +67,8 @@ from .models import (
     TriageQuestion,
 )
 from .outcomes import recording
-from .page_query import (
-    SESSION_PARAM,
-    SESSION_PLACEHOLDER,
-    declared_fields,
-    filed_query,
-    show_only,
-)
+from .page_entries import PageEntry, answer, answer_with, make_entry
+from .page_query import SESSION_PARAM, declared_fields, filed_query, show_only
 
 logger = logging.getLogger(__name__)
 
@@ -91,11 +84,6 @@ SCHEDULED_MODELS = (
 )
 # Times after which content leaves the pages on its own: a known issue's scheduled end.
 SCHEDULED_ENDS = ((KnownIssue, "ends_at"),)
-CSRF_PLACEHOLDER = b"csrf-token-to-fill-in"
-# Only the whole hidden field is filled in: text people typed, escaped in the page, can't match it.
-_CSRF_HOLE = b'name="csrfmiddlewaretoken" value="' + CSRF_PLACEHOLDER + b'"'
-_CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-
 CACHE_RETRY_SECONDS = 5
 RECENT_PAGES = 500
 
@@ -283,15 +271,6 @@ def keep_out_of_cache(response):
     return response
 
 
-def _fill_in(request, content: bytes, session: str, csrf: bool) -> bytes:
-    if csrf:
-        field = b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"'
-        content = content.replace(_CSRF_HOLE, field)
-    if session:
-        content = content.replace(SESSION_PLACEHOLDER.encode(), session.encode())
-    return content
-
-
 class RecentPages:
     """The pages this process served last, kept as they are, in front of the shared cache.
 
@@ -302,7 +281,7 @@ class RecentPages:
 
     def __init__(self, size: int):
         self.size = size
-        self._pages: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self._pages: OrderedDict[str, tuple[float, PageEntry]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: str):
@@ -313,7 +292,7 @@ class RecentPages:
             self._pages.move_to_end(key)
             return found[1]
 
-    def set(self, key: str, entry: tuple) -> None:
+    def set(self, key: str, entry: PageEntry) -> None:
         with self._lock:
             self._pages[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, entry)
             self._pages.move_to_end(key)
@@ -378,7 +357,7 @@ class PageCache:
                 self.recent.set(key, entry)
         return entry
 
-    def set(self, key: str, entry: tuple) -> None:
+    def set(self, key: str, entry: PageEntry) -> None:
         """Keep a page's entry here and in the shared cache."""
         self.recent.set(key, entry)
         self._ask("default", "set", key, entry, settings.PAGE_CACHE_SECONDS)
@@ -469,10 +448,7 @@ def cached_page(
             key, session = _page_key(request, fields, htmx_targets)
             entry = page_cache.get(key)
             if entry is not None:
-                status, headers, content, csrf = entry
-                return HttpResponse(
-                    _fill_in(request, content, session, csrf), status=status, headers=headers
-                )
+                return answer(request, entry, session)
             show_only(request, fields, session)
             return _render_and_keep(request, view(request, *args, **kwargs), key, session)
 
@@ -487,9 +463,6 @@ def _render_and_keep(request, response, key: str, session: str):
         return response
     if hasattr(response, "render"):
         response.render()
-    content = _CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-    # Whether the page has a form's token to fill in, found once: most pages have none.
-    csrf = _CSRF_HOLE in content
-    page_cache.set(key, (response.status_code, dict(response.items()), content, csrf))
-    response.content = _fill_in(request, content, session, csrf)
-    return response
+    entry = make_entry(response)
+    page_cache.set(key, entry)
+    return answer_with(request, response, entry, session)

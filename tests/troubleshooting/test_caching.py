@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_guide, make_step, make_symptom
-from troubleshooting import caching, step_order
+from troubleshooting import caching, page_entries, page_query, step_order
 from troubleshooting.flow import Flow
 from troubleshooting.models import SearchMiss, Severity, Status, Symptom
 from troubleshooting.outcomes.recording import new_key
@@ -196,7 +196,7 @@ class TestNothingPersonalIsShared:
             visitor = Client(enforce_csrf_checks=True)
             page = visitor.get(url).content.decode()
             token = TOKEN.search(page).group(1)
-            assert caching.CSRF_PLACEHOLDER.decode() not in page
+            assert page_entries.CSRF_PLACEHOLDER.decode() not in page
             response = visitor.post(url, {"answer": "n", "csrfmiddlewaretoken": token})
             assert response.status_code == 303
             tokens.append(token)
@@ -208,7 +208,7 @@ class TestNothingPersonalIsShared:
         for key in keys:
             page = client.get(flow.with_session(key).step_url(2, "n")).content.decode()
             assert f"s={key}" in page
-            assert caching.SESSION_PLACEHOLDER not in page
+            assert page_query.SESSION_PLACEHOLDER not in page
             other = keys[1] if key == keys[0] else keys[0]
             assert other not in page
         without = client.get(flow.step_url(2, "n")).content.decode()

@@ -110,7 +110,7 @@ def test_each_person_keeps_their_session_with_junk_around_it(guide, stored):
         assert f"s={key}" in page
         assert not any(other in page for other in keys if other != key)
         assert "junk" not in page
-        assert caching.SESSION_PLACEHOLDER not in page
+        assert page_query.SESSION_PLACEHOLDER not in page
     assert stored.call_count == 1
 
 
