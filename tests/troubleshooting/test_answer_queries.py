@@ -97,6 +97,16 @@ class TestKeptFlowsFollowTheContent:
         assert "/fix/1/" in response["Location"]  # the inserted step, not answered yet
         assert client.get(response["Location"]).status_code == 200
 
+    def test_the_step_the_form_names_at_its_address_takes_the_answer(self, client):
+        _, symptom, steps, _ = make_guide(3)
+        url = answer(client, begin(client, symptom))
+        response = client.post(url, {"answer": "s", "step": str(steps[1].pk)})
+        assert "/fix/3/" in response["Location"]
+        assert StepAnswer.objects.get(step=steps[1]).number == 2
+        # A step the list never had takes nothing: the page is shown again, as it was.
+        assert client.post(url, {"answer": "s", "step": "x1"}).status_code == 400
+        assert StepAnswer.objects.count() == 2
+
     def test_a_symptom_unpublished_after_an_answer_takes_no_more(self, client):
         symptom = make_guide(3)[1]
         url = answer(client, begin(client, symptom))
