@@ -156,3 +156,20 @@ def test_a_statement_given_the_wrong_number_of_values_writes_nothing():
     touch = Statement(FlowSession, "UPDATE {table} SET {outcome} = %s", ("outcome",))
     with pytest.raises(TypeError, match="1 values expected, 2 given"):
         touch.run("open", "ended")
+
+
+def test_a_statement_names_another_models_columns_and_prepares_values_through_them():
+    _, symptom, steps, _ = make_guide(2)
+    session, answer = session_and_answer(symptom, steps, timezone.now())
+    pk = InsertWith(Insert(FlowSession), Insert(StepAnswer), "session").run(
+        {"key": recording.new_key(), **session}, answer
+    )
+    steps_answered = Statement(
+        FlowSession,
+        "SELECT {answer.step} FROM {answer.table} JOIN {table} ON {table}.{pk} = {answer.session}"
+        " WHERE {key} IS NOT NULL AND {answer.session} = %s AND {answer.result} = %s",
+        ("id", "answer.result"),
+        others={"answer": StepAnswer},
+    )
+    assert steps_answered.first(pk, "y") == steps[0].pk
+    assert steps_answered.first(pk, "n") is None

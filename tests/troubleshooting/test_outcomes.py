@@ -220,7 +220,7 @@ class TestRecordingNeverGetsInTheWay:
 
         def broken(execute, sql, params, many, context):
             # The database refuses the answer's write, whatever statement carries it.
-            if sql.startswith("INSERT") and StepAnswer._meta.db_table in sql:
+            if "INSERT" in sql and StepAnswer._meta.db_table in sql:
                 raise DatabaseError("disk full")
             return execute(sql, params, many, context)
 

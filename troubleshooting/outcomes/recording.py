@@ -197,12 +197,9 @@ def record_answer(
 
     def write() -> str:
         now = timezone.now()
-        session = _SESSION_ID.first(key, symptom.pk) if is_key(key) else None
-        if session is None:
-            return _start_with(symptom, step, now, answer, outcome, resolved_number)
-        _ANSWER.run(session, step.pk, number, result, reason, note, now)
-        _SESSION_NOW.run(outcome, resolved_number, now, session)
-        return key
+        if is_key(key) and _in_session(key, symptom, step, now, answer, outcome, resolved_number):
+            return key
+        return _start_with(symptom, step, now, answer, outcome, resolved_number)
 
     return record_safely("an answer in the guided fix", write, otherwise=key)
 
@@ -231,6 +228,44 @@ _SESSION_NOW = Statement(
     " WHERE {pk} = %s",
     ("outcome", "resolved_number", "last_active_at", "id"),
 )
+
+# The three statements above as one, where the database takes data-modifying statements in a
+# WITH (PostgreSQL): nothing is written when no session has the key. The answer's values are
+# selected from the session found, each taking its column's type as an INSERT's values do.
+_IN_SESSION = Statement(
+    FlowSession,
+    "WITH found AS (SELECT {pk} FROM {table} WHERE {key} = %s AND {symptom} = %s),"
+    " answered AS (INSERT INTO {answer.table} ({answer.session}, {answer.step}, {answer.number},"
+    " {answer.result}, {answer.reason}, {answer.note}, {answer.answered_at})"
+    " SELECT {pk}, %s, %s, %s, %s, %s, %s FROM found"
+    " ON CONFLICT ({answer.session}, {answer.step}) DO UPDATE SET"
+    " {answer.number} = excluded.{answer.number}, {answer.result} = excluded.{answer.result},"
+    " {answer.reason} = excluded.{answer.reason}, {answer.note} = excluded.{answer.note},"
+    " {answer.answered_at} = excluded.{answer.answered_at}),"
+    " touched AS (UPDATE {table} SET {outcome} = %s, {resolved_number} = %s,"
+    " {last_active_at} = %s WHERE {pk} IN (SELECT {pk} FROM found))"
+    " SELECT {pk} FROM found",
+    (
+        "key", "symptom", "answer.step", "answer.number", "answer.result", "answer.reason",
+        "answer.note", "answer.answered_at", "outcome", "resolved_number", "last_active_at",
+    ),
+    others={"answer": StepAnswer},
+)  # fmt: skip
+
+
+def _in_session(key, symptom, step, now, answer, outcome, resolved_number) -> bool:
+    """Record an answer in the session ``key`` names, if it has one; return whether it has."""
+    values = (answer["number"], answer["result"], answer["reason"], answer["note"], now)
+    if current().vendor == "postgresql":
+        # One round trip: the session found, its answer upserted, its state, in one statement.
+        state = (outcome, resolved_number, now)
+        return _IN_SESSION.first(key, symptom.pk, step.pk, *values, *state) is not None
+    session = _SESSION_ID.first(key, symptom.pk)
+    if session is None:
+        return False
+    _ANSWER.run(session, step.pk, *values)
+    _SESSION_NOW.run(outcome, resolved_number, now, session)
+    return True
 
 
 def _start_with(symptom, step, now, answer, outcome, resolved_number) -> str:

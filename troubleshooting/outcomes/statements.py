@@ -14,6 +14,8 @@ attribute, and preparing a row's values through it looked it up about twenty tim
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
@@ -163,12 +165,15 @@ class Statement:
     The template names the table ``{table}``, the primary key ``{pk}`` and every column by its
     field's name (``{symptom}`` is ``symptom_id``), each quoted as the database quotes names;
     ``params`` names the field each ``%s`` stands for, whose ``get_db_prep_save`` prepares it.
+    ``others`` gives other models a name: ``{answer.table}``, ``{answer.step}`` in the template,
+    ``"answer.step"`` in ``params``.
     """
 
-    def __init__(self, model, template: str, params: tuple[str, ...]):
+    def __init__(self, model, template: str, params: tuple[str, ...], others: dict | None = None):
         self.model = model
         self.template = template
         self.params = params
+        self.others = others or {}
         self._fields: list | None = None
         self._statements: dict[str, str] = {}
 
@@ -176,14 +181,22 @@ class Statement:
         return written(self._statements, self._write, connection)
 
     def _write(self, vendor: str, quote) -> str:
-        meta = self.model._meta
-        names = {field.name: quote(field.column) for field in meta.concrete_fields}
-        return self.template.format(table=quote(meta.db_table), pk=quote(meta.pk.column), **names)
+        def names(model) -> dict:
+            meta = model._meta
+            columns = {field.name: quote(field.column) for field in meta.concrete_fields}
+            return {**columns, "table": quote(meta.db_table), "pk": quote(meta.pk.column)}
+
+        others = {name: SimpleNamespace(**names(model)) for name, model in self.others.items()}
+        return self.template.format(**names(self.model), **others)
+
+    def _field(self, name: str):
+        model, _, field = name.rpartition(".")
+        return (self.others[model] if model else self.model)._meta.get_field(field)
 
     def _prepared(self, connection, values: tuple) -> list:
         """Return ``values`` as the database takes them, each through its field."""
         if self._fields is None:
-            self._fields = [self.model._meta.get_field(name) for name in self.params]
+            self._fields = [self._field(name) for name in self.params]
         if len(values) != len(self._fields):
             raise TypeError(f"{len(self._fields)} values expected, {len(values)} given")
         return [
