@@ -97,6 +97,16 @@ class TestKeptFlowsFollowTheContent:
         assert "/fix/1/" in response["Location"]  # the inserted step, not answered yet
         assert client.get(response["Location"]).status_code == 200
 
+    def test_the_step_the_form_names_at_its_address_takes_the_answer(self, client):
+        _, symptom, steps, _ = make_guide(3)
+        url = answer(client, begin(client, symptom))
+        response = client.post(url, {"answer": "s", "step": str(steps[1].pk)})
+        assert "/fix/3/" in response["Location"]
+        assert StepAnswer.objects.get(step=steps[1]).number == 2
+        # A step the list never had takes nothing: the page is shown again, as it was.
+        assert client.post(url, {"answer": "s", "step": "x1"}).status_code == 400
+        assert StepAnswer.objects.count() == 2
+
     def test_a_symptom_unpublished_after_an_answer_takes_no_more(self, client):
         symptom = make_guide(3)[1]
         url = answer(client, begin(client, symptom))
@@ -180,8 +190,9 @@ def test_an_answer_is_one_short_transaction(client):
         # The lock wait lowered, then restored around the transaction SQLite opens itself.
         expected = ["PRAGMA", "BEGIN", "INSERT", "INSERT", "COMMIT", "PRAGMA"]
     else:
-        # The transaction's lock and statement timeouts, set inside it.
-        expected = ["BEGIN", "SELECT", "INSERT", "INSERT", "COMMIT"]
+        # The transaction's lock and statement timeouts, set inside it; the session and its
+        # answer in one statement (an INSERT inside a WITH).
+        expected = ["BEGIN", "SELECT", "WITH", "COMMIT"]
     assert writes == expected
 
 
@@ -198,7 +209,8 @@ def test_an_answer_in_a_session_is_one_short_transaction_and_replaces_in_place(c
     if connection.vendor == "sqlite":
         expected = ["PRAGMA", "BEGIN", "SELECT", "INSERT", "UPDATE", "COMMIT", "PRAGMA"]
     else:
-        expected = ["BEGIN", "SELECT", "SELECT", "INSERT", "UPDATE", "COMMIT"]
+        # The transaction's terms; the session's id, the answer and its state in one statement.
+        expected = ["BEGIN", "SELECT", "WITH", "COMMIT"]
     assert writes == expected
     again = StepAnswer.objects.get(number=2)
     assert (again.pk, again.result) == (first.pk, "c")

@@ -4,13 +4,15 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_save, pre_save
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_guide
 from troubleshooting.models import FixStep, FlowSession, Outcome, StepAnswer
 from troubleshooting.outcomes import recording
-from troubleshooting.outcomes.statements import Insert, Statement
+from troubleshooting.outcomes.statements import Insert, InsertWith, Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,58 @@ def test_a_session_and_its_answer_are_stored_as_create_stores_them():
     assert stored(FlowSession, inserted) == stored(FlowSession, created.pk)
     assert stored(StepAnswer, inserted_answer) == stored(StepAnswer, created_answer.pk)
     assert StepAnswer.objects.get(pk=inserted_answer).session_id == inserted
+
+
+def session_and_answer(symptom, steps, now) -> tuple[dict, dict]:
+    session = {
+        "symptom": symptom.pk, "started_at": now, "last_active_at": now,
+        "outcome": Outcome.RESOLVED, "resolved_number": 1, "language": "fr",
+    }  # fmt: skip
+    answer = {"step": steps[0].pk, "answered_at": now, "number": 1, "result": "y"}
+    return session, answer
+
+
+def test_a_session_with_its_answer_is_stored_as_the_two_inserts_store_them():
+    _, symptom, steps, _ = make_guide(2)
+    session, answer = session_and_answer(symptom, steps, timezone.now() - timedelta(minutes=3))
+    both = InsertWith(Insert(FlowSession), Insert(StepAnswer), "session")
+    with CaptureQueriesContext(connection) as captured:
+        pk = both.run({"key": recording.new_key(), **session}, answer)
+    apart = Insert(FlowSession).run(key=recording.new_key(), **session)
+    apart_answer = Insert(StepAnswer).run(session=apart, **answer)
+
+    assert stored(FlowSession, pk) == stored(FlowSession, apart)
+    (pair,) = StepAnswer.objects.filter(session=pk).values_list("pk", flat=True)
+    assert stored(StepAnswer, pair) == stored(StepAnswer, apart_answer)
+    # One round trip where the database takes an INSERT inside a WITH; two elsewhere.
+    expected = ["WITH"] if connection.vendor == "postgresql" else ["INSERT", "INSERT"]
+    assert [query["sql"].split()[0] for query in captured] == expected
+
+
+def test_a_refused_answer_leaves_no_session_without_it():
+    """The two rows are one write: refused together (PostgreSQL) or undone by the transaction."""
+    _, symptom, steps, _ = make_guide(1)
+    session, answer = session_and_answer(symptom, steps, timezone.now())
+    both = InsertWith(Insert(FlowSession), Insert(StepAnswer), "session")
+
+    def full(execute, sql, params, many, context):
+        if StepAnswer._meta.db_table in sql:
+            raise DatabaseError("disk full")
+        return execute(sql, params, many, context)
+
+    with pytest.raises(DatabaseError), connection.execute_wrapper(full), transaction.atomic():
+        both.run({"key": recording.new_key(), **session}, answer)
+    assert not FlowSession.objects.exists()
+    assert not StepAnswer.objects.exists()
+
+
+def test_a_session_with_its_answer_refuses_unknown_fields_before_writing():
+    _, symptom, steps, _ = make_guide(1)
+    session, answer = session_and_answer(symptom, steps, timezone.now())
+    both = InsertWith(Insert(FlowSession), Insert(StepAnswer), "session")
+    with pytest.raises(TypeError, match="no field colour"):
+        both.run({"key": recording.new_key(), **session}, {**answer, "colour": "blue"})
+    assert not StepAnswer.objects.exists()
 
 
 def test_fields_not_given_take_their_defaults():
@@ -102,3 +156,20 @@ def test_a_statement_given_the_wrong_number_of_values_writes_nothing():
     touch = Statement(FlowSession, "UPDATE {table} SET {outcome} = %s", ("outcome",))
     with pytest.raises(TypeError, match="1 values expected, 2 given"):
         touch.run("open", "ended")
+
+
+def test_a_statement_names_another_models_columns_and_prepares_values_through_them():
+    _, symptom, steps, _ = make_guide(2)
+    session, answer = session_and_answer(symptom, steps, timezone.now())
+    pk = InsertWith(Insert(FlowSession), Insert(StepAnswer), "session").run(
+        {"key": recording.new_key(), **session}, answer
+    )
+    steps_answered = Statement(
+        FlowSession,
+        "SELECT {answer.step} FROM {answer.table} JOIN {table} ON {table}.{pk} = {answer.session}"
+        " WHERE {key} IS NOT NULL AND {answer.session} = %s AND {answer.result} = %s",
+        ("id", "answer.result"),
+        others={"answer": StepAnswer},
+    )
+    assert steps_answered.first(pk, "y") == steps[0].pk
+    assert steps_answered.first(pk, "n") is None

@@ -220,7 +220,7 @@ class TestRecordingNeverGetsInTheWay:
 
         def broken(execute, sql, params, many, context):
             # The database refuses the answer's write, whatever statement carries it.
-            if sql.startswith("INSERT") and StepAnswer._meta.db_table in sql:
+            if "INSERT" in sql and StepAnswer._meta.db_table in sql:
                 raise DatabaseError("disk full")
             return execute(sql, params, many, context)
 
@@ -233,6 +233,27 @@ class TestRecordingNeverGetsInTheWay:
         assert "Could not record an answer" in caplog.text
         assert client.get(next_url).status_code == 200
         assert not StepAnswer.objects.exists()
+
+    def test_a_refused_first_answer_leaves_no_session_and_the_flow_carries_on(
+        self, client, guide, caplog
+    ):
+        """An answer without a session starts one with it: refused, neither row is stored."""
+        step_one = begin(client, guide[1]).split("?")[0]
+
+        def broken(execute, sql, params, many, context):
+            if "INSERT" in sql and StepAnswer._meta.db_table in sql:
+                raise DatabaseError("disk full")
+            return execute(sql, params, many, context)
+
+        with (
+            connection.execute_wrapper(broken),
+            caplog.at_level(logging.ERROR, logger="troubleshooting.outcomes"),
+        ):
+            next_url = answer(client, step_one, "n")
+        assert "/fix/2/" in next_url
+        assert "Could not record an answer" in caplog.text
+        assert not StepAnswer.objects.exists()
+        assert FlowSession.objects.count() == 1  # only the one the first page started
 
     def test_a_failure_to_start_a_session_still_shows_step_one(self, client, guide, monkeypatch):
         def broken(*args, **kwargs):

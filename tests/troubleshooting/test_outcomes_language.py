@@ -24,7 +24,7 @@ from troubleshooting.models import (
     SymptomStep,
     VoteTally,
 )
-from troubleshooting.outcomes import recording
+from troubleshooting.outcomes import languages, recording
 from troubleshooting.outcomes.languages import recorded_language, validate_language
 from troubleshooting.search import usage
 
@@ -105,6 +105,18 @@ class TestRecordedLanguage:
         assert recorded_language() == "en"  # LANGUAGE_CODE en-gb, the source language
         with translation.override("fr"):
             assert recorded_language() == "fr"
+
+    def test_a_change_to_the_sites_languages_is_followed_at_once(self, settings):
+        assert recorded_language("de") == "en"
+        settings.LANGUAGES = [*settings.LANGUAGES, ("de", "Deutsch")]
+        assert recorded_language("de") == "de"
+        settings.LANGUAGES = settings.LANGUAGES[:-1]
+        assert recorded_language("de") == "en"
+
+    def test_codes_from_anywhere_are_remembered_only_up_to_a_bound(self):
+        for number in range(200):
+            assert recorded_language(f"x{number}") == "en"
+        assert len(languages._recorded) <= languages._REMEMBERED
 
     def test_the_models_refuse_a_language_the_site_does_not_serve(self):
         with pytest.raises(ValidationError, match="Choose one of the site's languages."):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.utils import translation
 
 from troubleshooting.language_codes import SOURCE_BASE_CODE, base_code
@@ -33,11 +35,34 @@ def recorded_language(code: str | None = None) -> str:
     serve as the source language, so nothing outside LANGUAGES is ever stored.
     """
     code = code or translation.get_language() or settings.LANGUAGE_CODE
+    recorded = _recorded.get(code)
+    if recorded is None:
+        recorded = _language_to_record(code)
+        if len(_recorded) < _REMEMBERED:  # codes from anywhere never grow it without end
+            _recorded[code] = recorded
+    return recorded
+
+
+# By code, what each is recorded as: every answer records one, and working it out (the
+# supported variant, the set of the site's codes) cost more than the rest of a new session's
+# values together. It follows only the settings, and is worked out again when they change.
+_recorded: dict[str, str] = {}
+_REMEMBERED = 64
+
+
+def _language_to_record(code: str) -> str:
     try:
         code = base_code(translation.get_supported_language_variant(code))
     except LookupError:
         return SOURCE_BASE_CODE
     return code if code in codes() else SOURCE_BASE_CODE
+
+
+@receiver(setting_changed)
+def _forget_recorded(*, setting: str, **kwargs) -> None:
+    """Work out what each code is recorded as again when the site's languages change."""
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):
+        _recorded.clear()
 
 
 def name(code: str) -> str:

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -43,7 +43,7 @@ from troubleshooting.models import (
 
 from . import session_outcome
 from .languages import recorded_language
-from .statements import Insert, Statement
+from .statements import Insert, InsertWith, Statement, current
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +78,12 @@ def record_safely(what: str, write: Callable[[], T], *, otherwise: T) -> T:
 def _in_short_transaction(write: Callable[[], T]) -> T:
     """Run ``write`` in a transaction that waits at most OUTCOMES_WRITE_TIMEOUT_MS for locks."""
     ms = int(settings.OUTCOMES_WRITE_TIMEOUT_MS)
+    connection = current()  # looked up once, not on every use of the proxy
     if connection.in_atomic_block or ms <= 0:  # the caller's transaction already set the terms
         with transaction.atomic():
             return write()
     if connection.vendor == "sqlite":
-        return _with_sqlite_busy_timeout(ms, write)
+        return _with_sqlite_busy_timeout(connection, ms, write)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # All three end with this transaction. Its commit does not wait for the disk, as
@@ -99,13 +100,13 @@ def _in_short_transaction(write: Callable[[], T]) -> T:
         return write()
 
 
-def _with_sqlite_busy_timeout(ms: int, write: Callable[[], T]) -> T:
+def _with_sqlite_busy_timeout(connection, ms: int, write: Callable[[], T]) -> T:
     """Run ``write`` with SQLite's lock wait lowered to ``ms``, then restore the usual wait.
 
     BEGIN IMMEDIATE (settings' ``transaction_mode``) takes the write lock when the transaction
     opens, so the lower wait must be in place before it, and undone after it, for other writes.
     """
-    usual = _usual_busy_timeout()
+    usual = _usual_busy_timeout(connection)
     with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA busy_timeout = {ms:d}")
     try:
@@ -123,7 +124,7 @@ def _with_sqlite_busy_timeout(ms: int, write: Callable[[], T]) -> T:
 _waits = threading.local()
 
 
-def _usual_busy_timeout() -> int:
+def _usual_busy_timeout(connection) -> int:
     """Return the lock wait SQLite's connection opened with, read once per connection.
 
     Every change of it is undone, so what was read stays true while the connection lives.
@@ -196,20 +197,16 @@ def record_answer(
 
     def write() -> str:
         now = timezone.now()
-        session = _SESSION_ID.first(key, symptom.pk) if is_key(key) else None
-        if session is None:
-            return _start_with(symptom, step, now, answer, outcome, resolved_number)
-        _ANSWER.run(session, step.pk, number, result, reason, note, now)
-        _SESSION_NOW.run(outcome, resolved_number, now, session)
-        return key
+        if is_key(key) and _in_session(key, symptom, step, now, answer, outcome, resolved_number):
+            return key
+        return _start_with(symptom, step, now, answer, outcome, resolved_number)
 
     return record_safely("an answer in the guided fix", write, otherwise=key)
 
 
 # What every answer writes, its SQL written once (``statements``). Without a session's key: a
 # new session and its answer. In a session: the session's id, the answer, the session's state.
-_NEW_SESSION = Insert(FlowSession)
-_NEW_ANSWER = Insert(StepAnswer)
+_NEW_SESSION_AND_ANSWER = InsertWith(Insert(FlowSession), Insert(StepAnswer), "session")
 _SESSION_ID = Statement(
     FlowSession, "SELECT {pk} FROM {table} WHERE {key} = %s AND {symptom} = %s", ("key", "symptom")
 )
@@ -232,18 +229,60 @@ _SESSION_NOW = Statement(
     ("outcome", "resolved_number", "last_active_at", "id"),
 )
 
+# The three statements above as one, where the database takes data-modifying statements in a
+# WITH (PostgreSQL): nothing is written when no session has the key. The answer's values are
+# selected from the session found, each taking its column's type as an INSERT's values do.
+_IN_SESSION = Statement(
+    FlowSession,
+    "WITH found AS (SELECT {pk} FROM {table} WHERE {key} = %s AND {symptom} = %s),"
+    " answered AS (INSERT INTO {answer.table} ({answer.session}, {answer.step}, {answer.number},"
+    " {answer.result}, {answer.reason}, {answer.note}, {answer.answered_at})"
+    " SELECT {pk}, %s, %s, %s, %s, %s, %s FROM found"
+    " ON CONFLICT ({answer.session}, {answer.step}) DO UPDATE SET"
+    " {answer.number} = excluded.{answer.number}, {answer.result} = excluded.{answer.result},"
+    " {answer.reason} = excluded.{answer.reason}, {answer.note} = excluded.{answer.note},"
+    " {answer.answered_at} = excluded.{answer.answered_at}),"
+    " touched AS (UPDATE {table} SET {outcome} = %s, {resolved_number} = %s,"
+    " {last_active_at} = %s WHERE {pk} IN (SELECT {pk} FROM found))"
+    " SELECT {pk} FROM found",
+    (
+        "key", "symptom", "answer.step", "answer.number", "answer.result", "answer.reason",
+        "answer.note", "answer.answered_at", "outcome", "resolved_number", "last_active_at",
+    ),
+    others={"answer": StepAnswer},
+)  # fmt: skip
+
+
+def _in_session(key, symptom, step, now, answer, outcome, resolved_number) -> bool:
+    """Record an answer in the session ``key`` names, if it has one; return whether it has."""
+    values = (answer["number"], answer["result"], answer["reason"], answer["note"], now)
+    if current().vendor == "postgresql":
+        # One round trip: the session found, its answer upserted, its state, in one statement.
+        state = (outcome, resolved_number, now)
+        return _IN_SESSION.first(key, symptom.pk, step.pk, *values, *state) is not None
+    session = _SESSION_ID.first(key, symptom.pk)
+    if session is None:
+        return False
+    _ANSWER.run(session, step.pk, *values)
+    _SESSION_NOW.run(outcome, resolved_number, now, session)
+    return True
+
 
 def _start_with(symptom, step, now, answer, outcome, resolved_number) -> str:
     """Start a session in the active language with its first answer; return its key.
 
-    A new session has no answer to replace: two inserts, its outcome set at once.
+    A new session has no answer to replace: two inserts (one statement on PostgreSQL), its
+    outcome set at once.
     """
     key = new_key()
-    session = _NEW_SESSION.run(
-        key=key, symptom=symptom.pk, started_at=now, last_active_at=now,
-        outcome=outcome, resolved_number=resolved_number, language=recorded_language(),
+    _NEW_SESSION_AND_ANSWER.run(
+        {
+            "key": key, "symptom": symptom.pk, "started_at": now, "last_active_at": now,
+            "outcome": outcome, "resolved_number": resolved_number,
+            "language": recorded_language(),
+        },
+        {"step": step.pk, "answered_at": now, **answer},
     )  # fmt: skip
-    _NEW_ANSWER.run(session=session, step=step.pk, answered_at=now, **answer)
     return key
 
 

@@ -305,10 +305,12 @@ def _answer_step(request, flow: Flow, progress: Progress, number: int):
 
 def _posted_step(request, flow: Flow, progress: Progress, number: int) -> FixStep | None:
     """Return the current step the answer is for: the one the form names, or the address's."""
-    by_id = {str(step.pk): step for step in flow.steps}
     named = request.POST.get("step")
     if named is not None:
-        return by_id.get(named)
+        # Usually the step at the address: no need to look through the others for it.
+        if 1 <= number <= len(flow.steps) and str(flow.steps[number - 1].pk) == named:
+            return flow.steps[number - 1]
+        return next((step for step in flow.steps if str(step.pk) == named), None)
     if flow.is_canonical(progress, request.GET, number):
         return flow.steps[number - 1]
     return None
