@@ -129,3 +129,18 @@ def test_the_home_page_reads_its_topics_and_its_symptoms(client, settings):
         "troubleshooting_symptom",
         "troubleshooting_contentversion",
     ]
+
+
+def test_common_problems_are_the_first_six_featured_by_position(client):
+    first, second = make_topic(title="First"), make_topic(title="Second")
+    for position in (7, 2, 5, 0, 3, 6, 1, 4):
+        topic = first if position % 2 else second
+        make_symptom(topic=topic, title=f"Common {position}", position=position, featured=True)
+    html = client.get("/").content.decode()
+    cards = html[html.index('id="common-heading"') : html.index('id="topics-heading"')]
+    shown = [n for n in range(8) if f">Common {n}</a></h3>" in cards]
+    assert shown == [0, 1, 2, 3, 4, 5]
+    # The others are listed under their topic, as any symptom is, and the cards are not.
+    assert ">Common 6</a></li>" in topic_section(html, "Second")
+    assert ">Common 7</a></li>" in topic_section(html, "First")
+    assert "Common 0" not in topic_section(html, "Second")

@@ -350,7 +350,10 @@ class Symptom(Content):
     featured = models.BooleanField(
         _("common problem"),
         default=False,
-        help_text=_("Tick to list it on the home page among the common problems."),
+        help_text=_(
+            "Tick to list it on the home page among the common problems. The first six, by "
+            "position, are shown."
+        ),
     )
     position = models.PositiveSmallIntegerField(
         default=0, help_text=_("Symptoms are listed in their topic from the lowest number up.")

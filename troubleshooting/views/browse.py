@@ -24,8 +24,9 @@ from ..translating import overlay, overlay_rows
 from .pages import public_page, render_page
 
 HOME_SYMPTOMS_PER_TOPIC = 6
+HOME_COMMON_PROBLEMS = 6  # the featured symptoms shown as cards, the first by position
 LISTED = tuple(f"listed_{n}" for n in range(HOME_SYMPTOMS_PER_TOPIC))
-HOME_FIELDS = ("pk", "slug", "title", "summary", "featured", "topic__slug", "position")
+HOME_FIELDS = ("pk", "slug", "title", "summary", "topic__slug", "position")
 TOPIC_FIELDS = ("pk", "slug", "title", "summary", "symptom_count", "has_start_question", *LISTED)
 # The home page's blocks, each kept rendered for the values it shows (blocks.py).
 TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
@@ -39,15 +40,16 @@ def home(request):
     topics = _visible_topics.dicts(preview=preview)
     listed = sorted({topic[name] for topic in topics for name in LISTED} - {None})
     symptoms = _home_symptoms.dicts(preview=preview, listed=listed)
+    listed_ids = set(listed)
+    cards = [symptom for symptom in symptoms if symptom["pk"] not in listed_ids]
+    rows = [symptom for symptom in symptoms if symptom["pk"] in listed_ids]
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
-    overlay_rows(Symptom, symptoms, preview=preview)
-    common, found = [], {}
-    for symptom in symptoms:
-        if symptom["featured"]:
-            topic_slug = topic_slugs.get(symptom["topic__slug"], symptom["topic__slug"])
-            common.append((symptom["slug"], topic_slug, symptom["title"], symptom["summary"]))
-        else:
-            found[symptom["pk"]] = (symptom["slug"], symptom["title"])
+    overlay_rows(Symptom, cards + rows, preview=preview)
+    common = []
+    for card in cards:
+        topic_slug = topic_slugs.get(card["topic__slug"], card["topic__slug"])
+        common.append((card["slug"], topic_slug, card["title"], card["summary"]))
+    found = {row["pk"]: (row["slug"], row["title"]) for row in rows}
     # One topic's questions are the page's way in for anyone unsure; with several, a wall of
     # the same button would say nothing, so each topic offers its own below.
     starts = [topic for topic in topics if topic["has_start_question"]]
@@ -112,17 +114,23 @@ def _common_context(values: tuple) -> dict:
     return {"common_symptoms": cards}
 
 
+def _cards(*, preview: bool):
+    """Return the ids of the common problems' cards: the first featured symptoms by position."""
+    featured = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
+    return featured.order_by("position", "title").values("pk")[:HOME_COMMON_PROBLEMS]
+
+
 def _home_symptoms_query(*, preview: bool, listed: list[int]):
     """Return the common problems' rows and those of the topics' ``listed`` first symptoms.
 
     One query, each part through its own index (an OR of the two would read every symptom);
-    the listed ones are never featured, so "featured" tells them apart. They are already known
-    to be visible: the topics' query chose them.
+    the listed ones are never cards (the topics' query leaves them out), so a row's id tells
+    them apart. They are already known to be visible: the topics' query chose them.
     """
-    featured = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
+    cards = Symptom.objects.filter(pk__in=_cards(preview=preview))
     listed_rows = Symptom.objects.filter(pk__in=listed).order_by().values_list(*HOME_FIELDS)
     return (
-        featured.order_by()
+        cards.order_by()
         .values_list(*HOME_FIELDS)
         .union(listed_rows, all=True)
         .order_by("position", "title")
@@ -143,8 +151,9 @@ def _visible_topics_query(*, preview: bool):
     """
     listed = (
         Symptom.objects.visible(preview=preview)
-        # The featured ones are already cards under "Common problems".
-        .filter(topic=OuterRef("pk"), featured=False)
+        # The cards under "Common problems" are not listed again; other featured ones are.
+        .filter(topic=OuterRef("pk"))
+        .exclude(pk__in=_cards(preview=preview))
         .order_by("position", "title")
         .values("pk")
     )
