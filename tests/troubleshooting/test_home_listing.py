@@ -123,8 +123,10 @@ def test_the_home_page_reads_its_topics_and_its_symptoms(client, settings):
     client.get("/")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
-    # The first questions come with the topics; the third query is the content version's.
+    # The cards, then the topics with their first questions and the ids of their listed
+    # symptoms, then those symptoms; the last query is the content version's.
     assert [query["sql"].split('"')[1] for query in queries] == [
+        "troubleshooting_symptom",
         "troubleshooting_topic",
         "troubleshooting_symptom",
         "troubleshooting_contentversion",

@@ -26,7 +26,8 @@ from .pages import public_page, render_page
 HOME_SYMPTOMS_PER_TOPIC = 6
 HOME_COMMON_PROBLEMS = 6  # the featured symptoms shown as cards, the first by position
 LISTED = tuple(f"listed_{n}" for n in range(HOME_SYMPTOMS_PER_TOPIC))
-HOME_FIELDS = ("pk", "slug", "title", "summary", "topic__slug", "position")
+CARD_FIELDS = ("pk", "slug", "title", "summary", "topic__slug")
+LISTED_FIELDS = ("pk", "slug", "title")
 TOPIC_FIELDS = ("pk", "slug", "title", "summary", "symptom_count", "has_start_question", *LISTED)
 # The home page's blocks, each kept rendered for the values it shows (blocks.py).
 TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
@@ -37,12 +38,11 @@ COMMON_BLOCK = "troubleshooting/includes/home_common.html"
 def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
-    topics = _visible_topics.dicts(preview=preview)
+    cards = _cards.dicts(preview=preview)
+    # The cards are not listed again under their topic; other featured symptoms are.
+    topics = _visible_topics.dicts(preview=preview, **card_slots([card["pk"] for card in cards]))
     listed = sorted({topic[name] for topic in topics for name in LISTED} - {None})
-    symptoms = _home_symptoms.dicts(preview=preview, listed=listed)
-    listed_ids = set(listed)
-    cards = [symptom for symptom in symptoms if symptom["pk"] not in listed_ids]
-    rows = [symptom for symptom in symptoms if symptom["pk"] in listed_ids]
+    rows = _listed_symptoms.dicts(preview=preview, listed=listed)
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
     overlay_rows(Symptom, cards + rows, preview=preview)
     common = []
@@ -114,33 +114,37 @@ def _common_context(values: tuple) -> dict:
     return {"common_symptoms": cards}
 
 
-def _cards(*, preview: bool):
-    """Return the ids of the common problems' cards: the first featured symptoms by position."""
+def _cards_query(*, preview: bool):
+    """Return the common problems' cards: the first featured symptoms by position, as rows."""
     featured = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
-    return featured.order_by("position", "title").values("pk")[:HOME_COMMON_PROBLEMS]
+    cards = featured.order_by("position", "title")[:HOME_COMMON_PROBLEMS]
+    return cards.values_list(*CARD_FIELDS)
 
 
-def _home_symptoms_query(*, preview: bool, listed: list[int]):
-    """Return the common problems' rows and those of the topics' ``listed`` first symptoms.
+_cards = Prepared(_cards_query, CARD_FIELDS)
 
-    One query, each part through its own index (an OR of the two would read every symptom);
-    the listed ones are never cards (the topics' query leaves them out), so a row's id tells
-    them apart. They are already known to be visible: the topics' query chose them.
+
+def _listed_symptoms_query(*, preview: bool, listed: list[int]):
+    """Return the rows of the topics' ``listed`` first symptoms.
+
+    They are already known to be visible: the topics' query chose them.
     """
-    cards = Symptom.objects.filter(pk__in=_cards(preview=preview))
-    listed_rows = Symptom.objects.filter(pk__in=listed).order_by().values_list(*HOME_FIELDS)
-    return (
-        cards.order_by()
-        .values_list(*HOME_FIELDS)
-        .union(listed_rows, all=True)
-        .order_by("position", "title")
-    )
+    return Symptom.objects.filter(pk__in=listed).order_by().values_list(*LISTED_FIELDS)
 
 
-_home_symptoms = Prepared(_home_symptoms_query, HOME_FIELDS)
+_listed_symptoms = Prepared(_listed_symptoms_query, LISTED_FIELDS)
 
 
-def _visible_topics_query(*, preview: bool):
+def card_slots(ids: list[int]) -> dict[str, list[int]]:
+    """Return the cards' ids once for each listed place, as the topics' read takes them.
+
+    Each of a topic's listed places is its own subquery leaving the cards out, and a prepared
+    read's value stands in one place only (``prepared.py``), so each gets its own copy.
+    """
+    return {f"cards_{n}": ids for n in range(HOME_SYMPTOMS_PER_TOPIC)}
+
+
+def _visible_topics_query(*, preview: bool, **cards: list[int]):
     """Return the visible topics with their live symptom count, first symptoms and first question.
 
     One query that reads only what the page shows, through the indexes on a topic's symptoms:
@@ -149,14 +153,19 @@ def _visible_topics_query(*, preview: bool):
     as plain values, their addresses made once (``Addresses``): hundreds of model instances,
     and the template engine's slower look-ups on them, were most of the page's time.
     """
-    listed = (
-        Symptom.objects.visible(preview=preview)
-        # The cards under "Common problems" are not listed again; other featured ones are.
-        .filter(topic=OuterRef("pk"))
-        .exclude(pk__in=_cards(preview=preview))
-        .order_by("position", "title")
-        .values("pk")
-    )
+    # The cards under "Common problems" (their ids, ``card_slots()``: a subquery for them was
+    # read again for every topic's every listed place) are not listed again; other featured
+    # symptoms are.
+    firsts = {
+        name: Subquery(
+            Symptom.objects.visible(preview=preview)
+            .filter(topic=OuterRef("pk"))
+            .exclude(pk__in=cards[f"cards_{n}"])
+            .order_by("position", "title")
+            .values("pk")[n : n + 1]
+        )
+        for n, name in enumerate(LISTED)
+    }
     count = (
         Symptom.objects.visible(preview=preview)
         .filter(topic=OuterRef("pk"))
@@ -170,7 +179,6 @@ def _visible_topics_query(*, preview: bool):
     start = TriageQuestion.objects.visible(preview=preview).filter(
         topic=OuterRef("pk"), is_start=True
     )
-    firsts = {name: Subquery(listed[n : n + 1]) for n, name in enumerate(LISTED)}
     return (
         Topic.objects.visible(preview=preview)
         .annotate(
