@@ -99,6 +99,10 @@ class Prepared:
                 return execute(sql, params, many, context)  # stand-ins read nothing; run again
             return execute(sql, _filled(params, places, values), many, context)
 
+        # Connected first: what runs as a connection opens (PostgreSQL's type look-ups, a
+        # receiver of ``connection_created``) is not the read's statement.
+        with connection.cursor():
+            pass
         with connection.execute_wrapper(capture):
             rows = list(queryset)
         if rows and not isinstance(rows[0], tuple):

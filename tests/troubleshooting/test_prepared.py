@@ -129,3 +129,26 @@ def test_the_home_pages_reads_are_the_querysets_rows(language):
                 browse._listed_symptoms_query(preview=False, listed=pks)
             )
             assert sorted(row[2] for row in symptoms) == ["Listed 0", "Listed 1", "Listed 2"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statements_run_as_a_connection_opens_are_not_taken_for_the_read():
+    from django.db.backends.signals import connection_created
+
+    topic = make_topic()
+    make_symptom(topic=topic, title="Only", position=0)
+
+    def look_up_types(connection, **kwargs):  # as django.contrib.postgres does on connecting
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite's in-memory test database keeps its one connection open")
+    read = Prepared(titles_in)
+    connection.close()
+    connection_created.connect(look_up_types)
+    try:
+        assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
+    finally:
+        connection_created.disconnect(look_up_types)
+    assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
