@@ -173,9 +173,7 @@ def _place(sql: str, params: list, stand_in, every: list) -> tuple[int, type] | 
     """
     found = [n for n, p in enumerate(params) if isinstance(p, type(stand_in)) and p == stand_in]
     text = str(stand_in)
-    inside = text in sql or any(
-        isinstance(p, str) and p not in every and text in p for p in params
-    )
+    inside = text in sql or any(isinstance(p, str) and p not in every and text in p for p in params)
     return (found[0], type(params[found[0]])) if len(found) == 1 and not inside else None
 
 
