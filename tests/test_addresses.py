@@ -100,3 +100,20 @@ def test_a_book_of_addresses_gives_what_reverse_gives():
     )
     with pytest.raises(NoReverseMatch):
         book.slug_url("troubleshooting:topic", "café")
+
+
+@pytest.mark.parametrize("number", ["0", "007", "10000", "01", 0, "9999", 1])
+def test_a_step_number_is_taken_only_as_reverse_takes_it(number):
+    arguments = {"topic_slug": "messages", "symptom_slug": "not-delivered", "number": number}
+    positional = ["messages", "not-delivered", str(number)]
+    for _ in range(2):  # the shape worked out, then remembered
+        try:
+            expected = reverse("troubleshooting:flow_step", kwargs=arguments)
+        except NoReverseMatch:
+            with pytest.raises(NoReverseMatch):
+                kwargs_url("troubleshooting:flow_step", arguments)
+            with pytest.raises(NoReverseMatch):
+                slug_url("troubleshooting:flow_step", *positional)
+        else:
+            assert kwargs_url("troubleshooting:flow_step", arguments) == expected
+            assert slug_url("troubleshooting:flow_step", *positional) == expected

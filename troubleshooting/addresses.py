@@ -5,10 +5,11 @@ The home page links to hundreds of topics and symptoms, each twice (``href`` and
 page's rendering time. An address's shape is the same whatever the slugs, so each URL name is
 reversed once (per script prefix and URLconf) with stand-ins, and slugs are put in their place.
 The stand-ins are short numbers, which slug, string, integer and step-number converters all take
-as they are, so a number (a step's) is put in its place as well; callers pass numbers their
-pattern takes (the flow's step numbers, an address's resolved arguments). A value that isn't a
-plain ASCII slug (which ``reverse()`` would quote, or refuse) goes through ``reverse()`` itself:
-the result is always what ``reverse()`` gives.
+as they are, so a number (a step's) is put in its place as well. A place that takes numbers only
+takes a value there only if it is a step number as the step converter writes it ("0", "007" or
+"10000" are not); a value that isn't a plain ASCII slug (which ``reverse()`` would quote, or
+refuse) goes through ``reverse()`` itself: the result is always what ``reverse()`` gives, or its
+``NoReverseMatch``.
 
 What an address depends on besides its slugs (script prefix, URLconf, active language) lives in
 thread- and context-local storage that costs a few microseconds a read: ``Addresses`` reads it
@@ -22,8 +23,12 @@ from django.dispatch import receiver
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
+from .converters import StepNumber
+
 _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
-_shapes: dict[tuple, tuple[str, ...] | None] = {}
+_STEP_NUMBER = re.compile(StepNumber.regex)
+# An address's text around its arguments, and which of its places take numbers only.
+_shapes: dict[tuple, tuple[tuple[str, ...], tuple[bool, ...]] | None] = {}
 
 
 def _stand_in(number: int) -> str:
@@ -32,18 +37,21 @@ def _stand_in(number: int) -> str:
     return str(9_700 + number)
 
 
-def _shape(name: str, keys: int | tuple[str, ...]) -> tuple[str, ...] | None:
-    """Return the address's text around its slugs, or None if it can't be split.
+def _reverse(name: str, keys: int | tuple[str, ...], values: list[str]) -> str:
+    if isinstance(keys, int):
+        return reverse(name, args=values)
+    return reverse(name, kwargs=dict(zip(keys, values, strict=True)))
+
+
+def _shape(name: str, keys: int | tuple[str, ...]) -> tuple | None:
+    """Return the address's text around its slugs and its numbers-only places, or None.
 
     ``keys``: how many positional arguments it takes, or the names of its keyword arguments.
     """
     count = keys if isinstance(keys, int) else len(keys)
     stand_ins = [_stand_in(number) for number in range(count)]
     try:
-        if isinstance(keys, int):
-            url = reverse(name, args=stand_ins)
-        else:
-            url = reverse(name, kwargs=dict(zip(keys, stand_ins, strict=True)))
+        url = _reverse(name, keys, stand_ins)
     except NoReverseMatch:
         return None
     pieces, rest = [], url
@@ -52,7 +60,19 @@ def _shape(name: str, keys: int | tuple[str, ...]) -> tuple[str, ...] | None:
         if not found or _stand_in(number) in rest:
             return None
         pieces.append(before)
-    return (*pieces, rest)
+    return (*pieces, rest), tuple(_numbers_only(name, keys, stand_ins, n) for n in range(count))
+
+
+def _numbers_only(name: str, keys, stand_ins: list[str], number: int) -> bool:
+    """Return whether place ``number`` refuses a letter (a step number's, an integer's)."""
+    # Such a place's value must be a step number as its converter writes it; an integer
+    # converter's is held to that too and, if not one, reversed: never a wrong address.
+    lettered = [*stand_ins[:number], f"x{stand_ins[number]}", *stand_ins[number + 1 :]]
+    try:
+        _reverse(name, keys, lettered)
+    except NoReverseMatch:
+        return True
+    return False
 
 
 def address_context() -> tuple:
@@ -75,6 +95,10 @@ def _shaped(context: tuple, name: str, slugs: tuple[str, ...], keys) -> str | No
         pieces = _shapes[key] = _shape(name, keys)
     if pieces is None:
         return None
+    pieces, numbers_only = pieces
+    for slug, numeric in zip(slugs, numbers_only, strict=True):
+        if numeric and not _STEP_NUMBER.fullmatch(slug):
+            return None
     parts = [pieces[0]]
     for slug, piece in zip(slugs, pieces[1:], strict=True):
         parts += (slug, piece)

@@ -110,6 +110,7 @@ SHOWN_ONLY = ("instructions", "instructions_html", "warning", "warning_html", "p
 @built_once
 def _step_links(*, preview: bool):
     """Return a symptom's steps as the public sees them (or all, in preview), in order."""
+    # The step pages' prepared read (``flow_reads``) is built from it too: one definition.
     return (
         SymptomStep.objects.filter(live("step__", preview=preview))
         .select_related("step")

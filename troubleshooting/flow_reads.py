@@ -16,24 +16,17 @@ import json
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from .models import FixStep, Symptom, SymptomStep, Topic, live
+from .flow import _step_links
+from .models import FixStep, Symptom, Topic
+from .pieces import STEP_INPUTS
 from .prepared import Instances, Prepared
 
 # What the flow pages show of a symptom and its topic (the end page: where to go next).
 SYMPTOM_FIELDS = ("id", "slug", "title", "summary", "next_moves_html", "topic_id")
 TOPIC_FIELDS = ("id", "slug", "title", "escalation_html")
-# What the flow, its addresses and a step page (and a step's pieces rendered live) read.
-STEP_FIELDS = (
-    "id",
-    "slug",
-    "title",
-    "severity",
-    "minutes",
-    "settings_path",
-    "interrupts",
-    "instructions_html",
-    "warning_html",
-)
+# What a step page shows (the inputs of a step's pieces, rendered live when not stored), and what
+# the flow and its addresses read besides: one list of a step's inputs, in ``pieces``.
+STEP_FIELDS = ("id", *STEP_INPUTS, "interrupts")
 
 _symptom = Instances(Symptom, SYMPTOM_FIELDS)
 _topic = Instances(Topic, TOPIC_FIELDS)
@@ -53,9 +46,11 @@ def _symptom_query(*, preview: bool, topic_slug: str, symptom_slug: str):
 
 def _steps_query(*, preview: bool, symptom: int):
     """Return a symptom's live steps in order, with their pieces as text."""
+    # The answer's path reads the same links (``Flow.for_symptom``): one definition of which
+    # steps are public and in what order, so a page and an answer never count different steps.
     return (
-        SymptomStep.objects.filter(live("step__", preview=preview), symptom_id=symptom)
-        .order_by("position")
+        _step_links(preview=preview)
+        .filter(symptom_id=symptom)
         .values_list(
             *(f"step__{name}" for name in STEP_FIELDS),
             Cast("step__pieces", output_field=TextField()),

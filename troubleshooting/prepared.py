@@ -8,12 +8,15 @@ requests. It takes the SQL the ORM sends through Django's documented ``connectio
 hook, on its way to the database, where it runs with the first call's values in the stand-ins'
 places. From then on it runs that SQL through a cursor with each call's values in those places.
 
-- Values are integers and strings (or lists of them, one statement per length), which the ORM
-  sends to the database as they are. A stand-in the ORM changed, or sent twice, or a read of
-  more than one statement, is refused: that read is then left to the ORM on every call.
+- Values are integers and strings (or lists of them, one statement per length and item types),
+  which the ORM sends to the database as they are. A stand-in the ORM changed, or sent twice, or
+  also put inside another parameter or the SQL text (``startswith`` sends ``word%``), or a read
+  of more than one statement, is refused: that read is then left to the ORM on every call.
 - Rows are as the database driver returns them, so a read selects columns that need no
   conversion: text and integers (a boolean is 0 or 1 on SQLite, true or false on PostgreSQL).
-  The tests hold each read's rows equal to its queryset's, on both databases.
+  The first call's rows are the ORM's, converted: a boolean is True there where later calls give
+  the driver's 1 on SQLite. The tests hold each read's rows equal to its queryset's, on both
+  databases.
 - An editor's preview is built and run by the ORM each time (drafts, never kept).
 - ``instance()`` makes a model instance of part of a row, for a page whose templates or
   translations need one: Django's documented ``Model.from_db()``, the other fields deferred.
@@ -93,7 +96,8 @@ class Prepared:
             if written:
                 raise ImproperlyConfigured(f"{self.build.__name__} reads in more than one query")
             params = list(params or ())
-            places = [_place(params, stand_in) for stand_in in _flat(stand_ins)]
+            every = _flat(stand_ins)
+            places = [_place(sql, params, stand_in, every) for stand_in in every]
             written.append((sql, params, places))
             if None in places:
                 return execute(sql, params, many, context)  # stand-ins read nothing; run again
@@ -159,14 +163,18 @@ class Instances:
         return self.model.from_db(connection.alias, self._sorted_names, ordered)
 
 
-def _place(params: list, stand_in) -> tuple[int, type] | None:
+def _place(sql: str, params: list, stand_in, every: list) -> tuple[int, type] | None:
     """Return where ``stand_in`` is among the parameters and its type there, if there once.
 
     The database backend may send a value in a type of its own (PostgreSQL's a small integer
-    column's as ``Int2``): a call's value is put in that type too.
+    column's as ``Int2``): a call's value is put in that type too. A stand-in also found inside
+    another parameter (``word%``) or in the SQL text would keep the first call's value there,
+    so it has no place: only one copy could be filled.
     """
     found = [n for n, p in enumerate(params) if isinstance(p, type(stand_in)) and p == stand_in]
-    return (found[0], type(params[found[0]])) if len(found) == 1 else None
+    text = str(stand_in)
+    inside = text in sql or any(isinstance(p, str) and p not in every and text in p for p in params)
+    return (found[0], type(params[found[0]])) if len(found) == 1 and not inside else None
 
 
 def _filled(params: list, places: list, values: dict) -> list:
@@ -187,9 +195,12 @@ def _flat(values: dict) -> list:
 
 
 def _shape(values: dict) -> tuple:
-    """Return what of the values changes the SQL: their names, types and lists' lengths."""
+    """Return what of the values changes the SQL: names, types, lists' lengths and item types."""
+    # A list of strings may build other SQL than one of integers (a slug's column, not a pk's).
     return tuple(
-        (name, len(value)) if isinstance(value, list | tuple) else (name, type(value))
+        (name, tuple(type(item) for item in value))
+        if isinstance(value, list | tuple)
+        else (name, type(value))
         for name, value in sorted(values.items())
     )
 

@@ -6,22 +6,10 @@ check, robots.txt, sitemap) are in ``system_urls.py``, outside the language pref
 
 from django.urls import path, register_converter
 
+from .converters import StepNumber
 from .views import browse, feedback, flow, known_issues, search, system
 
 app_name = "troubleshooting"
-
-
-class StepNumber:
-    """A step number as we write it: no leading zero, so each step has one address."""
-
-    regex = "[1-9][0-9]{0,3}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return str(value)
-
 
 register_converter(StepNumber, "step")
 

@@ -152,3 +152,34 @@ def test_statements_run_as_a_connection_opens_are_not_taken_for_the_read():
     finally:
         connection_created.disconnect(look_up_types)
     assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
+
+
+def test_a_value_also_sent_inside_another_parameter_reads_each_calls_rows():
+    from django.db.models import Q
+
+    make_symptom(title="Calls drop", slug="calls")
+    make_symptom(title="Messages won't send", slug="messages")
+    make_symptom(title="Messaging apps crash", slug="apps")
+    read = Prepared(
+        lambda *, preview, word: (
+            Symptom.objects.filter(Q(slug=word) | Q(title__startswith=word))
+            .order_by("title")
+            .values_list("title")
+        )
+    )
+    # ``startswith`` sends ``word%`` next to ``word``: both must hold the second call's word.
+    assert read.rows(word="Calls") == [("Calls drop",)]
+    assert read.rows(word="Messag") == [("Messages won't send",), ("Messaging apps crash",)]
+    assert read.rows(word="apps") == [("Messaging apps crash",)]
+
+
+def test_a_list_of_strings_does_not_run_an_integer_lists_statement():
+    first, second = make_symptom(title="First"), make_symptom(title="Second")
+
+    def titles(*, preview, keys):
+        by = "pk__in" if isinstance(keys[0], int) else "slug__in"
+        return Symptom.objects.filter(**{by: keys}).order_by("title").values_list("title")
+
+    read = Prepared(titles)
+    assert read.rows(keys=[first.pk, second.pk]) == [("First",), ("Second",)]
+    assert read.rows(keys=[first.slug, second.slug]) == [("First",), ("Second",)]
