@@ -239,6 +239,9 @@ def test_a_destructive_step_ahead_of_a_safer_one(destructive_guide):
     assert {ref.pk for ref in problem.related} == {destructive.pk, quick.pk}
     assert "“Delete the conversation” (step 3" in problem.message
     assert "“Restart the phone” (step 4)" in problem.message
+    # The admin has no position box to type in: rows are dragged, or moved with ↑ and ↓.
+    assert "drag “Delete the conversation” below every safer step" in problem.message
+    assert "↓ button" in problem.message and "Position" not in problem.message
     # Problems in a symptom also show on the step's page.
     assert the(ProblemKind.DESTRUCTIVE_BEFORE_SAFER, symptom, check_object(destructive))
 

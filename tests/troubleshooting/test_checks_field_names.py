@@ -52,11 +52,12 @@ def test_a_destructive_step_without_a_warning_names_the_field_in_spanish(guide):
     assert "En «Advertencia», di qué se puede perder" in message, message
 
 
-def test_a_step_out_of_order_names_the_position_in_spanish(destructive_guide):
+def test_a_step_out_of_order_says_in_spanish_to_drag_it_down(destructive_guide):
     symptom = destructive_guide[1]
     SymptomStep.objects.create(symptom=symptom, step=make_step(), position=9)
     message = in_spanish(ProblemKind.DESTRUCTIVE_BEFORE_SAFER, symptom)
-    assert "un valor de «Posición» mayor" in message, message
+    assert "arrastra «Delete the conversation» debajo de todos los pasos" in message, message
+    assert "Posición" not in message, message
 
 
 def test_a_topic_without_a_first_question_names_the_tick_box_in_spanish(guide):
@@ -79,7 +80,7 @@ def test_a_translated_settings_path_names_the_field_in_spanish():
     make_symptom(steps=[step])
     step_translation = translate(step, settings_path="Ajustes > Enviar y recibir")
     message = in_spanish(ProblemKind.TRANSLATION_SETTINGS_PATH, step_translation)
-    assert message.startswith("En «Dónde encontrarlo» de la traducción al español, "), message
+    assert message.startswith("En el campo «Dónde encontrarlo» de la traducción al español, ")
 
 
 def test_the_names_are_the_labels_of_the_spanish_forms(admin_client):
@@ -106,3 +107,12 @@ def test_the_names_are_the_labels_of_the_spanish_forms(admin_client):
             (question_labels, TriageQuestion, "help"),
         ):
             assert field_name(model, name).strip("«»") in labels, (name, sorted(labels))
+
+
+def test_a_symptoms_steps_and_causes_are_named_in_spanish(admin_client):
+    symptom = make_guide(1)[1]
+    url = reverse("admin:troubleshooting_symptom_change", args=[symptom.pk])
+    html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Pasos, en el orden en que la gente los prueba" in html
+    assert '<th class="column-step required">Paso' in html
+    assert '<th class="column-cause required">Causa' in html

@@ -146,3 +146,10 @@ def test_common_problems_are_the_first_six_featured_by_position(client):
     assert ">Common 6</a></li>" in topic_section(html, "Second")
     assert ">Common 7</a></li>" in topic_section(html, "First")
     assert "Common 0" not in topic_section(html, "Second")
+
+
+def test_the_tick_box_tells_editors_which_six_become_cards(admin_client):
+    symptom = make_symptom(featured=True)
+    url = reverse("admin:troubleshooting_symptom_change", args=[symptom.pk])
+    html = admin_client.get(url).content.decode()
+    assert "the ticked ones with the lowest position numbers across all topics" in html

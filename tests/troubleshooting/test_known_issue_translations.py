@@ -152,6 +152,22 @@ class TestPages:
         assert 'href="/fr/known-issues/imessage-outage/"' in switcher
         assert 'href="/known-issues/imessage-outage/"' in switcher
 
+    def test_renamed_addresses_lead_to_the_new_ones_in_english_and_spanish(
+        self, client, guide, issue
+    ):
+        spanish = translate_issue(issue)
+        issue.slug = "imessage-down"
+        issue.save()
+        spanish.slug = "imessage-caido"
+        spanish.save()
+        response = client.get("/known-issues/imessage-outage/")
+        assert response.status_code == 301
+        assert response["Location"] == "/known-issues/imessage-down/"
+        response = client.get("/es/known-issues/caida-de-imessage/")
+        assert response.status_code == 301
+        assert response["Location"] == "/es/known-issues/imessage-caido/"
+        assert client.get("/es/known-issues/imessage-caido/").status_code == 200
+
     def test_an_untranslated_issue_is_english_with_the_notice(self, client, guide, issue):
         html = client.get("/es/known-issues/imessage-outage/").content.decode()
         assert "iMessage outage" in html

@@ -171,8 +171,8 @@ class SymptomStepInline(SharedChoicesInline):
     shared_choice_fields = ("step",)
     fields = ["position", "step", "instructions"]
     ordering = ["position"]
-    verbose_name = "fix step"
-    verbose_name_plural = (
+    verbose_name = _("fix step")
+    verbose_name_plural = _(
         "Fix steps, in the order people try them (quick and safe first, destructive last)"
     )
 

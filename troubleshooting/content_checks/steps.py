@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext, ngettext
 
 from troubleshooting import rules
-from troubleshooting.models import FixStep, Symptom, SymptomStep
+from troubleshooting.models import FixStep, Symptom
 
 from .problems import Level, Problem, ProblemKind, Ref, field_name, quote
 from .site import Site
@@ -68,10 +68,9 @@ def check_step_order(site: Site) -> Iterator[Problem]:
             message = gettext(
                 "The destructive step %(step)s (step %(where)d, it can lose data) comes before "
                 "the safer step %(safer)s (step %(safer_where)d), so people could lose data "
-                "before trying a gentler fix. In this symptom's fix steps, give %(step)s a higher "
-                "%(field)s than every safer step."
+                "before trying a gentler fix. In this symptom's fix steps, drag %(step)s below "
+                "every safer step (or move it down with its ↓ button), then save."
             ) % {
-                "field": field_name(SymptomStep, "position"),
                 "step": quote(step),
                 "where": where,
                 "safer": quote(safer),

@@ -351,8 +351,9 @@ class Symptom(Content):
         _("common problem"),
         default=False,
         help_text=_(
-            "Tick to list it on the home page among the common problems. The first six, by "
-            "position, are shown."
+            "Tick to list it on the home page among the common problems. The home page shows "
+            "six: the ticked ones with the lowest position numbers across all topics (equal "
+            "numbers go by title)."
         ),
     )
     position = models.PositiveSmallIntegerField(
@@ -424,8 +425,11 @@ class SymptomCause(models.Model):
     """A likely cause of a symptom, in the order the article lists them."""
 
     symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="symptom_causes")
-    cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="symptom_causes")
+    cause = models.ForeignKey(
+        Cause, on_delete=models.CASCADE, related_name="symptom_causes", verbose_name=_("cause")
+    )
     position = models.PositiveSmallIntegerField(
+        _("position"),
         default=1,
         validators=POSITION_VALIDATORS,
         help_text=_("Most likely first: lower numbers are listed first."),
@@ -452,7 +456,9 @@ class SymptomStep(models.Model):
     """A fix step in a symptom's ordered list: quick and safe first, last resorts last."""
 
     symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="symptom_steps")
-    step = models.ForeignKey(FixStep, on_delete=models.CASCADE, related_name="symptom_steps")
+    step = models.ForeignKey(
+        FixStep, on_delete=models.CASCADE, related_name="symptom_steps", verbose_name=_("fix step")
+    )
     position = models.PositiveSmallIntegerField(
         _("position"),
         validators=POSITION_VALIDATORS,

@@ -188,6 +188,8 @@ class KnownIssue(Content):
         ("known", "known_html"),
         ("workaround", "workaround_html"),
     )
+    # An issue has a page of its own, linked from banners and feeds people saved.
+    keeps_old_slugs = True
 
     objects = SlugManager.from_queryset(KnownIssueQuerySet)()
 
