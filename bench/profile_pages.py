@@ -264,7 +264,8 @@ def summarise(profiler, repeat: int) -> list[tuple[str, float]]:
     return sorted(totals.items(), key=lambda item: -item[1])
 
 
-def main() -> int:
+def parse_arguments() -> argparse.Namespace:
+    """Return the command line's options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a PostgreSQL URL (default: a SQLite file)")
     parser.add_argument("--repeat", type=int, default=200, help="requests per target (200)")
@@ -282,8 +283,40 @@ def main() -> int:
     parser.add_argument(
         "--reuse", type=Path, help="a SQLite work directory to keep and use again (made if new)"
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def start_client(cached: bool):
+    """Set Django up, with the page cache on if ``cached``; return the client to measure with."""
+    if cached:
+        # After the database is filled: its commands need not see a cache they'd retire.
+        os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "600"
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    # Served from the cache, as the HTTP benchmark asks: a browser's headers, htmx's
+    # requests with the CSRF cookie the page before them set (bench/http.py).
+    return WsgiClient(CACHED_HEADERS) if cached else Client()
+
+
+def print_profile(name: str, method: str, path: str, profiler, args) -> None:
+    """Print a target's busiest functions and its self time by kind of work."""
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(args.sort)
+    stats.print_stats(args.top)
+    print(f"\n=== {name}: {method.upper()} {path}")
+    print("\n".join(out.getvalue().splitlines()[4:]))
+    groups = summarise(profiler, args.repeat)
+    total = sum(ms for _group, ms in groups)
+    print(f"Self time by kind of work, ms per request under the profiler ({total:.1f}):")
+    for group, ms in groups:
+        print(f"  {group:34}{ms:>8.2f}{ms / total:>7.0%}")
+
+
+def main() -> int:
+    args = parse_arguments()
     (ROOT / ".local").mkdir(exist_ok=True)
     workdir = args.reuse or Path(tempfile.mkdtemp(prefix="profile-", dir=ROOT / ".local"))
     drop = None
@@ -293,17 +326,7 @@ def main() -> int:
         else:
             workdir.mkdir(parents=True, exist_ok=True)
             drop = prepare(args.database_url, workdir, args.copies, args.corpus)
-        if args.cached:
-            # After the database is filled: its commands need not see a cache they'd retire.
-            os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "600"
-        import django
-
-        django.setup()
-        from django.test import Client
-
-        # Served from the cache, as the HTTP benchmark asks: a browser's headers, htmx's
-        # requests with the CSRF cookie the page before them set (bench/http.py).
-        client = WsgiClient(CACHED_HEADERS) if args.cached else Client()
+        client = start_client(args.cached)
         summary = []
         for name, (method, path, extra) in targets(args.language).items():
             if args.only and name not in args.only and name != "baseline":
@@ -312,18 +335,8 @@ def main() -> int:
                 continue
             ms, queries, reverses, profiler = measure(client, method, path, extra, args.repeat)
             summary.append((name, ms, queries, reverses))
-            if name == "baseline":
-                continue
-            out = io.StringIO()
-            stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(args.sort)
-            stats.print_stats(args.top)
-            print(f"\n=== {name}: {method.upper()} {path}")
-            print("\n".join(out.getvalue().splitlines()[4:]))
-            groups = summarise(profiler, args.repeat)
-            total = sum(ms for _group, ms in groups)
-            print(f"Self time by kind of work, ms per request under the profiler ({total:.1f}):")
-            for group, ms in groups:
-                print(f"  {group:34}{ms:>8.2f}{ms / total:>7.0%}")
+            if name != "baseline":
+                print_profile(name, method, path, profiler, args)
         base_ms = summary[0][1]
         print(f"\n{'':16}{'CPU ms/req':>11}{'×baseline':>11}{'queries':>9}{'reverse()':>11}")
         for name, ms, queries, reverses in summary:

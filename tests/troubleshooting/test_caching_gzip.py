@@ -2,8 +2,10 @@
 
 import gzip
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
@@ -166,3 +168,26 @@ def test_a_length_or_tag_set_by_a_view_never_describes_the_other_form():
 )
 def test_accept_encoding_is_read_as_the_standard_says(value, takes_gzip):
     assert page_entries.accepts_gzip(value) is takes_gzip
+
+
+# The safeguard finds a token only as {% csrf_token %}'s hidden field: a token written any other way
+# (an hx-headers attribute) would be kept for everyone and gzipped beside a search's words.
+BARE_TOKEN = re.compile(r"\{\{\s*csrf_token\b")
+
+
+def templates_writing_a_bare_token(root: Path) -> list[str]:
+    return sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if BARE_TOKEN.search(path.read_text(encoding="utf-8"))
+    )
+
+
+def test_no_template_writes_the_csrf_token_outside_its_hidden_field():
+    assert templates_writing_a_bare_token(Path(settings.BASE_DIR) / "templates") == []
+
+
+def test_a_template_writing_the_token_into_an_attribute_is_caught(tmp_path):
+    (tmp_path / "page.html").write_text('<body hx-headers=\'{"X-CSRFToken": "{{csrf_token}}"}\'>')
+    (tmp_path / "form.html").write_text("<form>{% csrf_token %}</form>")
+    assert templates_writing_a_bare_token(tmp_path) == ["page.html"]

@@ -209,3 +209,28 @@ def test_counts_for_many_queries_are_written_in_one_statement(guide, settings):
     assert len([query for query in queries if table in query["sql"]]) == 1
     counted = SearchQuery.objects.values_list("query", "language", "searches", "opens")
     assert sorted(counted) == [("frozen", "en", 1, 0), ("restart", "en", 7, 2), ("x", "es", 1, 0)]
+
+
+def test_more_searches_than_one_statement_takes_are_split_and_all_counted(
+    guide, settings, monkeypatch
+):
+    settings.SEARCH_COUNT_SECONDS = 3600
+    counts = search.usage.search_counts
+    # An engine taking 12 parameters a statement: two rows of five values each.
+    monkeypatch.setattr(connection.features, "max_query_params", 12)
+    words = ["one", "two", "three", "four", "five"]
+    for word in words:
+        counts.add(word, "en")
+    counts.add("one", "en")
+    sent = []
+
+    def upserts(execute, sql, params, many, context):
+        if SearchQuery._meta.db_table in sql:
+            sent.append(len(params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(upserts):
+        counts.write()
+    assert sent == [10, 10, 5]  # each within the limit, every search in one of them
+    counted = dict(SearchQuery.objects.values_list("query", "searches"))
+    assert counted == {"one": 2, "two": 1, "three": 1, "four": 1, "five": 1}

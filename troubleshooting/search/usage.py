@@ -130,12 +130,21 @@ def _write_counts(counts: Counter) -> None:
         if text:
             totals[text, recorded_language(language)] += count
     rows = sorted(totals.items())  # in key order: two writers lock rows in the same order
-    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-        _add_searches(rows[start : start + _ROWS_PER_STATEMENT])
+    size = _rows_per_statement() or max(len(rows), 1)
+    for start in range(0, len(rows), size):
+        _add_searches(rows[start : start + size])
 
 
-# Six values a row: well under SQLite's and PostgreSQL's limits on parameters per statement.
-_ROWS_PER_STATEMENT = 500
+# The parameters each row sends: its words, language, count and two times (``opens`` is a 0).
+_VALUES_PER_ROW = 5
+
+
+def _rows_per_statement() -> int | None:
+    """Return how many rows one upsert can carry, or None where the database sets no limit."""
+    # The engine's limit on parameters in one statement (999 in SQLite builds before 3.32):
+    # a fixed number of rows could pass it, and the whole write would then fail.
+    limit = connection.features.max_query_params
+    return max(limit // _VALUES_PER_ROW, 1) if limit else None
 
 
 def _add_searches(rows: list[tuple[tuple[str, str], int]]) -> None:
