@@ -1,7 +1,12 @@
 """One home for a renamed slug's old address: English content and its translations share it."""
 
 import pytest
+import reversion
+from django.urls import reverse
+from reversion.models import Version
 
+from tests.troubleshooting.test_admin import symptom_form_data
+from tests.troubleshooting.test_editing import save_symptom
 from troubleshooting.models import (
     Cause,
     Content,
@@ -83,3 +88,60 @@ def test_a_new_translation_takes_an_old_slug_from_the_redirects(guide):
     spanish.delete()
     translate(topic, "es", slug="mensajes")
     assert redirects() == []
+
+
+# Restoring a saved version writes rows without their save, so the restore keeps them itself.
+
+
+def restore(client, item, version, **data):
+    """Post the restore form of ``version``, as an editor saving the version shown does."""
+    url = reverse(
+        f"admin:troubleshooting_{item._meta.model_name}_revision", args=[item.pk, version.pk]
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+
+
+def test_restoring_a_version_from_before_a_rename_keeps_the_renamed_address(admin_client, guide):
+    symptom = guide[1]
+    rows = [(link.pk, link.position, link.step_id) for link in symptom.symptom_steps.all()]
+    save_symptom(admin_client, symptom)  # the version to go back to
+    before = Version.objects.get_for_object(symptom).first()
+    original_url = symptom.get_absolute_url()
+    save_symptom(admin_client, symptom, slug="renamed-slug")
+    symptom.refresh_from_db()
+    renamed_url = symptom.get_absolute_url()
+
+    restore(
+        admin_client,
+        symptom,
+        before,
+        **symptom_form_data(symptom, rows) | {"slug": before.field_dict["slug"]},
+    )
+    symptom.refresh_from_db()
+    assert symptom.get_absolute_url() == original_url
+    assert admin_client.get(original_url).status_code == 200
+    response = admin_client.get(renamed_url)
+    assert response.status_code == 301
+    assert response["Location"] == original_url
+
+
+def test_restoring_a_translation_from_before_a_rename_keeps_its_renamed_address(
+    admin_client, guide
+):
+    topic, symptom = guide[0], guide[1]
+    translate(topic, "es", slug="mensajes")
+    spanish = translate(symptom, "es", slug="no-entregado")
+    with reversion.create_revision():
+        spanish.save()
+    before = Version.objects.get_for_object(spanish).get()
+    spanish.slug = "sin-entregar"
+    with reversion.create_revision():
+        spanish.save()
+
+    fields = ["slug", "status", *spanish.source_fields]
+    restore(admin_client, spanish, before, **{name: before.field_dict[name] for name in fields})
+    assert admin_client.get("/es/mensajes/no-entregado/").status_code == 200
+    response = admin_client.get("/es/mensajes/sin-entregar/")
+    assert response.status_code == 301
+    assert response["Location"] == "/es/mensajes/no-entregado/"

@@ -23,6 +23,7 @@ from reversion.models import Version
 
 from troubleshooting import review
 from troubleshooting.models import Symptom, SymptomCause, SymptomStep, TriageChoice, TriageQuestion
+from troubleshooting.models.site import KeepsOldSlugs
 
 # Bookkeeping that changes on every save and says nothing about the content.
 SKIPPED_FIELDS = {"id", "created", "updated"}
@@ -226,7 +227,37 @@ def revert(version: Version) -> None:
     # transaction (which puts the saved ones back, or is rolled back by a preview).
     for _label, row_model, owner, _reads in LISTS.get(model_of(version), []):
         row_model._default_manager.filter(**{owner: version.object_id}).delete()
+    slugs_before = _slugs_now(version)
     version.revision.revert(delete=True)
+    _keep_old_slugs(slugs_before)
+
+
+def _slugs_now(version: Version) -> dict[tuple[type[KeepsOldSlugs], str], str | None]:
+    """Return today's slug of each row in ``version``'s revision that can keep old slugs."""
+    wanted: dict[type[KeepsOldSlugs], list[str]] = {}
+    for saved in version.revision.version_set.all():
+        model = model_of(saved)
+        if model is not None and issubclass(model, KeepsOldSlugs):
+            wanted.setdefault(model, []).append(saved.object_id)
+    slugs: dict[tuple[type[KeepsOldSlugs], str], str | None] = {}
+    for model, pks in wanted.items():
+        found = dict(model._default_manager.filter(pk__in=pks).values_list("pk", "slug"))
+        found = {str(pk): slug for pk, slug in found.items()}
+        slugs.update({(model, pk): found.get(pk) for pk in pks})
+    return slugs
+
+
+def _keep_old_slugs(slugs_before: dict[tuple[type[KeepsOldSlugs], str], str | None]) -> None:
+    """Leave a redirect from each address a restore renamed away, as an editor's save would.
+
+    A restore writes the saved rows without their ``save`` (which would have seen the rename),
+    so links people saved to the address it replaced would otherwise stop working. A row that
+    was absent (recovered) frees its slug from another item's old address, as a new row does.
+    """
+    for (model, pk), old_slug in slugs_before.items():
+        row = model._default_manager.filter(pk=pk).first()
+        if row is not None and row.slug != old_slug:
+            row.keep_old_slug(old_slug)
 
 
 def snapshot_lines(data: str, model, object_id, names: Names | None = None) -> dict[str, str]:

@@ -128,10 +128,18 @@ class KeepsOldSlugs(models.Model):
         super().save(*args, **kwargs)
         # A new row records nothing old, but frees its slug from an old address of another item.
         if keeps and (creating or (renamed_from and renamed_from != self.slug)):
-            item, language = self.slug_owner()
-            SlugRedirect.objects.record(
-                item, old_slug=renamed_from, slug=self.slug, language=language
-            )
+            self.keep_old_slug(renamed_from)
+
+    def keep_old_slug(self, old_slug: str | None) -> None:
+        """Record ``old_slug`` as a renamed address of this row; its own slug is its own again.
+
+        ``save`` calls it; so does anything that writes a row without ``save`` (restoring a
+        saved version), having read the slug before it wrote.
+        """
+        if not self.keeps_old_slugs:
+            return
+        item, language = self.slug_owner()
+        SlugRedirect.objects.record(item, old_slug=old_slug, slug=self.slug, language=language)
 
     def slug_owner(self) -> tuple[models.Model, str]:
         """Return the item this row's addresses lead to, and their language."""
