@@ -116,3 +116,13 @@ def test_a_symptoms_steps_and_causes_are_named_in_spanish(admin_client):
     assert "Pasos, en el orden en que la gente los prueba" in html
     assert '<th class="column-step required">Paso' in html
     assert '<th class="column-cause required">Causa' in html
+
+
+def test_a_symptoms_sections_are_headed_in_spanish(admin_client):
+    symptom = make_guide(1)[1]
+    url = reverse("admin:troubleshooting_symptom_change", args=[symptom.pk])
+    html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    for heading in ("Publicación", "Artículo", "Listado", "Revisión"):
+        assert f">{heading}</h2>" in html, heading
+    assert "Causas probables, la más probable primero" in html
+    assert ">Publishing</h2>" not in html

@@ -51,7 +51,7 @@ class TopicAdmin(TriageTreePage, EditorFields, PublishingAdmin):
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "position", "escalation"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "created", "updated"]}),
         PublishingAdmin.review_fieldset,
     ]
 
@@ -83,9 +83,9 @@ class SymptomAdmin(SortableAdminBase, OutcomeDashboards, EditorFields, Publishin
     inlines = [SymptomStepInline, SymptomCauseInline]
     fieldsets = [
         (None, {"fields": ["topic", "title", "slug", "summary"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
-        ("Article", {"fields": ["body", "aliases", "next_moves"]}),
-        ("Listing", {"fields": ["featured", "position"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "created", "updated"]}),
+        (_("Article"), {"fields": ["body", "aliases", "next_moves"]}),
+        (_("Listing"), {"fields": ["featured", "position"]}),
         PublishingAdmin.review_fieldset,
     ]
 
@@ -113,7 +113,7 @@ class CauseAdmin(EditorFields, PublishingAdmin):
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "description"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "created", "updated"]}),
         PublishingAdmin.review_fieldset,
     ]
 
@@ -132,8 +132,8 @@ class FixStepAdmin(EditorFields, PublishingAdmin):
     filter_horizontal = ["causes"]
     fieldsets = [
         (None, {"fields": ["title", "slug"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
-        ("What to do", {"fields": ["instructions", "settings_path", "minutes", "interrupts"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "created", "updated"]}),
+        (_("What to do"), {"fields": ["instructions", "settings_path", "minutes", "interrupts"]}),
         (
             "Risk",
             {
@@ -142,7 +142,7 @@ class FixStepAdmin(EditorFields, PublishingAdmin):
                 "every symptom's list, and people confirm before they see them.",
             },
         ),
-        ("Why it helps", {"fields": ["causes"]}),
+        (_("Why it helps"), {"fields": ["causes"]}),
         PublishingAdmin.review_fieldset,
     ]
 
@@ -175,7 +175,7 @@ class TriageQuestionAdmin(SortableAdminBase, EditorFields, PublishingAdmin):
     inlines = [TriageChoiceInline]
     fieldsets = [
         (None, {"fields": ["topic", "prompt", "slug", "help", "is_start"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "created", "updated"]}),
         PublishingAdmin.review_fieldset,
     ]
 

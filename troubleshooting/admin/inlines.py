@@ -208,7 +208,7 @@ class SymptomCauseInline(SharedChoicesInline):
     fields = ["position", "cause"]
     ordering = ["position"]
     verbose_name = "likely cause"
-    verbose_name_plural = "Likely causes, most likely first"
+    verbose_name_plural = _("Likely causes, most likely first")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("symptom", "cause")

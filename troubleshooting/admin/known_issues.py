@@ -64,8 +64,8 @@ class KnownIssueAdmin(PublishingAdmin):
                 "resolved.",
             },
         ),
-        ("Timing", {"fields": ["started_at", "ends_at", "resolved_at"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "created", "updated"]}),
+        (_("Timing"), {"fields": ["started_at", "ends_at", "resolved_at"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "created", "updated"]}),
     ]
 
     def get_actions(self, request):

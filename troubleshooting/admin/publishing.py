@@ -69,7 +69,7 @@ class PublishingAdmin(MarkdownPreview, HistoryAdmin):
     save_on_top = True
     publishing_fields = ["status", "publish_at"]
     review_fieldset = (
-        "Review",
+        _("Review"),
         {
             "fields": ["reviewed_on", "checked_on_ios"],
             "description": "Check the steps on a real phone from time to time: iOS moves "
