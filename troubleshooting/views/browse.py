@@ -1,7 +1,6 @@
 """Browsing the guides: the home page, a topic, a symptom's article."""
 
-from django.db.models import Count, Exists, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Subquery, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +16,7 @@ from ..models import (
     Topic,
     TriageQuestion,
     live,
+    live_count,
 )
 from ..prepared import Instances, Prepared
 from ..previewing import previewing
@@ -166,23 +166,13 @@ def _visible_topics_query(*, preview: bool, **cards: list[int]):
         )
         for n, name in enumerate(LISTED)
     }
-    count = (
-        Symptom.objects.visible(preview=preview)
-        .filter(topic=OuterRef("pk"))
-        .order_by()
-        .values("topic")
-        # COUNT(*), not of the ids: the index on (topic, status, publish_at) then answers it
-        # alone, without reading each symptom's row (PostgreSQL's index-only scan).
-        .annotate(count=Count("*"))
-        .values("count")
-    )
     start = TriageQuestion.objects.visible(preview=preview).filter(
         topic=OuterRef("pk"), is_start=True
     )
     return (
         Topic.objects.visible(preview=preview)
         .annotate(
-            symptom_count=Coalesce(Subquery(count), 0),
+            symptom_count=live_count(Symptom, "topic", preview=preview),
             has_start_question=Exists(start),
             **firsts,
         )
