@@ -77,20 +77,27 @@ class Blocks:
         self._shared = address_context()
 
     def render(
-        self, template_name: str, values: tuple, context: Callable[[tuple], dict]
+        self,
+        template_name: str,
+        values: tuple,
+        context: Callable[[tuple], dict],
+        *,
+        strip: bool = True,
     ) -> SafeString:
         """Return the block ``template_name`` shows for ``values``, rendered if not kept.
 
         ``context(values)`` builds the template's context from ``values`` alone (the key holds
         nothing else of the page), and runs only when the block is rendered. The block's outer
-        whitespace is the page's: it is stripped.
+        whitespace is the page's: it is stripped, unless ``strip`` is false (a template tag's
+        output, which keeps the template's own).
         """
-        key = (template_name, self._shared, values)
+        key = (template_name, strip, self._shared, values)
         if self.keep:
             html = memory.get(key)
             if html is not None:
                 return html
-        html = SafeString(get_template(template_name).render(context(values)).strip())
+        html = get_template(template_name).render(context(values))
+        html = SafeString(html.strip() if strip else html)
         if self.keep:
             memory.put(key, html)
         return html

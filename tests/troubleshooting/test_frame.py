@@ -94,3 +94,16 @@ def test_a_block_can_t_be_fixed(text):
 def test_fixed_takes_no_arguments():
     with pytest.raises(TemplateSyntaxError, match="no arguments"):
         ENGINE.from_string("{% load frame %}{% fixed here %}{% endfixed %}")
+
+
+def test_a_fixed_block_inside_a_language_block_is_in_that_language():
+    template = ENGINE.from_string(
+        "{% load frame i18n %}{% fixed %}[{% translate 'Search' context 'button' %}]{% endfixed %}"
+        "{% language inner %}{% fixed %}[{% translate 'Search' context 'button' %}]{% endfixed %}"
+        "{% endlanguage %}"
+    )
+    with translation.override("en-gb"):
+        in_spanish = template.render(Context({"inner": "es"}))
+        in_english = template.render(Context({"inner": "en-gb"}))
+    assert in_spanish == "[Search][Buscar]"
+    assert in_english == "[Search][Search]"

@@ -28,12 +28,15 @@ def test_only_live_unfeatured_symptoms_are_listed_in_order_and_every_live_one_co
     later = timezone.now() + timedelta(hours=1)
     make_symptom(topic=topic, title="Listed 0 scheduled", position=0, publish_at=later)
     make_symptom(topic=topic, title="Listed 0 featured", position=0, featured=True)
+    earlier = timezone.now() - timedelta(hours=1)
+    make_symptom(topic=topic, title="Listed 10 went live", position=10, publish_at=earlier)
     html = client.get("/").content.decode()
     section = topic_section(html, "Busy topic")
     listed = [line.split(">")[-1] for line in section.split("</a></li>")[:-1]]
     assert listed == [f"Listed {n}" for n in (1, 2, 3, 5, 7, 8)]
-    # Seven listed or not, and the featured one (a card above): drafts and scheduled are not.
-    assert "All 8 problems in Busy topic" in section
+    # Seven listed or not, the one whose time came and the featured one (a card above):
+    # drafts and those still scheduled are not.
+    assert "All 9 problems in Busy topic" in section
 
 
 def test_a_topic_with_only_a_few_symptoms_has_no_link_to_more(client):

@@ -148,3 +148,14 @@ def test_the_answers_sit_in_a_bar_with_no_as_the_main_answer(client):
     warning = main_of(client, flow.step_url(1, ""))
     assert 'class="answer-bar answer-bar-confirm"' in warning
     assert 'class="button button-main">Show me how' in warning
+
+
+@pytest.mark.django_db
+def test_a_message_drawing_kept_rendered_is_in_each_pages_language(client, demo_content):
+    english_url = Symptom.objects.get(slug="stuck-on-sending").get_absolute_url()
+    english = drawings(main_of(client, english_url))[0]
+    # The English slugs under /es/ lead to the Spanish ones.
+    spanish_url = client.get(f"/es{english_url}")["Location"]
+    for _ in range(2):  # drawn, then the kept drawing
+        assert drawings(main_of(client, spanish_url))[0] != english
+        assert drawings(main_of(client, english_url))[0] == english

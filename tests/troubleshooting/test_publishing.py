@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.factories import make_choice, make_guide, make_question, make_step, make_symptom
 from troubleshooting import search
-from troubleshooting.models import FlowSession, Status, SymptomStep
+from troubleshooting.models import FlowSession, Status, Symptom, SymptomStep, Topic, live_count
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,26 @@ def test_public_pages_do_not_touch_the_session(client):
     response = client.get(symptom.get_absolute_url())
     assert "Cookie" not in response.get("Vary", "")
     assert not response.cookies
+
+
+def test_a_live_count_counts_what_the_public_sees_and_a_preview_everything():
+    topic, _symptom, _, _question = make_guide()
+    make_symptom(topic=topic, title="Draft", status=Status.DRAFT)
+    make_symptom(topic=topic, title="Went live", publish_at=later(minutes=-1))
+    make_symptom(topic=topic, title="Not yet", publish_at=later(minutes=5))
+    passed = later(minutes=-1)
+    make_symptom(
+        topic=topic, title="Draft, its time passed", status=Status.DRAFT, publish_at=passed
+    )
+    counted = Topic.objects.annotate(
+        public=live_count(Symptom, "topic"), preview=live_count(Symptom, "topic", preview=True)
+    ).get(pk=topic.pk)
+    assert counted.public == Symptom.objects.visible().filter(topic=topic).count() == 2
+    assert counted.preview == topic.symptoms.count() == 5
+
+
+def test_a_topic_without_symptoms_counts_none():
+    topic, _symptom, _, _question = make_guide()
+    empty = Topic.objects.create(title="Empty", slug="empty", summary="Nothing yet.")
+    counted = Topic.objects.annotate(public=live_count(Symptom, "topic"))
+    assert dict(counted.values_list("pk", "public")) == {topic.pk: 1, empty.pk: 0}

@@ -32,6 +32,7 @@ from .publishing import (
     Status,
     built_once,
     live,
+    live_count,
     normalize_newlines,
 )
 from .review import OPEN_STATES, PendingChange, ReviewState
@@ -114,6 +115,7 @@ __all__ = [
     "TriageQuestion",
     "built_once",
     "live",
+    "live_count",
     "normalize_newlines",
     "english_choices",
     "english_updates",

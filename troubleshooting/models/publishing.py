@@ -6,7 +6,7 @@ from functools import wraps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Expression, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,31 @@ def live(prefix: str = "", *, preview: bool = False) -> Q:
     return Q(**{f"{prefix}status": Status.PUBLISHED}) & (
         Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": Now()})
     )
+
+
+def live_count(model: type[models.Model], parent: str, *, preview: bool = False) -> Expression:
+    """Count the live rows of ``model`` whose ``parent`` is the outer query's row, as ``live()``.
+
+    As the published rows less those whose publication time is still to come: each count is
+    then one range of an index on (parent, status, publication time). Counting with ``live()``'s
+    "no time, or a time passed" made SQLite compare every row's time with the clock, twice as
+    slow on a topic of thousands of symptoms.
+    """
+    rows = model.objects.filter(**{parent: OuterRef("pk")})
+    if preview:
+        return _count(rows)
+    published = rows.filter(status=Status.PUBLISHED)
+    scheduled = published.filter(publish_at__gt=Now())
+    return _count(published) - _count(scheduled)
+
+
+def _count(rows: models.QuerySet) -> Subquery:
+    # COUNT(*): the index then answers alone (PostgreSQL's index-only scan), where a count of
+    # the ids would read each row. A plain function, not the ``Count`` aggregate, which makes
+    # the ORM group the rows (a third of the count's time on SQLite): ungrouped, the subquery
+    # is always one row, 0 when nothing matches.
+    counted = rows.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
+    return Subquery(counted.values("n"))
 
 
 class PublishableQuerySet(models.QuerySet):

@@ -1,7 +1,6 @@
 """Browsing the guides: the home page, a topic, a symptom's article."""
 
-from django.db.models import Count, Exists, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Subquery, TextField, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +16,7 @@ from ..models import (
     Topic,
     TriageQuestion,
     live,
+    live_count,
 )
 from ..prepared import Instances, Prepared
 from ..previewing import previewing
@@ -25,10 +25,9 @@ from .pages import public_page, render_page
 
 HOME_SYMPTOMS_PER_TOPIC = 6
 HOME_COMMON_PROBLEMS = 6  # the featured symptoms shown as cards, the first by position
-LISTED = tuple(f"listed_{n}" for n in range(HOME_SYMPTOMS_PER_TOPIC))
 CARD_FIELDS = ("pk", "slug", "title", "summary", "topic__slug")
 LISTED_FIELDS = ("pk", "slug", "title")
-TOPIC_FIELDS = ("pk", "slug", "title", "summary", "symptom_count", "has_start_question", *LISTED)
+TOPIC_FIELDS = ("pk", "slug", "title", "summary", "symptom_count", "has_start_question", "listed")
 # The home page's blocks, each kept rendered for the values it shows (blocks.py).
 TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
 COMMON_BLOCK = "troubleshooting/includes/home_common.html"
@@ -40,16 +39,19 @@ def home(request):
     preview = previewing(request)
     cards = _cards.dicts(preview=preview)
     # The cards are not listed again under their topic; other featured symptoms are.
-    topics = _visible_topics.dicts(preview=preview, **card_slots([card["pk"] for card in cards]))
-    listed = sorted({topic[name] for topic in topics for name in LISTED} - {None})
-    rows = _listed_symptoms.dicts(preview=preview, listed=listed)
+    topics = _visible_topics.dicts(preview=preview, cards=[card["pk"] for card in cards])
+    listed = {pk: topic for topic in topics for pk in _ids(topic["listed"])}
+    rows = _listed_symptoms.dicts(preview=preview, listed=sorted(listed))
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
     overlay_rows(Symptom, cards + rows, preview=preview)
     common = []
     for card in cards:
         topic_slug = topic_slugs.get(card["topic__slug"], card["topic__slug"])
         common.append((card["slug"], topic_slug, card["title"], card["summary"]))
-    found = {row["pk"]: (row["slug"], row["title"]) for row in rows}
+    # Each topic's first symptoms, in the order the listed symptoms' read gives them.
+    found = {topic["pk"]: [] for topic in topics}
+    for row in rows:
+        found[listed[row["pk"]]["pk"]].append((row["slug"], row["title"]))
     # One topic's questions are the page's way in for anyone unsure; with several, a wall of
     # the same button would say nothing, so each topic offers its own below.
     starts = [topic for topic in topics if topic["has_start_question"]]
@@ -72,9 +74,14 @@ def home(request):
     return render_page(request, "troubleshooting/home.html", context)
 
 
+def _ids(joined: str | None) -> list[int]:
+    """Return the ids of a topic's ``listed`` column: "7,14,21" (or nothing)."""
+    return [int(pk) for pk in joined.split(",")] if joined else []
+
+
 def _topic_values(topic: dict, found: dict, start_topic: dict | None) -> tuple:
     """Return all a topic's summary shows, its first symptoms as (slug, title) pairs."""
-    listed = tuple(found[topic[name]] for name in LISTED if topic[name] in found)
+    listed = tuple(found[topic["pk"]])
     # The hero offers the one topic's questions; then no summary repeats the offer.
     start = topic["has_start_question"] and start_topic is None
     return (topic["slug"], topic["title"], topic["summary"], topic["symptom_count"], listed, start)
@@ -125,26 +132,34 @@ _cards = Prepared(_cards_query, CARD_FIELDS)
 
 
 def _listed_symptoms_query(*, preview: bool, listed: list[int]):
-    """Return the rows of the topics' ``listed`` first symptoms.
+    """Return the rows of the topics' ``listed`` first symptoms, in their topics' order.
 
     They are already known to be visible: the topics' query chose them.
     """
-    return Symptom.objects.filter(pk__in=listed).order_by().values_list(*LISTED_FIELDS)
+    listed = Symptom.objects.filter(pk__in=listed).order_by("position", "title")
+    return listed.values_list(*LISTED_FIELDS)
 
 
 _listed_symptoms = Prepared(_listed_symptoms_query, LISTED_FIELDS)
 
 
-def card_slots(ids: list[int]) -> dict[str, list[int]]:
-    """Return the cards' ids once for each listed place, as the topics' read takes them.
+class _JoinedIds(Subquery):
+    """The ids a subquery selects as ``pk``, joined in one text value: "7,14,21".
 
-    Each of a topic's listed places is its own subquery leaving the cards out, and a prepared
-    read's value stands in one place only (``prepared.py``), so each gets its own copy.
+    In no set order (the listed symptoms' read orders them); nothing is NULL or "". One such
+    subquery per topic walks its index once for its first symptoms, where one subquery per
+    place (``LIMIT 1 OFFSET n``) walked it six times.
     """
-    return {f"cards_{n}": ids for n in range(HOME_SYMPTOMS_PER_TOPIC)}
+
+    template = '(SELECT GROUP_CONCAT("pk") FROM (%(subquery)s))'
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "ARRAY_TO_STRING(ARRAY(%(subquery)s), ',')"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def _visible_topics_query(*, preview: bool, **cards: list[int]):
+def _visible_topics_query(*, preview: bool, cards: list[int]):
     """Return the visible topics with their live symptom count, first symptoms and first question.
 
     One query that reads only what the page shows, through the indexes on a topic's symptoms:
@@ -153,28 +168,13 @@ def _visible_topics_query(*, preview: bool, **cards: list[int]):
     as plain values, their addresses made once (``Addresses``): hundreds of model instances,
     and the template engine's slower look-ups on them, were most of the page's time.
     """
-    # The cards under "Common problems" (their ids, ``card_slots()``: a subquery for them was
-    # read again for every topic's every listed place) are not listed again; other featured
-    # symptoms are.
-    firsts = {
-        name: Subquery(
-            Symptom.objects.visible(preview=preview)
-            .filter(topic=OuterRef("pk"))
-            .exclude(pk__in=cards[f"cards_{n}"])
-            .order_by("position", "title")
-            .values("pk")[n : n + 1]
-        )
-        for n, name in enumerate(LISTED)
-    }
-    count = (
+    # The cards under "Common problems" are not listed again; other featured symptoms are.
+    firsts = (
         Symptom.objects.visible(preview=preview)
         .filter(topic=OuterRef("pk"))
-        .order_by()
-        .values("topic")
-        # COUNT(*), not of the ids: the index on (topic, status, publish_at) then answers it
-        # alone, without reading each symptom's row (PostgreSQL's index-only scan).
-        .annotate(count=Count("*"))
-        .values("count")
+        .exclude(pk__in=cards)
+        .order_by("position", "title")
+        .values("pk")[:HOME_SYMPTOMS_PER_TOPIC]
     )
     start = TriageQuestion.objects.visible(preview=preview).filter(
         topic=OuterRef("pk"), is_start=True
@@ -182,9 +182,9 @@ def _visible_topics_query(*, preview: bool, **cards: list[int]):
     return (
         Topic.objects.visible(preview=preview)
         .annotate(
-            symptom_count=Coalesce(Subquery(count), 0),
+            symptom_count=live_count(Symptom, "topic", preview=preview),
             has_start_question=Exists(start),
-            **firsts,
+            listed=_JoinedIds(firsts),
         )
         .values_list(*TOPIC_FIELDS)
     )
