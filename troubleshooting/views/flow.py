@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from .. import flow_reads, pieces
+from ..addresses import Addresses
 from ..blocks import Blocks
 from ..flow import (
     Answer,
@@ -327,15 +328,7 @@ def _step_context(
 ) -> dict:
     """Return what the step page shows: the step, the answers so far, and every link out of it."""
     symptom, step = flow.symptom, flow.steps[number - 1]
-    needs_confirmation = step.is_destructive
-    confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
-    step_url = flow.step_url(number, progress)
-    # Only a destructive step's answer goes to (and a restart comes back to) its confirmed form.
-    confirmed_url = flow.step_url(number, progress, confirm="1") if needs_confirmation else None
-    # The link to come back to this step after a restart: this page, its answers and session.
-    shown = confirmed_url if needs_confirmation and confirmed else step_url
-    previous_url = flow.previous_url(results=progress, number=number)
-    article_url = symptom.get_absolute_url()
+    links = _step_links(request, flow, number=number, progress=progress)
     return {
         "title": _("Step %(number)d of %(total)d: %(title)s")
         % {"number": number, "total": len(flow), "title": step.title},
@@ -347,10 +340,9 @@ def _step_context(
             "summary": symptom.summary,
         },
         # Answers make many addresses of one page; search engines index the article instead.
-        "canonical_path": article_url if progress.results else request.path,
+        "canonical_path": links["article_url"] if progress.results else request.path,
         "topic": symptom.topic,
         "symptom": symptom,
-        "article_url": article_url,
         "step": step,
         "pieces": pieces.Pieces(flow_reads.with_pieces(step)),
         "number": number,
@@ -359,19 +351,38 @@ def _step_context(
         "version": progress.version,
         "via": flow.via,
         "session": flow.session,
-        "confirmed": confirmed,
         "answer_form": form,
         "answers": Answer,
-        "answer_url": confirmed_url if needs_confirmation else step_url,
-        "answer_bar": _answer_bar(request, destructive=needs_confirmation),
+        "answer_bar": _answer_bar(request, destructive=step.is_destructive),
         "cant_do": pieces.form_block(
             _CANT_DO, AnswerForm if form is None else form, answers=Answer
         ),
+        **links,
+    }
+
+
+def _step_links(request, flow: Flow, *, number: int, progress: Progress) -> dict:
+    """Return a step page's addresses (and whether a destructive step's warning was read)."""
+    needs_confirmation = flow.steps[number - 1].is_destructive
+    confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
+    at = Addresses()  # where this response's addresses begin, looked up once
+    step_url = flow.step_url(number, progress, at=at)
+    # A destructive step is answered at (and a restart comes back to) its confirmed form.
+    answer_url = (
+        flow.step_url(number, progress, at=at, confirm="1") if needs_confirmation else step_url
+    )
+    previous_url = flow.previous_url(results=progress, number=number, at=at)
+    article_url = flow.symptom.get_absolute_url()
+    return {
+        "confirmed": confirmed,
+        "step_url": step_url,
+        "answer_url": answer_url,
+        "article_url": article_url,
         "previous_url": previous_url,
         "back_label": _back_label(number, previous_url, article_url),
-        "end_url": flow.end_url(progress),
-        "step_url": step_url,
-        "resume_url": request.build_absolute_uri(shown),
+        "end_url": flow.end_url(progress, at=at),
+        # The link to come back to this step after a restart: this page, its answers and session.
+        "resume_url": request.build_absolute_uri(answer_url if confirmed else step_url),
     }
 
 
