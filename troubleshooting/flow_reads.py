@@ -85,7 +85,7 @@ class ListedStep:
         return f"<ListedStep {self.pk}>"
 
 
-def public_steps(symptom: Symptom, *, shown: int | None = None) -> tuple[FixStep, ...]:
+def public_steps(symptom: Symptom, *, shown: int | None = None) -> tuple[FixStep | ListedStep, ...]:
     """Return a symptom's public steps in order, each with its pieces kept as text.
 
     With ``shown`` (a step page's number) only that step is made a model instance: the others
