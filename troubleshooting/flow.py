@@ -27,7 +27,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from .addresses import slug_url
+from .addresses import Addresses, slug_url
 from .caching import SharedData
 from .models import (
     FixStep,
@@ -259,9 +259,18 @@ class Flow:
 
     # Addresses ----------------------------------------------------------------------------
 
-    def _url(self, name: str, args: list, results: str | Progress, **extra: str) -> str:
+    def _url(
+        self,
+        name: str,
+        args: list,
+        results: str | Progress,
+        extra: dict[str, str],
+        at: Addresses | None = None,
+    ) -> str:
         progress = self._as_progress(results)
-        url = slug_url(f"troubleshooting:{name}", self.symptom.topic.slug, *map(str, args))
+        slugs = (self.symptom.topic.slug, *map(str, args))
+        name = f"troubleshooting:{name}"
+        url = at.slug_url(name, *slugs) if at is not None else slug_url(name, *slugs)
         params = {"r": progress.results, "v": progress.version} if progress.results else {}
         params.update(extra)
         if self.via:
@@ -275,15 +284,21 @@ class Flow:
             return results
         return Progress(self.steps, results, self.version)
 
-    def step_url(self, number: int, results: str | Progress, **extra: str) -> str:
-        """Return the URL of step ``number`` after the given answers."""
-        return self._url("flow_step", [self.symptom.slug, number], results, **extra)
+    def step_url(
+        self, number: int, results: str | Progress, *, at: Addresses | None = None, **extra: str
+    ) -> str:
+        """Return the URL of step ``number`` after the given answers.
+
+        ``at``: the response's ``Addresses``, when a page makes several (one look-up of where
+        addresses begin, not one per address).
+        """
+        return self._url("flow_step", [self.symptom.slug, number], results, extra, at)
 
     def fixed_url(self, results: str | Progress) -> str:
-        return self._url("flow_fixed", [self.symptom.slug], results)
+        return self._url("flow_fixed", [self.symptom.slug], results, {})
 
-    def end_url(self, results: str | Progress) -> str:
-        return self._url("flow_end", [self.symptom.slug], results)
+    def end_url(self, results: str | Progress, *, at: Addresses | None = None) -> str:
+        return self._url("flow_end", [self.symptom.slug], results, {}, at)
 
     def url_for(self, progress: Progress) -> str:
         """Return the page of a state: the first step not answered, or the end page."""
@@ -307,7 +322,9 @@ class Flow:
             return self.fixed_url(answered)
         return self.url_for(answered)
 
-    def previous_url(self, *, results: str | Progress, number: int = 0) -> str:
+    def previous_url(
+        self, *, results: str | Progress, number: int = 0, at: Addresses | None = None
+    ) -> str:
         """Return the page before step ``number``: the step before it, or how people got here."""
         progress = self.canonical(self._as_progress(results))
         number = number or self.next_number(progress) or len(self.steps) + 1
@@ -316,7 +333,7 @@ class Flow:
         previous = self.steps[number - 2]
         answers = {**progress.answers}
         answers.pop(previous.pk, None)
-        return self.step_url(number - 1, self._with_answers(progress, answers))
+        return self.step_url(number - 1, self._with_answers(progress, answers), at=at)
 
     def _with_answers(self, progress: Progress, answers: dict[int, str]) -> Progress:
         steps = progress.steps

@@ -73,10 +73,29 @@ def public_symptom(topic_slug: str, symptom_slug: str) -> Symptom | None:
     return symptom
 
 
-def public_steps(symptom: Symptom) -> tuple[FixStep, ...]:
-    """Return a symptom's public steps in order, each with its pieces kept as text."""
+class ListedStep:
+    """A step in the list that the page does not show: its id is all the flow reads of it."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+    def __repr__(self) -> str:
+        return f"<ListedStep {self.pk}>"
+
+
+def public_steps(symptom: Symptom, *, shown: int | None = None) -> tuple[FixStep | ListedStep, ...]:
+    """Return a symptom's public steps in order, each with its pieces kept as text.
+
+    With ``shown`` (a step page's number) only that step is made a model instance: the others
+    are ``ListedStep``s, for a model instance costs as much as the rest of the read.
+    """
     steps = []
-    for row in _steps_read.rows(symptom=symptom.pk):
+    for number, row in enumerate(_steps_read.rows(symptom=symptom.pk), start=1):
+        if shown is not None and number != shown:
+            steps.append(ListedStep(row[0]))
+            continue
         step = _step(row[:-1])
         setattr(step, _PIECES_TEXT, row[-1])
         steps.append(step)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from .. import flow_reads, pieces
+from ..addresses import Addresses
+from ..blocks import Blocks
 from ..flow import (
     Answer,
     Flow,
@@ -28,6 +30,7 @@ from .pages import public_page, render_page
 
 ANSWERABLE = ("GET", "HEAD", "POST")
 _CANT_DO = "troubleshooting/includes/cant_do.html"
+_ANSWER_BAR = "troubleshooting/includes/answer_bar.html"
 
 
 @public_page(cache=True, query=("via",))
@@ -75,7 +78,7 @@ def flow_step(request, topic_slug, symptom_slug, number):
             return answered
     # A page to show: a step, or the answer's form with what is wrong with it.
     symptom = _published_symptom(request, topic_slug, symptom_slug)
-    flow = _flow(request, symptom)
+    flow = _flow(request, symptom, shown=number)
     if not flow.steps:
         # Nothing to try yet: the article says so and shows where to go next.
         return HttpResponseRedirect(symptom.get_absolute_url())
@@ -188,11 +191,15 @@ def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
     return symptom
 
 
-def _flow(request, symptom: Symptom) -> Flow:
-    """Load a symptom's flow, keeping the session and the question people came from."""
+def _flow(request, symptom: Symptom, *, shown: int | None = None) -> Flow:
+    """Load a symptom's flow, keeping the session and the question people came from.
+
+    ``shown``: the number of the one step a step page shows, the only one it reads more of than
+    its id (``flow_reads.public_steps``).
+    """
     if previewing(request):
         return _for_request(request, _loaded_flow(symptom, preview=True))
-    flow = Flow(symptom=symptom, steps=flow_reads.public_steps(symptom))
+    flow = Flow(symptom=symptom, steps=flow_reads.public_steps(symptom, shown=shown))
     overlay(symptom, symptom.topic, flow.steps)
     return _for_request(request, flow)
 
@@ -321,13 +328,7 @@ def _step_context(
 ) -> dict:
     """Return what the step page shows: the step, the answers so far, and every link out of it."""
     symptom, step = flow.symptom, flow.steps[number - 1]
-    needs_confirmation = step.is_destructive
-    confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
-    step_url = flow.step_url(number, progress)
-    confirmed_url = flow.step_url(number, progress, confirm="1")
-    # The link to come back to this step after a restart: this page, its answers and session.
-    shown = confirmed_url if needs_confirmation and confirmed else step_url
-    previous_url = flow.previous_url(results=progress, number=number)
+    links = _step_links(request, flow, number=number, progress=progress)
     return {
         "title": _("Step %(number)d of %(total)d: %(title)s")
         % {"number": number, "total": len(flow), "title": step.title},
@@ -339,7 +340,7 @@ def _step_context(
             "summary": symptom.summary,
         },
         # Answers make many addresses of one page; search engines index the article instead.
-        "canonical_path": symptom.get_absolute_url() if progress.results else request.path,
+        "canonical_path": links["article_url"] if progress.results else request.path,
         "topic": symptom.topic,
         "symptom": symptom,
         "step": step,
@@ -350,25 +351,52 @@ def _step_context(
         "version": progress.version,
         "via": flow.via,
         "session": flow.session,
-        "confirmed": confirmed,
         "answer_form": form,
         "answers": Answer,
+        "answer_bar": _answer_bar(request, destructive=step.is_destructive),
         "cant_do": pieces.form_block(
             _CANT_DO, AnswerForm if form is None else form, answers=Answer
         ),
-        "previous_url": previous_url,
-        "back_label": _back_label(number, previous_url, symptom),
-        "end_url": flow.end_url(progress),
-        "step_url": step_url,
-        "confirmed_url": confirmed_url,
-        "resume_url": request.build_absolute_uri(shown),
+        **links,
     }
 
 
-def _back_label(number: int, previous_url: str, symptom: Symptom) -> str:
+def _step_links(request, flow: Flow, *, number: int, progress: Progress) -> dict:
+    """Return a step page's addresses (and whether a destructive step's warning was read)."""
+    needs_confirmation = flow.steps[number - 1].is_destructive
+    confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
+    at = Addresses()  # where this response's addresses begin, looked up once
+    step_url = flow.step_url(number, progress, at=at)
+    # A destructive step is answered at (and a restart comes back to) its confirmed form.
+    answer_url = (
+        flow.step_url(number, progress, at=at, confirm="1") if needs_confirmation else step_url
+    )
+    previous_url = flow.previous_url(results=progress, number=number, at=at)
+    article_url = flow.symptom.get_absolute_url()
+    return {
+        "confirmed": confirmed,
+        "step_url": step_url,
+        "answer_url": answer_url,
+        "article_url": article_url,
+        "previous_url": previous_url,
+        "back_label": _back_label(number, previous_url, article_url),
+        "end_url": flow.end_url(progress, at=at),
+        # The link to come back to this step after a restart: this page, its answers and session.
+        "resume_url": request.build_absolute_uri(answer_url if confirmed else step_url),
+    }
+
+
+def _answer_bar(request, *, destructive: bool) -> str:
+    """Return the answer buttons, the same on every step of a language but for a destructive one."""
+    return Blocks(keep=not previewing(request)).render(
+        _ANSWER_BAR, (destructive,), lambda values: {"destructive": values[0], "answers": Answer}
+    )
+
+
+def _back_label(number: int, previous_url: str, article_url: str) -> str:
     """Name the way back: from step 1 it undoes the triage answer, if one led here."""
     if number > 1:
         return _("← Back")
-    if previous_url == symptom.get_absolute_url():
+    if previous_url == article_url:
         return _("← Back to the article")
     return _("← Change my answer")

@@ -1,0 +1,107 @@
+"""A step page makes only the step it shows a model instance, and keeps its answer buttons."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import make_step, make_symptom
+from troubleshooting import blocks, flow_reads
+from troubleshooting.flow import Flow
+from troubleshooting.models import FixStep, Severity
+
+pytestmark = pytest.mark.django_db
+
+ANSWER_BAR = "troubleshooting/includes/answer_bar.html"
+
+
+@pytest.fixture(autouse=True)
+def _uncached(settings):
+    """Render the page on every request, from an empty memory of blocks."""
+    settings.PAGE_CACHE_SECONDS = 0
+    blocks.memory.clear()
+    yield
+    blocks.memory.clear()
+
+
+def test_only_the_shown_step_is_a_model_instance_and_the_others_keep_their_ids():
+    steps = [make_step(), make_step(severity=Severity.DESTRUCTIVE), make_step()]
+    symptom = make_symptom(steps=steps)
+    with CaptureQueriesContext(connection) as queries:
+        found = flow_reads.public_steps(symptom, shown=2)
+    assert len(queries) == 1
+    assert [step.pk for step in found] == [step.pk for step in steps]
+    assert [type(step) for step in found] == [
+        flow_reads.ListedStep,
+        FixStep,
+        flow_reads.ListedStep,
+    ]
+    assert found[1].title == steps[1].title and found[1].is_destructive
+    # The flow's version and progress read the ids alone: the same as the whole list's.
+    assert Flow(symptom=symptom, steps=found).version == Flow.for_symptom(symptom).version
+
+
+def test_a_step_number_past_the_list_makes_no_instance():
+    symptom = make_symptom(steps=[make_step(), make_step()])
+    found = flow_reads.public_steps(symptom, shown=3)
+    assert [type(step) for step in found] == [flow_reads.ListedStep] * 2
+    assert all(type(step) is FixStep for step in flow_reads.public_steps(symptom))
+
+
+def _bar(html: str) -> str:
+    start = html.index('<fieldset class="answer-bar">')
+    return html[start : html.index("</fieldset>", start) + len("</fieldset>")]
+
+
+def _rendered(response) -> int:
+    return [template.name for template in response.templates].count(ANSWER_BAR)
+
+
+def test_the_answer_buttons_are_rendered_once_per_language_and_kind_of_step(client):
+    plain, destructive = make_step(), make_step(severity=Severity.DESTRUCTIVE)
+    symptom = make_symptom(steps=[plain, destructive])
+    flow = Flow.for_symptom(symptom)
+    first = client.get(flow.step_url(1, ""))
+    assert _rendered(first) == 1
+    again = client.get(flow.step_url(1, ""), headers={"HX-Request": "true"})
+    assert _rendered(again) == 0
+    assert _bar(again.text) == _bar(first.text)
+    assert ">Skip this step</button>" in _bar(first.text)
+    assert '<button type="submit" name="answer" value="y" class="button button-yes">' in (
+        _bar(first.text)
+    )
+    # A destructive step's skip says what it spares, on its confirmed form.
+    confirmed = client.get(flow.step_url(2, "n", confirm="1"))
+    assert _rendered(confirmed) == 1
+    assert ">Skip it, I'd rather not</button>" in _bar(confirmed.text)
+    assert 'name="confirmed" value="1"' in confirmed.text
+    # Another language has its own buttons, never the English ones.
+    spanish = client.get(f"/es{flow.step_url(1, '')}")
+    assert spanish.status_code == 200
+    assert _rendered(spanish) == 1
+    assert "<legend>¿Se ha arreglado?</legend>" in _bar(spanish.text)
+    assert ">Sí, ya funciona</button>" in _bar(spanish.text)
+
+
+def test_the_answer_form_posts_to_the_address_the_step_is_shown_at(client):
+    plain = make_step()
+    destructive = make_step(severity=Severity.DESTRUCTIVE, interrupts=True)
+    symptom = make_symptom(steps=[plain, destructive])
+    flow = Flow.for_symptom(symptom)
+    step_one = flow.step_url(1, "")
+    html = client.get(step_one).text
+    assert f'<form class="answer" method="post" action="{step_one}" hx-post="{step_one}">' in html
+    confirmed = flow.step_url(2, "n", confirm="1").replace("&", "&amp;")
+    html = client.get(flow.step_url(2, "n", confirm="1")).text
+    assert f'action="{confirmed}" hx-post="{confirmed}"' in html
+    # Its link to come back after a restart is the confirmed form too.
+    assert f'readonly value="http://testserver{confirmed}"' in html
+
+
+def test_a_preview_neither_reads_nor_keeps_the_answer_buttons(admin_client):
+    symptom = make_symptom(steps=[make_step()])
+    admin_client.get(reverse("troubleshooting:preview"), {"next": "/"})
+    url = Flow.for_symptom(symptom).step_url(1, "")
+    for _ in range(2):
+        assert _rendered(admin_client.get(url)) == 1
+    assert len(blocks.memory) == 0
