@@ -21,7 +21,7 @@ import re
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from .converters import StepNumber
 
@@ -77,7 +77,12 @@ def _numbers_only(name: str, keys, stand_ins: list[str], number: int) -> bool:
 
 def address_context() -> tuple:
     """Return what an address depends on besides its arguments."""
-    return (get_script_prefix(), get_urlconf(), get_language())
+    return (*address_place(), get_language())
+
+
+def address_place() -> tuple:
+    """Return where addresses begin (script prefix, URLconf): their context but the language."""
+    return (get_script_prefix(), get_urlconf())
 
 
 def _shaped(context: tuple, name: str, slugs: tuple[str, ...], keys) -> str | None:
@@ -121,6 +126,23 @@ def kwargs_url(name: str, kwargs: dict) -> str:
     url = _shaped(address_context(), name, values, tuple(kwargs))
     # What reverse() is given is the arguments as they came, each for its converter's to_url().
     return reverse(name, kwargs=kwargs) if url is None else url
+
+
+def kwargs_url_in(place: tuple, language: str, name: str, kwargs: dict) -> str:
+    """Return ``kwargs_url(name, kwargs)`` as it is while ``language`` is active.
+
+    ``place``: ``address_place()``. The language is switched on only to learn the address's
+    shape in it (the first time) or to ``reverse()`` what has no shape: switching costs as much
+    as the rest of an address.
+    """
+    values = tuple(str(value) for value in kwargs.values())
+    context = (*place, language)
+    if (name, tuple(kwargs), *context) in _shapes:
+        url = _shaped(context, name, values, tuple(kwargs))
+        if url is not None:
+            return url
+    with override(language):
+        return kwargs_url(name, kwargs)
 
 
 class Addresses:
