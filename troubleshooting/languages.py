@@ -94,9 +94,20 @@ def address_in(url: str, language: str, *, match: ResolverMatch | None = None) -
     one of the site's pages (an error page's) gives that language's home page. ``match``: the
     address already resolved (a request's ``resolver_match``), saving a second resolve.
     """
-    parts = urlsplit(url)
-    match = match or resolve_address(parts.path)
-    return _address_in(parts, match, language_of_path(parts.path), language, address_place())
+    parts, place = urlsplit(url), address_place()
+    path = _site_path(parts.path, place)
+    match = match or resolve_address(path)
+    return _address_in(parts, match, language_of_path(path), language, place)
+
+
+def _site_path(path: str, place: tuple) -> str:
+    """Return an address's path as the URLconf sees it: without the script prefix.
+
+    A site served under a prefix (``/help/``) shows it in every address, a request's own too;
+    its language prefix comes after it.
+    """
+    prefix = place[0]
+    return path[len(prefix) - 1 :] if prefix != "/" and path.startswith(prefix) else path
 
 
 def _address_in(
@@ -121,9 +132,10 @@ def _address_in(
 
 def addresses(url: str, *, match: ResolverMatch | None = None) -> dict[str, str]:
     """Return the address of the page at ``url`` in every language, by language code."""
-    parts = urlsplit(url)
-    match = match or resolve_address(parts.path)
-    written_in, place = language_of_path(parts.path), address_place()
+    parts, place = urlsplit(url), address_place()
+    path = _site_path(parts.path, place)
+    match = match or resolve_address(path)
+    written_in = language_of_path(path)
     return {
         code: _address_in(parts, match, written_in, code, place) for code, _ in settings.LANGUAGES
     }
