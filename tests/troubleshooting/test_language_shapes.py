@@ -12,6 +12,8 @@ from django.template.loader import get_template
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
 from tests.troubleshooting.test_languages import (
     LANGUAGE_CODES,
@@ -96,6 +98,20 @@ class TestShapes:
         assert shaped.render("once.html", ("other",), ("/y/",), one_address) == (
             "<a href='/y/'>other</a>"
         )
+
+    @pytest.mark.parametrize(
+        "url",
+        ["/es/mensajes/", "/search/?q=caf%C3%A9&x=1", "/é/ü?q=a b", "/a/./b/", "/a/../b/", "//x/y"],
+    )
+    def test_an_alternate_is_what_build_absolute_uri_gives(self, rf, url):
+        request = rf.get("/", HTTP_HOST="localhost:8000")
+        origin = request.build_absolute_uri("/").removesuffix("/")
+        assert language_tags._absolute(origin, url, request) == request.build_absolute_uri(url)
+
+    @pytest.mark.parametrize("address", ["/a/?q=1&b=2", '/"x"/<y>/', "/fr/é/'z'"])
+    def test_an_address_is_escaped_as_autoescaping_escapes_it(self, address):
+        assert shaped._escaped(address) == conditional_escape(address)
+        assert shaped._escaped(SafeString(address)) == address  # already HTML: as it is
 
 
 class TestAddressesInLanguages:

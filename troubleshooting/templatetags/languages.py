@@ -1,5 +1,6 @@
 """The language switcher's links and the ``hreflang`` alternates, from ``languages.py``."""
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -11,6 +12,8 @@ from .. import languages, shaped
 from ..language_codes import SOURCE_ADDRESS_CODE
 
 register = template.Library()
+# What iri_to_uri() never quotes: ASCII letters, digits and the characters it keeps as they are.
+_URI_AS_IS = re.compile(r"[A-Za-z0-9\-._~/#%\[\]=:;$&()+,!?*@']*")
 SWITCHER = "includes/language_switcher.html"
 ALTERNATES = "includes/hreflang_alternates.html"
 
@@ -109,5 +112,7 @@ def _absolute(origin: str, url: str, request) -> str:
     """Return ``request.build_absolute_uri(url)`` for one of the site's addresses, cheaply."""
     # build_absolute_uri()'s own simple case, the scheme and host read once for every address.
     if url.startswith("/") and not url.startswith("//") and "/./" not in url and "/../" not in url:
-        return iri_to_uri(origin + url)
+        absolute = origin + url
+        # iri_to_uri() leaves such an address as it is: reverse() and urlencode() quoted it.
+        return absolute if _URI_AS_IS.fullmatch(absolute) else iri_to_uri(absolute)
     return request.build_absolute_uri(url)
