@@ -95,12 +95,15 @@ def _shaped(context: tuple, name: str, slugs: tuple[str, ...], keys) -> str | No
         return None
     key = (name, keys, *context)
     try:
-        pieces = _shapes[key]
+        shape = _shapes[key]
     except KeyError:
-        pieces = _shapes[key] = _shape(name, keys)
-    if pieces is None:
-        return None
-    pieces, numbers_only = pieces
+        shape = _shapes[key] = _shape(name, keys)
+    return None if shape is None else _filled(shape, slugs)
+
+
+def _filled(shape: tuple, slugs: tuple[str, ...]) -> str | None:
+    """Return ``shape`` with plain ``slugs`` in its places, or None where a place refuses one."""
+    pieces, numbers_only = shape
     for slug, numeric in zip(slugs, numbers_only, strict=True):
         if numeric and not _STEP_NUMBER.fullmatch(slug):
             return None
@@ -135,12 +138,13 @@ def kwargs_url_in(place: tuple, language: str, name: str, kwargs: dict) -> str:
     shape in it (the first time) or to ``reverse()`` what has no shape: switching costs as much
     as the rest of an address.
     """
-    values = tuple(str(value) for value in kwargs.values())
-    context = (*place, language)
-    if (name, tuple(kwargs), *context) in _shapes:
-        url = _shaped(context, name, values, tuple(kwargs))
-        if url is not None:
-            return url
+    shape = _shapes.get((name, tuple(kwargs), *place, language))
+    if shape is not None:
+        values = tuple(str(value) for value in kwargs.values())
+        if all(_PLAIN_SLUG.match(value) for value in values):
+            url = _filled(shape, values)
+            if url is not None:
+                return url
     with override(language):
         return kwargs_url(name, kwargs)
 
