@@ -1,8 +1,8 @@
 """Small templates rendered once per shape, with a page's own addresses filled in afterwards.
 
 Every page shows the language switcher and its ``hreflang`` alternates: the same few lines,
-differing only in their addresses. Through the template engine they cost a tenth of a cached
-fragment's whole time; rendered once with stand-ins where the addresses go (as ``addresses.py``
+differing only in their addresses. Through the template engine they cost about a tenth of an
+uncached fragment's time; rendered once with stand-ins where the addresses go (as ``addresses.py``
 reverses an address once with stand-ins for its slugs), each page pays only for escaping its
 addresses. A shape is kept under everything else its text depends on: the template, the values
 given besides the addresses, the active language (its words), and the settings and templates
