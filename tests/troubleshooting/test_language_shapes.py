@@ -141,7 +141,7 @@ class TestAddressesInLanguages:
                     addresses.address_place(), code, "troubleshooting:symptom", kwargs
                 )
 
-    def test_arguments_no_address_takes_are_reverses_no_reverse_match(self):
+    def test_arguments_no_address_takes_raise_reverses_no_reverse_match(self):
         with pytest.raises(NoReverseMatch):
             addresses.kwargs_url_in(
                 addresses.address_place(), "es", "troubleshooting:home", {"x": 1}
