@@ -21,7 +21,7 @@ import re
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from .converters import StepNumber
 
@@ -77,7 +77,12 @@ def _numbers_only(name: str, keys, stand_ins: list[str], number: int) -> bool:
 
 def address_context() -> tuple:
     """Return what an address depends on besides its arguments."""
-    return (get_script_prefix(), get_urlconf(), get_language())
+    return (*address_place(), get_language())
+
+
+def address_place() -> tuple:
+    """Return where addresses begin (script prefix, URLconf): their context but the language."""
+    return (get_script_prefix(), get_urlconf())
 
 
 def _shaped(context: tuple, name: str, slugs: tuple[str, ...], keys) -> str | None:
@@ -90,12 +95,15 @@ def _shaped(context: tuple, name: str, slugs: tuple[str, ...], keys) -> str | No
         return None
     key = (name, keys, *context)
     try:
-        pieces = _shapes[key]
+        shape = _shapes[key]
     except KeyError:
-        pieces = _shapes[key] = _shape(name, keys)
-    if pieces is None:
-        return None
-    pieces, numbers_only = pieces
+        shape = _shapes[key] = _shape(name, keys)
+    return None if shape is None else _filled(shape, slugs)
+
+
+def _filled(shape: tuple, slugs: tuple[str, ...]) -> str | None:
+    """Return ``shape`` with plain ``slugs`` in its places, or None where a place refuses one."""
+    pieces, numbers_only = shape
     for slug, numeric in zip(slugs, numbers_only, strict=True):
         if numeric and not _STEP_NUMBER.fullmatch(slug):
             return None
@@ -121,6 +129,24 @@ def kwargs_url(name: str, kwargs: dict) -> str:
     url = _shaped(address_context(), name, values, tuple(kwargs))
     # What reverse() is given is the arguments as they came, each for its converter's to_url().
     return reverse(name, kwargs=kwargs) if url is None else url
+
+
+def kwargs_url_in(place: tuple, language: str, name: str, kwargs: dict) -> str:
+    """Return ``kwargs_url(name, kwargs)`` as it is while ``language`` is active.
+
+    ``place``: ``address_place()``. The language is switched on only to learn the address's
+    shape in it (the first time) or to ``reverse()`` what has no shape: switching costs as much
+    as the rest of an address.
+    """
+    shape = _shapes.get((name, tuple(kwargs), *place, language))
+    if shape is not None:
+        values = tuple(str(value) for value in kwargs.values())
+        if all(_PLAIN_SLUG.match(value) for value in values):
+            url = _filled(shape, values)
+            if url is not None:
+                return url
+    with override(language):
+        return kwargs_url(name, kwargs)
 
 
 class Addresses:

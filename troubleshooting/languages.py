@@ -10,14 +10,16 @@ teaching here only: ``_arguments_in()``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve
 from django.utils import translation
 
 from . import translating
-from .addresses import kwargs_url
+from .addresses import address_place, kwargs_url_in
 from .language_codes import SOURCE_ADDRESS_CODE, base_code
 
 
@@ -30,12 +32,26 @@ class Language:
     bidi: bool
 
 
-def languages() -> list[Language]:
+# Built from the settings once (every page shows them), forgotten when a test changes them.
+_languages: list[tuple[Language, ...]] = []
+
+
+def languages() -> tuple[Language, ...]:
     """Return the site's languages in the order the switcher shows them (the source first)."""
-    return [
-        Language(code, name, translation.get_language_info(code)["bidi"])
-        for code, name in settings.LANGUAGES
-    ]
+    if not _languages:
+        _languages.append(
+            tuple(
+                Language(code, name, translation.get_language_info(code)["bidi"])
+                for code, name in settings.LANGUAGES
+            )
+        )
+    return _languages[0]
+
+
+@receiver(setting_changed)
+def _forget_languages(**kwargs) -> None:
+    """Build the languages afresh after a test changes ``LANGUAGES`` (or any setting)."""
+    _languages.clear()
 
 
 def current_language() -> str:
@@ -78,20 +94,48 @@ def address_in(url: str, language: str, *, match: ResolverMatch | None = None) -
     one of the site's pages (an error page's) gives that language's home page. ``match``: the
     address already resolved (a request's ``resolver_match``), saving a second resolve.
     """
-    parts = urlsplit(url)
-    match = match or resolve_address(parts.path)
-    with translation.override(language):
-        if match is None or not match.view_name:
-            return reverse("troubleshooting:home")
-        try:
-            arguments = _arguments_in(language, match, language_of_path(parts.path))
-            path = kwargs_url(match.view_name, arguments)
-        except NoReverseMatch:
-            return reverse("troubleshooting:home")
+    parts, place = urlsplit(url), address_place()
+    path = _site_path(parts.path, place)
+    match = match or resolve_address(path)
+    return _address_in(parts, match, language_of_path(path), language, place)
+
+
+def _site_path(path: str, place: tuple) -> str:
+    """Return an address's path as the URLconf sees it: without the script prefix.
+
+    A site served under a prefix (``/help/``) shows it in every address, a request's own too;
+    its language prefix comes after it.
+    """
+    prefix = place[0]
+    return path[len(prefix) - 1 :] if prefix != "/" and path.startswith(prefix) else path
+
+
+def _address_in(
+    parts: SplitResult, match: ResolverMatch | None, written_in: str, language: str, place: tuple
+) -> str:
+    """Return ``address_in()`` of an address split, resolved and its language known.
+
+    ``place``: where addresses begin (``addresses.address_place()``), read once for every
+    language. No language is switched on for this: each one's address shape is learnt once.
+    """
+    if match is None or not match.view_name:
+        return kwargs_url_in(place, language, "troubleshooting:home", {})
+    try:
+        arguments = _arguments_in(language, match, written_in)
+        path = kwargs_url_in(place, language, match.view_name, arguments)
+    except NoReverseMatch:
+        return kwargs_url_in(place, language, "troubleshooting:home", {})
+    if not parts.query and not parts.fragment:
+        return path
     return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
 def addresses(url: str, *, match: ResolverMatch | None = None) -> dict[str, str]:
     """Return the address of the page at ``url`` in every language, by language code."""
-    match = match or resolve_address(urlsplit(url).path)
-    return {code: address_in(url, code, match=match) for code, _ in settings.LANGUAGES}
+    parts, place = urlsplit(url), address_place()
+    path = _site_path(parts.path, place)
+    match = match or resolve_address(path)
+    written_in = language_of_path(path)
+    return {
+        code: _address_in(parts, match, written_in, code, place) for code, _ in settings.LANGUAGES
+    }

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -86,7 +86,8 @@ def bad_request_page(request):
 
 @functools.cache
 def _admin_prefix() -> str:
-    return reverse("admin:index")
+    # Compared with the path_info, which never holds the script prefix a reverse() begins with.
+    return reverse("admin:index").removeprefix(get_script_prefix().removesuffix("/"))
 
 
 @functools.lru_cache(maxsize=256)

@@ -1,14 +1,21 @@
 """The language switcher's links and the ``hreflang`` alternates, from ``languages.py``."""
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.encoding import iri_to_uri
+from django.utils.safestring import SafeString
 
-from .. import languages
+from .. import languages, shaped
 from ..language_codes import SOURCE_ADDRESS_CODE
 
 register = template.Library()
+# What iri_to_uri() never quotes: ASCII letters, digits and the characters it keeps as they are.
+_URI_AS_IS = re.compile(r"[A-Za-z0-9\-._~/#%\[\]=:;$&()+,!?*@']*")
+SWITCHER = "includes/language_switcher.html"
+ALTERNATES = "includes/hreflang_alternates.html"
 
 
 @dataclass(frozen=True)
@@ -46,32 +53,66 @@ def _addresses(request, url: str, match) -> dict[str, str]:
     return known[url]
 
 
-@register.simple_tag(takes_context=True)
-def language_links(context) -> list[LanguageLink]:
-    """Return the switcher's links: this page in each language, the one being read marked."""
+def _links(context) -> tuple[tuple[str, ...], str]:
+    """Return this page's address in each language (the switcher's order) and the current one."""
     request = context.get("request")
     if request is None:  # a page rendered without its request (the last-resort 500 page)
         url, match = "/", None
     else:
         url, match = _shown_address(request), request.resolver_match
     addresses = _addresses(request, url, match)
-    current = languages.current_language()
-    return [
-        LanguageLink(each.code, each.name, addresses[each.code], current=each.code == current)
-        for each in languages.languages()
+    urls = tuple(addresses[each.code] for each in languages.languages())
+    return urls, languages.current_language()
+
+
+def _switcher_context(values: tuple, urls: tuple[str, ...]) -> dict:
+    current, oob = values
+    links = [
+        LanguageLink(each.code, each.name, url, current=each.code == current)
+        for each, url in zip(languages.languages(), urls, strict=True)
     ]
+    return {"links": links, "oob": oob}
 
 
 @register.simple_tag(takes_context=True)
-def hreflang_alternates(context, canonical_url: str) -> list[tuple[str, str]]:
-    """Return ``(hreflang, absolute address)`` of the canonical page in every language.
+def language_switcher(context, *, oob: bool = False) -> SafeString:
+    """Return the switcher: this page in each language, the one being read marked.
 
-    Then ``x-default``: the English page, for readers of any other language.
+    Rendered from its shape for the current language (``shaped.py``): only the addresses are
+    the page's own. ``oob``: sent out of band with an htmx fragment.
+    """
+    urls, current = _links(context)
+    return shaped.render(SWITCHER, (current, bool(oob)), urls, _switcher_context)
+
+
+def _alternates_context(values: tuple, urls: tuple[str, ...]) -> dict:
+    return {"alternates": list(zip(values, urls, strict=True))}
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_alternates(context, canonical_url: str) -> SafeString:
+    """Return the ``<link rel="alternate">`` of the canonical page in every language.
+
+    Then ``x-default``: the English page, for readers of any other language. The scheme and
+    host are the request's, joined to each address as ``build_absolute_uri()`` joins them.
     """
     request = context["request"]
     path = urlsplit(canonical_url).path
     match = request.resolver_match if path == request.path else None
     addresses = _addresses(request, path, match)
-    alternates = [(code, request.build_absolute_uri(url)) for code, url in addresses.items()]
-    source = request.build_absolute_uri(addresses[SOURCE_ADDRESS_CODE])
-    return [*alternates, ("x-default", source)]
+    origin = request.build_absolute_uri("/").removesuffix("/")
+    codes = (*addresses, "x-default")
+    urls = (*addresses.values(), addresses[SOURCE_ADDRESS_CODE])
+    absolute = tuple(_absolute(origin, url, request) for url in urls)
+    html = shaped.render(ALTERNATES, codes, absolute, _alternates_context)
+    return SafeString(html.removesuffix("\n"))  # the file's last newline: base.html has its own
+
+
+def _absolute(origin: str, url: str, request) -> str:
+    """Return ``request.build_absolute_uri(url)`` for one of the site's addresses, cheaply."""
+    # build_absolute_uri()'s own simple case, the scheme and host read once for every address.
+    if url.startswith("/") and not url.startswith("//") and "/./" not in url and "/../" not in url:
+        absolute = origin + url
+        # iri_to_uri() leaves such an address as it is: reverse() and urlencode() quoted it.
+        return absolute if _URI_AS_IS.fullmatch(absolute) else iri_to_uri(absolute)
+    return request.build_absolute_uri(url)
