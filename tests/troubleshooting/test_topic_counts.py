@@ -215,7 +215,7 @@ def test_the_content_checks_report_a_wrong_number_and_render_content_puts_it_rig
     assert not [p for p in edited if p.kind is ProblemKind.TOPIC_COUNT_WRONG]
     out = StringIO()
     call_command("render_content", "--pieces-only", stdout=out)
-    assert "Put right the number of published symptoms of 1 topics." in out.getvalue()
+    assert "number of published symptoms was wrong, counted again: 1." in out.getvalue()
     assert stored(topic) == 8
     assert not [p for p in check_content() if p.kind is ProblemKind.TOPIC_COUNT_WRONG]
 

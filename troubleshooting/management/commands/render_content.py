@@ -56,9 +56,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Rendered the Markdown of {total} items."))
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS(f"Rendered the pieces of {rows} items."))
-        if recounted:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"Put right the number of published symptoms of {recounted} topics."
-                )
-            )
+        if recounted and options["verbosity"]:
+            wrong = "Topics whose stored number of published symptoms was wrong, counted again"
+            self.stdout.write(self.style.WARNING(f"{wrong}: {recounted}."))
