@@ -188,6 +188,16 @@ def test_a_history_restore_counts_again():
     assert stored(topic) == 8
 
 
+def test_a_topic_restored_from_its_history_keeps_its_number():
+    topic, _ = busy_topic(n=2)
+    with reversion.create_revision():
+        topic.save()  # its version carries no number: a restore writes the field's default
+    make_symptom(topic=topic)
+    with transaction.atomic():
+        versions.revert(Version.objects.get_for_object(topic).first())
+    assert stored(topic) == 3
+
+
 def test_an_approved_change_counts_again():
     topic, symptoms = busy_topic()
     symptom = symptoms[0]
