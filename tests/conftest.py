@@ -16,6 +16,7 @@ from troubleshooting.models import (
     Topic,
     TriageChoice,
     TriageQuestion,
+    topic_counts,
 )
 from troubleshooting.search import usage as search_usage
 
@@ -59,6 +60,21 @@ def _empty_caches():
     # Searches still counted would be written when the process exits, after the test database
     # is gone: they belong to this test alone.
     search_usage.search_counts.reset()
+
+
+@pytest.fixture(autouse=True)
+def _topic_counts_at_once(request, monkeypatch):
+    """Count topics again at once in a test that never commits (its transaction is rolled back).
+
+    The site counts them after the writer's transaction commits; a test inside one transaction
+    would never see the number. Tests with ``transaction=True`` (and the browser tests) commit,
+    so they keep the real deferral.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server"}.intersection(request.fixturenames)
+    if committing or (marker and marker.kwargs.get("transaction")):
+        return
+    monkeypatch.setattr(topic_counts, "_after_commit", lambda flush, using: flush(using))
 
 
 @pytest.fixture(autouse=True)

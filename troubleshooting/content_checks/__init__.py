@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import models
 
+from .counts import check_topic_counts
 from .fit import check_steps_fit_answers
 from .links import check_links, links_in
 from .problems import Level, Problem, ProblemKind, Ref, count, group_by_object
@@ -51,6 +52,7 @@ CHECKS: tuple[Callable[[Site], Iterable[Problem]], ...] = (
     check_loops,
     check_unreachable_questions,
     check_topic_start,
+    check_topic_counts,
     check_steps_fit_answers,
     check_symptom_steps,
     check_destructive_warnings,

@@ -23,6 +23,7 @@ class ProblemKind(enum.StrEnum):
     TRIAGE_DEAD_END = "triage-dead-end"
     TRIAGE_UNREACHABLE = "triage-unreachable"
     TOPIC_WITHOUT_START = "topic-without-start"
+    TOPIC_COUNT_WRONG = "topic-count-wrong"
     HIDDEN_ANSWER = "hidden-answer"
     STEP_DOES_NOT_FIT = "step-does-not-fit"
     SYMPTOM_WITHOUT_STEPS = "symptom-without-steps"

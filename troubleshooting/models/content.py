@@ -12,6 +12,7 @@ from ..addresses import slug_url
 from ..rules import Severity, validate_slug_not_reserved
 from .publishing import Content, PublishableQuerySet, live, markdown_field
 from .stored_pieces import HasPieces, PiecesManager, pieces_field
+from .topic_counts import CountsWrites, count_field
 
 POSITION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(999)]
 
@@ -75,6 +76,8 @@ class Topic(Content):
         ),
     )
     escalation_html = models.TextField(blank=True, editable=False)
+    # How many of its symptoms are published, scheduled ones too (``topic_counts.py``).
+    published_symptoms = count_field()
 
     markdown_fields = (("escalation", "escalation_html"),)
     keeps_old_slugs = True
@@ -274,7 +277,7 @@ class FixStep(HasPieces, Content):
         return [part.strip() for part in self.settings_path.split(">") if part.strip()]
 
 
-class SymptomQuerySet(PublishableQuerySet):
+class SymptomQuerySet(CountsWrites, PublishableQuerySet):
     def for_article(self, *, preview: bool = False):
         """Return published symptoms (of published topics) with everything their article shows."""
         return self.in_visible_topic(preview=preview).with_article(preview=preview)

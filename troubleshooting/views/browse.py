@@ -1,6 +1,6 @@
 """Browsing the guides: the home page, a topic, a symptom's article."""
 
-from django.db.models import Exists, OuterRef, Subquery, TextField, Value
+from django.db.models import Exists, F, OuterRef, Subquery, TextField, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +17,7 @@ from ..models import (
     TriageQuestion,
     live,
     live_count,
+    still_scheduled_count,
 )
 from ..prepared import Instances, Prepared
 from ..previewing import previewing
@@ -179,10 +180,16 @@ def _visible_topics_query(*, preview: bool, cards: list[int]):
     start = TriageQuestion.objects.visible(preview=preview).filter(
         topic=OuterRef("pk"), is_start=True
     )
+    # The public's count: the topic's stored number of published symptoms (kept right by every
+    # write, ``topic_counts.py``) less those still waiting for their time. Editors count all rows.
+    if preview:
+        count = live_count(Symptom, "topic", preview=True)
+    else:
+        count = F("published_symptoms") - still_scheduled_count(Symptom, "topic")
     return (
         Topic.objects.visible(preview=preview)
         .annotate(
-            symptom_count=live_count(Symptom, "topic", preview=preview),
+            symptom_count=count,
             has_start_question=Exists(start),
             listed=_JoinedIds(firsts),
         )

@@ -10,6 +10,7 @@ from troubleshooting.models import (
     Symptom,
     Topic,
     TriageQuestion,
+    topic_counts,
 )
 
 # Rows with pre-rendered pieces, English items first: their translations' pieces show them too.
@@ -49,7 +50,12 @@ class Command(BaseCommand):
         rest = WITH_PIECES if pieces_only else (CauseTranslation, FixStepTranslation)
         rows += pieces.render_all(rest)
         caching.content_changed()  # bulk_update() sends no signal
+        # The safety net of the topics' stored numbers, run on every deploy (topic_counts.py).
+        recounted = topic_counts.recount_all()
         if not pieces_only:
             self.stdout.write(self.style.SUCCESS(f"Rendered the Markdown of {total} items."))
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS(f"Rendered the pieces of {rows} items."))
+        if recounted and options["verbosity"]:
+            wrong = "Topics whose stored number of published symptoms was wrong, counted again"
+            self.stdout.write(self.style.WARNING(f"{wrong}: {recounted}."))
