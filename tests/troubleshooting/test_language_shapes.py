@@ -8,6 +8,7 @@ exactly what the templates and ``reverse()`` give, whatever the slugs, prefix or
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.template.loader import get_template
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
@@ -54,11 +55,14 @@ def served_under(client, script_name: str, path: str, **headers) -> str:
     The test client passes ``SCRIPT_NAME`` on but leaves the thread's script prefix alone; the
     handler sets it from ``SCRIPT_NAME`` for the request.
     """
-    set_script_prefix(f"{script_name}/")
-    try:
-        response = client.get(path, SCRIPT_NAME=script_name, **headers)
-    finally:
-        set_script_prefix("/")
+    # Django adds the script prefix active when STATIC_URL is first read to it, and keeps it:
+    # overridden here, the prefixed value is dropped again for the tests that follow.
+    with override_settings(STATIC_URL=settings.STATIC_URL):
+        set_script_prefix(f"{script_name}/")
+        try:
+            response = client.get(path, SCRIPT_NAME=script_name, **headers)
+        finally:
+            set_script_prefix("/")
     assert response.status_code == 200
     return response.content.decode()
 
