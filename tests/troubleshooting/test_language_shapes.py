@@ -41,6 +41,7 @@ LOCMEM = [
                         "twice.html": "<a href='{{ a }}'>{{ a }}</a>",
                         "unused.html": "<p>{% if a %}an address{% endif %}</p>",
                         "once.html": "<a href='{{ a }}'>{{ words }}</a>",
+                        "around.html": "<a href='{{ b }}'>{{ a }}</a><i>{{ b }}</i>",
                     },
                 )
             ]
@@ -91,6 +92,16 @@ class TestShapes:
         for url in ("/a/", "/b/?x=1&y=2"):
             shown = shaped.render(name, ("words",), (url,), one_address)
             assert shown == get_template(name).render(one_address(("words",), (url,)))
+
+    @override_settings(TEMPLATES=LOCMEM)
+    def test_an_address_printed_on_both_sides_of_another_is_never_a_stand_in(self):
+        def two(values, urls):
+            return {"a": urls[0], "b": urls[1]}
+
+        for urls in (("/a/", "/b/"), ("/c/", "/d/")):
+            shown = shaped.render("around.html", (), urls, two)
+            assert shown == get_template("around.html").render(two((), urls))
+            assert "zqx" not in shown
 
     @override_settings(TEMPLATES=LOCMEM)
     def test_a_shape_is_kept_per_language_and_values(self):
