@@ -166,16 +166,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # for the operating system's minutes-long connect timeout: give up, and answer 503 soon.
     DATABASES["default"]["OPTIONS"] = {
         "connect_timeout": env_int("DJANGO_DB_CONNECT_TIMEOUT", 5),
-        # A public page's statements are the same text request after request: prepared on the
-        # server (after psycopg's fifth run on a connection), they are not planned again each
-        # time; planning was a fifth of the home page's database time. Values are then bound
-        # on the server. Off for a pooler that can't keep prepared statements (PgBouncer's
-        # transaction mode before 1.21).
-        **(
-            {"server_side_binding": True, "prepare_threshold": 5}
-            if env_bool("DJANGO_DB_PREPARED_STATEMENTS", default=True)
-            else {}
-        ),
         **DATABASES["default"].get("OPTIONS", {}),  # options given in DATABASE_URL win
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -27,6 +27,8 @@ from .converters import StepNumber
 
 _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 _STEP_NUMBER = re.compile(StepNumber.regex)
+# A shape not reversed yet (None is kept for an address that has no shape).
+_UNKNOWN = object()
 # An address's text around its arguments, and which of its places take numbers only.
 _shapes: dict[tuple, tuple[tuple[str, ...], tuple[bool, ...]] | None] = {}
 
@@ -85,18 +87,22 @@ def address_place() -> tuple:
     return (get_script_prefix(), get_urlconf())
 
 
-def _shaped(context: tuple, name: str, slugs: tuple[str, ...], keys) -> str | None:
+def _shaped(
+    context: tuple, name: str, slugs: tuple[str, ...], keys, *, learn: bool = True
+) -> str | None:
     """Return the address of ``name`` with ``slugs`` from its shape, or None to reverse() it.
 
     ``keys``: how many positional arguments, or the names of the keyword arguments, ``slugs``
-    are for.
+    are for. ``learn``: reverse the shape if it is not kept yet (which needs ``context``'s
+    language active); else None for a shape not kept.
     """
     if not all(_PLAIN_SLUG.match(slug) for slug in slugs):
         return None
     key = (name, keys, *context)
-    try:
-        shape = _shapes[key]
-    except KeyError:
+    shape = _shapes.get(key, _UNKNOWN)
+    if shape is _UNKNOWN:
+        if not learn:
+            return None
         shape = _shapes[key] = _shape(name, keys)
     return None if shape is None else _filled(shape, slugs)
 
@@ -138,13 +144,10 @@ def kwargs_url_in(place: tuple, language: str, name: str, kwargs: dict) -> str:
     shape in it (the first time) or to ``reverse()`` what has no shape: switching costs as much
     as the rest of an address.
     """
-    shape = _shapes.get((name, tuple(kwargs), *place, language))
-    if shape is not None:
-        values = tuple(str(value) for value in kwargs.values())
-        if all(_PLAIN_SLUG.match(value) for value in values):
-            url = _filled(shape, values)
-            if url is not None:
-                return url
+    values = tuple(str(value) for value in kwargs.values())
+    url = _shaped((*place, language), name, values, tuple(kwargs), learn=False)
+    if url is not None:
+        return url
     with override(language):
         return kwargs_url(name, kwargs)
 

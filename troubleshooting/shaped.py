@@ -33,9 +33,13 @@ def _stand_in(number: int) -> str:
 def _shape(template_name: str, context: dict, count: int) -> tuple[str, ...] | None:
     """Return the rendered template's text around each stand-in, in order, or None."""
     html, pieces = get_template(template_name).render(context), []
+    # Each exactly once in the whole text, before any is split off: one printed twice, once
+    # before an earlier one and once after it, would otherwise stay in the page as it is.
+    if any(html.count(_stand_in(number)) != 1 for number in range(count)):
+        return None
     for number in range(count):
         before, found, html = html.partition(_stand_in(number))
-        if not found or _stand_in(number) in html:
+        if not found:  # out of order: printed before the one ahead of it
             return None
         pieces.append(before)
     return (*pieces, html)

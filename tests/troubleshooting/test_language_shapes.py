@@ -8,6 +8,7 @@ exactly what the templates and ``reverse()`` give, whatever the slugs, prefix or
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.template.loader import get_template
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
@@ -40,6 +41,7 @@ LOCMEM = [
                         "twice.html": "<a href='{{ a }}'>{{ a }}</a>",
                         "unused.html": "<p>{% if a %}an address{% endif %}</p>",
                         "once.html": "<a href='{{ a }}'>{{ words }}</a>",
+                        "around.html": "<a href='{{ b }}'>{{ a }}</a><i>{{ b }}</i>",
                     },
                 )
             ]
@@ -54,11 +56,14 @@ def served_under(client, script_name: str, path: str, **headers) -> str:
     The test client passes ``SCRIPT_NAME`` on but leaves the thread's script prefix alone; the
     handler sets it from ``SCRIPT_NAME`` for the request.
     """
-    set_script_prefix(f"{script_name}/")
-    try:
-        response = client.get(path, SCRIPT_NAME=script_name, **headers)
-    finally:
-        set_script_prefix("/")
+    # Django adds the script prefix active when STATIC_URL is first read to it, and keeps it:
+    # overridden here, the prefixed value is dropped again for the tests that follow.
+    with override_settings(STATIC_URL=settings.STATIC_URL):
+        set_script_prefix(f"{script_name}/")
+        try:
+            response = client.get(path, SCRIPT_NAME=script_name, **headers)
+        finally:
+            set_script_prefix("/")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -89,6 +94,16 @@ class TestShapes:
             assert shown == get_template(name).render(one_address(("words",), (url,)))
 
     @override_settings(TEMPLATES=LOCMEM)
+    def test_an_address_printed_on_both_sides_of_another_is_never_a_stand_in(self):
+        def two(values, urls):
+            return {"a": urls[0], "b": urls[1]}
+
+        for urls in (("/a/", "/b/"), ("/c/", "/d/")):
+            shown = shaped.render("around.html", (), urls, two)
+            assert shown == get_template("around.html").render(two((), urls))
+            assert "zqx" not in shown
+
+    @override_settings(TEMPLATES=LOCMEM)
     def test_a_shape_is_kept_per_language_and_values(self):
         for code in LANGUAGE_CODES:
             with translation.override(code):
@@ -101,7 +116,17 @@ class TestShapes:
 
     @pytest.mark.parametrize(
         "url",
-        ["/es/mensajes/", "/search/?q=caf%C3%A9&x=1", "/é/ü?q=a b", "/a/./b/", "/a/../b/", "//x/y"],
+        [
+            "/es/mensajes/",
+            "/search/?q=caf%C3%A9&x=1",
+            "/é/ü?q=a b",
+            "/a/./b/",
+            "/a/../b/",
+            "//x/y",
+            # Every character the fast path keeps as it is, and some it must leave to Django.
+            "/a-b_c.d~/e#f%41[g]=h:i;j$k&l(m)n+o,p!q?r*s@t'u",
+            '/a%zz/b%/{c}|d\\e^f`g"h<i>j',
+        ],
     )
     def test_an_alternate_is_what_build_absolute_uri_gives(self, rf, url):
         request = rf.get("/", HTTP_HOST="localhost:8000")

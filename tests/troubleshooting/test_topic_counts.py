@@ -8,10 +8,11 @@ from io import StringIO
 
 import pytest
 import reversion
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -21,7 +22,7 @@ from troubleshooting import review
 from troubleshooting.admin import versions
 from troubleshooting.content_checks import ProblemKind, check_content, check_object
 from troubleshooting.guide_files import guide_import
-from troubleshooting.models import Status, Symptom, Topic
+from troubleshooting.models import Status, Symptom, Topic, topic_counts
 
 from ..factories import make_symptom, make_topic
 
@@ -288,3 +289,49 @@ def test_a_recount_that_waited_for_the_lock_counts_what_was_committed_meanwhile(
     writer.join(10)
     assert holder_errors == writer_errors == []
     assert stored(topic) == 4 == counted(topic)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recount_that_failed_is_counted_with_the_next_commit(monkeypatch, caplog):
+    topic, other = make_topic(title="Failed once"), make_topic(title="Next write")
+    real, failed = topic_counts.recount, []
+
+    def failing_once(topic_ids, *, using="default"):
+        if not failed:
+            failed.append(topic_ids)
+            raise DatabaseError("lock timeout")
+        return real(topic_ids, using=using)
+
+    monkeypatch.setattr(topic_counts, "recount", failing_once)
+    make_symptom(topic=topic)  # committed; its recount fails and is logged, not raised
+    assert failed and stored(topic) == 0
+    make_symptom(topic=other)
+    assert stored(topic) == counted(topic) == 1
+    assert stored(other) == 1
+
+
+def test_migrating_counts_every_topic_again():
+    topic, _ = busy_topic(n=3)
+    Topic.objects.filter(pk=topic.pk).update(published_symptoms=99)  # a data migration's write
+    topic_counts.recount_after_migrate(using="default", apps=django_apps)
+    assert stored(topic) == 3
+
+
+def test_a_topic_created_without_naming_the_number_starts_at_none():
+    # As a server on the release before the field creates one during a rolling upgrade.
+    old = Topic(title="Old", slug="old", summary="From the release before.")
+    fields = [
+        field
+        for field in Topic._meta.concrete_fields
+        if field.name not in ("id", "published_symptoms")
+    ]
+    values = [field.get_db_prep_save(field.pre_save(old, True), connection) for field in fields]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(Topic._meta.db_table)
+    places = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({places})",  # noqa: S608 - our own names
+            values,
+        )
+    assert Topic.objects.get(slug="old").published_symptoms == 0

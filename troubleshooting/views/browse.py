@@ -145,14 +145,14 @@ _listed_symptoms = Prepared(_listed_symptoms_query, LISTED_FIELDS)
 
 
 class _JoinedIds(Subquery):
-    """The ids a subquery selects as ``pk``, joined in one text value: "7,14,21".
+    """The ids a subquery selects as ``listed_id``, joined in one text value: "7,14,21".
 
     In no set order (the listed symptoms' read orders them); nothing is NULL or "". One such
     subquery per topic walks its index once for its first symptoms, where one subquery per
     place (``LIMIT 1 OFFSET n``) walked it six times.
     """
 
-    template = '(SELECT GROUP_CONCAT("pk") FROM (%(subquery)s))'
+    template = '(SELECT GROUP_CONCAT("listed_id") FROM (%(subquery)s))'
     output_field = TextField()
 
     def as_postgresql(self, compiler, connection, **extra):
@@ -175,7 +175,7 @@ def _visible_topics_query(*, preview: bool, cards: list[int]):
         .filter(topic=OuterRef("pk"))
         .exclude(pk__in=cards)
         .order_by("position", "title")
-        .values("pk")[:HOME_SYMPTOMS_PER_TOPIC]
+        .values(listed_id=F("pk"))[:HOME_SYMPTOMS_PER_TOPIC]
     )
     start = TriageQuestion.objects.visible(preview=preview).filter(
         topic=OuterRef("pk"), is_start=True
