@@ -42,7 +42,7 @@ def _spaced(field_words: list[str]) -> str:
     Words hold no spaces, so one substring search answers "does any word start with it?",
     where testing each word of a long body took most of a search's ranking.
     """
-    return "".join(f" {word}" for word in field_words)
+    return " " + " ".join(field_words) if field_words else ""
 
 
 def fields_of(document: SearchDocument) -> Fields:
