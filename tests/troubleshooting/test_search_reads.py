@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from troubleshooting import search
+from troubleshooting.models import Symptom, SymptomCause, SymptomStep
 from troubleshooting.search import shown
 from troubleshooting.search.ranking import _has, _spaced
 
@@ -91,3 +92,46 @@ def test_prefix_test_on_one_text_answers_as_the_words_one_by_one():
         )
         one_by_one = all(any(word.startswith(stem) for word in words) for stem in stems)
         assert _has(_spaced(words), stems) == one_by_one, (words, stems)
+
+
+def never_built_again(read, monkeypatch):
+    def build(**values):
+        raise AssertionError("left to the ORM")
+
+    monkeypatch.setattr(read, "build", build)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_reads_are_written_once_and_give_the_querysets_rows(
+    demo_content, language, monkeypatch
+):
+    document_ids = list(
+        search.findable_documents(language).order_by("pk").values_list("pk", flat=True)[:30]
+    )
+    # Each with one that is not there, simply not found.
+    step_ids = [*SymptomStep.objects.values_list("step_id", flat=True)[:3], 10**6]
+    cause_ids = [*SymptomCause.objects.values_list("cause_id", flat=True)[:3], 10**6]
+    symptom_ids = [*Symptom.objects.values_list("pk", flat=True)[:4], 10**6]
+    shown.documents(language, document_ids)
+    shown.linked({"step": step_ids, "cause": cause_ids})
+    shown.symptoms(symptom_ids)
+    for read in (shown._documents_by_language[language], *shown._links.values(), shown._symptoms):
+        never_built_again(read, monkeypatch)
+    with CaptureQueriesContext(connection) as queries:
+        documents = shown.documents(language, document_ids)
+        links = shown.linked({"step": step_ids, "cause": cause_ids})
+        symptoms = shown.symptoms(symptom_ids)
+    assert len(queries) == 4
+    assert {link[0] for link in links} == {"step", "cause"} and len(symptoms) == 4
+    expected = search.findable_documents(language).filter(pk__in=document_ids)
+    assert {pk: document.title for pk, document in documents.items()} == dict(
+        expected.values_list("pk", "title")
+    )
+    assert len(documents) == len(document_ids)
+    for kind, ids in (("step", step_ids), ("cause", cause_ids)):
+        rows = shown._links_query(preview=False, kind=kind, ids=ids)
+        assert sorted(link[1:] for link in links if link[0] == kind) == sorted(rows)
+    rows = shown._symptoms_query(preview=False, ids=symptom_ids)
+    assert {pk: (s.slug, s.topic.slug) for pk, s in symptoms.items()} == {
+        row[0]: (row[2], row[6]) for row in rows
+    }
