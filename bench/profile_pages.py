@@ -10,9 +10,9 @@ Loads a throwaway database (a SQLite file under .local/, or a scratch PostgreSQL
 the one a URL names, dropped afterwards) as bench/http.py does (the demo guide copied, generated
 symptoms), with production settings and the page cache off (``DJANGO_PAGE_CACHE_SECONDS=0``).
 For each target (the home page, an article, a flow step as an htmx fragment and as a whole page,
-an answer posted to a step, the bare view for comparison) it prints the time per request, the
-database queries and ``reverse()`` calls per request, and the functions that took the most time
-under cProfile.
+an answer posted to a step, searches the page cache would not answer, each asked for in turn,
+the bare view for comparison) it prints the time per request, the database queries and
+``reverse()`` calls per request, and the functions that took the most time under cProfile.
 
 With ``--cached`` the page cache is on and warm, and the cached targets (not the answer) are
 asked for straight through Django's WSGI handler, as gunicorn asks, with the HTTP benchmark's
@@ -23,6 +23,7 @@ cached hit costs beyond the bare view, the difference being sought.
 import argparse
 import cProfile
 import io
+import itertools
 import os
 import pstats
 import secrets
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project, not bench/, comes first: bench/http.py would hide the standard library's http.
@@ -75,6 +77,13 @@ def use(url: str, workdir: Path) -> None:
     )
 
 
+# Words people search by, per language: each finds results (a miss is never cached anyway).
+SEARCHES = {
+    "en": ("wifi calling drops", "message not delivered", "imessage wont send", "roaming abroad"),
+    "es": ("no pone entregado", "entregado pero no le llego", "leido y no contesta"),
+    "fr": ("reste sur envoie", "redemarer iphone", "mod avion", "itinerence"),
+}
+
 # What every request of the HTTP benchmark sends beyond the address, as a browser would.
 CACHED_HEADERS = {"HTTP_USER_AGENT": "wrk", "HTTP_ACCEPT_ENCODING": "gzip"}
 FRAGMENT_COOKIE = "csrftoken=" + "benchmarkbrowsercsrfcookie".ljust(32, "x")
@@ -86,6 +95,7 @@ def targets(language: str = "en") -> dict:
     from bench.urls import BASELINE_PATH
 
     step = flow_step_url(language)
+    search = address("/search/", language)
     htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver{step}"}
     return {
         "baseline": ("get", BASELINE_PATH, {}),
@@ -96,6 +106,8 @@ def targets(language: str = "en") -> dict:
         "flow step": ("get", step, {}),
         # "Skip" at step 2: a valid answer, recorded, then a 303 to step 3.
         "answer POST": ("post", step, {"data": {"answer": "s"}}),
+        # Searches the page cache would not answer: distinct words, taken in turn.
+        "search": ("get", [f"{search}?{urlencode({'q': q})}" for q in SEARCHES[language]], {}),
     }
 
 
@@ -146,12 +158,20 @@ class WsgiClient:
         return response
 
 
-def measure(client, method: str, path: str, extra: dict, repeat: int):
-    """Return (CPU ms per request, queries, reverse() calls per request, profile)."""
+def measure(client, method: str, path: str | list[str], extra: dict, repeat: int):
+    """Return (CPU ms per request, queries, reverse() calls per request, profile).
+
+    A target of several paths asks for each in turn, so none is asked for twice in a row.
+    """
     from django.db import connection
     from django.urls import resolvers
 
-    call = getattr(client, method)
+    paths = itertools.cycle(path if isinstance(path, list) else [path])
+    by_method = getattr(client, method)
+
+    def call(_path, **extra):
+        return by_method(next(paths), **extra)
+
     expected = 303 if method == "post" else 200
     for _ in range(5):  # warm the template and URL caches, the connection
         response = call(path, **extra)
@@ -306,7 +326,8 @@ def print_profile(name: str, method: str, path: str, profiler, args) -> None:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(args.sort)
     stats.print_stats(args.top)
-    print(f"\n=== {name}: {method.upper()} {path}")
+    shown = " ".join(path) if isinstance(path, list) else path
+    print(f"\n=== {name}: {method.upper()} {shown}")
     print("\n".join(out.getvalue().splitlines()[4:]))
     groups = summarise(profiler, args.repeat)
     total = sum(ms for _group, ms in groups)

@@ -26,12 +26,11 @@ from troubleshooting.models import (
     TRANSLATION_MODELS,
     SearchDocument,
     Symptom,
-    SymptomCause,
-    SymptomStep,
 )
 
+from . import shown
 from .engines import ranked_document_ids
-from .index import findable_documents, index, live_links, rebuild, unindex
+from .index import findable_documents, index, rebuild, unindex
 from .query import (
     MAX_QUERY_LENGTH,
     correct,
@@ -131,26 +130,32 @@ def search(
 
 def _hits(document_ids: list[int], understood, known, *, query: str, limit: int) -> list[Hit]:
     """Return the first ``limit`` ranked documents a visitor can open, as results."""
-    found = findable_documents(known.language).in_bulk(document_ids)
-    ranked = rank([found[pk] for pk in document_ids if pk in found], understood, known)
-    ids = {kind: [] for kind in Source.values}
-    for _, document in ranked:
-        ids[document.kind].append(document.object_id)
-    symptoms = Symptom.objects.in_visible_topic().select_related("topic")
-    symptoms = symptoms.in_bulk(ids[Source.SYMPTOM])
+    found = shown.documents(known.language, document_ids)
+    ranked = [
+        doc for _, doc in rank([found[pk] for pk in document_ids if pk in found], understood, known)
+    ]
     # A step or cause is shown in the best-ranked symptom that lists it, else its first one.
-    preferred = [document.object_id for _, document in ranked if document.kind == Source.SYMPTOM]
-    owner = {
-        Source.STEP: owners(SymptomStep, "step", ids[Source.STEP], preferred, translate=False),
-        Source.CAUSE: owners(SymptomCause, "cause", ids[Source.CAUSE], preferred, translate=False),
-    }
+    preferred = [document.object_id for document in ranked if document.kind == Source.SYMPTOM]
+    # Only the results shown are read (their articles, steps and causes, and translations);
+    # the next ones only if one of those could not be opened after all (taken offline since).
+    hits = _opened(ranked[:limit], preferred, understood, query)
+    if len(hits) < limit and len(ranked) > limit:
+        hits += _opened(ranked[limit:], preferred, understood, query)[: limit - len(hits)]
+    return hits
+
+
+def _opened(documents: list, preferred: list[int], understood, query: str) -> list[Hit]:
+    """Return the documents a visitor can open, as results, in their order."""
+    ids = {kind: [] for kind in Source.values}
+    for document in documents:
+        ids[document.kind].append(document.object_id)
+    links = shown.linked({kind: ids[kind] for kind in shown.LINKS})
+    symptoms = shown.symptoms({*ids[Source.SYMPTOM], *(link[2] for link in links)})
+    owner = shown.owners_of(links, symptoms, preferred)
     # Addresses in the visitor's language: every symptom, topic, step and cause at once.
-    _translate(list(symptoms.values()), *owner.values())
+    _translate([symptoms[pk] for pk in ids[Source.SYMPTOM] if pk in symptoms], *owner.values())
     hits = []
-    for _, document in ranked:
-        # A snippet is the costly part of a result: only the ones shown are made.
-        if len(hits) == limit:
-            break
+    for document in documents:
         if document.kind == Source.SYMPTOM:
             symptom, item = symptoms.get(document.object_id), None
         else:
@@ -195,8 +200,10 @@ def _translate(symptoms: list[Symptom], *owned: dict) -> None:
     items = [item for found in owned for item in found.values()]
     if language not in translating.TRANSLATED or not (symptoms or items):
         return
-    shown = symptoms + [symptom for symptom, _ in items]
-    everything = [*shown, *(symptom.topic for symptom in shown), *(item for _, item in items)]
+    articles = symptoms + [symptom for symptom, _ in items]
+    everything = [*articles, *(symptom.topic for symptom in articles), *(item for _, item in items)]
+    # A symptom found and listing a step found is one instance: it is translated once.
+    everything = list({id(item): item for item in everything}.values())
     by_kind: dict[type, set[int]] = {}
     for item in everything:
         by_kind.setdefault(type(item), set()).add(item.pk)
@@ -220,32 +227,15 @@ def _translate(symptoms: list[Symptom], *owned: dict) -> None:
 
 
 def owners(
-    link_model,
-    field_name: str,
-    object_ids: list[int],
-    preferred: list[int] = (),
-    *,
-    translate: bool = True,
+    kind: str, object_ids: list[int], preferred: list[int] = (), *, translate: bool = True
 ) -> dict[int, tuple[Symptom, object]]:
     """Return, per step or cause, the live symptom to show it in and the step or cause itself.
 
     Both come in the active language (``translate``), so the address is the article's in that
     language and the fragment the step's or cause's anchor there.
     """
-    links = (
-        live_links(link_model, field_name)
-        .filter(**{f"{field_name}_id__in": object_ids})
-        .select_related("symptom__topic", field_name)
-        .order_by("symptom__topic__position", "symptom__position", "position")
-    )
-    order = {pk: at for at, pk in enumerate(preferred)}
-    found: dict[int, tuple[int, Symptom, str]] = {}
-    for at, link in enumerate(links):
-        key = getattr(link, f"{field_name}_id")
-        rank_ = (order.get(link.symptom_id, len(order)), at)
-        if key not in found or rank_ < found[key][0]:
-            found[key] = (rank_, link.symptom, getattr(link, field_name))
-    chosen = {key: (symptom, item) for key, (_, symptom, item) in found.items()}
+    links = shown.linked({kind: list(object_ids)})
+    chosen = shown.owners_of(links, shown.symptoms({link[2] for link in links}), preferred)[kind]
     if translate:
         _translate([], chosen)
     return chosen

@@ -27,42 +27,65 @@ NAMING, TITLE_COVERAGE = 0.8, 0.15
 
 @dataclass(frozen=True)
 class Fields:
-    """A document's words per field, as lists for prefix matching."""
+    """A document's words per field, each field's as one text for prefix matching."""
 
     title: list[str]
-    aliases: list[str]
-    body: list[str]
+    aliases: str
+    body: str
     names: list[str]  # the title and each alias, as plain words
+    title_text: str = ""
+
+
+def _spaced(field_words: list[str]) -> str:
+    """Return the words each after a space: " stem" is in it when a word starts with the stem.
+
+    Words hold no spaces, so one substring search answers "does any word start with it?",
+    where testing each word of a long body took most of a search's ranking.
+    """
+    return " " + " ".join(field_words) if field_words else ""
 
 
 def fields_of(document: SearchDocument) -> Fields:
     """Return the words of a document's fields."""
     lines = [document.title, *document.aliases.splitlines()]
+    title = words(document.title)
     return Fields(
-        title=words(document.title),
-        aliases=words(document.aliases),
-        body=words(document.body),
+        title=title,
+        aliases=_spaced(words(document.aliases)),
+        body=_spaced(words(document.body)),
         names=[name_text(line) for line in lines if line.strip()],
+        title_text=_spaced(title),
     )
 
 
-def _has(field_words: list[str], alternative: tuple[str, ...]) -> bool:
-    return all(any(word.startswith(stem) for word in field_words) for stem in alternative)
+def _has(field_text: str, alternative: tuple[str, ...]) -> bool:
+    return all(f" {stem}" in field_text for stem in alternative)
 
 
 def _best_field(fields: Fields, alternative: tuple[str, ...]) -> float:
-    for weight, field_words in ((TITLE, fields.title), (ALIASES, fields.aliases)):
-        if _has(field_words, alternative):
+    for weight, field_text in ((TITLE, fields.title_text), (ALIASES, fields.aliases)):
+        if _has(field_text, alternative):
             return weight
     return BODY if _has(fields.body, alternative) else 0.0
 
 
-def score(document: SearchDocument, fields: Fields, query: Understood, guide: Guide) -> float:
+def weights(query: Understood, guide: Guide) -> list[float]:
+    """Return each group's weight: how rare the words typed are, on average."""
+    return [sum(guide.idf(stem) for stem in group[0]) / len(group[0]) for group in query.groups]
+
+
+def score(
+    document: SearchDocument,
+    fields: Fields,
+    query: Understood,
+    guide: Guide,
+    group_weights: list[float] | None = None,
+) -> float:
     """Return how well a document answers the query: higher is better."""
     achieved = possible = 0.0
-    for group in query.groups:
-        typed = group[0]
-        weight = sum(guide.idf(stem) for stem in typed) / len(typed)
+    if group_weights is None:
+        group_weights = weights(query, guide)
+    for group, weight in zip(query.groups, group_weights, strict=True):
         best = max(
             _best_field(fields, alternative) * (1.0 if at == 0 else SYNONYM_DISCOUNT)
             for at, alternative in enumerate(group)
@@ -107,10 +130,12 @@ def _title_coverage(title: list[str], query: Understood, stopwords: frozenset[st
 def rank(documents: list[SearchDocument], query: Understood, guide: Guide) -> list:
     """Return (score, document) pairs, best first; the engine's order breaks ties."""
     scored = []
+    # The same for every candidate: worked out once, not once per candidate.
+    group_weights = weights(query, guide)
     for position, document in enumerate(documents):
         # A candidate none of whose words match (a PostgreSQL trigram match for a typo the
         # corrector missed) still follows, in the engine's order.
-        value = score(document, fields_of(document), query, guide)
+        value = score(document, fields_of(document), query, guide, group_weights)
         scored.append((value, -position, document))
     scored.sort(key=lambda item: item[:2], reverse=True)
     return [(value, document) for value, _, document in scored]

@@ -57,12 +57,14 @@ def pattern_for(phrases: list) -> re.Pattern | None:
 def best_passage(sentences: list[str], groups: list[list[tuple[str, ...]]]) -> tuple[int, int]:
     """Return (index, groups matched) of the sentence matching most groups of the query."""
     best, best_count = 0, 0
+    # Each stem's pattern made once per document, not once per sentence.
+    starts = {s: re.compile(rf"\b{re.escape(s)}") for group in groups for alt in group for s in alt}
     for at, sentence in enumerate(sentences):
         lowered = fold(sentence)
         count = sum(
             1
             for group in groups
-            if any(all(re.search(rf"\b{re.escape(s)}", lowered) for s in alt) for alt in group)
+            if any(all(starts[s].search(lowered) for s in alt) for alt in group)
         )
         if count > best_count:
             best, best_count = at, count

@@ -15,10 +15,8 @@ from django_htmx.http import replace_url
 
 from .. import caching, translating
 from .. import search as search_engine
-from ..models import KnownIssue, SearchDocument, Symptom, SymptomCause, SymptomStep
+from ..models import KnownIssue, SearchDocument, Symptom
 from .pages import public_page, render_page
-
-LINKS = {SearchDocument.Source.STEP: SymptomStep, SearchDocument.Source.CAUSE: SymptomCause}
 
 
 def _count_searches(view):
@@ -135,6 +133,6 @@ def _destination(kind: str, object_id: str, in_symptom: str):
         translating.overlay(symptom, symptom.topic)
         return symptom.get_absolute_url(), symptom, title
     preferred = [int(in_symptom)] if in_symptom.isdigit() else []
-    owner = search_engine.owners(LINKS[kind], kind, [int(object_id)], preferred)
+    owner = search_engine.owners(kind, [int(object_id)], preferred)
     symptom, item = owner[int(object_id)]
     return symptom.get_absolute_url() + search_engine.anchor(kind, item.slug), symptom, title
