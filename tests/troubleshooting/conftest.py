@@ -2,7 +2,16 @@
 
 import pytest
 
-from troubleshooting import pieces
+from troubleshooting import blocks, pieces
+
+
+@pytest.fixture
+def uncached_blocks(settings):
+    """Render the page on every request, from an empty memory of blocks."""
+    settings.PAGE_CACHE_SECONDS = 0
+    blocks.memory.clear()
+    yield
+    blocks.memory.clear()
 
 
 @pytest.fixture

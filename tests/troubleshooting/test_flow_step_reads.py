@@ -10,18 +10,9 @@ from troubleshooting import blocks, flow_reads
 from troubleshooting.flow import Flow
 from troubleshooting.models import FixStep, Severity
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_blocks")]
 
 ANSWER_BAR = "troubleshooting/includes/answer_bar.html"
-
-
-@pytest.fixture(autouse=True)
-def _uncached(settings):
-    """Render the page on every request, from an empty memory of blocks."""
-    settings.PAGE_CACHE_SECONDS = 0
-    blocks.memory.clear()
-    yield
-    blocks.memory.clear()
 
 
 def test_only_the_shown_step_is_a_model_instance_and_the_others_keep_their_ids():

@@ -15,19 +15,10 @@ from troubleshooting.models import Status, SymptomTranslation, TopicTranslation
 
 from ..factories import make_question, make_symptom, make_topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_blocks")]
 
 TOPIC = "troubleshooting/includes/home_topic.html"
 COMMON = "troubleshooting/includes/home_common.html"
-
-
-@pytest.fixture(autouse=True)
-def _uncached(settings):
-    """Render the page on every request, from an empty memory of blocks."""
-    settings.PAGE_CACHE_SECONDS = 0
-    blocks.memory.clear()
-    yield
-    blocks.memory.clear()
 
 
 def home(client, path="/") -> tuple[str, dict]:
