@@ -108,7 +108,7 @@ SHOWN_ONLY = ("instructions", "instructions_html", "warning", "warning_html", "p
 
 
 @built_once
-def _step_links(*, preview: bool):
+def public_step_links(*, preview: bool):
     """Return a symptom's steps as the public sees them (or all, in preview), in order."""
     # The step pages' prepared read (``flow_reads``) is built from it too: one definition.
     return (
@@ -134,7 +134,7 @@ class Flow:
     @classmethod
     def for_symptom(cls, symptom: Symptom, *, preview: bool = False, lean: bool = False) -> Flow:
         """Load the published steps of a symptom (all its steps in preview), in order."""
-        links = _step_links(preview=preview).filter(symptom=symptom)
+        links = public_step_links(preview=preview).filter(symptom=symptom)
         if lean:
             # For answering, which reads a step's id, slug and severity, never what a page
             # shows of it: kept flows then hold no step's instructions or pre-rendered pieces.

@@ -16,7 +16,7 @@ import json
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from .flow import _step_links
+from .flow import public_step_links
 from .models import FixStep, Symptom, Topic
 from .pieces import STEP_INPUTS
 from .prepared import Instances, Prepared
@@ -49,7 +49,7 @@ def _steps_query(*, preview: bool, symptom: int):
     # The answer's path reads the same links (``Flow.for_symptom``): one definition of which
     # steps are public and in what order, so a page and an answer never count different steps.
     return (
-        _step_links(preview=preview)
+        public_step_links(preview=preview)
         .filter(symptom_id=symptom)
         .values_list(
             *(f"step__{name}" for name in STEP_FIELDS),

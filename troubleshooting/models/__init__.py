@@ -34,7 +34,6 @@ from .publishing import (
     live,
     live_count,
     normalize_newlines,
-    still_scheduled_count,
 )
 from .review import OPEN_STATES, PendingChange, ReviewState
 from .site import (
@@ -117,7 +116,6 @@ __all__ = [
     "built_once",
     "live",
     "live_count",
-    "still_scheduled_count",
     "normalize_newlines",
     "english_choices",
     "english_updates",

@@ -3,7 +3,7 @@
 The home page shows "All N problems" per topic. Counting a topic's live symptoms on every
 request walks thousands of index entries; the topic stores how many of its symptoms are
 published instead (scheduled ones included), and the page subtracts only those still waiting
-for their time (``publishing.still_scheduled_count``): a range that is empty on almost every
+for their time (``publishing.live_count``): a range that is empty on almost every
 site, so a symptom appears at its time with no write, by the database's clock.
 
 Every write that can change a number asks for its topics to be counted again from the rows,

@@ -17,7 +17,6 @@ from ..models import (
     TriageQuestion,
     live,
     live_count,
-    still_scheduled_count,
 )
 from ..prepared import Instances, Prepared
 from ..previewing import previewing
@@ -180,12 +179,9 @@ def _visible_topics_query(*, preview: bool, cards: list[int]):
     start = TriageQuestion.objects.visible(preview=preview).filter(
         topic=OuterRef("pk"), is_start=True
     )
-    # The public's count: the topic's stored number of published symptoms (kept right by every
-    # write, ``topic_counts.py``) less those still waiting for their time. Editors count all rows.
-    if preview:
-        count = live_count(Symptom, "topic", preview=True)
-    else:
-        count = F("published_symptoms") - still_scheduled_count(Symptom, "topic")
+    # The topic's stored number of published symptoms, kept right by every write
+    # (``topic_counts.py``), less those still waiting for their time.
+    count = live_count(Symptom, "topic", preview=preview, published=F("published_symptoms"))
     return (
         Topic.objects.visible(preview=preview)
         .annotate(

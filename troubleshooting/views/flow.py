@@ -328,7 +328,7 @@ def _step_context(
 ) -> dict:
     """Return what the step page shows: the step, the answers so far, and every link out of it."""
     symptom, step = flow.symptom, flow.steps[number - 1]
-    links = _step_links(request, flow, number=number, progress=progress)
+    links = _step_addresses(request, flow, number=number, progress=progress)
     return {
         "title": _("Step %(number)d of %(total)d: %(title)s")
         % {"number": number, "total": len(flow), "title": step.title},
@@ -361,7 +361,7 @@ def _step_context(
     }
 
 
-def _step_links(request, flow: Flow, *, number: int, progress: Progress) -> dict:
+def _step_addresses(request, flow: Flow, *, number: int, progress: Progress) -> dict:
     """Return a step page's addresses (and whether a destructive step's warning was read)."""
     needs_confirmation = flow.steps[number - 1].is_destructive
     confirmed = not needs_confirmation or request.GET.get("confirm") == "1"
