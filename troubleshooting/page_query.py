@@ -4,10 +4,13 @@ The page cache (``caching.py``) files a page under the query parameters its view
 lets the view see those alone; this module reads them, fast, on every request the cache serves.
 """
 
+import functools
 from urllib.parse import quote_plus, unquote_plus
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import QueryDict
 
 # Shaped like a session key (``outcomes.is_key``), so the views carry it into every link.
@@ -27,7 +30,7 @@ def declared_fields(request, names: frozenset[str]) -> dict[str, str]:
     query = request.META.get("QUERY_STRING", "")
     if not query:
         return {}
-    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    limit = _fields_limit()
     if limit is not None and query.count("&") >= limit:
         # Refused as Django refuses it (a 400), and read by nothing else: the error page
         # would otherwise read the whole query again, and fail again, into a server error.
@@ -49,6 +52,19 @@ def declared_fields(request, names: frozenset[str]) -> dict[str, str]:
             found[name] = value
     # In a fixed order, for the key; one parameter (a search's words) is in order already.
     return found if len(found) < 2 else {name: found[name] for name in sorted(found)}
+
+
+@functools.cache
+def _fields_limit() -> int | None:
+    """Return Django's limit on the number of query parameters, read once, not per request."""
+    return settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+
+@receiver(setting_changed)
+def _follow_fields_limit(setting, **kwargs) -> None:
+    """Read the limit afresh after a test changes it."""
+    if setting == "DATA_UPLOAD_MAX_NUMBER_FIELDS":
+        _fields_limit.cache_clear()
 
 
 def filed_query(fields: dict[str, str]) -> str:

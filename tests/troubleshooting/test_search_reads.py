@@ -7,10 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.factories import make_step, make_symptom
 from troubleshooting import search
-from troubleshooting.models import Symptom, SymptomCause, SymptomStep
+from troubleshooting.models import SearchDocument, Symptom, SymptomCause, SymptomStep
 from troubleshooting.search import shown
-from troubleshooting.search.ranking import _has, _spaced
+from troubleshooting.search.ranking import _has, _spaced, fields_of
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +136,18 @@ def test_the_reads_are_written_once_and_give_the_querysets_rows(
     assert {pk: (s.slug, s.topic.slug) for pk, s in symptoms.items()} == {
         row[0]: (row[2], row[6]) for row in rows
     }
+
+
+def test_a_documents_words_are_kept_by_its_texts_and_split_afresh_once_edited(client):
+    guide = make_step(title="Restart the phone", slug="restart")
+    make_symptom(title="Phone frozen", slug="frozen", steps=[guide])
+    before = client.get("/search/", {"q": "restart"}).content.decode()
+    document = SearchDocument.objects.get(kind="step", object_id=guide.pk)
+    again = SearchDocument.objects.get(pk=document.pk)
+    assert fields_of(again) is fields_of(document)  # the same texts, split once
+    guide.title = "Reboot the handset"
+    guide.save()
+    edited = SearchDocument.objects.get(kind="step", object_id=guide.pk)
+    assert fields_of(edited).title == ("reboot", "the", "handset")
+    assert "Restart the phone" in before
+    assert "Reboot the handset" in client.get("/search/", {"q": "reboot handset"}).content.decode()

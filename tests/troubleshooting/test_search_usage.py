@@ -1,5 +1,6 @@
 """Learning from use: which results people open for a query, and the content gaps page."""
 
+import gc
 import re
 import threading
 
@@ -234,3 +235,17 @@ def test_more_searches_than_one_statement_takes_are_split_and_all_counted(
     assert sent == [10, 10, 5]  # each within the limit, every search in one of them
     counted = dict(SearchQuery.objects.values_list("query", "searches"))
     assert counted == {"one": 2, "two": 1, "three": 1, "four": 1, "five": 1}
+
+
+def test_a_counted_search_holds_nothing_the_garbage_collector_tracks(client, guide, settings):
+    settings.SEARCH_COUNT_SECONDS = 3600
+    for language in ("", "/es"):
+        assert client.get(f"{language}/search/?q=restart+now").status_code == 200
+    held = list(search.usage.search_counts.held)
+    # Held until the write, a tracked object per search would bring collections sooner.
+    assert [item.partition(" ")[2] for item in held] == ["restart+now", "restart+now"]
+    assert held[1] == "es restart+now"
+    assert not any(gc.is_tracked(item) for item in held)
+    search.usage.search_counts.write()
+    counted = SearchQuery.objects.values_list("query", "language", "searches")
+    assert sorted(counted) == [("restart now", "en", 1), ("restart now", "es", 1)]

@@ -9,6 +9,7 @@ alias whole comes first; symptoms get a modest lead.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from troubleshooting.models import SearchDocument
@@ -29,10 +30,10 @@ NAMING, TITLE_COVERAGE = 0.8, 0.15
 class Fields:
     """A document's words per field, each field's as one text for prefix matching."""
 
-    title: list[str]
+    title: tuple[str, ...]
     aliases: str
     body: str
-    names: list[str]  # the title and each alias, as plain words
+    names: tuple[str, ...]  # the title and each alias, as plain words
     title_text: str = ""
 
 
@@ -47,14 +48,24 @@ def _spaced(field_words: list[str]) -> str:
 
 def fields_of(document: SearchDocument) -> Fields:
     """Return the words of a document's fields."""
-    lines = [document.title, *document.aliases.splitlines()]
-    title = words(document.title)
+    return _fields(document.title, document.aliases, document.body)
+
+
+# Splitting a candidate's fields into words was most of ranking, and the same documents are
+# candidates search after search: kept by the texts themselves, so an edited document is split
+# afresh, whatever its id. Bounded as ``fold`` is (100 candidates a search); shared between
+# requests, so nothing may change what it returns.
+@functools.lru_cache(maxsize=2048)
+def _fields(title: str, aliases: str, body: str) -> Fields:
+    """Return the words of a document's fields, given its texts."""
+    lines = [title, *aliases.splitlines()]
+    title_words = words(title)
     return Fields(
-        title=title,
-        aliases=_spaced(words(document.aliases)),
-        body=_spaced(words(document.body)),
-        names=[name_text(line) for line in lines if line.strip()],
-        title_text=_spaced(title),
+        title=tuple(title_words),
+        aliases=_spaced(words(aliases)),
+        body=_spaced(words(body)),
+        names=tuple(name_text(line) for line in lines if line.strip()),
+        title_text=_spaced(title_words),
     )
 
 
@@ -99,7 +110,7 @@ def score(
     return total + _naming(query.phrase, fields.names) + coverage
 
 
-def _naming(phrase: str, names: list[str]) -> float:
+def _naming(phrase: str, names: tuple[str, ...]) -> float:
     """Reward a query that is a title or alias ("not delivered"), or holds one ("says not
     delivered"), or is held by one: by the share of words they have in common."""
     if not phrase:
@@ -117,7 +128,7 @@ def _naming(phrase: str, names: list[str]) -> float:
     return best
 
 
-def _title_coverage(title: list[str], query: Understood, stopwords: frozenset[str]) -> float:
+def _title_coverage(title: tuple[str, ...], query: Understood, stopwords: frozenset[str]) -> float:
     """Reward a title made mostly of the query's words: "Force restart" over a long title."""
     meaningful = [word for word in title if word not in stopwords]
     if not meaningful:

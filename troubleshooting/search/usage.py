@@ -10,7 +10,7 @@ from collections import Counter, deque
 from urllib.parse import unquote_plus
 
 from django.conf import settings
-from django.core.signals import request_finished
+from django.core.signals import request_finished, setting_changed
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -61,18 +61,23 @@ class SearchCounts:
 
     def reset(self) -> None:
         """Forget what was counted and not yet written (tests: as a new process)."""
-        self.held: deque[tuple[str, str]] = deque()
-        self.since = time.monotonic()
+        # Each search held as one string, "<language> <words as sent>" (a language code has no
+        # space): a tuple per search would be an object the garbage collector tracks, held
+        # until the write, which makes collections come sooner on a busy search page.
+        self.held: deque[str] = deque()
         self.write_pending = False
+        self.restart_clock()
+
+    def restart_clock(self) -> None:
+        """Make the next write due SEARCH_COUNT_SECONDS from now."""
+        # Worked out here, not per search: reading a setting costs more than the rest of a count.
+        self.due = time.monotonic() + settings.SEARCH_COUNT_SECONDS
 
     def add(self, query: str, language: str) -> None:
         """Count one search (its words as sent, still escaped) in a language; write when due."""
         held = self.held
-        held.append((query, language))
-        if not self.write_pending and (
-            len(held) >= self.MAX_HELD
-            or time.monotonic() - self.since >= settings.SEARCH_COUNT_SECONDS
-        ):
+        held.append(f"{language} {query}")
+        if not self.write_pending and (len(held) >= self.MAX_HELD or time.monotonic() >= self.due):
             # Written once this response has been sent (``_write_when_due``). Two threads
             # setting it at once is harmless: the write takes whatever is held.
             self.write_pending = True
@@ -81,7 +86,8 @@ class SearchCounts:
         """Write every search counted so far; never fail the caller for it."""
         counts: Counter = Counter()
         with self.lock:
-            self.since, self.write_pending = time.monotonic(), False
+            self.restart_clock()
+            self.write_pending = False
             held = self.held
             # Taken from the front, never swapped for a new deque: a search appended meanwhile
             # is either taken now or left for the next write, never lost.
@@ -96,6 +102,13 @@ SEARCH_FIELDS = frozenset({SEARCH_PARAM})
 search_counts = SearchCounts()
 # A server stopping its worker (a deploy, a restart after N requests) exits it normally.
 atexit.register(search_counts.write)
+
+
+@receiver(setting_changed)
+def _follow_count_seconds(setting, **kwargs) -> None:
+    """Time the next write by the new period after a test changes it."""
+    if setting == "SEARCH_COUNT_SECONDS":
+        search_counts.restart_clock()
 
 
 @receiver(request_finished, dispatch_uid="troubleshooting.search.usage.write_when_due")
@@ -122,9 +135,10 @@ def record_search(request) -> None:
 
 
 def _write_counts(counts: Counter) -> None:
-    """Add searches counted by (words as sent, language) to their rows, by words and language."""
+    """Add searches counted as held ("<language> <words as sent>") to their rows."""
     totals: Counter = Counter()
-    for (query, language), count in counts.items():
+    for held, count in counts.items():
+        language, _, query = held.partition(" ")
         # Decoded as request.GET decodes it (the last value, the one the page cache kept).
         text = normalized(unquote_plus(query))
         if text:
