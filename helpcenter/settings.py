@@ -168,6 +168,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout": env_int("DJANGO_DB_CONNECT_TIMEOUT", 5),
         **DATABASES["default"].get("OPTIONS", {}),  # options given in DATABASE_URL win
     }
+# PostgreSQL plans the public pages' reads once per connection (troubleshooting/prepared.py).
+# Off behind a pooler that hands one connection's session to many clients (PgBouncer's
+# transaction or statement mode), where a statement prepared in a session may not be there.
+DB_PREPARED_STATEMENTS = env_bool("DJANGO_DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Whole pages are cached, and each process has its own local memory: cap it. Several servers

@@ -24,9 +24,14 @@ places. From then on it runs that SQL through a cursor with each call's values i
 
 from __future__ import annotations
 
+import hashlib
+import re
 import secrets
+import weakref
 from collections.abc import Callable
+from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import connection, models
@@ -66,9 +71,12 @@ class Prepared:
             return list(self.build(preview=False, **values))
         if statement is _NOTHING:
             return []
-        sql, params, places = statement
+        sql, params, places, server = statement
+        params = _filled(params, places, values)
+        if server is not None and _prepared_in_session(server):
+            sql = server.execute
         with connection.cursor() as cursor:
-            cursor.execute(sql, _filled(params, places, values))
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
     def dicts(self, *, preview: bool = False, **values) -> list[dict]:
@@ -116,10 +124,102 @@ class Prepared:
         sql, params, places = written[0]
         if None in places:
             return _BY_THE_ORM, list(self.build(preview=False, **values))
-        return (sql, params, places), rows
+        return (sql, params, places, _on_server(sql, params)), rows
 
 
 _every: list[Prepared] = []
+
+
+class _ServerStatement(NamedTuple):
+    """A read's statement as PostgreSQL keeps it in a session: prepared once, then executed."""
+
+    name: str
+    prepare: str
+    execute: str
+
+
+# The type each parameter of a statement prepared on PostgreSQL is declared with. A string's is
+# found from where it stands, as a quoted literal's is (a slug's column, a JSON key); an integer
+# is a bigint, the widest an id may be; PostgreSQL's small integers keep their type.
+_DECLARED = {"Int2": "smallint", "Int4": "integer", "Int8": "bigint", "int": "bigint"}
+_PLACEHOLDER = re.compile("%[s%]")
+# The statements prepared in each database session, by its driver's connection: a connection
+# made again (after an error, or when it grew old) is a new session, which prepares them anew.
+_sessions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Statements PostgreSQL would not prepare (a parameter it cannot type): they run as written.
+_refused: set[str] = set()
+# The SQL of each statement, by its name: a query log shows ``EXECUTE read_…(…)``.
+_sql_by_name: dict[str, str] = {}
+
+
+def _on_server(sql: str, params: list) -> _ServerStatement | None:
+    """Return how PostgreSQL keeps the read's statement, or None to send it whole each time.
+
+    Planning costs the database more than running a page's small reads, and on PostgreSQL it
+    happens for every statement sent whole: a prepared statement is planned once in a session.
+    The SQL is PostgreSQL's own ``PREPARE`` and ``EXECUTE``, sent through Django's cursor, so a
+    query log sees each read (as ``EXECUTE``) and the driver's settings stay as they are. A pooler
+    that shares sessions between clients (PgBouncer's transaction mode) loses them: switch them
+    off there (``DB_PREPARED_STATEMENTS``).
+    """
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+        return None
+    declared = []
+    for param in params:
+        kind = _declared(param)
+        if kind is None:
+            return None  # a value PostgreSQL would type from its driver's conversion: not here
+        declared.append(kind)
+    numbers = iter(range(1, len(params) + 1))
+    text = _PLACEHOLDER.sub(lambda m: "%" if m[0] == "%%" else f"${next(numbers)}", sql)
+    types = f"({', '.join(declared)})" if declared else ""
+    name = "read_" + hashlib.blake2b(f"{types} {text}".encode(), digest_size=10).hexdigest()
+    values = f"({', '.join(['%s'] * len(params))})" if params else ""
+    _sql_by_name[name] = sql
+    return _ServerStatement(name, f"PREPARE {name}{types} AS {text}", f"EXECUTE {name}{values}")
+
+
+def logged_sql(sql: str) -> str:
+    """Return the SQL a query log's statement ran: a prepared read's own, for its ``EXECUTE``."""
+    if sql.startswith("EXECUTE read_"):
+        return _sql_by_name.get(sql[len("EXECUTE ") :].partition("(")[0], sql)
+    return sql
+
+
+def _declared(param) -> str | None:
+    """Return the type a prepared statement's parameter is declared with, None if not known."""
+    if isinstance(param, bool):
+        return "boolean"
+    if isinstance(param, str):
+        return "unknown"
+    if isinstance(param, list) and param and all(isinstance(item, str) for item in param):
+        return "text[]"  # a JSON path: ["en-gb", "article"]
+    return _DECLARED.get(type(param).__name__)
+
+
+def _prepared_in_session(server: _ServerStatement) -> bool:
+    """Return whether ``server`` is prepared in this connection's session, preparing it once."""
+    if server.name in _refused:
+        return False
+    connection.ensure_connection()
+    names = _sessions.get(connection.connection)
+    if names is None:
+        names = _sessions[connection.connection] = set()
+    if server.name in names:
+        return True
+    # Preparing is the session's set-up, as Django's own on connecting, not one of the reads:
+    # through the driver's connection, in a transaction (a savepoint inside one) of its own so
+    # that a refusal spoils nothing the read is part of.
+    from psycopg import Error
+
+    try:
+        with connection.connection.transaction():
+            connection.connection.execute(server.prepare)
+    except Error:
+        _refused.add(server.name)
+        return False
+    names.add(server.name)
+    return True
 
 
 class Instances:
@@ -236,7 +336,7 @@ def _stand_ins(values: dict) -> dict:
 
 def forget_all(*, setting: str = "", **kwargs) -> None:
     """Write every read's statements again when a setting their SQL depends on changed."""
-    if setting in ("DATABASES", "USE_TZ", "TIME_ZONE"):
+    if setting in ("DATABASES", "USE_TZ", "TIME_ZONE", "DB_PREPARED_STATEMENTS"):
         for prepared in _every:
             prepared.forget()
 

@@ -26,6 +26,7 @@ from troubleshooting.models import (
     Status,
     SymptomStep,
 )
+from troubleshooting.prepared import logged_sql
 from troubleshooting.rules import Severity
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,8 @@ def spanish(client, url: str) -> str:
 
 def page_queries(queries) -> list[str]:
     """Return the SQL a page ran, without the content version's check (which tests read often)."""
-    return [query["sql"] for query in queries if "contentversion" not in query["sql"]]
+    sqls = [logged_sql(query["sql"]) for query in queries]
+    return [sql for sql in sqls if "contentversion" not in sql]
 
 
 # What the article reads -------------------------------------------------------------------

@@ -122,11 +122,27 @@ def test_the_home_pages_reads_are_the_querysets_rows(language):
             topics = browse._visible_topics.rows(cards=[card.pk])
             assert topics == list(browse._visible_topics_query(preview=False, cards=[card.pk]))
             assert [row[1] for row in topics] == [topic.slug]
-            pks = sorted(symptom.pk for symptom in listed)
-            assert sorted(browse._ids(topics[0][-1])) == pks  # the card is not listed again
-            symptoms = browse._listed_symptoms.rows(listed=pks)
-            assert symptoms == list(browse._listed_symptoms_query(preview=False, listed=pks))
-            assert [row[2] for row in symptoms] == ["Listed 0", "Listed 1", "Listed 2"]
+            # The topic's first symptoms come in its row, the card not listed again.
+            symptoms = browse._listed(topics[0][-1])
+            assert [row["pk"] for row in symptoms] == [symptom.pk for symptom in listed]
+            assert [row["title"] for row in symptoms] == ["Listed 0", "Listed 1", "Listed 2"]
+
+
+def test_a_topics_first_symptoms_come_in_the_databases_order_of_position_and_title():
+    topic = make_topic(title="Messages")
+    titles = ["b", "A", "a", "Ä", "B", "ab", "a b"]  # the same place: the title decides
+    for title in titles:
+        make_symptom(topic=topic, title=title, position=1)
+    make_symptom(topic=topic, title="z", position=0)
+    expected = list(
+        Symptom.objects.filter(topic=topic)
+        .order_by("position", "title")
+        .values_list("title", flat=True)[: browse.HOME_SYMPTOMS_PER_TOPIC]
+    )
+    for _ in range(2):  # written, then run from the statement
+        (topic_row,) = browse._visible_topics.dicts(cards=[])
+        assert [row["title"] for row in browse._listed(topic_row["listed"])] == expected
+    assert expected[0] == "z"
 
 
 @pytest.mark.django_db(transaction=True)

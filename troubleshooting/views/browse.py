@@ -1,5 +1,8 @@
 """Browsing the guides: the home page, a topic, a symptom's article."""
 
+import json
+
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Subquery, TextField, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -26,7 +29,6 @@ from .pages import public_page, render_page
 HOME_SYMPTOMS_PER_TOPIC = 6
 HOME_COMMON_PROBLEMS = 6  # the featured symptoms shown as cards, the first by position
 CARD_FIELDS = ("pk", "slug", "title", "summary", "topic__slug")
-LISTED_FIELDS = ("pk", "slug", "title")
 TOPIC_FIELDS = ("pk", "slug", "title", "summary", "symptom_count", "has_start_question", "listed")
 # The home page's blocks, each kept rendered for the values it shows (blocks.py).
 TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
@@ -40,18 +42,14 @@ def home(request):
     cards = _cards.dicts(preview=preview)
     # The cards are not listed again under their topic; other featured symptoms are.
     topics = _visible_topics.dicts(preview=preview, cards=[card["pk"] for card in cards])
-    listed = {pk: topic for topic in topics for pk in _ids(topic["listed"])}
-    rows = _listed_symptoms.dicts(preview=preview, listed=sorted(listed))
+    # Each topic's first symptoms came in its row, in order (``_ListedRows``).
+    found = {topic["pk"]: _listed(topic["listed"]) for topic in topics}
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
-    overlay_rows(Symptom, cards + rows, preview=preview)
+    overlay_rows(Symptom, cards + [row for rows in found.values() for row in rows], preview=preview)
     common = []
     for card in cards:
         topic_slug = topic_slugs.get(card["topic__slug"], card["topic__slug"])
         common.append((card["slug"], topic_slug, card["title"], card["summary"]))
-    # Each topic's first symptoms, in the order the listed symptoms' read gives them.
-    found = {topic["pk"]: [] for topic in topics}
-    for row in rows:
-        found[listed[row["pk"]]["pk"]].append((row["slug"], row["title"]))
     # One topic's questions are the page's way in for anyone unsure; with several, a wall of
     # the same button would say nothing, so each topic offers its own below.
     starts = [topic for topic in topics if topic["has_start_question"]]
@@ -74,14 +72,21 @@ def home(request):
     return render_page(request, "troubleshooting/home.html", context)
 
 
-def _ids(joined: str | None) -> list[int]:
-    """Return the ids of a topic's ``listed`` column: "7,14,21" (or nothing)."""
-    return [int(pk) for pk in joined.split(",")] if joined else []
+def _listed(text: str | None) -> list[dict]:
+    """Return a topic's first symptoms from its ``listed`` column, as rows with pk, slug, title."""
+    if not text:
+        return []
+    listed = json.loads(text)
+    if connection.vendor == "sqlite":
+        # SQLite's aggregate takes its rows in no promised order: put them in the page's,
+        # as its ORDER BY would (its text comparison is by code point, as Python's is).
+        listed.sort(key=lambda row: (row[3], row[2]))
+    return [{"pk": pk, "slug": slug, "title": title} for pk, slug, title, _position in listed]
 
 
 def _topic_values(topic: dict, found: dict, start_topic: dict | None) -> tuple:
     """Return all a topic's summary shows, its first symptoms as (slug, title) pairs."""
-    listed = tuple(found[topic["pk"]])
+    listed = tuple((row["slug"], row["title"]) for row in found[topic["pk"]])
     # The hero offers the one topic's questions; then no summary repeats the offer.
     start = topic["has_start_question"] and start_topic is None
     return (topic["slug"], topic["title"], topic["summary"], topic["symptom_count"], listed, start)
@@ -131,31 +136,25 @@ def _cards_query(*, preview: bool):
 _cards = Prepared(_cards_query, CARD_FIELDS)
 
 
-def _listed_symptoms_query(*, preview: bool, listed: list[int]):
-    """Return the rows of the topics' ``listed`` first symptoms, in their topics' order.
+class _ListedRows(Subquery):
+    """The rows a subquery selects (id, slug, title, position) as one JSON array, in its order.
 
-    They are already known to be visible: the topics' query chose them.
-    """
-    listed = Symptom.objects.filter(pk__in=listed).order_by("position", "title")
-    return listed.values_list(*LISTED_FIELDS)
-
-
-_listed_symptoms = Prepared(_listed_symptoms_query, LISTED_FIELDS)
-
-
-class _JoinedIds(Subquery):
-    """The ids a subquery selects as ``listed_id``, joined in one text value: "7,14,21".
-
-    In no set order (the listed symptoms' read orders them); nothing is NULL or "". One such
-    subquery per topic walks its index once for its first symptoms, where one subquery per
-    place (``LIMIT 1 OFFSET n``) walked it six times.
+    A topic's first symptoms come in its own row: reading them by id afterwards was a second
+    query, one parameter for each symptom the page lists. PostgreSQL keeps the order
+    (``ORDER BY`` inside the aggregate); SQLite promises none, and the page sorts them.
     """
 
-    template = '(SELECT GROUP_CONCAT("listed_id") FROM (%(subquery)s))'
+    template = (
+        '(SELECT JSON_GROUP_ARRAY(JSON_ARRAY("id", "slug", "title", "position"))'
+        " FROM (%(subquery)s))"
+    )
     output_field = TextField()
 
     def as_postgresql(self, compiler, connection, **extra):
-        template = "ARRAY_TO_STRING(ARRAY(%(subquery)s), ',')"
+        template = (
+            '(SELECT JSON_AGG(JSON_BUILD_ARRAY("id", "slug", "title", "position")'
+            ' ORDER BY "position", "title")::text FROM (%(subquery)s) AS "listed")'
+        )
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
@@ -174,7 +173,7 @@ def _visible_topics_query(*, preview: bool, cards: list[int]):
         .filter(topic=OuterRef("pk"))
         .exclude(pk__in=cards)
         .order_by("position", "title")
-        .values(listed_id=F("pk"))[:HOME_SYMPTOMS_PER_TOPIC]
+        .values("id", "slug", "title", "position")[:HOME_SYMPTOMS_PER_TOPIC]
     )
     start = TriageQuestion.objects.visible(preview=preview).filter(
         topic=OuterRef("pk"), is_start=True
@@ -187,7 +186,7 @@ def _visible_topics_query(*, preview: bool, cards: list[int]):
         .annotate(
             symptom_count=count,
             has_start_question=Exists(start),
-            listed=_JoinedIds(firsts),
+            listed=_ListedRows(firsts),
         )
         .values_list(*TOPIC_FIELDS)
     )
