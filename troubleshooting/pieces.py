@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 import functools
 
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models import F, Func, TextField
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -243,6 +243,30 @@ def article_blocks(model, rows, *, preview: bool) -> list[SafeString]:
     return blocks
 
 
+class _TextAt(Func):
+    """The text at ``keys`` in a JSON column, null where there is none: one extraction.
+
+    Django's key transforms on SQLite test each value's JSON type first (``true`` and ``null``
+    read as text), three passes over the row's pieces per value; a stamp and a block are text.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, column: str, *keys: str):
+        self.keys = keys
+        super().__init__(F(column))
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL's path operator: the same plan and time as its other path forms.
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"({column} #>> %s)", (*params, list(self.keys))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        path = "$" + "".join(f'."{key}"' for key in self.keys)
+        return f"JSON_EXTRACT({column}, %s)", (*params, path)
+
+
 def article_columns(prefix: str) -> tuple:
     """Return the columns ``article_blocks`` reads of the items at ``prefix``: id, stamp, block.
 
@@ -250,8 +274,11 @@ def article_columns(prefix: str) -> tuple:
     translations (``article_blocks``).
     """
     stored = f"{prefix}__pieces"
-    block = KeyTextTransform("article", KeyTransform(SOURCE_ADDRESS_CODE, stored))
-    return (f"{prefix}_id", KeyTextTransform("stamp", stored), block)
+    return (
+        f"{prefix}_id",
+        _TextAt(stored, "stamp"),
+        _TextAt(stored, SOURCE_ADDRESS_CODE, "article"),
+    )
 
 
 # An unbound form's block is the same on every step page in a language: rendered once per
