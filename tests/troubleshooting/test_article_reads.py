@@ -207,3 +207,41 @@ def test_an_editors_preview_shows_drafts_the_public_never_sees(admin_client, cli
     assert symptom.title in listing and "Stop previewing" in listing
     assert client.get(symptom.get_absolute_url()).status_code == 404
     assert SymptomStep.objects.filter(symptom=symptom).count() == 2
+
+
+def between(page: str, start: str, end: str) -> str:
+    return page.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_the_lists_show_every_cause_and_step_in_order_for_any_number(client):
+    """The lists are rendered from a shape per number of items: each count shows its own."""
+    topic, symptom, steps, _question = make_guide(2)
+    for position in range(2, 6):
+        SymptomCause.objects.create(symptom=symptom, cause=make_cause(), position=position)
+    causes = list(symptom.causes.order_by("symptom_causes__position"))
+    url = f"/{topic.slug}/{symptom.slug}/"
+    for count in (2, 3):
+        page = client.get(url).text
+        assert page.count('<li class="step" id="step-') == count
+        for number, step in enumerate(steps, start=1):
+            assert step.title in between(page, f'id="step-{number}"', "</li>")
+        shown = between(page, '<ul class="causes">', "</ul>")
+        assert [cause.title in shown for cause in causes] == [True] * 3 + [False] * 2
+        hidden = between(page, '<details class="more-causes">', "</details>")
+        assert "2 more possible causes" in hidden
+        assert all(cause.title in hidden for cause in causes[3:])
+        steps.append(make_step())
+        SymptomStep.objects.create(symptom=symptom, step=steps[-1], position=count + 1)
+    page = client.get(f"/es{url}").text  # the lists' words are the page's language's
+    assert "2 causas posibles más" in page and 'id="step-4"' in page
+
+
+def test_an_article_without_causes_or_steps_shows_neither_list(client):
+    symptom = make_symptom()
+    page = client.get(symptom.get_absolute_url()).text
+    assert '<ul class="causes">' not in page and '<ol class="steps">' not in page
+    assert "There are no published fixes for this problem yet." in page
+    SymptomCause.objects.create(symptom=symptom, cause=make_cause(title="Only cause"), position=1)
+    page = client.get(symptom.get_absolute_url()).text
+    assert "Only cause" in between(page, '<ul class="causes">', "</ul>")
+    assert "more-causes" not in page
