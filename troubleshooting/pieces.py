@@ -34,6 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from . import shaped
 from .caching import SharedData, rendering_release
 from .language_codes import SOURCE_ADDRESS_CODE
 from .models import TRANSLATION_MODELS, Cause, FixStep
@@ -241,6 +242,31 @@ def article_blocks(model, rows, *, preview: bool) -> list[SafeString]:
             if not preview and language != SOURCE_ADDRESS_CODE:
                 kept[model, pk, language] = blocks[index]
     return blocks
+
+
+# The article's lists of blocks, each rendered from its shape for the number of items.
+ARTICLE_LISTS = {
+    Cause: "troubleshooting/includes/article_causes.html",
+    FixStep: "troubleshooting/includes/article_steps.html",
+}
+
+
+def article_list(model, blocks: list[SafeString]) -> SafeString:
+    """Return the article's list of ``blocks`` of causes or steps, from its shape for their number.
+
+    The list's markup and words are rendered once per number of items and language, with
+    stand-ins where the blocks go (``shaped.py``), then the blocks put in their places: the
+    template engine's loop cost about 10 µs an item, more than the rest of an item's share.
+    """
+    html = shaped.render(ARTICLE_LISTS[model], (), tuple(blocks), _list_context)
+    # The page's own line break follows the list.
+    return mark_safe(html.removesuffix("\n"))  # noqa: S308 - the template's output and blocks
+
+
+def _list_context(_values: tuple, blocks: tuple) -> dict:
+    # The steps are numbered as text: the template engine would format a number for the locale.
+    numbered = [(str(number), block) for number, block in enumerate(blocks, start=1)]
+    return {"causes": blocks, "steps": numbered}
 
 
 class _TextAt(Func):

@@ -3,9 +3,8 @@
 from django.db.models import Exists, F, OuterRef, Subquery, TextField, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.safestring import SafeString, mark_safe
 
-from .. import pieces, shaped
+from .. import pieces
 from ..addresses import Addresses, slug_url
 from ..blocks import Blocks
 from ..models import (
@@ -285,8 +284,6 @@ ARTICLE_SYMPTOM_FIELDS = (
 ARTICLE_TOPIC_FIELDS = ("id", "slug", "title", "escalation_html")
 _article_symptom_instance = Instances(Symptom, ARTICLE_SYMPTOM_FIELDS)
 _article_topic_instance = Instances(Topic, ARTICLE_TOPIC_FIELDS)
-ARTICLE_CAUSES = "troubleshooting/includes/article_causes.html"
-ARTICLE_STEPS = "troubleshooting/includes/article_steps.html"
 # The article's one read: the symptom's row (kind -1), then its causes (0) and steps (1).
 SYMPTOM_ROW, CAUSE_ROW = -1, 0
 
@@ -312,36 +309,15 @@ def symptom(request, topic_slug, symptom_slug):
         "symptom": symptom,
         "topic": symptom.topic,
         "causes": causes,
-        "causes_list": causes and _listed(ARTICLE_CAUSES, causes, _causes_context),
+        "causes_list": causes and pieces.article_list(Cause, causes),
         "steps": steps,
-        "steps_list": steps and _listed(ARTICLE_STEPS, steps, _steps_context),
+        "steps_list": steps and pieces.article_list(FixStep, steps),
         "flow_url": addresses.slug_url("troubleshooting:flow_begin", *slugs),
         # Feedback is the public's to give: an editor's preview shows no form for it.
         "feedback_url": not preview
         and addresses.slug_url("troubleshooting:symptom_feedback", *slugs),
     }
     return render_page(request, "troubleshooting/symptom.html", context)
-
-
-def _listed(template_name: str, blocks: list[SafeString], context) -> SafeString:
-    """Return ``blocks`` in ``template_name``'s list, from its shape for their number.
-
-    The list's markup and words are rendered once per number of items and language, with
-    stand-ins where the blocks go (``shaped.py``): the template engine's loop cost about 10 µs
-    an item, more than the rest of an item's part of the page.
-    """
-    html = shaped.render(template_name, (), tuple(blocks), context)
-    # The page's own line break follows the list.
-    return mark_safe(html.removesuffix("\n"))  # noqa: S308 - the template's output and blocks
-
-
-def _causes_context(_values: tuple, blocks: tuple) -> dict:
-    return {"causes": blocks}
-
-
-def _steps_context(_values: tuple, blocks: tuple) -> dict:
-    # Numbers as text: the template engine would format a number for the locale.
-    return {"steps": [(str(number), step) for number, step in enumerate(blocks, start=1)]}
 
 
 def _article_symptom_query(*, preview: bool, slug: str):
