@@ -29,11 +29,12 @@ from __future__ import annotations
 import copy
 import functools
 
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models import F, Func, TextField
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from . import shaped
 from .caching import SharedData, rendering_release
 from .language_codes import SOURCE_ADDRESS_CODE
 from .models import TRANSLATION_MODELS, Cause, FixStep
@@ -243,6 +244,55 @@ def article_blocks(model, rows, *, preview: bool) -> list[SafeString]:
     return blocks
 
 
+# The article's lists of blocks, each rendered from its shape for the number of items.
+ARTICLE_LISTS = {
+    Cause: "troubleshooting/includes/article_causes.html",
+    FixStep: "troubleshooting/includes/article_steps.html",
+}
+
+
+def article_list(model, blocks: list[SafeString]) -> SafeString:
+    """Return the article's list of ``blocks`` of causes or steps, from its shape for their number.
+
+    The list's markup and words are rendered once per number of items and language, with
+    stand-ins where the blocks go (``shaped.py``), then the blocks put in their places: the
+    template engine's loop cost about 10 µs an item, more than the rest of an item's share.
+    """
+    html = shaped.render(ARTICLE_LISTS[model], (), tuple(blocks), _list_context)
+    # The page's own line break follows the list.
+    return mark_safe(html.removesuffix("\n"))  # noqa: S308 - the template's output and blocks
+
+
+def _list_context(_values: tuple, blocks: tuple) -> dict:
+    # The steps are numbered as text: the template engine would format a number for the locale.
+    numbered = [(str(number), block) for number, block in enumerate(blocks, start=1)]
+    return {"causes": blocks, "steps": numbered}
+
+
+class _TextAt(Func):
+    """The text at ``keys`` in a JSON column, null where there is none: one extraction.
+
+    Django's key transforms on SQLite test each value's JSON type first (``true`` and ``null``
+    read as text), three passes over the row's pieces per value; a stamp and a block are text.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, column: str, *keys: str):
+        self.keys = keys
+        super().__init__(F(column))
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL's path operator: the same plan and time as its other path forms.
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"({column} #>> %s)", (*params, list(self.keys))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        path = "$" + "".join(f'."{key}"' for key in self.keys)
+        return f"JSON_EXTRACT({column}, %s)", (*params, path)
+
+
 def article_columns(prefix: str) -> tuple:
     """Return the columns ``article_blocks`` reads of the items at ``prefix``: id, stamp, block.
 
@@ -250,8 +300,11 @@ def article_columns(prefix: str) -> tuple:
     translations (``article_blocks``).
     """
     stored = f"{prefix}__pieces"
-    block = KeyTextTransform("article", KeyTransform(SOURCE_ADDRESS_CODE, stored))
-    return (f"{prefix}_id", KeyTextTransform("stamp", stored), block)
+    return (
+        f"{prefix}_id",
+        _TextAt(stored, "stamp"),
+        _TextAt(stored, SOURCE_ADDRESS_CODE, "article"),
+    )
 
 
 # An unbound form's block is the same on every step page in a language: rendered once per

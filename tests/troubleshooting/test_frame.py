@@ -91,9 +91,51 @@ def test_a_block_can_t_be_fixed(text):
         ENGINE.from_string("{% load frame %}{% fixed %}" + text + "{% endfixed %}")
 
 
-def test_fixed_takes_no_arguments():
-    with pytest.raises(TemplateSyntaxError, match="no arguments"):
-        ENGINE.from_string("{% load frame %}{% fixed here %}{% endfixed %}")
+@pytest.mark.parametrize("arguments", ["here", "=1", "count=", "2x=1"])
+def test_fixed_takes_only_named_values(arguments):
+    with pytest.raises(TemplateSyntaxError, match="name=value"):
+        ENGINE.from_string("{% load frame %}{% fixed " + arguments + " %}{% endfixed %}")
+
+
+def counted(text: str):
+    """Return a template whose body is ``text`` in a block given ``count``, the items' number."""
+    return ENGINE.from_string(
+        "{% load frame i18n %}{% fixed count=items|length %}" + text + "{% endfixed %}"
+    )
+
+
+def test_a_block_with_values_shows_them_alone_and_is_kept_per_value():
+    template = counted("[{{ count }}{% if title %} {{ title }}{% endif %}]")
+    node = template.nodelist.get_nodes_by_type(frame.FixedNode)[0]
+
+    shown = [template.render(Context({"items": [1] * n, "title": "Secret"})) for n in (2, 3, 2)]
+
+    assert shown == ["[2]", "[3]", "[2]"]
+    assert len(node.kept) == 2
+
+
+def test_a_block_with_values_is_in_the_page_s_language_and_plural():
+    template = counted(
+        "{% blocktranslate trimmed count count=count %}{{ count }} step{% plural %}"
+        "{{ count }} steps{% endblocktranslate %}"
+    )
+    with translation.override("es"):
+        spanish = [template.render(Context({"items": [1] * n})) for n in (1, 4)]
+    with translation.override("en-gb"):
+        english = [template.render(Context({"items": [1] * n})) for n in (1, 4)]
+
+    assert spanish == ["1 paso", "4 pasos"]
+    assert english == ["1 step", "4 steps"]
+
+
+def test_a_block_given_a_value_that_is_not_plain_is_rendered_and_not_kept():
+    template = ENGINE.from_string("{% load frame %}{% fixed item=item %}[{{ item }}]{% endfixed %}")
+    node = template.nodelist.get_nodes_by_type(frame.FixedNode)[0]
+
+    shown = template.render(Context({"item": ["<b>"]}))
+
+    assert shown == "[[&#x27;&lt;b&gt;&#x27;]]"
+    assert node.kept == {}
 
 
 def test_a_fixed_block_inside_a_language_block_is_in_that_language():

@@ -9,6 +9,10 @@ compiled template's node for the process's life. It changes with the interface l
 with where the site's addresses begin (the script prefix, the URLconf), so it is kept per
 each; templates, catalogues and static files change only with a release, which restarts the
 processes, or in development with an edit the server reloads (then every block is dropped).
+
+``{% fixed count=steps|length %}`` gives the block those values alone (numbers, text or
+booleans) and keeps it per value as well: the interface words around a count ("4 steps"), whose
+plural forms cost a catalogue look-up through the language's fallbacks on every page.
 """
 
 import weakref
@@ -27,6 +31,10 @@ register = template.Library()
 # Languages × script prefixes × URLconfs: a handful. The bound only matters should a server
 # let clients pick the script prefix; past it a block is rendered live, as any other.
 MOST_KEPT = 32
+# Blocks given values: as many again for each value a block shows (a page's count of steps).
+MOST_KEPT_WITH_VALUES = 512
+# What a value may be: shown as the page's own would be, and a key that compares by value.
+KEPT_TYPES = (str, int, bool)
 
 # Every compiled block, so that a changed setting (a test's static storage or URLconf) drops what
 # they keep: in production settings never change while a process runs.
@@ -34,21 +42,27 @@ _blocks = weakref.WeakSet()
 
 
 class FixedNode(template.Node):
-    """Render the block once per language and address root, with none of the page's values."""
+    """Render the block once per language, address root and values, with none of the page's."""
 
-    def __init__(self, nodelist):
+    def __init__(self, nodelist, values: dict | None = None):
         self.nodelist = nodelist
+        self.values = values or {}
+        self.most = MOST_KEPT_WITH_VALUES if self.values else MOST_KEPT
         self.kept = {}
         _blocks.add(self)
 
     def render(self, context):
-        key = _key(context)
+        values = tuple((name, value.resolve(context)) for name, value in self.values.items())
+        if not all(type(value) in KEPT_TYPES for _name, value in values):
+            # Not a plain value (a lazy or safe string, an object): rendered, never kept.
+            return self.nodelist.render(context.new(dict(values)))
+        key = (_key(context), values) if values else _key(context)
         html = self.kept.get(key)
         if html is None:
             # An empty context of the same kind (autoescaping, the template for the engine's
             # settings): the page's variables, the request's among them, are not in it.
-            html = self.nodelist.render(context.new())
-            if len(self.kept) < MOST_KEPT:
+            html = self.nodelist.render(context.new(dict(values)))
+            if len(self.kept) < self.most:
                 self.kept[key] = html
         return html
 
@@ -74,16 +88,20 @@ def _key(context) -> tuple:
 
 @register.tag
 def fixed(parser, token):
-    """Compile ``{% fixed %}…{% endfixed %}``; a block inside would differ between pages."""
-    if len(token.split_contents()) != 1:
-        raise template.TemplateSyntaxError("'fixed' takes no arguments")
+    """Compile ``{% fixed [name=value ...] %}…{% endfixed %}``; a block inside would differ."""
+    values = {}
+    for bit in token.split_contents()[1:]:
+        name, equals, value = bit.partition("=")
+        if not (equals and name.isidentifier() and value):
+            raise template.TemplateSyntaxError("'fixed' takes only name=value arguments")
+        values[name] = parser.compile_filter(value)
     nodelist = parser.parse(("endfixed",))
     parser.delete_first_token()
     if nodelist.get_nodes_by_type(BlockNode):
         raise template.TemplateSyntaxError(
             "'fixed' can't hold a {% block %}: a page that extends the template may change it"
         )
-    return FixedNode(nodelist)
+    return FixedNode(nodelist, values)
 
 
 @receiver(setting_changed)

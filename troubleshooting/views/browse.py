@@ -269,33 +269,36 @@ def _topic_symptoms_query(*, preview: bool, topic: int):
 
 _topic_symptoms = Prepared(_topic_symptoms_query, TOPIC_SYMPTOM_FIELDS)
 
-# What the article shows of its symptom and of the symptom's topic; the rest stays unread.
+# What the article shows of its symptom and of the symptom's topic; the rest stays unread. The
+# topic's id is the symptom's ``topic_id``, read once.
 ARTICLE_SYMPTOM_FIELDS = (
     "id",
-    "topic_id",
     "slug",
     "title",
     "summary",
     "body_html",
     "next_moves_html",
+    "topic_id",
 )
 ARTICLE_TOPIC_FIELDS = ("id", "slug", "title", "escalation_html")
 _article_symptom_instance = Instances(Symptom, ARTICLE_SYMPTOM_FIELDS)
 _article_topic_instance = Instances(Topic, ARTICLE_TOPIC_FIELDS)
+# The article's one read: the symptom's row (kind -1), then its causes (0) and steps (1).
+SYMPTOM_ROW, CAUSE_ROW = -1, 0
 
 
 @public_page(cache=True)
 def symptom(request, topic_slug, symptom_slug):
     """Show a symptom's article: what it means, its likely causes, every fix step in order."""
     preview = previewing(request)
-    symptom = _symptom_at(topic_slug, symptom_slug, preview=preview)
+    symptom, items = _article_at(topic_slug, symptom_slug, preview=preview)
     overlay(symptom, symptom.topic, preview=preview)
     causes, steps = [], []
-    for kind, _position, *row in _article_items.rows(
-        preview=preview, causes_of=symptom.pk, steps_of=symptom.pk
-    ):
-        (steps if kind else causes).append(row)
+    for kind, _position, *row in items:
+        (causes if kind == CAUSE_ROW else steps).append(row)
+    # Each step's and cause's block as stored with it (pieces.py), in their lists' shapes.
     steps = pieces.article_blocks(FixStep, steps, preview=preview)
+    causes = pieces.article_blocks(Cause, causes, preview=preview)
     slugs = (symptom.topic.slug, symptom.slug)
     addresses = Addresses()
     context = {
@@ -304,10 +307,10 @@ def symptom(request, topic_slug, symptom_slug):
         "og_type": "article",
         "symptom": symptom,
         "topic": symptom.topic,
-        # Each step's and cause's block as stored with it (pieces.py); the page numbers the
-        # steps, with numbers as text (the template engine formats a number for the locale).
-        "causes": pieces.article_blocks(Cause, causes, preview=preview),
-        "steps": [(str(number), step) for number, step in enumerate(steps, start=1)],
+        "causes": causes,
+        "causes_list": causes and pieces.article_list(Cause, causes),
+        "steps": steps,
+        "steps_list": steps and pieces.article_list(FixStep, steps),
         "flow_url": addresses.slug_url("troubleshooting:flow_begin", *slugs),
         # Feedback is the public's to give: an editor's preview shows no form for it.
         "feedback_url": not preview
@@ -322,36 +325,30 @@ def _article_symptom_query(*, preview: bool, slug: str):
     return symptoms.filter(slug=slug)
 
 
-def _article_symptom_row_query(*, preview: bool, slug: str):
-    """Return the symptom at ``slug`` as a row: what the article shows of it, then of its topic."""
-    return _article_symptom_query(preview=preview, slug=slug).values_list(
-        *ARTICLE_SYMPTOM_FIELDS, *(f"topic__{name}" for name in ARTICLE_TOPIC_FIELDS)
-    )
-
-
-_article_symptom = Prepared(_article_symptom_row_query)
-
-
-def _symptom_at(topic_slug: str, symptom_slug: str, *, preview: bool) -> Symptom:
-    """Return the visible symptom at ``symptom_slug`` if it is in that topic, else 404.
+def _article_at(topic_slug: str, symptom_slug: str, *, preview: bool) -> tuple[Symptom, list]:
+    """Return the visible symptom at ``symptom_slug`` if in that topic, and its items; else 404.
 
     A symptom's slug is unique: found by it alone, its topic (joined already) is checked
-    here, which spares building a filter across the join. The public's symptom and topic are
-    made of their row's few columns; an editor's preview reads them whole, as the preview
-    banner shows their publication.
+    here, which spares building a filter across the join. The items are rows
+    ``(kind, position, id, stamp, block)`` (``_article_items_query``). The public's symptom and
+    topic are made of their row's few columns, read with the items in one query; an editor's
+    preview reads them whole, as the preview banner shows their publication, then the items.
     """
     if preview:
         found = get_object_or_404(_article_symptom_query(preview=True, slug=symptom_slug))
+        items = list(_article_items_query(preview=True, causes_of=found.pk, steps_of=found.pk))
     else:
-        rows = _article_symptom.rows(slug=symptom_slug)
-        if not rows:
+        rows = _article.rows(slug=symptom_slug, causes_of=symptom_slug, steps_of=symptom_slug)
+        # Items come without their symptom's row only where the symptom may not be shown.
+        if not rows or rows[0][0] != SYMPTOM_ROW:
             raise Http404("No such symptom.")
-        size = len(ARTICLE_SYMPTOM_FIELDS)
-        found = _article_symptom_instance(rows[0][:size])
-        found.topic = _article_topic_instance(rows[0][size:])
+        head, size = rows[0][2:], len(ARTICLE_SYMPTOM_FIELDS)
+        found = _article_symptom_instance(head[:size])
+        found.topic = _article_topic_instance((found.topic_id, *head[size:]))
+        items = [row[:5] for row in rows[1:]]
     if found.topic.slug != topic_slug:
         raise Http404("No such symptom in this topic.")
-    return found
+    return found, items
 
 
 def _article_items_query(*, preview: bool, causes_of: int, steps_of: int):
@@ -361,19 +358,59 @@ def _article_items_query(*, preview: bool, causes_of: int, steps_of: int):
     read as text: the article shows nothing else of it, so no model instance and no JSON to
     decode. One query for both; the symptom's id comes twice, once for each part.
     """
+    causes, steps = _article_items_parts(preview=preview, causes_of=causes_of, steps_of=steps_of)
+    return causes.union(steps, all=True).order_by("kind", "position")
+
+
+def _article_items_parts(*, preview: bool, causes_of, steps_of, padding: int = 0) -> tuple:
+    """Return the querysets of the article's causes and of its steps, as rows.
+
+    ``causes_of`` and ``steps_of``: the symptom's id, or a subquery finding it. ``padding``
+    nulls end each row, for a union with wider rows.
+    """
+    nulls = [Value(None, output_field=TextField())] * padding
     causes = (
         SymptomCause.objects.filter(live("cause__", preview=preview), symptom=causes_of)
-        .annotate(kind=Value(0))
+        .annotate(kind=Value(CAUSE_ROW))
         .order_by()
-        .values_list("kind", "position", *pieces.article_columns("cause"))
+        .values_list("kind", "position", *pieces.article_columns("cause"), *nulls)
     )
     steps = (
         SymptomStep.objects.filter(live("step__", preview=preview), symptom=steps_of)
         .annotate(kind=Value(1))
         .order_by()
-        .values_list("kind", "position", *pieces.article_columns("step"))
+        .values_list("kind", "position", *pieces.article_columns("step"), *nulls)
     )
-    return causes.union(steps, all=True).order_by("kind", "position")
+    return causes, steps
 
 
-_article_items = Prepared(_article_items_query)
+def _article_query(*, preview: bool, slug: str, causes_of: str, steps_of: str):
+    """Return the article's symptom row, then its items, in one query (one round trip).
+
+    The symptom's row is (-1, 0, its fields, its topic's); each item's is as
+    ``_article_items_query``'s, padded with nulls to the symptom's width: a union takes rows
+    of one width, and the columns line up in type (an id under the id, text under text). Each
+    part finds the symptom by its slug, given once per part, as a prepared read takes it.
+    """
+    topic_fields = [f"topic__{name}" for name in ARTICLE_TOPIC_FIELDS[1:]]
+    head = (
+        _article_symptom_query(preview=preview, slug=slug)
+        .annotate(kind=Value(SYMPTOM_ROW), row_position=Value(0))
+        .order_by()
+        .values_list("kind", "row_position", *ARTICLE_SYMPTOM_FIELDS, *topic_fields)
+    )
+    causes, steps = _article_items_parts(
+        preview=preview,
+        causes_of=_symptom_id(causes_of),
+        steps_of=_symptom_id(steps_of),
+        padding=len(ARTICLE_SYMPTOM_FIELDS) + len(topic_fields) - 3,
+    )
+    return head.union(causes, steps, all=True).order_by("kind", "row_position")
+
+
+def _symptom_id(slug: str) -> Subquery:
+    """Return the id of the symptom at ``slug``, visible or not (its own row decides that)."""
+    return Subquery(Symptom.objects.filter(slug=slug).order_by().values("pk"))
+
+
+_article = Prepared(_article_query)
