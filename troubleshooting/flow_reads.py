@@ -4,8 +4,10 @@ A step page's two queries (the symptom with its topic, the list of steps) were b
 compiled by the ORM on every request, and their rows made into model instances through its
 converters: most of a step's CPU without the page cache. Their SQL is now written once per
 process (``prepared.Prepared``) from the same querysets (``live()``, joins), and their rows made
-into instances with only what the flow pages read, the other fields deferred. A step's
-pre-rendered pieces are read as text and decoded only for the step shown. An editor's preview
+into instances with only what the flow pages read, the other fields deferred. A step page
+reads of the other steps their ids alone: the shown step's fields and pre-rendered pieces (all
+languages': a few KB a step) come in its row only, numbered by the database in the list's own
+order. The pieces are read as text and decoded when the page shows them. An editor's preview
 is read by the ORM, whole, as before (``Flow.for_symptom``).
 """
 
@@ -13,8 +15,9 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import TextField
-from django.db.models.functions import Cast
+from django.db.models import Case, Func, TextField, When, Window
+from django.db.models.functions import Cast, RowNumber
+from django.db.models.lookups import Exact
 
 from .flow import public_step_links
 from .models import FixStep, Symptom, Topic
@@ -58,8 +61,49 @@ def _steps_query(*, preview: bool, symptom: int):
     )
 
 
+class JSONValues(Func):
+    """The values as the text of a JSON array, in their order (SQL's NULL as null)."""
+
+    # Not Django's JSONArray: it asks the database whether it has JSON functions, with a query
+    # of its own, the first time it is written: a prepared read is one statement.
+    function = "JSON_ARRAY"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        """Build the array as json, not jsonb: kept as written, never parsed again."""
+        return self.as_sql(
+            compiler,
+            connection,
+            function="JSON_BUILD_ARRAY",
+            template="%(function)s(%(expressions)s)::text",
+            **extra_context,
+        )
+
+
+def _shown_steps_query(*, preview: bool, symptom: int, shown: int):
+    """Return a symptom's live steps' ids in order, and the ``shown``-th one's fields and pieces.
+
+    The other steps' instructions, warnings and pieces (all languages': a few KB a step) are
+    neither read nor sent: the shown step's values come as one JSON array in its row.
+    """
+    links = public_step_links(preview=preview)
+    # Numbered in the list's own order (unique positions): the number is the step's address.
+    number = Window(RowNumber(), order_by=list(links.query.order_by))
+    values = (
+        *(f"step__{name}" for name in STEP_FIELDS[1:]),
+        Cast("step__pieces", output_field=TextField()),
+    )
+    shown_values = JSONValues(*values)
+    return links.filter(symptom_id=symptom).values_list(
+        "step_id",
+        # One comparison with ``shown``, whose value a prepared read puts in one place.
+        Case(When(Exact(number, shown), then=shown_values), output_field=TextField()),
+    )
+
+
 _symptom_read = Prepared(_symptom_query)
 _steps_read = Prepared(_steps_query)
+_shown_steps_read = Prepared(_shown_steps_query)
 
 
 def public_symptom(topic_slug: str, symptom_slug: str) -> Symptom | None:
@@ -88,18 +132,28 @@ class ListedStep:
 def public_steps(symptom: Symptom, *, shown: int | None = None) -> tuple[FixStep | ListedStep, ...]:
     """Return a symptom's public steps in order, each with its pieces kept as text.
 
-    With ``shown`` (a step page's number) only that step is made a model instance: the others
-    are ``ListedStep``s, for a model instance costs as much as the rest of the read.
+    With ``shown`` (a step page's number) only that step is read whole and made a model
+    instance: the others are ``ListedStep``s, their ids all the flow reads of them.
     """
-    steps = []
-    for number, row in enumerate(_steps_read.rows(symptom=symptom.pk), start=1):
-        if shown is not None and number != shown:
-            steps.append(ListedStep(row[0]))
-            continue
-        step = _step(row[:-1])
-        setattr(step, _PIECES_TEXT, row[-1])
-        steps.append(step)
-    return tuple(steps)
+    if shown is None:
+        return tuple(_listed(row) for row in _steps_read.rows(symptom=symptom.pk))
+    rows = _shown_steps_read.rows(symptom=symptom.pk, shown=shown)
+    return tuple(ListedStep(pk) if text is None else _shown(pk, text) for pk, text in rows)
+
+
+def _listed(row: tuple) -> FixStep:
+    """Return the step of a row of the whole list, its pieces kept as text."""
+    step = _step(row[:-1])
+    setattr(step, _PIECES_TEXT, row[-1])
+    return step
+
+
+def _shown(pk: int, text: str) -> FixStep:
+    """Return the shown step from its id and its values as a JSON array (pieces last, as text)."""
+    *values, pieces = json.loads(text)
+    step = _step((pk, *values))
+    setattr(step, _PIECES_TEXT, pieces)
+    return step
 
 
 def with_pieces(step: FixStep) -> FixStep:

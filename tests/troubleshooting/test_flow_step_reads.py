@@ -96,3 +96,28 @@ def test_a_preview_neither_reads_nor_keeps_the_answer_buttons(admin_client):
     for _ in range(2):
         assert _rendered(admin_client.get(url)) == 1
     assert len(blocks.memory) == 0
+
+
+def test_a_step_page_reads_the_instructions_and_pieces_of_the_shown_step_alone():
+    steps = [
+        make_step(title="Turn it “off” and on", settings_path="Settings > Wi‑Fi"),
+        make_step(severity=Severity.DESTRUCTIVE, interrupts=True, warning="Back up **first**."),
+        make_step(minutes=3),
+    ]
+    symptom = make_symptom(steps=steps)
+    expected = {step.pk: step for step in FixStep.objects.all()}
+    for shown in (1, 2, 3, 2):  # written once, then run from the statement with each number
+        rows = flow_reads._shown_steps_read.rows(symptom=symptom.pk, shown=shown)
+        # The other steps send their ids and nothing else: no instructions, warning or pieces.
+        assert [pk for pk, _ in rows] == [step.pk for step in steps]
+        assert [text is None for _, text in rows] == [n != shown for n in (1, 2, 3)]
+        step = flow_reads.public_steps(symptom, shown=shown)[shown - 1]
+        want = expected[step.pk]
+        fields = ("slug", "title", "severity", "minutes", "settings_path", "interrupts")
+        assert [getattr(step, name) for name in fields] == [getattr(want, name) for name in fields]
+        assert type(step.interrupts) is bool
+        assert (step.instructions_html, step.warning_html) == (
+            want.instructions_html,
+            want.warning_html,
+        )
+        assert flow_reads.with_pieces(step).pieces == want.pieces
