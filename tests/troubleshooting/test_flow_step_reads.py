@@ -160,3 +160,19 @@ def test_a_preview_neither_reads_nor_keeps_the_answer_buttons(admin_client):
     for _ in range(2):
         assert _rendered(admin_client.get(url)) == 1
     assert len(blocks.memory) == 0
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_a_step_page_reads_its_symptom_and_steps_in_one_query(client, prefix):
+    symptom = make_symptom(steps=[make_step(), make_step(), make_step()])
+    # Step 2: step 1's way back looks up the triage answer that may have led here.
+    url = prefix + Flow.for_symptom(symptom).step_url(2, "n")
+    client.get(url)  # prepared reads written, blocks kept
+    for headers in ({}, {"HX-Request": "true"}):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        # Besides the content version's look-up (the page cache's key): one read.
+        reads = [q["sql"] for q in queries if "troubleshooting_contentversion" not in q["sql"]]
+        assert len(reads) == 1, reads
+        assert "troubleshooting_symptomstep" in reads[0]
