@@ -1,23 +1,30 @@
 """The guided fix's public reads: a symptom by its address, and its steps, as prepared reads.
 
-A step page's two queries (the symptom with its topic, the list of steps) were built and
-compiled by the ORM on every request, and their rows made into model instances through its
-converters: most of a step's CPU without the page cache. Their SQL is now written once per
-process (``prepared.Prepared``) from the same querysets (``live()``, joins), and their rows made
-into instances with only what the flow pages read, the other fields deferred. A step's
-pre-rendered pieces are read as text and decoded only for the step shown. An editor's preview
-is read by the ORM, whole, as before (``Flow.for_symptom``).
+A step page's queries (the symptom with its topic, the list of steps) were built and compiled
+by the ORM on every request, and their rows made into model instances through its converters:
+most of a step's CPU without the page cache. Their SQL is now written once per process
+(``prepared.Prepared``) from the same querysets (``live()``, joins, ``public_step_links``), and
+their rows made into instances with only what the flow pages read, the other fields deferred.
+
+A step page is one read (``public_flow``): the symptom's row, with its topic's fields, the ids of
+its public steps, and the fields of the one step the page shows, picked by its number in the
+list's own order. The other steps' instructions, warnings and pre-rendered pieces (all
+languages': a few KB a step) are neither read nor sent. The shown step's pieces come as text,
+decoded when the page shows them. The other flow pages (start, fixed, end) read the symptom,
+then every step whole (``public_symptom``, ``public_steps``). An editor's preview is read by the
+ORM, whole, as before (``Flow.for_symptom``).
 """
 
 from __future__ import annotations
 
 import json
 
-from django.db.models import TextField
-from django.db.models.functions import Cast
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Aggregate, Func, IntegerField, OuterRef, Subquery, TextField, Window
+from django.db.models.functions import Cast, RowNumber
 
 from .flow import public_step_links
-from .models import FixStep, Symptom, Topic
+from .models import FixStep, Symptom, SymptomStep, Topic
 from .pieces import STEP_INPUTS
 from .prepared import Instances, Prepared
 
@@ -33,6 +40,45 @@ _topic = Instances(Topic, TOPIC_FIELDS)
 _step = Instances(FixStep, STEP_FIELDS)
 # A step's pieces, read as text: decoded for the one step a page shows, not for every step.
 _PIECES_TEXT = "_pieces_text"
+
+
+class JSONValues(Func):
+    """The values as the text of a JSON array, in their order (SQL's NULL as null)."""
+
+    # Not Django's JSONArray: it asks the database whether it has JSON functions, with a query
+    # of its own, the first time it is written: a prepared read is one statement.
+    function = "JSON_ARRAY"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        """Build the array as json, not jsonb: kept as written, never parsed again."""
+        return self.as_sql(
+            compiler,
+            connection,
+            function="JSON_BUILD_ARRAY",
+            template="%(function)s(%(expressions)s)::text",
+            **extra_context,
+        )
+
+
+class JSONItem(JSONValues):
+    """The values as a JSON array, an item of a ``JSONList``."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        """Build the array as json, left json for the aggregate to take in as it is."""
+        return self.as_sql(compiler, connection, function="JSON_BUILD_ARRAY", **extra_context)
+
+
+class JSONList(Aggregate):
+    """A group's values as the text of a JSON array, in no order the database promises."""
+
+    function = "JSON_GROUP_ARRAY"
+    template = "CAST(%(function)s(%(expressions)s) AS text)"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        """Aggregate into json, not jsonb: kept as written, never parsed again."""
+        return self.as_sql(compiler, connection, function="JSON_AGG", **extra_context)
 
 
 def _symptom_query(*, preview: bool, topic_slug: str, symptom_slug: str):
@@ -58,18 +104,63 @@ def _steps_query(*, preview: bool, symptom: int):
     )
 
 
+def _ordering(links) -> list[str]:
+    """Return the fields the public list is ordered by: integers, which Python orders alike."""
+    names = list(links.query.order_by)
+    for name in names:
+        field = SymptomStep._meta.get_field(name.lstrip("-"))
+        if name.startswith("-") or not isinstance(field, IntegerField):
+            # Text is ordered by the database's collation, not Python's: sort it in SQL.
+            raise ImproperlyConfigured(f"A step page can't put the steps in order by {name}.")
+    return names
+
+
+def _flow_query(*, preview: bool, topic_slug: str, symptom_slug: str, shown: int):
+    """Return the visible symptom at these slugs, its topic, its steps' ids and the shown step."""
+    links = public_step_links(preview=preview)
+    order = _ordering(links)
+    # Each step's sort values and id, sorted in Python: SQLite orders no aggregate's input.
+    ids = (
+        links.filter(symptom=OuterRef("pk"))
+        .order_by()
+        .values("symptom")
+        .annotate(ids=JSONList(JSONItem(*order, "step_id")))
+        .values("ids")
+    )
+    # The shown step's id, by its number in the list's order (positions are unique), and then
+    # its values, made into JSON for that step alone.
+    shown_id = (
+        links.filter(symptom=OuterRef(OuterRef("pk")))
+        .annotate(number=Window(RowNumber(), order_by=order))
+        .filter(number=shown)
+        .values("step_id")
+    )
+    values = (*STEP_FIELDS, Cast("pieces", output_field=TextField()))
+    step = FixStep.objects.filter(pk=Subquery(shown_id)).values(values=JSONValues(*values))
+    symptom = _symptom_query(preview=preview, topic_slug=topic_slug, symptom_slug=symptom_slug)
+    return symptom.values_list(
+        *SYMPTOM_FIELDS,
+        *(f"topic__{name}" for name in TOPIC_FIELDS),
+        Subquery(ids),
+        Subquery(step),
+    )
+
+
 _symptom_read = Prepared(_symptom_query)
 _steps_read = Prepared(_steps_query)
+_flow_read = Prepared(_flow_query)
 
 
 def public_symptom(topic_slug: str, symptom_slug: str) -> Symptom | None:
     """Return the public symptom at these slugs, with its topic, or None."""
     rows = _symptom_read.rows(topic_slug=topic_slug, symptom_slug=symptom_slug)
-    if not rows:
-        return None
-    row = rows[0]
+    return _symptom_of(rows[0]) if rows else None
+
+
+def _symptom_of(row: tuple) -> Symptom:
+    """Return the symptom of a row that starts with its fields and then its topic's."""
     symptom = _symptom(row[: len(SYMPTOM_FIELDS)])
-    symptom.topic = _topic(row[len(SYMPTOM_FIELDS) :])
+    symptom.topic = _topic(row[len(SYMPTOM_FIELDS) : len(SYMPTOM_FIELDS) + len(TOPIC_FIELDS)])
     return symptom
 
 
@@ -85,21 +176,35 @@ class ListedStep:
         return f"<ListedStep {self.pk}>"
 
 
-def public_steps(symptom: Symptom, *, shown: int | None = None) -> tuple[FixStep | ListedStep, ...]:
-    """Return a symptom's public steps in order, each with its pieces kept as text.
+def public_steps(symptom: Symptom) -> tuple[FixStep, ...]:
+    """Return a symptom's public steps in order, each with its pieces kept as text."""
+    return tuple(_with_text(row) for row in _steps_read.rows(symptom=symptom.pk))
 
-    With ``shown`` (a step page's number) only that step is made a model instance: the others
-    are ``ListedStep``s, for a model instance costs as much as the rest of the read.
+
+def public_flow(
+    topic_slug: str, symptom_slug: str, *, shown: int
+) -> tuple[Symptom, tuple[FixStep | ListedStep, ...]] | None:
+    """Return the public symptom at these slugs and its public steps in order, or None.
+
+    Only the ``shown``-th step (a step page's number) is read whole and made a model instance:
+    the others are ``ListedStep``s, for their ids are all the flow reads of them.
     """
-    steps = []
-    for number, row in enumerate(_steps_read.rows(symptom=symptom.pk), start=1):
-        if shown is not None and number != shown:
-            steps.append(ListedStep(row[0]))
-            continue
-        step = _step(row[:-1])
-        setattr(step, _PIECES_TEXT, row[-1])
-        steps.append(step)
-    return tuple(steps)
+    rows = _flow_read.rows(topic_slug=topic_slug, symptom_slug=symptom_slug, shown=shown)
+    if not rows:
+        return None
+    *row, ids, values = rows[0]
+    # Each item is the step's sort values, then its id: in the list's order once sorted.
+    steps = [ListedStep(item[-1]) for item in sorted(json.loads(ids))] if ids else []
+    if values is not None and 1 <= shown <= len(steps):
+        steps[shown - 1] = _with_text(json.loads(values))
+    return _symptom_of(row), tuple(steps)
+
+
+def _with_text(values: tuple | list) -> FixStep:
+    """Return the step of ``STEP_FIELDS``' values followed by its pieces as text."""
+    step = _step(values[:-1])
+    setattr(step, _PIECES_TEXT, values[-1])
+    return step
 
 
 def with_pieces(step: FixStep) -> FixStep:

@@ -1,42 +1,106 @@
-"""A step page makes only the step it shows a model instance, and keeps its answer buttons."""
+"""A step page reads its symptom and steps in one query, only the step it shows whole."""
+
+import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import make_step, make_symptom
+from tests.factories import make_step, make_symptom, make_topic
 from troubleshooting import blocks, flow_reads
 from troubleshooting.flow import Flow
-from troubleshooting.models import FixStep, Severity
+from troubleshooting.models import FixStep, Severity, Status, SymptomStep
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_blocks")]
 
 ANSWER_BAR = "troubleshooting/includes/answer_bar.html"
 
 
+def _shown(symptom, number):
+    return flow_reads.public_flow(symptom.topic.slug, symptom.slug, shown=number)
+
+
 def test_only_the_shown_step_is_a_model_instance_and_the_others_keep_their_ids():
     steps = [make_step(), make_step(severity=Severity.DESTRUCTIVE), make_step()]
     symptom = make_symptom(steps=steps)
-    with CaptureQueriesContext(connection) as queries:
-        found = flow_reads.public_steps(symptom, shown=2)
-    assert len(queries) == 1
-    assert [step.pk for step in found] == [step.pk for step in steps]
-    assert [type(step) for step in found] == [
-        flow_reads.ListedStep,
-        FixStep,
-        flow_reads.ListedStep,
-    ]
-    assert found[1].title == steps[1].title and found[1].is_destructive
-    # The flow's version and progress read the ids alone: the same as the whole list's.
-    assert Flow(symptom=symptom, steps=found).version == Flow.for_symptom(symptom).version
+    for _ in range(2):  # written, then run from the statement
+        with CaptureQueriesContext(connection) as queries:
+            found_symptom, found = _shown(symptom, 2)
+        assert len(queries) == 1  # the symptom, its topic and its steps
+        assert (found_symptom.pk, found_symptom.topic.slug) == (symptom.pk, symptom.topic.slug)
+        assert [step.pk for step in found] == [step.pk for step in steps]
+        assert [type(step) for step in found] == [
+            flow_reads.ListedStep,
+            FixStep,
+            flow_reads.ListedStep,
+        ]
+        assert found[1].title == steps[1].title and found[1].is_destructive
+        # The flow's version and progress read the ids alone: the same as the whole list's.
+        assert Flow(symptom=symptom, steps=found).version == Flow.for_symptom(symptom).version
 
 
 def test_a_step_number_past_the_list_makes_no_instance():
     symptom = make_symptom(steps=[make_step(), make_step()])
-    found = flow_reads.public_steps(symptom, shown=3)
+    _, found = _shown(symptom, 3)
     assert [type(step) for step in found] == [flow_reads.ListedStep] * 2
     assert all(type(step) is FixStep for step in flow_reads.public_steps(symptom))
+
+
+def test_the_steps_come_in_the_lists_order_whatever_their_positions_and_ids():
+    steps = [make_step() for _ in range(4)]
+    symptom = make_symptom()
+    # Positions past 9 sort as numbers, not as text; ids in another order than positions.
+    for step, position in zip(steps, (10, 2, 33, 9), strict=True):
+        SymptomStep.objects.create(symptom=symptom, step=step, position=position)
+    expected = [step.pk for step in Flow.for_symptom(symptom).steps]
+    assert expected == [steps[1].pk, steps[3].pk, steps[0].pk, steps[2].pk]
+    for number in (1, 2, 3, 4, 1):
+        _, found = _shown(symptom, number)
+        assert [step.pk for step in found] == expected
+        assert found[number - 1].pk == expected[number - 1]
+        assert type(found[number - 1]) is FixStep
+
+
+def test_a_step_page_reads_no_symptom_it_may_not_show_and_no_step_of_none():
+    draft_step = make_step(status=Status.DRAFT)
+    symptom = make_symptom(steps=[draft_step])
+    found_symptom, found = _shown(symptom, 1)
+    assert found_symptom.pk == symptom.pk and found == ()
+    assert _shown(make_symptom(), 1)[1] == ()
+    hidden = make_symptom(topic=make_topic(status=Status.DRAFT), steps=[make_step()])
+    assert _shown(hidden, 1) is None
+    draft = make_symptom(status=Status.DRAFT, steps=[make_step()])
+    assert _shown(draft, 1) is None
+    assert flow_reads.public_flow(symptom.topic.slug, "no-such-symptom", shown=1) is None
+    assert flow_reads.public_flow(make_topic().slug, symptom.slug, shown=1) is None
+
+
+def test_a_step_page_reads_the_instructions_and_pieces_of_the_shown_step_alone():
+    steps = [
+        make_step(title="Turn it “off” and on", settings_path="Settings > Wi‑Fi"),
+        make_step(severity=Severity.DESTRUCTIVE, interrupts=True, warning="Back up **first**."),
+        make_step(minutes=3),
+    ]
+    symptom = make_symptom(steps=steps)
+    expected = {step.pk: step for step in FixStep.objects.all()}
+    for shown in (1, 2, 3, 2):  # written once, then run from the statement with each number
+        rows = flow_reads._flow_read.rows(
+            topic_slug=symptom.topic.slug, symptom_slug=symptom.slug, shown=shown
+        )
+        # One row: the other steps send their sort values and ids, and nothing else.
+        (*_, ids, values), *more = rows
+        assert more == [] and len(json.loads(ids)) == 3 and len(json.loads(values)) == 10
+        step = _shown(symptom, shown)[1][shown - 1]
+        want = expected[step.pk]
+        fields = ("slug", "title", "severity", "minutes", "settings_path", "interrupts")
+        assert [getattr(step, name) for name in fields] == [getattr(want, name) for name in fields]
+        assert type(step.interrupts) is bool
+        assert (step.instructions_html, step.warning_html) == (
+            want.instructions_html,
+            want.warning_html,
+        )
+        assert flow_reads.with_pieces(step).pieces == want.pieces
 
 
 def _bar(html: str) -> str:
@@ -96,3 +160,19 @@ def test_a_preview_neither_reads_nor_keeps_the_answer_buttons(admin_client):
     for _ in range(2):
         assert _rendered(admin_client.get(url)) == 1
     assert len(blocks.memory) == 0
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_a_step_page_reads_its_symptom_and_steps_in_one_query(client, prefix):
+    symptom = make_symptom(steps=[make_step(), make_step(), make_step()])
+    # Step 2: step 1's way back looks up the triage answer that may have led here.
+    url = prefix + Flow.for_symptom(symptom).step_url(2, "n")
+    client.get(url)  # prepared reads written, blocks kept
+    for headers in ({}, {"HX-Request": "true"}):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        # Besides the content version's look-up (the page cache's key): one read.
+        reads = [q["sql"] for q in queries if "troubleshooting_contentversion" not in q["sql"]]
+        assert len(reads) == 1, reads
+        assert "troubleshooting_symptomstep" in reads[0]

@@ -77,8 +77,8 @@ def flow_step(request, topic_slug, symptom_slug, number):
         if answered is not None:
             return answered
     # A page to show: a step, or the answer's form with what is wrong with it.
-    symptom = _published_symptom(request, topic_slug, symptom_slug)
-    flow = _flow(request, symptom, shown=number)
+    flow = _shown_flow(request, topic_slug, symptom_slug, number)
+    symptom = flow.symptom
     if not flow.steps:
         # Nothing to try yet: the article says so and shows where to go next.
         return HttpResponseRedirect(symptom.get_absolute_url())
@@ -191,15 +191,29 @@ def _published_symptom(request, topic_slug: str, symptom_slug: str) -> Symptom:
     return symptom
 
 
-def _flow(request, symptom: Symptom, *, shown: int | None = None) -> Flow:
-    """Load a symptom's flow, keeping the session and the question people came from.
-
-    ``shown``: the number of the one step a step page shows, the only one it reads more of than
-    its id (``flow_reads.public_steps``).
-    """
+def _flow(request, symptom: Symptom) -> Flow:
+    """Load a symptom's flow, keeping the session and the question people came from."""
     if previewing(request):
         return _for_request(request, _loaded_flow(symptom, preview=True))
-    flow = Flow(symptom=symptom, steps=flow_reads.public_steps(symptom, shown=shown))
+    return _public_flow(request, symptom, flow_reads.public_steps(symptom))
+
+
+def _shown_flow(request, topic_slug: str, symptom_slug: str, number: int) -> Flow:
+    """Load the flow a step page shows: the symptom and its steps in one read, else raise 404.
+
+    Of the steps, only the one shown (``number``) is read whole (``flow_reads.public_flow``).
+    """
+    if previewing(request):
+        return _flow(request, _published_symptom(request, topic_slug, symptom_slug))
+    found = flow_reads.public_flow(topic_slug, symptom_slug, shown=number)
+    if found is None:
+        raise Http404("No such symptom in this topic.")
+    return _public_flow(request, *found)
+
+
+def _public_flow(request, symptom: Symptom, steps: tuple) -> Flow:
+    """Return the public flow of ``steps``, in the active language, as the address says."""
+    flow = Flow(symptom=symptom, steps=steps)
     overlay(symptom, symptom.topic, flow.steps)
     return _for_request(request, flow)
 
