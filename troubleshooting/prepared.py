@@ -34,7 +34,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.db import connection, models
+from django.db import DatabaseError, connection, models, transaction
 from django.utils.translation import get_language
 
 # A read the ORM must run itself each time (its stand-ins did not come through unchanged).
@@ -74,10 +74,12 @@ class Prepared:
         sql, params, places, server = statement
         params = _filled(params, places, values)
         if server is not None and _prepared_in_session(server):
-            sql = server.execute
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+            try:
+                return _run(server.execute, params)
+            except DatabaseError as error:
+                if not _lost_in_session(error):
+                    raise
+        return _run(sql, params)
 
     def dicts(self, *, preview: bool = False, **values) -> list[dict]:
         """Return the rows for ``values`` as dictionaries keyed by ``columns``."""
@@ -177,6 +179,31 @@ def _on_server(sql: str, params: list) -> _ServerStatement | None:
     values = f"({', '.join(['%s'] * len(params))})" if params else ""
     _sql_by_name[name] = sql
     return _ServerStatement(name, f"PREPARE {name}{types} AS {text}", f"EXECUTE {name}{values}")
+
+
+def _run(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# What PostgreSQL answers when a session's prepared statement can't run: it is gone (a pooler
+# gave the client another session, or something ran DEALLOCATE), or a migration changed a column
+# it returns while this process served ("cached plan must not change result type").
+_LOST = frozenset({"26000", "0A000"})
+
+
+def _lost_in_session(error: DatabaseError) -> bool:
+    """Return whether the read may run as written after ``error``; then prepare afresh.
+
+    Only outside a transaction: inside one the error has spoiled it, and must reach the caller
+    as any other would. Outside, the page is answered and the next read prepares again.
+    """
+    if getattr(error.__cause__, "sqlstate", None) not in _LOST or not transaction.get_autocommit():
+        return False
+    _sessions.pop(connection.connection, None)
+    connection.connection.execute("DEALLOCATE ALL")
+    return True
 
 
 def logged_sql(sql: str) -> str:

@@ -66,6 +66,44 @@ def test_a_new_session_prepares_the_read_again():
 
 
 @on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_the_session_lost_is_read_as_written_then_prepared_again():
+    topic = make_topic()
+    make_symptom(topic=topic, title="Only", position=0)
+    read = Prepared(titles_in)
+    read.rows(topic=topic.pk, first=0)
+    read.rows(topic=topic.pk, first=0)
+    # As a pooler handing the client another session would, or a DEALLOCATE elsewhere.
+    connection.connection.execute("DEALLOCATE ALL")
+    with CaptureQueriesContext(connection) as queries:
+        assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
+    assert [query["sql"].split()[0] for query in queries] == ["EXECUTE", "SELECT"]
+    with CaptureQueriesContext(connection) as queries:
+        assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
+    assert [query["sql"].split()[0] for query in queries] == ["EXECUTE"]
+    assert any(name.startswith("read_") for name in server_statements())
+
+
+@on_postgresql
+def test_inside_a_transaction_a_lost_statement_is_an_error_as_any_other():
+    from django.db import DatabaseError
+
+    from troubleshooting import prepared
+
+    topic = make_topic()
+    make_symptom(topic=topic, title="Only", position=0)
+    read = Prepared(titles_in)
+    read.rows(topic=topic.pk, first=0)
+    read.rows(topic=topic.pk, first=0)
+    connection.connection.execute("DEALLOCATE ALL")
+    try:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            read.rows(topic=topic.pk, first=0)
+    finally:
+        prepared._sessions.pop(connection.connection, None)  # later tests prepare afresh
+
+
+@on_postgresql
 def test_a_read_postgresql_will_not_prepare_runs_as_written_and_spoils_no_transaction(
     monkeypatch,
 ):
