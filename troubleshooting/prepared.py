@@ -24,7 +24,9 @@ places. From then on it runs that SQL through a cursor with each call's values i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import re
 import secrets
 import weakref
@@ -34,7 +36,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.db import connection, models
+from django.db import DatabaseError, connection, models, transaction
 from django.utils.translation import get_language
 
 # A read the ORM must run itself each time (its stand-ins did not come through unchanged).
@@ -74,10 +76,12 @@ class Prepared:
         sql, params, places, server = statement
         params = _filled(params, places, values)
         if server is not None and _prepared_in_session(server):
-            sql = server.execute
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+            try:
+                return _run(server.execute, params)
+            except DatabaseError as error:
+                if not _lost(error, server):
+                    raise
+        return _run(sql, params)
 
     def dicts(self, *, preview: bool = False, **values) -> list[dict]:
         """Return the rows for ``values`` as dictionaries keyed by ``columns``."""
@@ -128,6 +132,8 @@ class Prepared:
 
 
 _every: list[Prepared] = []
+# Where Django logs the SQL it sends: a statement prepared is logged there once, in full.
+logger = logging.getLogger("django.db.backends")
 
 
 class _ServerStatement(NamedTuple):
@@ -148,6 +154,8 @@ _PLACEHOLDER = re.compile("%[s%]")
 _sessions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # Statements PostgreSQL would not prepare (a parameter it cannot type): they run as written.
 _refused: set[str] = set()
+# Set once PostgreSQL shows this process's sessions are shared or reset (``_switch_off``).
+_switched_off = False
 # The SQL of each statement, by its name: a query log shows ``EXECUTE read_…(…)``.
 _sql_by_name: dict[str, str] = {}
 
@@ -164,6 +172,9 @@ def _on_server(sql: str, params: list) -> _ServerStatement | None:
     """
     if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
         return None
+    lasting = connection.settings_dict.get("CONN_MAX_AGE") != 0
+    if not lasting and not connection.settings_dict.get("OPTIONS", {}).get("pool"):
+        return None  # a connection per request: a statement would be prepared to run once
     declared = []
     for param in params:
         kind = _declared(param)
@@ -177,6 +188,34 @@ def _on_server(sql: str, params: list) -> _ServerStatement | None:
     values = f"({', '.join(['%s'] * len(params))})" if params else ""
     _sql_by_name[name] = sql
     return _ServerStatement(name, f"PREPARE {name}{types} AS {text}", f"EXECUTE {name}{values}")
+
+
+def _run(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _lost(error: DatabaseError, server: _ServerStatement) -> bool:
+    """Return whether the read may run as written after its ``EXECUTE`` failed with ``error``.
+
+    A statement missing from the session (a pooler gave the client another session, or reset
+    it) switches preparing off. One whose plan no longer fits a column it returns (a migration
+    run while this process serves: "cached plan must not change result type") is dropped, to
+    be prepared afresh. Outside a transaction the read then runs as written and the page is
+    answered; inside one the error has spoiled it, and reaches the caller as any other would.
+    """
+    state = getattr(error.__cause__, "sqlstate", None)
+    if state not in ("26000", "0A000"):
+        return False
+    if state == "26000":
+        _switch_off(error)
+    if not transaction.get_autocommit():
+        return False
+    if state == "0A000":
+        connection.connection.execute(f"DEALLOCATE {server.name}")
+        _sessions.get(connection.connection, set()).discard(server.name)
+    return True
 
 
 def logged_sql(sql: str) -> str:
@@ -199,27 +238,46 @@ def _declared(param) -> str | None:
 
 def _prepared_in_session(server: _ServerStatement) -> bool:
     """Return whether ``server`` is prepared in this connection's session, preparing it once."""
-    if server.name in _refused:
+    if _switched_off or server.name in _refused:
         return False
     connection.ensure_connection()
-    names = _sessions.get(connection.connection)
-    if names is None:
-        names = _sessions[connection.connection] = set()
-    if server.name in names:
+    raw = connection.connection
+    names = _sessions.get(raw)
+    if names is not None and server.name in names:
         return True
-    # Preparing is the session's set-up, as Django's own on connecting, not one of the reads:
-    # through the driver's connection, in a transaction (a savepoint inside one) of its own so
-    # that a refusal spoils nothing the read is part of.
-    from psycopg import Error
+    from psycopg import Error, pq
 
+    if raw.info.transaction_status == pq.TransactionStatus.INERROR:
+        return False  # the transaction failed already: the read fails as it would have
+    # Preparing is the session's set-up, as Django's own on connecting, not one of the reads:
+    # sent through the driver's connection, alone outside a transaction, in a savepoint inside
+    # one, so that a refusal spoils nothing the read is part of.
     try:
-        with connection.connection.transaction():
-            connection.connection.execute(server.prepare)
-    except Error:
-        _refused.add(server.name)
-        return False
+        with contextlib.nullcontext() if raw.autocommit else raw.transaction():
+            raw.execute(server.prepare)
+    except Error as error:
+        if error.sqlstate == "42P05":  # one of that name exists: a session shared (a pooler)
+            _switch_off(error)
+        elif (error.sqlstate or "").startswith("42"):  # this statement's own: types, syntax
+            _refused.add(server.name)
+        return False  # anything else (a lost connection, a timeout): this read, as written
+    if names is None:
+        names = _sessions[raw] = set()
     names.add(server.name)
+    logger.debug("(prepared) PREPARE %s AS %s", server.name, _sql_by_name.get(server.name))
     return True
+
+
+def _switch_off(error) -> None:
+    """Send every read whole from now on: this process's sessions are shared, or discarded."""
+    global _switched_off
+    if not _switched_off:
+        _switched_off = True
+        logger.warning(
+            "PostgreSQL's prepared statements are off in this process (%s). A pooler that "
+            "shares sessions between clients needs DJANGO_DB_PREPARED_STATEMENTS=0.",
+            error,
+        )
 
 
 class Instances:

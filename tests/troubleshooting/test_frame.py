@@ -114,6 +114,14 @@ def test_a_block_with_values_shows_them_alone_and_is_kept_per_value():
     assert len(node.kept) == 2
 
 
+def test_values_equal_but_of_other_types_are_kept_apart():
+    template = ENGINE.from_string("{% load frame %}{% fixed on=on %}[{{ on }}]{% endfixed %}")
+
+    shown = [template.render(Context({"on": value})) for value in (1, True, 1, False, 0)]
+
+    assert shown == ["[1]", "[True]", "[1]", "[False]", "[0]"]
+
+
 def test_a_block_with_values_is_in_the_page_s_language_and_plural():
     template = counted(
         "{% blocktranslate trimmed count count=count %}{{ count }} step{% plural %}"

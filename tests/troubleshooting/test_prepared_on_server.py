@@ -23,6 +23,21 @@ def server_statements() -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
+@pytest.fixture(autouse=True)
+def preparing(monkeypatch):
+    """Prepared statements on for the test, and the session's and the process's record of
+    them in step again after it, whatever it switched off, dropped or made the session lose."""
+    from troubleshooting import prepared
+
+    monkeypatch.setattr(prepared, "_switched_off", False)
+    yield prepared
+    raw = connection.connection
+    if connection.vendor == "postgresql" and raw is not None and not raw.closed:
+        with transaction.atomic():
+            raw.execute("DEALLOCATE ALL")
+        prepared._sessions.pop(raw, None)
+
+
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's prepared statements"
 )
@@ -63,6 +78,86 @@ def test_a_new_session_prepares_the_read_again():
     connection.close()  # a connection grown old, or broken: the next one is a new session
     assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
     assert any(name.startswith("read_") for name in server_statements())
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_the_session_lost_is_read_as_written_and_preparing_stops(preparing, caplog):
+    topic = make_topic()
+    make_symptom(topic=topic, title="Only", position=0)
+    read = Prepared(titles_in)
+    read.rows(topic=topic.pk, first=0)
+    read.rows(topic=topic.pk, first=0)
+    # As a pooler handing the client another session would, or a reset discarding it.
+    connection.connection.execute("DEALLOCATE ALL")
+    with CaptureQueriesContext(connection) as queries:
+        assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
+        assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
+    assert [query["sql"].split()[0] for query in queries] == ["EXECUTE", "SELECT", "SELECT"]
+    assert "DJANGO_DB_PREPARED_STATEMENTS=0" in caplog.text
+
+
+@on_postgresql
+def test_a_statement_of_the_same_name_in_the_session_stops_preparing(preparing, caplog):
+    topic = make_topic()
+    make_symptom(topic=topic, title="Only", position=0)
+    read = Prepared(titles_in)
+    read.rows(topic=topic.pk, first=0)
+    read.rows(topic=topic.pk, first=0)  # prepared in this session
+    preparing._sessions.pop(connection.connection)  # as another client sharing the session
+    with CaptureQueriesContext(connection) as queries:
+        assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
+    assert [query["sql"].split()[0] for query in queries] == ["SELECT"]
+    assert "DJANGO_DB_PREPARED_STATEMENTS=0" in caplog.text
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_a_migration_outdated_is_read_as_written_then_prepared_again(preparing):
+    topic = make_topic()
+    make_symptom(topic=topic, title="Only", position=0)
+    read = Prepared(titles_in)
+    read.rows(topic=topic.pk, first=0)
+    read.rows(topic=topic.pk, first=0)
+    length = Symptom._meta.get_field("title").max_length
+    alter = 'ALTER TABLE "troubleshooting_symptom" ALTER COLUMN "title" TYPE varchar(%d)'
+    with connection.cursor() as cursor:
+        cursor.execute(alter % (length + 1))  # a longer title, as a new release's migration
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
+            assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(alter % length)
+    assert [query["sql"].split()[0] for query in queries] == ["EXECUTE", "SELECT", "EXECUTE"]
+    assert not preparing._switched_off
+
+
+@on_postgresql
+def test_with_a_connection_per_request_nothing_is_prepared(monkeypatch):
+    topic = make_topic()
+    make_symptom(topic=topic, title="Only", position=0)
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    read = Prepared(titles_in)
+    read.rows(topic=topic.pk, first=0)
+    with CaptureQueriesContext(connection) as queries:
+        assert read.rows(topic=topic.pk, first=0) == [("Only", 0)]
+    assert queries[0]["sql"].startswith("SELECT ")
+
+
+@on_postgresql
+def test_inside_a_transaction_a_lost_statement_is_an_error_as_any_other():
+    from django.db import DatabaseError
+
+    topic = make_topic()
+    make_symptom(topic=topic, title="Only", position=0)
+    read = Prepared(titles_in)
+    read.rows(topic=topic.pk, first=0)
+    read.rows(topic=topic.pk, first=0)
+    connection.connection.execute("DEALLOCATE ALL")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        read.rows(topic=topic.pk, first=0)
 
 
 @on_postgresql

@@ -56,7 +56,9 @@ class FixedNode(template.Node):
         if not all(type(value) in KEPT_TYPES for _name, value in values):
             # Not a plain value (a lazy or safe string, an object): rendered, never kept.
             return self.nodelist.render(context.new(dict(values)))
-        key = (_key(context), values) if values else _key(context)
+        # Each value's type in the key too: 1 and True are equal, and would share a block.
+        kinds = tuple(type(value) for _name, value in values)
+        key = (_key(context), values, kinds) if values else _key(context)
         html = self.kept.get(key)
         if html is None:
             # An empty context of the same kind (autoescaping, the template for the engine's
