@@ -23,6 +23,16 @@ def server_statements() -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
+def prepared_read() -> tuple[Prepared, object]:
+    """Return a read of one symptom's topic, run twice (written, then prepared), and the topic."""
+    topic = make_topic()
+    make_symptom(topic=topic, title="Only", position=0)
+    read = Prepared(titles_in)
+    read.rows(topic=topic.pk, first=0)
+    read.rows(topic=topic.pk, first=0)
+    return read, topic
+
+
 @pytest.fixture(autouse=True)
 def preparing(monkeypatch):
     """Prepared statements on for the test, and the session's and the process's record of
@@ -83,11 +93,7 @@ def test_a_new_session_prepares_the_read_again():
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_statement_the_session_lost_is_read_as_written_and_preparing_stops(preparing, caplog):
-    topic = make_topic()
-    make_symptom(topic=topic, title="Only", position=0)
-    read = Prepared(titles_in)
-    read.rows(topic=topic.pk, first=0)
-    read.rows(topic=topic.pk, first=0)
+    read, topic = prepared_read()
     # As a pooler handing the client another session would, or a reset discarding it.
     connection.connection.execute("DEALLOCATE ALL")
     with CaptureQueriesContext(connection) as queries:
@@ -114,11 +120,7 @@ def test_a_statement_of_the_same_name_in_the_session_stops_preparing(preparing, 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_plan_a_migration_outdated_is_read_as_written_then_prepared_again(preparing):
-    topic = make_topic()
-    make_symptom(topic=topic, title="Only", position=0)
-    read = Prepared(titles_in)
-    read.rows(topic=topic.pk, first=0)
-    read.rows(topic=topic.pk, first=0)
+    read, topic = prepared_read()
     length = Symptom._meta.get_field("title").max_length
     alter = 'ALTER TABLE "troubleshooting_symptom" ALTER COLUMN "title" TYPE varchar(%d)'
     with connection.cursor() as cursor:
@@ -150,11 +152,7 @@ def test_with_a_connection_per_request_nothing_is_prepared(monkeypatch):
 def test_inside_a_transaction_a_lost_statement_is_an_error_as_any_other():
     from django.db import DatabaseError
 
-    topic = make_topic()
-    make_symptom(topic=topic, title="Only", position=0)
-    read = Prepared(titles_in)
-    read.rows(topic=topic.pk, first=0)
-    read.rows(topic=topic.pk, first=0)
+    read, topic = prepared_read()
     connection.connection.execute("DEALLOCATE ALL")
     with pytest.raises(DatabaseError), transaction.atomic():
         read.rows(topic=topic.pk, first=0)
