@@ -17,6 +17,8 @@ places. From then on it runs that SQL through a cursor with each call's values i
   The first call's rows are the ORM's, converted: a boolean is True there where later calls give
   the driver's 1 on SQLite. The tests hold each read's rows equal to its queryset's, on both
   databases.
+- On PostgreSQL the SQL is also prepared once in each database session (``PREPARE``), then run
+  as ``EXECUTE`` with the call's values: the server plans it once, not on every request.
 - An editor's preview is built and run by the ORM each time (drafts, never kept).
 - ``instance()`` makes a model instance of part of a row, for a page whose templates or
   translations need one: Django's documented ``Model.from_db()``, the other fields deferred.
@@ -165,10 +167,10 @@ def _on_server(sql: str, params: list) -> _ServerStatement | None:
 
     Planning costs the database more than running a page's small reads, and on PostgreSQL it
     happens for every statement sent whole: a prepared statement is planned once in a session.
-    The SQL is PostgreSQL's own ``PREPARE`` and ``EXECUTE``, sent through Django's cursor, so a
-    query log sees each read (as ``EXECUTE``) and the driver's settings stay as they are. A pooler
-    that shares sessions between clients (PgBouncer's transaction mode) loses them: switch them
-    off there (``DB_PREPARED_STATEMENTS``).
+    The SQL is PostgreSQL's own: ``PREPARE`` once, as the session's set-up, then ``EXECUTE``
+    through Django's cursor, so a query log sees each read and the driver's settings stay as
+    they are. A pooler that shares sessions between clients (PgBouncer's transaction mode)
+    loses them: switch them off there (``DB_PREPARED_STATEMENTS``).
     """
     if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
         return None
