@@ -284,7 +284,7 @@ ARTICLE_TOPIC_FIELDS = ("id", "slug", "title", "escalation_html")
 _article_symptom_instance = Instances(Symptom, ARTICLE_SYMPTOM_FIELDS)
 _article_topic_instance = Instances(Topic, ARTICLE_TOPIC_FIELDS)
 # The article's one read: the symptom's row (kind -1), then its causes (0) and steps (1).
-SYMPTOM_ROW, CAUSE_ROW = -1, 0
+SYMPTOM_ROW, CAUSE_ROW, STEP_ROW = -1, 0, 1
 
 
 @public_page(cache=True)
@@ -377,7 +377,7 @@ def _article_items_parts(*, preview: bool, causes_of, steps_of, padding: int = 0
     )
     steps = (
         SymptomStep.objects.filter(live("step__", preview=preview), symptom=steps_of)
-        .annotate(kind=Value(1))
+        .annotate(kind=Value(STEP_ROW))
         .order_by()
         .values_list("kind", "position", *pieces.article_columns("step"), *nulls)
     )
