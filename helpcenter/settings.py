@@ -162,6 +162,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"].get("OPTIONS", {}),  # options given in DATABASE_URL win
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, checking a kept connection at each request's first query without the
+    # round trip of Django's own check (troubleshooting/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "troubleshooting.postgresql"
     # A database server that has gone quiet (a failover, a dropped route) must not hold a worker
     # for the operating system's minutes-long connect timeout: give up, and answer 503 soon.
     DATABASES["default"]["OPTIONS"] = {
