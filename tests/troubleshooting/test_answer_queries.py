@@ -4,6 +4,9 @@ An answer always writes (its outcome); what it reads of the symptom and its step
 content version, so it costs no query until the content changes.
 """
 
+import threading
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -190,10 +193,14 @@ def test_an_answer_is_one_short_transaction(client):
         # The lock wait lowered, then restored around the transaction SQLite opens itself.
         expected = ["PRAGMA", "BEGIN", "INSERT", "INSERT", "COMMIT", "PRAGMA"]
     else:
-        # The transaction's lock and statement timeouts, set inside it; the session and its
-        # answer in one statement (an INSERT inside a WITH).
-        expected = ["BEGIN", "SELECT", "WITH", "COMMIT"]
+        # One message, one round trip, its own transaction: the lock and statement timeouts,
+        # then the session and its answer in one statement (an INSERT inside a WITH).
+        expected = ["SELECT"]
     assert writes == expected
+    if connection.vendor == "postgresql":
+        (sent,) = [sql for sql in statements(captured) if "contentversion" not in sql]
+        assert sent.startswith("SELECT set_config('lock_timeout'")
+        assert "; WITH " in sent
 
 
 @pytest.mark.django_db(transaction=True)
@@ -209,9 +216,13 @@ def test_an_answer_in_a_session_is_one_short_transaction_and_replaces_in_place(c
     if connection.vendor == "sqlite":
         expected = ["PRAGMA", "BEGIN", "SELECT", "INSERT", "UPDATE", "COMMIT", "PRAGMA"]
     else:
-        # The transaction's terms; the session's id, the answer and its state in one statement.
-        expected = ["BEGIN", "SELECT", "WITH", "COMMIT"]
+        # The terms, then the session's id, the answer and its state in one statement: one
+        # message, its own transaction.
+        expected = ["SELECT"]
     assert writes == expected
+    if connection.vendor == "postgresql":
+        (sent,) = [sql for sql in statements(captured) if "contentversion" not in sql]
+        assert "set_config('statement_timeout'" in sent and "; WITH found AS" in sent
     again = StepAnswer.objects.get(number=2)
     assert (again.pk, again.result) == (first.pk, "c")
     assert again.answered_at >= first.answered_at
@@ -232,3 +243,38 @@ def test_only_the_recordings_commit_skips_waiting_for_the_disk(client):
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_waits_briefly_for_a_lock_then_the_person_carries_on(client, settings):
+    """PostgreSQL: the terms hold for the statement sent after them; then the usual ones again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's lock timeout")
+    import psycopg
+
+    settings.OUTCOMES_WRITE_TIMEOUT_MS = 300
+    symptom = make_guide(3)[1]
+    step_one = begin(client, symptom).split("?")[0]
+    sessions = FlowSession.objects.count()
+    params = connection.get_connection_params()
+    # A migration's lock, held by another session for 4 s at most whatever happens here.
+    holder = psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"})
+    holder.execute("LOCK TABLE troubleshooting_flowsession IN ACCESS EXCLUSIVE MODE")
+    release = threading.Timer(4, holder.rollback)
+    release.start()
+    try:
+        started = time.monotonic()
+        answer(client, step_one)  # the person goes on to the next step
+        waited = time.monotonic() - started
+    finally:
+        release.cancel()
+        holder.rollback()
+        holder.close()
+    # Given up after the 0.3 s lock timeout, not after the lock was released, and not recorded.
+    assert waited < 3
+    assert FlowSession.objects.count() == sessions
+    with connection.cursor() as cursor:  # the terms ended with the statement's transaction
+        cursor.execute(
+            "SELECT current_setting('lock_timeout'), current_setting('statement_timeout')"
+        )
+        assert cursor.fetchone() == ("0", "0")

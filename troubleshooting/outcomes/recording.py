@@ -62,13 +62,21 @@ def is_key(value: str | None) -> bool:
 T = TypeVar("T")
 
 
-def record_safely(what: str, write: Callable[[], T], *, otherwise: T) -> T:
+def record_safely(
+    what: str, write: Callable[[], T], *, otherwise: T, statements_apart: bool = False
+) -> T:
     """Run ``write`` in one short transaction; on any failure log it and return ``otherwise``.
 
     A function rather than a context manager: a transaction that cannot even begin (the write
     lock held elsewhere) must still end in ``otherwise``, never in an error of its own.
+
+    ``statements_apart``: the write's statements need not share a transaction. On PostgreSQL
+    each is then a short transaction of its own, sent with the terms in one message: one round
+    trip, where a transaction around it takes four (``BEGIN``, the terms, it, ``COMMIT``).
     """
     try:
+        if statements_apart and _each_with_terms_possible():
+            return _each_with_terms(write)
         return _in_short_transaction(write)
     except Exception:
         logger.exception("Could not record %s; the person carries on without it.", what)
@@ -86,17 +94,58 @@ def _in_short_transaction(write: Callable[[], T]) -> T:
         return _with_sqlite_busy_timeout(connection, ms, write)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            # All three end with this transaction. Its commit does not wait for the disk, as
-            # SQLite's in WAL with synchronous=NORMAL: a crash may lose the last fraction of a
-            # second of records (never corrupt them), where a flush per answer cost more than
-            # the rest of the answer.
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('lock_timeout', %s, true),"
-                    " set_config('statement_timeout', %s, true),"
-                    " set_config('synchronous_commit', 'off', true)",
-                    [f"{ms}ms", f"{ms}ms"],
-                )
+                cursor.execute(_TERMS, _terms_values(ms))
+        return write()
+
+
+# PostgreSQL: the lock and statement timeouts, and a commit that does not wait for the disk, as
+# SQLite's in WAL with synchronous=NORMAL: a crash may lose the last fraction of a second of
+# records (never corrupt them), where a flush per answer cost more than the rest of the answer.
+# All three end with the transaction that set them.
+_TERMS = (
+    "SELECT set_config('lock_timeout', %s, true),"
+    " set_config('statement_timeout', %s, true),"
+    " set_config('synchronous_commit', 'off', true)"
+)
+
+
+def _terms_values(ms: int) -> list[str]:
+    return [f"{ms}ms", f"{ms}ms"]
+
+
+def _each_with_terms_possible() -> bool:
+    """Say whether each statement can carry the terms: PostgreSQL, parameters bound here."""
+    connection = current()
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and int(settings.OUTCOMES_WRITE_TIMEOUT_MS) > 0
+        # Bound on the server, a statement is parsed alone: it can't carry another before it.
+        and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+    )
+
+
+def _each_with_terms(write: Callable[[], T]) -> T:
+    """Run ``write``, each of its statements sent after the terms, in the same message.
+
+    PostgreSQL runs the statements of one message as one transaction (unless they say
+    otherwise), so the terms set there hold for the statement after them and end with it.
+    Through Django's documented ``execute_wrapper``: every statement ``write`` makes, the ORM's
+    too, carries them.
+    """
+    values = _terms_values(int(settings.OUTCOMES_WRITE_TIMEOUT_MS))
+
+    def with_terms(execute, sql, params, many, context):
+        if many:
+            raise ValueError("A statement run for many rows can't carry the terms.")
+        if params is None:  # with parameters, a % in the text must be written %%
+            sql, params = sql.replace("%", "%%"), []
+        result = execute(f"{_TERMS}; {sql}", [*values, *params], many, context)
+        context["cursor"].nextset()  # the statement's own result, after the terms'
+        return result
+
+    with current().execute_wrapper(with_terms):
         return write()
 
 
@@ -201,7 +250,9 @@ def record_answer(
             return key
         return _start_with(symptom, step, now, answer, outcome, resolved_number)
 
-    return record_safely("an answer in the guided fix", write, otherwise=key)
+    # A session found or started: each statement stands alone (a key no session has writes
+    # nothing), so each is sent with its terms in one round trip.
+    return record_safely("an answer in the guided fix", write, otherwise=key, statements_apart=True)
 
 
 # What every answer writes, its SQL written once (``statements``). Without a session's key: a
