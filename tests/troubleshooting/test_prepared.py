@@ -143,6 +143,19 @@ def test_a_topics_first_symptoms_come_in_the_databases_order_of_position_and_tit
     assert expected[0] == "z"
 
 
+def test_a_topics_first_symptoms_keep_every_character_of_their_titles():
+    topic = make_topic(title="Messages")
+    # Separators of every kind, digits after commas, letters of several bytes, an emoji.
+    titles = ["1,2,3,", "a\x1eb\x1fc", "Ünïcödé, ça ✓", "Phone 📱 off", ",", "x" * 120]
+    for position, title in enumerate(titles):
+        make_symptom(topic=topic, title=title, slug=f"odd-{position}", position=position)
+    for _ in range(2):  # written, then run from the statement
+        _cards, (topic_row,) = browse._home_rows(preview=False)
+        listed = browse._listed(topic_row["listed"])
+        assert [row["title"] for row in listed] == titles
+        assert [row["slug"] for row in listed] == [f"odd-{n}" for n in range(len(titles))]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_statements_run_as_a_connection_opens_are_not_taken_for_the_read():
     from django.db.backends.signals import connection_created
