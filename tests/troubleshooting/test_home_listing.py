@@ -118,7 +118,7 @@ def test_with_several_ways_in_each_topic_offers_its_own_not_a_wall_of_buttons(cl
     assert "Not sure which one" not in topic_section(html, "Bare topic")
 
 
-def test_the_home_page_reads_its_topics_and_its_symptoms(client, settings):
+def test_the_home_page_reads_its_cards_and_topics_in_one_query(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     topic = make_topic()
     make_question(topic=topic, is_start=True)
@@ -127,13 +127,13 @@ def test_the_home_page_reads_its_topics_and_its_symptoms(client, settings):
     client.get("/")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
-    # The cards, then the topics with their first questions and their first symptoms; the
-    # last query is the content version's.
-    assert [logged_sql(query["sql"]).split('"')[1] for query in queries] == [
-        "troubleshooting_symptom",
-        "troubleshooting_topic",
-        "troubleshooting_contentversion",
-    ]
+    # One read for the cards and the topics with their first questions and first symptoms;
+    # the last query is the content version's.
+    home, version = (logged_sql(query["sql"]) for query in queries)
+    for table in ("symptom", "topic", "triagequestion"):
+        assert f'FROM "troubleshooting_{table}"' in home
+    assert " UNION ALL " in home
+    assert version.split('"')[1] == "troubleshooting_contentversion"
 
 
 def test_common_problems_are_the_first_six_featured_by_position(client):
@@ -156,3 +156,77 @@ def test_the_tick_box_tells_editors_which_six_become_cards(admin_client):
     url = reverse("admin:troubleshooting_symptom_change", args=[symptom.pk])
     html = admin_client.get(url).content.decode()
     assert "the ticked ones with the lowest position numbers across all topics" in html
+
+
+def common_cards(html: str) -> list[str]:
+    """Return the titles on the "Common problems" cards, in their order."""
+    if 'id="common-heading"' not in html:
+        return []
+    cards = html[html.index('id="common-heading"') : html.index('id="topics-heading"')]
+    return [part.split("</a></h3>")[0].split(">")[-1] for part in cards.split("</a></h3>")[:-1]]
+
+
+def listed_in(html: str, title: str) -> list[str]:
+    """Return the symptoms listed under a topic, in their order."""
+    section = topic_section(html, title)
+    return [line.split(">")[-1] for line in section.split("</a></li>")[:-1]]
+
+
+def test_a_scheduled_featured_symptom_is_no_card_and_takes_no_live_ones_place(client):
+    first, second = make_topic(title="First"), make_topic(title="Second")
+    later = timezone.now() + timedelta(hours=1)
+    # The first by position, but still waiting for its time: neither a card nor listed.
+    make_symptom(topic=first, title="Soon", position=0, featured=True, publish_at=later)
+    make_symptom(topic=first, title="Drafted", position=0, featured=True, status=Status.DRAFT)
+    hidden = make_topic(title="Hidden", status=Status.DRAFT)
+    make_symptom(topic=hidden, title="In a draft topic", position=0, featured=True)
+    for position in range(1, 8):
+        topic = first if position % 2 else second
+        make_symptom(topic=topic, title=f"Common {position}", position=position, featured=True)
+    html = client.get("/").content.decode()
+    assert common_cards(html) == [f"Common {n}" for n in range(1, 7)]
+    # The seventh live featured one is no card: it is listed under its topic, as any is; the
+    # cards are not listed again, and the hidden ones are nowhere.
+    assert listed_in(html, "First") == ["Common 7"]
+    assert listed_in(html, "Second") == []
+    for title in ("Soon", "Drafted", "In a draft topic"):
+        assert title not in html
+
+
+def test_a_featured_symptom_whose_time_came_is_a_card_and_not_listed(client):
+    topic = make_topic(title="Messages")
+    earlier = timezone.now() - timedelta(minutes=1)
+    make_symptom(topic=topic, title="Went live", position=0, featured=True, publish_at=earlier)
+    make_symptom(topic=topic, title="Plain one", position=1)
+    html = client.get("/").content.decode()
+    assert common_cards(html) == ["Went live"]
+    assert listed_in(html, "Messages") == ["Plain one"]
+
+
+def test_a_preview_shows_a_scheduled_featured_symptom_as_the_public_will(admin_client, client):
+    topic = make_topic(title="Messages")
+    later = timezone.now() + timedelta(hours=1)
+    make_symptom(topic=topic, title="Soon", position=0, featured=True, publish_at=later)
+    make_symptom(topic=topic, title="Now", position=1, featured=True)
+    make_symptom(topic=topic, title="Draft", position=2, featured=True, status=Status.DRAFT)
+    public = client.get("/").content.decode()
+    admin_client.get(reverse("troubleshooting:preview"), {"next": "/"})
+    preview = admin_client.get("/").content.decode()
+    assert common_cards(public) == ["Now"]
+    assert common_cards(preview) == ["Soon", "Now", "Draft"]
+    assert listed_in(preview, "Messages") == []
+
+
+@pytest.mark.parametrize("prefix", ["", "/es", "/fr"])
+def test_the_home_page_reads_once_and_translations_as_before(
+    client, settings, prefix, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    topic = make_topic(title="Messages")
+    make_symptom(topic=topic, featured=True)
+    make_symptom(topic=topic)
+    client.get(f"{prefix}/")
+    # The cards and topics in one read, then the content version; in Spanish and French the
+    # version once more, for the translations kept since the first request read them.
+    with django_assert_num_queries(3 if prefix else 2):
+        assert client.get(f"{prefix}/").status_code == 200

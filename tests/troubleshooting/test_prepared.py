@@ -106,24 +106,22 @@ def test_values_other_than_integers_and_strings_are_refused():
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_the_home_pages_reads_are_the_querysets_rows(language):
+def test_the_home_pages_read_is_the_querysets_rows(language):
     topic = make_topic(title="Messages")
     listed = [make_symptom(topic=topic, position=n, title=f"Listed {n}") for n in range(3)]
-    card = make_symptom(topic=topic, title="On the cards", featured=True, position=1)
+    make_symptom(topic=topic, title="On the cards", featured=True, position=1)
     make_symptom(topic=make_topic(title="Drafts", status=Status.DRAFT), title="Unseen")
     with translation.override(language):
         for _ in range(2):  # written, then run from the statement
             with CaptureQueriesContext(connection) as queries:
-                cards = browse._cards.rows()
-                browse._visible_topics.rows(cards=[card.pk])
-            assert len(queries) == 2  # each read written once, never left to the ORM
-            assert cards == list(browse._cards_query(preview=False))
-            assert [row[2] for row in cards] == ["On the cards"]
-            topics = browse._visible_topics.rows(cards=[card.pk])
-            assert topics == list(browse._visible_topics_query(preview=False, cards=[card.pk]))
-            assert [row[1] for row in topics] == [topic.slug]
+                rows = browse._home.rows()
+            assert len(queries) == 1  # written once, never left to the ORM
+            assert rows == list(browse._home_query(preview=False))
+            cards, topics = browse._home_rows(preview=False)
+            assert [card["title"] for card in cards] == ["On the cards"]
+            assert [row["slug"] for row in topics] == [topic.slug]
             # The topic's first symptoms come in its row, the card not listed again.
-            symptoms = browse._listed(topics[0][-1])
+            symptoms = browse._listed(topics[0]["listed"])
             assert [row["pk"] for row in symptoms] == [symptom.pk for symptom in listed]
             assert [row["title"] for row in symptoms] == ["Listed 0", "Listed 1", "Listed 2"]
 
@@ -140,9 +138,22 @@ def test_a_topics_first_symptoms_come_in_the_databases_order_of_position_and_tit
         .values_list("title", flat=True)[: browse.HOME_SYMPTOMS_PER_TOPIC]
     )
     for _ in range(2):  # written, then run from the statement
-        (topic_row,) = browse._visible_topics.dicts(cards=[])
+        _cards, (topic_row,) = browse._home_rows(preview=False)
         assert [row["title"] for row in browse._listed(topic_row["listed"])] == expected
     assert expected[0] == "z"
+
+
+def test_a_topics_first_symptoms_keep_every_character_of_their_titles():
+    topic = make_topic(title="Messages")
+    # Separators of every kind, digits after commas, letters of several bytes, an emoji.
+    titles = ["1,2,3,", "a\x1eb\x1fc", "Ünïcödé, ça ✓", "Phone 📱 off", ",", "x" * 120]
+    for position, title in enumerate(titles):
+        make_symptom(topic=topic, title=title, slug=f"odd-{position}", position=position)
+    for _ in range(2):  # written, then run from the statement
+        _cards, (topic_row,) = browse._home_rows(preview=False)
+        listed = browse._listed(topic_row["listed"])
+        assert [row["title"] for row in listed] == titles
+        assert [row["slug"] for row in listed] == [f"odd-{n}" for n in range(len(titles))]
 
 
 @pytest.mark.django_db(transaction=True)

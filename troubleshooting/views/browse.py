@@ -3,7 +3,16 @@
 import json
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Subquery, TextField, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -29,7 +38,10 @@ from .pages import public_page, render_page
 HOME_SYMPTOMS_PER_TOPIC = 6
 HOME_COMMON_PROBLEMS = 6  # the featured symptoms shown as cards, the first by position
 CARD_FIELDS = ("pk", "slug", "title", "summary", "topic__slug")
-TOPIC_FIELDS = ("pk", "slug", "title", "summary", "symptom_count", "has_start_question", "listed")
+TOPIC_FIELDS = ("pk", "slug", "title", "summary", "listed", "symptom_count", "has_start_question")
+# The home page's one read: the common problems' cards (kind 0), then the topics (1), each
+# row (kind, position, then its fields), a card's padded with nulls to a topic's width.
+CARD_ROW, TOPIC_ROW = 0, 1
 # The home page's blocks, each kept rendered for the values it shows (blocks.py).
 TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
 COMMON_BLOCK = "troubleshooting/includes/home_common.html"
@@ -39,9 +51,7 @@ COMMON_BLOCK = "troubleshooting/includes/home_common.html"
 def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
-    cards = _cards.dicts(preview=preview)
-    # The cards are not listed again under their topic; other featured symptoms are.
-    topics = _visible_topics.dicts(preview=preview, cards=[card["pk"] for card in cards])
+    cards, topics = _home_rows(preview=preview)
     # Each topic's first symptoms came in its row, in order (``_ListedRows``).
     found = {topic["pk"]: _listed(topic["listed"]) for topic in topics}
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
@@ -76,12 +86,29 @@ def _listed(text: str | None) -> list[dict]:
     """Return a topic's first symptoms from its ``listed`` column, as rows with pk, slug, title."""
     if not text:
         return []
+    if connection.vendor == "postgresql":
+        return _spelled_out(text)
     listed = json.loads(text)
-    if connection.vendor == "sqlite":
-        # SQLite's aggregate takes its rows in no promised order: put them in the page's,
-        # as its ORDER BY would (its text comparison is by code point, as Python's is).
-        listed.sort(key=lambda row: (row[3], row[2]))
+    # SQLite's aggregate takes its rows in no promised order: put them in the page's, as its
+    # ORDER BY would (its text comparison is by code point, as Python's is).
+    listed.sort(key=lambda row: (row[3], row[2]))
     return [{"pk": pk, "slug": slug, "title": title} for pk, slug, title, _position in listed]
+
+
+def _spelled_out(text: str) -> list[dict]:
+    """Return the rows of PostgreSQL's ``listed`` text: ``id,len(slug),len(title),slug title``.
+
+    Each slug and title is cut by its length, so no character in them can be taken for a
+    separator: nothing needs escaping, and nothing an editor types can break the list.
+    """
+    rows, rest = [], text
+    while rest:
+        pk, slug_size, title_size, rest = rest.split(",", 3)
+        slug_end = int(slug_size)
+        title_end = slug_end + int(title_size)
+        rows.append({"pk": int(pk), "slug": rest[:slug_end], "title": rest[slug_end:title_end]})
+        rest = rest[title_end:]
+    return rows
 
 
 def _topic_values(topic: dict, found: dict, start_topic: dict | None) -> tuple:
@@ -126,22 +153,59 @@ def _common_context(values: tuple) -> dict:
     return {"common_symptoms": cards}
 
 
-def _cards_query(*, preview: bool):
-    """Return the common problems' cards: the first featured symptoms by position, as rows."""
+def _home_rows(*, preview: bool) -> tuple[list[dict], list[dict]]:
+    """Return the common problems' cards and the visible topics, as rows keyed by their fields."""
+    cards, topics = [], []
+    for kind, _position, *row in _home.rows(preview=preview):
+        if kind == CARD_ROW:
+            cards.append(dict(zip(CARD_FIELDS, row[: len(CARD_FIELDS)], strict=True)))
+        else:
+            topics.append(dict(zip(TOPIC_FIELDS, row, strict=True)))
+    return cards, topics
+
+
+def _card_ids(*, preview: bool):
+    """Return the ids of the common problems: the first featured symptoms by position."""
     featured = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
-    cards = featured.order_by("position", "title")[:HOME_COMMON_PROBLEMS]
-    return cards.values_list(*CARD_FIELDS)
+    return featured.order_by("position", "title").values("pk")[:HOME_COMMON_PROBLEMS]
 
 
-_cards = Prepared(_cards_query, CARD_FIELDS)
+def _home_query(*, preview: bool):
+    """Return the cards' rows (kind 0), then the topics' (1), in one query (one round trip).
+
+    A card's row is (0, its position, its fields, its topic's slug, two nulls); a topic's is
+    ``_visible_topics_query``'s after (1, its position): a union takes rows of one width, and
+    the columns line up in type (the topic's slug under the listing's text). Both kinds sort
+    by position then title, their own order. The cards are found by a subquery, as the
+    topics' listing finds them to leave them out: SQLite takes no ``LIMIT`` in a union's part.
+    """
+    nulls = (Value(None, output_field=IntegerField()), Value(None, output_field=BooleanField()))
+    cards = (
+        Symptom.objects.filter(pk__in=_card_ids(preview=preview))
+        .annotate(kind=Value(CARD_ROW), padding=nulls[0], padding_flag=nulls[1])
+        .order_by()
+        .values_list("kind", "position", *CARD_FIELDS, "padding", "padding_flag")
+    )
+    topics = (
+        _visible_topics_query(preview=preview)
+        .annotate(kind=Value(TOPIC_ROW))
+        .order_by()
+        .values_list("kind", "position", *TOPIC_FIELDS)
+    )
+    return cards.union(topics, all=True).order_by("kind", "position", "title")
+
+
+_home = Prepared(_home_query)
 
 
 class _ListedRows(Subquery):
-    """The rows a subquery selects (id, slug, title, position) as one JSON array, in its order.
+    """The rows a subquery selects (id, slug, title, position) as one text column, in its order.
 
     A topic's first symptoms come in its own row: reading them by id afterwards was a second
-    query, one parameter for each symptom the page lists. PostgreSQL keeps the order
-    (``ORDER BY`` inside the aggregate); SQLite promises none, and the page sorts them.
+    query, one parameter for each symptom the page lists. SQLite's is a JSON array, whose
+    aggregate promises no order: the page sorts them. PostgreSQL's keeps the order (``ORDER
+    BY`` inside the aggregate) and spells each row out as ``_spelled_out`` reads it, which
+    costs its backend less than building JSON did (``docs/design.md``, the ninth pass).
     """
 
     template = (
@@ -152,13 +216,14 @@ class _ListedRows(Subquery):
 
     def as_postgresql(self, compiler, connection, **extra):
         template = (
-            '(SELECT JSON_AGG(JSON_BUILD_ARRAY("id", "slug", "title", "position")'
-            ' ORDER BY "position", "title")::text FROM (%(subquery)s) AS "listed")'
+            """(SELECT STRING_AGG(CONCAT("id", ',', LENGTH("slug"), ',', LENGTH("title"), ','"""
+            """, "slug", "title"), '' ORDER BY "position", "title")"""
+            ' FROM (%(subquery)s) AS "listed")'
         )
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def _visible_topics_query(*, preview: bool, cards: list[int]):
+def _visible_topics_query(*, preview: bool):
     """Return the visible topics with their live symptom count, first symptoms and first question.
 
     One query that reads only what the page shows, through the indexes on a topic's symptoms:
@@ -168,10 +233,11 @@ def _visible_topics_query(*, preview: bool, cards: list[int]):
     and the template engine's slower look-ups on them, were most of the page's time.
     """
     # The cards under "Common problems" are not listed again; other featured symptoms are.
+    # They are found in the same statement, so no value of one read goes into another.
     firsts = (
         Symptom.objects.visible(preview=preview)
         .filter(topic=OuterRef("pk"))
-        .exclude(pk__in=cards)
+        .exclude(pk__in=_card_ids(preview=preview))
         .order_by("position", "title")
         .values("id", "slug", "title", "position")[:HOME_SYMPTOMS_PER_TOPIC]
     )
@@ -190,9 +256,6 @@ def _visible_topics_query(*, preview: bool, cards: list[int]):
         )
         .values_list(*TOPIC_FIELDS)
     )
-
-
-_visible_topics = Prepared(_visible_topics_query, TOPIC_FIELDS)
 
 
 # What the topic page shows of its topic, and of each of its symptoms.
