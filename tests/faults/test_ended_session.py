@@ -12,6 +12,7 @@ from django.db import connection, connections
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sessions"),
+    pytest.mark.skipif(not hasattr(select, "poll"), reason="waits with poll()"),
 ]
 
 
@@ -68,6 +69,19 @@ def test_a_connection_whose_session_the_server_ended_is_replaced_before_the_next
         cursor.execute("SELECT pg_backend_pid()")
         (now,) = cursor.fetchone()
     assert now != ended
+
+
+def test_a_connection_quiet_for_longer_than_the_trusted_while_is_still_asked(kept):
+    """A failover that moved the server's address shows only to a packet sent: one is sent."""
+    from troubleshooting.postgresql.base import TRUSTED_SECONDS
+
+    with kept.cursor() as cursor:
+        cursor.execute("SELECT 'long ago'")
+    pid = kept.connection.info.backend_pid
+    kept._used_at -= TRUSTED_SECONDS + 1  # as if the last request were that long ago
+
+    assert kept.is_usable()
+    assert last_statement_of(pid) == "SELECT 1"  # Django's own check, a round trip
 
 
 def test_a_connection_that_met_an_error_is_still_asked(kept):

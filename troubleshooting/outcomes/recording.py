@@ -85,9 +85,9 @@ def record_safely(
 
 def _in_short_transaction(write: Callable[[], T]) -> T:
     """Run ``write`` in a transaction that waits at most OUTCOMES_WRITE_TIMEOUT_MS for locks."""
-    ms = int(settings.OUTCOMES_WRITE_TIMEOUT_MS)
     connection = current()  # looked up once, not on every use of the proxy
-    if connection.in_atomic_block or ms <= 0:  # the caller's transaction already set the terms
+    ms = _own_timeout(connection)
+    if not ms:
         with transaction.atomic():
             return write()
     if connection.vendor == "sqlite":
@@ -114,13 +114,20 @@ def _terms_values(ms: int) -> list[str]:
     return [f"{ms}ms", f"{ms}ms"]
 
 
+def _own_timeout(connection) -> int:
+    """Return the lock wait a recording sets itself (ms); 0 when it sets none.
+
+    None inside a caller's transaction, which already set the terms, or with the setting off.
+    """
+    return 0 if connection.in_atomic_block else max(int(settings.OUTCOMES_WRITE_TIMEOUT_MS), 0)
+
+
 def _each_with_terms_possible() -> bool:
     """Say whether each statement can carry the terms: PostgreSQL, parameters bound here."""
     connection = current()
     return (
         connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-        and int(settings.OUTCOMES_WRITE_TIMEOUT_MS) > 0
+        and _own_timeout(connection) > 0
         # Bound on the server, a statement is parsed alone: it can't carry another before it.
         and not connection.settings_dict["OPTIONS"].get("server_side_binding")
     )
@@ -134,7 +141,7 @@ def _each_with_terms(write: Callable[[], T]) -> T:
     Through Django's documented ``execute_wrapper``: every statement ``write`` makes, the ORM's
     too, carries them.
     """
-    values = _terms_values(int(settings.OUTCOMES_WRITE_TIMEOUT_MS))
+    values = _terms_values(_own_timeout(current()))
 
     def with_terms(execute, sql, params, many, context):
         if many:
