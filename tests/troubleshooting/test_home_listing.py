@@ -151,6 +151,19 @@ def test_common_problems_are_the_first_six_featured_by_position(client):
     assert "Common 0" not in topic_section(html, "Second")
 
 
+def test_equal_positions_go_by_title_for_the_cards_and_their_order(client):
+    """As editors are told: equal numbers go by title, for which six become cards too."""
+    topic = make_topic(title="Ties")
+    for title in ("Tie F", "Tie B", "Tie G", "Tie A", "Tie E", "Tie C", "Tie D"):
+        make_symptom(topic=topic, title=title, position=3, featured=True)
+    html = client.get("/").content.decode()
+    assert common_cards(html) == ["Tie A", "Tie B", "Tie C", "Tie D", "Tie E", "Tie F"]
+    # The seventh is listed under its topic; no card is listed twice.
+    section = topic_section(html, "Ties")
+    assert ">Tie G</a></li>" in section
+    assert "Tie A" not in section
+
+
 def test_the_tick_box_tells_editors_which_six_become_cards(admin_client):
     symptom = make_symptom(featured=True)
     url = reverse("admin:troubleshooting_symptom_change", args=[symptom.pk])
@@ -230,3 +243,20 @@ def test_the_home_page_reads_once_and_translations_as_before(
     # version once more, for the translations kept since the first request read them.
     with django_assert_num_queries(3 if prefix else 2):
         assert client.get(f"{prefix}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [(7, "a-slug", "A title")],
+        [(1, "", ""), (2, "s", "12 errors, 3 fixes")],
+        [(3, "x,1,2,", "9,9,9,"), (4, "ü-📱", "漢字 📱👨‍👩‍👧 e\u0301\u2028\ufeff")],
+    ],
+)
+def test_a_topics_first_symptoms_are_read_back_whatever_their_titles_hold(rows):
+    """PostgreSQL's listing, each row spelled out with its lengths, is read back as written."""
+    from troubleshooting.views.browse import _spelled_out
+
+    text = "".join(f"{pk},{len(slug)},{len(title)},{slug}{title}" for pk, slug, title in rows)
+    assert _spelled_out(text) == [{"pk": pk, "slug": s, "title": t} for pk, s, t in rows]

@@ -165,9 +165,13 @@ def _home_rows(*, preview: bool) -> tuple[list[dict], list[dict]]:
 
 
 def _card_ids(*, preview: bool):
-    """Return the ids of the common problems: the first featured symptoms by position."""
+    """Return the ids of the common problems: the first featured symptoms by position.
+
+    The page runs this twice in its read (the cards, and the cards left out of the listing):
+    the id breaks a tie of position and title, so both runs pick the same six.
+    """
     featured = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
-    return featured.order_by("position", "title").values("pk")[:HOME_COMMON_PROBLEMS]
+    return featured.order_by("position", "title", "pk").values("pk")[:HOME_COMMON_PROBLEMS]
 
 
 def _home_query(*, preview: bool):
@@ -192,7 +196,7 @@ def _home_query(*, preview: bool):
         .order_by()
         .values_list("kind", "position", *TOPIC_FIELDS)
     )
-    return cards.union(topics, all=True).order_by("kind", "position", "title")
+    return cards.union(topics, all=True).order_by("kind", "position", "title", "pk")
 
 
 _home = Prepared(_home_query)
