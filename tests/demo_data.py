@@ -7,6 +7,8 @@ own, every save indexed for search and retiring the page cache. Copying back the
 first load wrote, search index included, takes a few dozen.
 """
 
+from collections import defaultdict
+
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -52,13 +54,21 @@ def _restore_times(model, rows: list[dict]) -> None:
     """Put back the stored times that bulk_create stamps with the present one (auto_now)."""
     pk = model._meta.pk.attname
     for field in _stamped_fields(model):
-        stored = Case(
-            *(When(pk=row[pk], then=Value(row[field.attname])) for row in rows),
-            output_field=field,
-        )
-        model._base_manager.filter(pk__in=[row[pk] for row in rows]).update(
-            **{field.attname: stored}
-        )
+        by_time = defaultdict(list)
+        for row in rows:
+            by_time[row[field.attname]].append(row[pk])
+        # The fixture gives every item one time: a plain UPDATE for the rows sharing a time, a
+        # CASE only for rows with a time of their own (loaddata stamped each search document).
+        alone = {keys[0]: time for time, keys in by_time.items() if len(keys) == 1}
+        for time, keys in by_time.items():
+            if len(keys) > 1:
+                model._base_manager.filter(pk__in=keys).update(**{field.attname: time})
+        if alone:
+            stored = Case(
+                *(When(pk=key, then=Value(time)) for key, time in alone.items()),
+                output_field=field,
+            )
+            model._base_manager.filter(pk__in=list(alone)).update(**{field.attname: stored})
 
 
 def load_demo() -> None:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.demo_data import load_demo
 
@@ -56,6 +57,18 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """Start from empty tables on a test database kept from an earlier run (``--reuse-db``).
+
+    CI's PostgreSQL pass runs the browser tests on the databases its unit tests just made, not
+    migrating them again; whatever those left behind is gone before the first browser test.
+    """
+    if request.config.getoption("reuse_db"):
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
