@@ -29,8 +29,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and os.environ
         "NAME": os.path.join(tempfile.gettempdir(), f"helpcenter-test-{os.getpid()}.sqlite3")
     }
 # PostgreSQL empties tables after a committing test with DELETE, not TRUNCATE (20 ms, not up to
-# a second a test: tests/postgresql_backend/base.py); everything else is Django's own backend.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+# a second a test: tests/postgresql_backend/base.py); everything else is the site's backend.
+if DATABASES["default"]["ENGINE"] == "troubleshooting.postgresql":  # noqa: F405
     DATABASES["default"]["ENGINE"] = "tests.postgresql_backend"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests see a change at once; in production a process re-reads the content version each second.

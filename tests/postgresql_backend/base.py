@@ -1,12 +1,15 @@
-"""PostgreSQL for the tests: Django's own backend, emptying tables with DELETE, not TRUNCATE.
+"""PostgreSQL for the tests: the site's backend, emptying tables with DELETE, not TRUNCATE.
 
 pytest-django empties every table after each test that commits (every browser test, every
 `transaction=True` test). TRUNCATE gives each of the fifty tables and their indexes new files on
 disk, 0.3 to 1 s a flush; deleting the few hundred rows a test leaves takes about 20 ms. What the
-tests see is the same: empty tables. Nothing else differs from the backend production runs.
+tests see is the same: empty tables. Nothing else differs from the backend production runs
+(``troubleshooting/postgresql/``, Django's own with its connection check made cheaper).
 """
 
-from django.db.backends.postgresql import base, operations
+from django.db.backends.postgresql import operations
+
+from troubleshooting.postgresql import base
 
 
 class DatabaseOperations(operations.DatabaseOperations):
