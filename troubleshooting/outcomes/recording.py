@@ -75,8 +75,9 @@ def record_safely(
     trip, where a transaction around it takes four (``BEGIN``, the terms, it, ``COMMIT``).
     """
     try:
-        if statements_apart and _each_with_terms_possible():
-            return _each_with_terms(write)
+        ms = _terms_in_each_statement(current()) if statements_apart else 0
+        if ms:
+            return _each_with_terms(ms, write)
         return _in_short_transaction(write)
     except Exception:
         logger.exception("Could not record %s; the person carries on without it.", what)
@@ -122,18 +123,20 @@ def _own_timeout(connection) -> int:
     return 0 if connection.in_atomic_block else max(int(settings.OUTCOMES_WRITE_TIMEOUT_MS), 0)
 
 
-def _each_with_terms_possible() -> bool:
-    """Say whether each statement can carry the terms: PostgreSQL, parameters bound here."""
-    connection = current()
-    return (
-        connection.vendor == "postgresql"
-        and _own_timeout(connection) > 0
-        # Bound on the server, a statement is parsed alone: it can't carry another before it.
-        and not connection.settings_dict["OPTIONS"].get("server_side_binding")
-    )
+def _terms_in_each_statement(connection) -> int:
+    """Return the lock wait (ms) each statement can carry itself; 0 where it can't.
+
+    PostgreSQL with parameters bound here: bound on the server, a statement is parsed alone and
+    can't carry another before it.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    if connection.settings_dict["OPTIONS"].get("server_side_binding"):
+        return 0
+    return _own_timeout(connection)
 
 
-def _each_with_terms(write: Callable[[], T]) -> T:
+def _each_with_terms(ms: int, write: Callable[[], T]) -> T:
     """Run ``write``, each of its statements sent after the terms, in the same message.
 
     PostgreSQL runs the statements of one message as one transaction (unless they say
@@ -141,7 +144,7 @@ def _each_with_terms(write: Callable[[], T]) -> T:
     Through Django's documented ``execute_wrapper``: every statement ``write`` makes, the ORM's
     too, carries them.
     """
-    values = _terms_values(_own_timeout(current()))
+    values = _terms_values(ms)
 
     def with_terms(execute, sql, params, many, context):
         if many:
