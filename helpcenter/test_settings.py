@@ -46,3 +46,7 @@ if _redis_url and _worker:
     _db, _index = int(_db or 0), int(_worker.removeprefix("gw"))
     _redis_url = f"{_base}/{_db - _index if _db >= _index else _db + _index}"
 CACHES = cache_settings(_redis_url, "helpcenter-tests")  # noqa: F405
+# Searches counted are written every SEARCH_COUNT_SECONDS, after whichever response comes next:
+# a test counting a page's queries would count the write too if a slow run crossed the moment.
+# The tests of the writing set their own (tests/troubleshooting/test_search_usage.py).
+SEARCH_COUNT_SECONDS = 3600
