@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_blocks")]
 
 TOPIC = "troubleshooting/includes/home_topic.html"
 COMMON = "troubleshooting/includes/home_common.html"
+TOPICS = "troubleshooting/includes/home_topics.html"
 
 
 def home(client, path="/") -> tuple[str, dict]:
@@ -192,14 +193,58 @@ def test_the_start_links_follow_how_many_topics_have_a_first_question(client, tw
 
 
 def test_the_memory_keeps_no_more_than_its_bound(client, settings, two_topics):
+    _, quiet, _ = two_topics
     settings.RENDERED_BLOCKS_MAX = 2
-    html, _ = home(client)
-    assert len(blocks.memory) == 2
-    # Three blocks a page through a memory of two: each one is pushed out before it is read.
-    again, rendered = home(client)
-    assert again == html
+    home(client)
+    # The topics' section as its one latest version, and two of the page's three other blocks.
+    assert len(blocks.memory) == 3
+    quiet.title = "Renamed topic"
+    quiet.save()
+    # The section is rendered again, and the three blocks through a memory of two: each one
+    # is pushed out before it is read.
+    html, rendered = home(client)
+    assert "Renamed topic" in html
     assert rendered == {TOPIC: 2, COMMON: 1}
-    assert len(blocks.memory) == 2
+    assert len(blocks.memory) == 3
+
+
+def test_the_topics_section_is_kept_as_its_latest_version_alone(client, two_topics):
+    # Each save renders the whole section again: its older versions, each a page's worth of
+    # HTML, are not kept beside the new one.
+    busy, _, _ = two_topics
+    home(client)
+    kept = len(blocks.memory)
+    for n in range(3):
+        busy.title = f"Renamed {n}"
+        busy.save()
+        html, rendered = home(client)
+        assert f">Renamed {n}</a></h3>" in html
+        assert rendered == {TOPIC: 1, COMMON: 0}
+        assert len(blocks.memory) == kept + n + 1  # the renamed topic's block, not the section's
+    names = [template.name for template in client.get("/").templates]
+    assert TOPICS not in names
+
+
+def test_a_section_kept_for_other_values_is_never_shown(client, two_topics):
+    busy, quiet, _ = two_topics
+    first, _ = home(client)
+    busy.title = "Renamed topic"
+    busy.save()
+    renamed, _ = home(client)
+    busy.title = "Busy topic"
+    busy.save()
+    again, rendered = home(client)
+    assert again == first != renamed
+    assert rendered == {TOPIC: 0, COMMON: 0}  # each topic's block was still kept
+    quiet.status = Status.DRAFT
+    quiet.save()
+    html, _ = home(client)
+    assert "Quiet topic" not in html
+
+
+def test_no_topics_says_so(client):
+    html, _ = home(client)
+    assert "There are no guides yet." in html
 
 
 def test_the_memory_forgets_the_least_recently_used_block(settings):
@@ -210,6 +255,17 @@ def test_the_memory_forgets_the_least_recently_used_block(settings):
     blocks.memory.put("c", "C")
     assert blocks.memory.get("b") is None
     assert (blocks.memory.get("a"), blocks.memory.get("c")) == ("A", "C")
+
+
+def test_latest_versions_are_kept_per_place_within_the_bound(settings):
+    settings.RENDERED_BLOCKS_MAX = 1
+    blocks.memory.put_latest(("section", "en", (1,)), "one")
+    blocks.memory.put_latest(("section", "en", (2,)), "two")  # the same place: replaces it
+    assert blocks.memory.latest(("section", "en", (1,))) is None
+    assert blocks.memory.latest(("section", "en", (2,))) == "two"
+    blocks.memory.put_latest(("section", "es", (2,)), "dos")  # another place, past the bound
+    assert blocks.memory.latest(("section", "en", (2,))) is None
+    assert blocks.memory.latest(("section", "es", (2,))) == "dos"
 
 
 def test_a_bound_of_nought_keeps_nothing(client, settings, two_topics):

@@ -45,6 +45,7 @@ CARD_ROW, TOPIC_ROW = 0, 1
 # The home page's blocks, each kept rendered for the values it shows (blocks.py).
 TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
 COMMON_BLOCK = "troubleshooting/includes/home_common.html"
+TOPICS_BLOCK = "troubleshooting/includes/home_topics.html"
 
 
 @public_page(cache=True)
@@ -69,13 +70,16 @@ def home(request):
     # Each block is keyed by the rows' values it shows (blocks.py): an editor's save renders
     # again only the blocks whose rows it changed. A preview neither reads nor fills them.
     blocks = Blocks(keep=not preview)
-    summaries = [
-        blocks.render(TOPIC_BLOCK, _topic_values(topic, found, start_topic), _topic_context)
-        for topic in topics
-    ]
+    # The topics' section is one block (one look-up, no loop through the template engine),
+    # made of a block per topic: a save that changes one topic renders that one again.
+    summaries = tuple(_topic_values(topic, found, start_topic) for topic in topics)
+
+    def topics_context(values: tuple) -> dict:
+        return {"topic_summaries": [blocks.render(TOPIC_BLOCK, v, _topic_context) for v in values]}
+
     context = {
         "title": None,
-        "topic_summaries": summaries,
+        "topics": blocks.render(TOPICS_BLOCK, summaries, topics_context, latest=True),
         "common_problems": common and blocks.render(COMMON_BLOCK, tuple(common), _common_context),
         "start_topic": start_topic,
     }
