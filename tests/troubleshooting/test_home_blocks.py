@@ -99,6 +99,22 @@ def test_an_unpublished_symptom_leaves_the_list_and_a_published_one_joins(client
     assert ">Busy 6<" not in section(html, "Busy topic")
 
 
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_a_listed_symptoms_new_title_and_slug_render_only_its_topic_again(
+    client, two_topics, prefix
+):
+    # English keys a topic by its listing as read, other languages by the translated rows.
+    busy, _, listed = two_topics
+    home(client, f"{prefix}/")
+    listed[2].title, listed[2].slug = "Busy renamed", "busy-renamed"
+    listed[2].save()
+    html, rendered = home(client, f"{prefix}/")
+    assert f'href="{prefix}/{busy.slug}/busy-renamed/"' in section(html, "Busy topic")
+    assert ">Busy renamed<" in section(html, "Busy topic")
+    assert ">Busy 2<" not in html
+    assert rendered == {TOPIC: 1, COMMON: 0}
+
+
 def test_a_scheduled_symptom_is_not_listed(client, two_topics):
     _, quiet, _ = two_topics
     home(client)
