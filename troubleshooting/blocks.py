@@ -31,13 +31,20 @@ from django.utils.safestring import SafeString
 
 from .addresses import address_context
 
+# How many blocks kept as their latest version alone (``Blocks.render(latest=True)``): each is a
+# page's worth of HTML (the home page's topics, ~40 KB), kept per template, language and address
+# root. A few languages under one or two script prefixes fill a handful; more places (a proxy
+# passing many prefixes) only push each other out, each costing a render when next shown.
+LATEST_MAX = 16
+
 
 class BlockMemory:
     """A bounded least-recently-used map from a block's key to its rendered HTML."""
 
     def __init__(self):
         self._kept: OrderedDict[Hashable, SafeString] = OrderedDict()
-        # Blocks kept as their one latest version each (``latest``), by all their key but values.
+        # Blocks kept as their one latest version each (``latest``), by all their key but values:
+        # a page's worth of HTML each, one per template, language and address root, so few.
         self._latest: dict[tuple, tuple[tuple, SafeString]] = {}
         # Several threads may serve pages in one process: the order and the bound stay whole.
         self._lock = threading.Lock()
@@ -70,7 +77,7 @@ class BlockMemory:
         """Keep ``html`` as the block's one version, in place of any other values' version."""
         where = key[:-1]
         with self._lock:
-            if where not in self._latest and len(self._latest) >= settings.RENDERED_BLOCKS_MAX:
+            if where not in self._latest and len(self._latest) >= LATEST_MAX:
                 del self._latest[next(iter(self._latest))]
             self._latest[where] = (key, html)
 
@@ -109,9 +116,10 @@ class Blocks:
         nothing else of the page), and runs only when the block is rendered. The block's outer
         whitespace is the page's: it is stripped, unless ``strip`` is false (a template tag's
         output, which keeps the template's own). With ``latest`` only the block's latest
-        version is kept (per language and address root), outside the least-recently-used
-        bound: for a block made of many others, which any of their changes renders again, so
-        that each save would otherwise leave a whole page's worth of HTML behind.
+        version is kept (per language and address root), apart from the least-recently-used
+        memory and bounded by ``LATEST_MAX``: for a block made of many others, which any of
+        their changes renders again, so that each save would otherwise leave a whole page's
+        worth of HTML behind.
         """
         key = (template_name, strip, self._shared, values)
         if self.keep:

@@ -124,6 +124,23 @@ def test_a_scheduled_symptom_is_not_listed(client, two_topics):
     assert rendered == {TOPIC: 0, COMMON: 0}  # nothing it shows changed
 
 
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_a_scheduled_symptom_is_listed_once_its_time_comes_without_a_save(
+    client, two_topics, prefix
+):
+    # The listing is read on every request, the clock compared by the database: a block keyed
+    # by the listing as read shows the new symptom at its time, though nothing was saved.
+    _, quiet, _ = two_topics
+    soon = make_symptom(
+        topic=quiet, title="Now live", publish_at=timezone.now() + timedelta(hours=1)
+    )
+    assert "Now live" not in home(client, f"{prefix}/")[0]
+    type(soon).objects.filter(pk=soon.pk).update(publish_at=timezone.now() - timedelta(minutes=1))
+    html, rendered = home(client, f"{prefix}/")
+    assert ">Now live<" in section(html, "Quiet topic")
+    assert rendered == {TOPIC: 1, COMMON: 0}
+
+
 def test_a_changed_card_renders_only_the_cards_again(client, two_topics):
     home(client)
     card = two_topics[0].symptoms.get(featured=True)
@@ -208,10 +225,14 @@ def test_the_start_links_follow_how_many_topics_have_a_first_question(client, tw
     assert rendered == {TOPIC: 2, COMMON: 0}
 
 
-def test_the_memory_keeps_no_more_than_its_bound(client, settings, two_topics):
+def test_the_memory_keeps_no_more_than_its_bounds_and_pages_stay_the_same(
+    client, settings, two_topics
+):
     _, quiet, _ = two_topics
     settings.RENDERED_BLOCKS_MAX = 2
-    home(client)
+    html, _ = home(client)
+    blocks.memory.clear()
+    assert home(client)[0] == html  # rendered through an overflowing memory, twice alike
     # The topics' section as its one latest version, and two of the page's three other blocks.
     assert len(blocks.memory) == 3
     quiet.title = "Renamed topic"
@@ -273,8 +294,10 @@ def test_the_memory_forgets_the_least_recently_used_block(settings):
     assert (blocks.memory.get("a"), blocks.memory.get("c")) == ("A", "C")
 
 
-def test_latest_versions_are_kept_per_place_within_the_bound(settings):
-    settings.RENDERED_BLOCKS_MAX = 1
+def test_latest_versions_are_kept_per_place_within_their_own_bound(monkeypatch, settings):
+    # Each is a page's worth of HTML: their bound is their own, not the small blocks' one.
+    settings.RENDERED_BLOCKS_MAX = 2_000
+    monkeypatch.setattr(blocks, "LATEST_MAX", 1)
     blocks.memory.put_latest(("section", "en", (1,)), "one")
     blocks.memory.put_latest(("section", "en", (2,)), "two")  # the same place: replaces it
     assert blocks.memory.latest(("section", "en", (1,))) is None
@@ -282,6 +305,13 @@ def test_latest_versions_are_kept_per_place_within_the_bound(settings):
     blocks.memory.put_latest(("section", "es", (2,)), "dos")  # another place, past the bound
     assert blocks.memory.latest(("section", "en", (2,))) is None
     assert blocks.memory.latest(("section", "es", (2,))) == "dos"
+
+
+def test_many_places_keep_no_more_latest_versions_than_their_bound(settings):
+    settings.RENDERED_BLOCKS_MAX = 2_000
+    for place in range(blocks.LATEST_MAX * 3):
+        blocks.memory.put_latest(("section", f"/prefix-{place}/", (1,)), "x" * 40_000)
+    assert len(blocks.memory) == blocks.LATEST_MAX
 
 
 def test_a_bound_of_nought_keeps_nothing(client, settings, two_topics):
