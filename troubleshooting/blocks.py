@@ -31,12 +31,21 @@ from django.utils.safestring import SafeString
 
 from .addresses import address_context
 
+# How many blocks kept as their latest version alone (``Blocks.render(latest=True)``): each is a
+# page's worth of HTML (the home page's topics, ~40 KB), kept per template, language and address
+# root. A few languages under one or two script prefixes fill a handful; more places (a proxy
+# passing many prefixes) only push each other out, each costing a render when next shown.
+LATEST_MAX = 16
+
 
 class BlockMemory:
     """A bounded least-recently-used map from a block's key to its rendered HTML."""
 
     def __init__(self):
         self._kept: OrderedDict[Hashable, SafeString] = OrderedDict()
+        # Blocks kept as their one latest version each (``latest``), by all their key but values:
+        # a page's worth of HTML each, one per template, language and address root, so few.
+        self._latest: dict[tuple, tuple[tuple, SafeString]] = {}
         # Several threads may serve pages in one process: the order and the bound stay whole.
         self._lock = threading.Lock()
 
@@ -57,13 +66,29 @@ class BlockMemory:
             while len(self._kept) > most:
                 self._kept.popitem(last=False)
 
+    def latest(self, key: tuple) -> SafeString | None:
+        """Return the latest version kept of the block, if it was rendered for ``key``."""
+        kept = self._latest.get(key[:-1])
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        return None
+
+    def put_latest(self, key: tuple, html: SafeString) -> None:
+        """Keep ``html`` as the block's one version, in place of any other values' version."""
+        where = key[:-1]
+        with self._lock:
+            if where not in self._latest and len(self._latest) >= LATEST_MAX:
+                del self._latest[next(iter(self._latest))]
+            self._latest[where] = (key, html)
+
     def __len__(self) -> int:
-        return len(self._kept)
+        return len(self._kept) + len(self._latest)
 
     def clear(self) -> None:
         """Forget every block."""
         with self._lock:
             self._kept.clear()
+            self._latest.clear()
 
 
 memory = BlockMemory()
@@ -83,23 +108,31 @@ class Blocks:
         context: Callable[[tuple], dict],
         *,
         strip: bool = True,
+        latest: bool = False,
     ) -> SafeString:
         """Return the block ``template_name`` shows for ``values``, rendered if not kept.
 
         ``context(values)`` builds the template's context from ``values`` alone (the key holds
         nothing else of the page), and runs only when the block is rendered. The block's outer
         whitespace is the page's: it is stripped, unless ``strip`` is false (a template tag's
-        output, which keeps the template's own).
+        output, which keeps the template's own). With ``latest`` only the block's latest
+        version is kept (per language and address root), apart from the least-recently-used
+        memory and bounded by ``LATEST_MAX``: for a block made of many others, which any of
+        their changes renders again, so that each save would otherwise leave a whole page's
+        worth of HTML behind.
         """
         key = (template_name, strip, self._shared, values)
         if self.keep:
-            html = memory.get(key)
+            html = memory.latest(key) if latest else memory.get(key)
             if html is not None:
                 return html
         html = get_template(template_name).render(context(values))
         html = SafeString(html.strip() if strip else html)
         if self.keep:
-            memory.put(key, html)
+            if latest:
+                memory.put_latest(key, html)
+            else:
+                memory.put(key, html)
         return html
 
 

@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_blocks")]
 
 TOPIC = "troubleshooting/includes/home_topic.html"
 COMMON = "troubleshooting/includes/home_common.html"
+TOPICS = "troubleshooting/includes/home_topics.html"
 
 
 def home(client, path="/") -> tuple[str, dict]:
@@ -98,6 +99,22 @@ def test_an_unpublished_symptom_leaves_the_list_and_a_published_one_joins(client
     assert ">Busy 6<" not in section(html, "Busy topic")
 
 
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_a_listed_symptoms_new_title_and_slug_render_only_its_topic_again(
+    client, two_topics, prefix
+):
+    # English keys a topic by its listing as read, other languages by the translated rows.
+    busy, _, listed = two_topics
+    home(client, f"{prefix}/")
+    listed[2].title, listed[2].slug = "Busy renamed", "busy-renamed"
+    listed[2].save()
+    html, rendered = home(client, f"{prefix}/")
+    assert f'href="{prefix}/{busy.slug}/busy-renamed/"' in section(html, "Busy topic")
+    assert ">Busy renamed<" in section(html, "Busy topic")
+    assert ">Busy 2<" not in html
+    assert rendered == {TOPIC: 1, COMMON: 0}
+
+
 def test_a_scheduled_symptom_is_not_listed(client, two_topics):
     _, quiet, _ = two_topics
     home(client)
@@ -105,6 +122,23 @@ def test_a_scheduled_symptom_is_not_listed(client, two_topics):
     html, rendered = home(client)
     assert "Not yet" not in html
     assert rendered == {TOPIC: 0, COMMON: 0}  # nothing it shows changed
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_a_scheduled_symptom_is_listed_once_its_time_comes_without_a_save(
+    client, two_topics, prefix
+):
+    # The listing is read on every request, the clock compared by the database: a block keyed
+    # by the listing as read shows the new symptom at its time, though nothing was saved.
+    _, quiet, _ = two_topics
+    soon = make_symptom(
+        topic=quiet, title="Now live", publish_at=timezone.now() + timedelta(hours=1)
+    )
+    assert "Now live" not in home(client, f"{prefix}/")[0]
+    type(soon).objects.filter(pk=soon.pk).update(publish_at=timezone.now() - timedelta(minutes=1))
+    html, rendered = home(client, f"{prefix}/")
+    assert ">Now live<" in section(html, "Quiet topic")
+    assert rendered == {TOPIC: 1, COMMON: 0}
 
 
 def test_a_changed_card_renders_only_the_cards_again(client, two_topics):
@@ -191,15 +225,63 @@ def test_the_start_links_follow_how_many_topics_have_a_first_question(client, tw
     assert rendered == {TOPIC: 2, COMMON: 0}
 
 
-def test_the_memory_keeps_no_more_than_its_bound(client, settings, two_topics):
+def test_the_memory_keeps_no_more_than_its_bounds_and_pages_stay_the_same(
+    client, settings, two_topics
+):
+    _, quiet, _ = two_topics
     settings.RENDERED_BLOCKS_MAX = 2
     html, _ = home(client)
-    assert len(blocks.memory) == 2
-    # Three blocks a page through a memory of two: each one is pushed out before it is read.
-    again, rendered = home(client)
-    assert again == html
+    blocks.memory.clear()
+    assert home(client)[0] == html  # rendered through an overflowing memory, twice alike
+    # The topics' section as its one latest version, and two of the page's three other blocks.
+    assert len(blocks.memory) == 3
+    quiet.title = "Renamed topic"
+    quiet.save()
+    # The section is rendered again, and the three blocks through a memory of two: each one
+    # is pushed out before it is read.
+    html, rendered = home(client)
+    assert "Renamed topic" in html
     assert rendered == {TOPIC: 2, COMMON: 1}
-    assert len(blocks.memory) == 2
+    assert len(blocks.memory) == 3
+
+
+def test_the_topics_section_is_kept_as_its_latest_version_alone(client, two_topics):
+    # Each save renders the whole section again: its older versions, each a page's worth of
+    # HTML, are not kept beside the new one.
+    busy, _, _ = two_topics
+    home(client)
+    kept = len(blocks.memory)
+    for n in range(3):
+        busy.title = f"Renamed {n}"
+        busy.save()
+        html, rendered = home(client)
+        assert f">Renamed {n}</a></h3>" in html
+        assert rendered == {TOPIC: 1, COMMON: 0}
+        assert len(blocks.memory) == kept + n + 1  # the renamed topic's block, not the section's
+    names = [template.name for template in client.get("/").templates]
+    assert TOPICS not in names
+
+
+def test_a_section_kept_for_other_values_is_never_shown(client, two_topics):
+    busy, quiet, _ = two_topics
+    first, _ = home(client)
+    busy.title = "Renamed topic"
+    busy.save()
+    renamed, _ = home(client)
+    busy.title = "Busy topic"
+    busy.save()
+    again, rendered = home(client)
+    assert again == first != renamed
+    assert rendered == {TOPIC: 0, COMMON: 0}  # each topic's block was still kept
+    quiet.status = Status.DRAFT
+    quiet.save()
+    html, _ = home(client)
+    assert "Quiet topic" not in html
+
+
+def test_no_topics_says_so(client):
+    html, _ = home(client)
+    assert "There are no guides yet." in html
 
 
 def test_the_memory_forgets_the_least_recently_used_block(settings):
@@ -210,6 +292,26 @@ def test_the_memory_forgets_the_least_recently_used_block(settings):
     blocks.memory.put("c", "C")
     assert blocks.memory.get("b") is None
     assert (blocks.memory.get("a"), blocks.memory.get("c")) == ("A", "C")
+
+
+def test_latest_versions_are_kept_per_place_within_their_own_bound(monkeypatch, settings):
+    # Each is a page's worth of HTML: their bound is their own, not the small blocks' one.
+    settings.RENDERED_BLOCKS_MAX = 2_000
+    monkeypatch.setattr(blocks, "LATEST_MAX", 1)
+    blocks.memory.put_latest(("section", "en", (1,)), "one")
+    blocks.memory.put_latest(("section", "en", (2,)), "two")  # the same place: replaces it
+    assert blocks.memory.latest(("section", "en", (1,))) is None
+    assert blocks.memory.latest(("section", "en", (2,))) == "two"
+    blocks.memory.put_latest(("section", "es", (2,)), "dos")  # another place, past the bound
+    assert blocks.memory.latest(("section", "en", (2,))) is None
+    assert blocks.memory.latest(("section", "es", (2,))) == "dos"
+
+
+def test_many_places_keep_no_more_latest_versions_than_their_bound(settings):
+    settings.RENDERED_BLOCKS_MAX = 2_000
+    for place in range(blocks.LATEST_MAX * 3):
+        blocks.memory.put_latest(("section", f"/prefix-{place}/", (1,)), "x" * 40_000)
+    assert len(blocks.memory) == blocks.LATEST_MAX
 
 
 def test_a_bound_of_nought_keeps_nothing(client, settings, two_topics):

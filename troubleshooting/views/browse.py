@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..prepared import Instances, Prepared
 from ..previewing import previewing
-from ..translating import overlay, overlay_rows
+from ..translating import TRANSLATED, active_language, overlay, overlay_rows
 from .pages import public_page, render_page
 
 HOME_SYMPTOMS_PER_TOPIC = 6
@@ -45,6 +45,7 @@ CARD_ROW, TOPIC_ROW = 0, 1
 # The home page's blocks, each kept rendered for the values it shows (blocks.py).
 TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
 COMMON_BLOCK = "troubleshooting/includes/home_common.html"
+TOPICS_BLOCK = "troubleshooting/includes/home_topics.html"
 
 
 @public_page(cache=True)
@@ -52,10 +53,16 @@ def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
     cards, topics = _home_rows(preview=preview)
-    # Each topic's first symptoms came in its row, in order (``_ListedRows``).
-    found = {topic["pk"]: _listed(topic["listed"]) for topic in topics}
+    # Each topic's first symptoms came in its row, in order (``_ListedRows``). Where no
+    # translation can change them, that text is all its summary's key needs: it is read only
+    # when the summary is rendered, not on every request.
+    found = None
+    listed = []
+    if active_language() in TRANSLATED:
+        found = {topic["pk"]: _listed(topic["listed"]) for topic in topics}
+        listed = [row for rows in found.values() for row in rows]
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
-    overlay_rows(Symptom, cards + [row for rows in found.values() for row in rows], preview=preview)
+    overlay_rows(Symptom, cards + listed, preview=preview)
     common = []
     for card in cards:
         topic_slug = topic_slugs.get(card["topic__slug"], card["topic__slug"])
@@ -69,13 +76,16 @@ def home(request):
     # Each block is keyed by the rows' values it shows (blocks.py): an editor's save renders
     # again only the blocks whose rows it changed. A preview neither reads nor fills them.
     blocks = Blocks(keep=not preview)
-    summaries = [
-        blocks.render(TOPIC_BLOCK, _topic_values(topic, found, start_topic), _topic_context)
-        for topic in topics
-    ]
+    # The topics' section is one block (one look-up, no loop through the template engine),
+    # made of a block per topic: a save that changes one topic renders that one again.
+    summaries = tuple(_topic_values(topic, found, start_topic) for topic in topics)
+
+    def topics_context(values: tuple) -> dict:
+        return {"topic_summaries": [blocks.render(TOPIC_BLOCK, v, _topic_context) for v in values]}
+
     context = {
         "title": None,
-        "topic_summaries": summaries,
+        "topics": blocks.render(TOPICS_BLOCK, summaries, topics_context, latest=True),
         "common_problems": common and blocks.render(COMMON_BLOCK, tuple(common), _common_context),
         "start_topic": start_topic,
     }
@@ -111,9 +121,16 @@ def _spelled_out(text: str) -> list[dict]:
     return rows
 
 
-def _topic_values(topic: dict, found: dict, start_topic: dict | None) -> tuple:
-    """Return all a topic's summary shows, its first symptoms as (slug, title) pairs."""
-    listed = tuple((row["slug"], row["title"]) for row in found[topic["pk"]])
+def _topic_values(topic: dict, found: dict | None, start_topic: dict | None) -> tuple:
+    """Return all a topic's summary shows, its first symptoms as (slug, title) pairs.
+
+    Without translations (``found`` None) the first symptoms are the row's ``listed`` text as
+    read: the same text always lists the same symptoms, so it keys them exactly.
+    """
+    if found is None:
+        listed = topic["listed"]
+    else:
+        listed = tuple((row["slug"], row["title"]) for row in found[topic["pk"]])
     # The hero offers the one topic's questions; then no summary repeats the offer.
     start = topic["has_start_question"] and start_topic is None
     return (topic["slug"], topic["title"], topic["summary"], topic["symptom_count"], listed, start)
@@ -122,6 +139,8 @@ def _topic_values(topic: dict, found: dict, start_topic: dict | None) -> tuple:
 def _topic_context(values: tuple) -> dict:
     """Build a topic summary's context from its values alone, addresses made here."""
     slug, title, summary, count, listed, start = values
+    if not isinstance(listed, tuple):  # the row's text, as read
+        listed = tuple((row["slug"], row["title"]) for row in _listed(listed))
     addresses = Addresses()
     symptoms = [
         {"url": addresses.slug_url("troubleshooting:symptom", slug, symptom), "title": name}
