@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from .. import caching, translating
 from ..language_codes import SOURCE_BASE_CODE
 from ..models import SlugRedirect
+from ..page_addresses import answers_hits
 from ..previewing import previewing
 
 DEFAULT_DESCRIPTION = gettext_lazy(
@@ -88,12 +89,12 @@ def public_page(
     layers = [require_http_methods(list(methods))]
     if csrf_cookie_for_fragments:
         layers.append(_csrf_cookie_for_fragments)
+    page = None
     if cache:
-        layers.append(
-            caching.cached_page(
-                skip_if=previewing, query=query, targets=targets, session_param=session_param
-            )
+        page = caching.cached_page(
+            skip_if=previewing, query=query, targets=targets, session_param=session_param
         )
+        layers.append(page)
     if vary:
         layers.append(vary_on_headers(*vary))
     layers += [_translated_slugs, _follow_renamed_slugs, _never_cache_previews]
@@ -101,6 +102,10 @@ def public_page(
     def decorator(view):
         for layer in reversed(layers):
             view = layer(view)
+        if page is not None:
+            # What the layers outside the cache do to a hit, for hits answered before the view.
+            after = _give_fragment_csrf_cookie if csrf_cookie_for_fragments else None
+            answers_hits(view, hit=page.hit, methods=methods, after=after)
         return view
 
     return decorator
@@ -118,13 +123,18 @@ def _csrf_cookie_for_fragments(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        # From META: request.htmx would build request.headers, on the cached pages' fast path.
-        fragment = request.META.get("HTTP_HX_REQUEST") == "true"
-        if fragment and settings.CSRF_COOKIE_NAME not in request.COOKIES:
-            get_token(request)
+        _give_fragment_csrf_cookie(request)
         return response
 
     return wrapper
+
+
+def _give_fragment_csrf_cookie(request) -> None:
+    """Have the CSRF middleware set its cookie on an htmx fragment's response, if not sent."""
+    # From META: request.htmx would build request.headers, on the cached pages' fast path.
+    fragment = request.META.get("HTTP_HX_REQUEST") == "true"
+    if fragment and settings.CSRF_COOKIE_NAME not in request.COOKIES:
+        get_token(request)
 
 
 def _follow_renamed_slugs(view):
