@@ -68,7 +68,7 @@ from .models import (
     TriageQuestion,
 )
 from .outcomes import recording
-from .page_addresses import page_addresses
+from .page_addresses import Missed, page_addresses
 from .page_entries import PageEntry, answer, answer_with, make_entry
 from .page_query import SESSION_PARAM, declared_fields, filed_query, show_only
 
@@ -474,23 +474,24 @@ class CachedPage:
             and not self.skip_if(request)
         )
 
-    def hit(self, request):
-        """Return the kept page that answers ``request``, or None: the view must answer it.
+    def hit(self, request, *args, **kwargs):
+        """Return the kept page that answers ``request``, else raise ``Missed``: the view must.
 
         What the view's own wrapper would answer from the cache, before the URL resolver has
-        run (``page_addresses.py``). A request it can't read (too many query parameters) or a
-        content version it can't read is left to the view, which fails as it always did.
+        run (``page_addresses.py``), called through the layers the view has outside its cache.
+        A request it can't read (too many query parameters) is left to the view, which refuses
+        it as it always did; a database that fails raises, as it would in the view.
         """
         if not self.serves(request):
-            return None
+            raise Missed
         try:
             fields, key, session, entry = self._look_up(request)
-        except (TooManyFieldsSent, DatabaseError):
-            return None
+        except TooManyFieldsSent:
+            raise Missed from None
         if entry is None:
             # The view renders the page: its wrapper files it under this key, not looked up again.
             request.page_missed = (self, fields, key, session)
-            return None
+            raise Missed
         return answer(request, entry, session)
 
     def _look_up(self, request) -> tuple[dict[str, str], str, str, PageEntry | None]:

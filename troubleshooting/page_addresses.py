@@ -12,9 +12,12 @@ next requests for it straight from the cache, as the page's own wrappers would h
 - Only the view ``public_page`` made, as the resolver returned it: a view with a layer of its
   own around that (the search, which counts each search) is never answered here, so nothing
   its layers do is skipped.
-- Only a method the view allows and the cache serves (GET, HEAD), and only a page the cache
-  holds: anything else (a miss, a preview, a page the cache must not keep) goes on to the
-  resolver and the view, as before. The CSRF cookie a fragment needs is still given.
+- Through the same layers the view has outside its cache (``public_page`` wraps the cache's
+  ``hit`` in them): the methods it allows, the CSRF cookie a fragment needs, and any layer
+  added there. Only a page the cache holds is answered: anything else (a miss, a preview, a
+  method the cache doesn't serve) raises ``Missed`` and goes on to the resolver and the view,
+  as before. A database that fails during a hit gets the fault middleware's logged 503 here.
+- Only an address whose page answered 200 is remembered.
 - The innermost middleware: every other middleware runs on a hit as before. What a hit skips is
   the URL resolver and the middlewares' ``process_view`` (the CSRF check's, which accepts every
   GET and HEAD); ``request.resolver_match`` is not set, and nothing on a hit reads it.
@@ -32,24 +35,30 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from django.core.signals import setting_changed
+from django.db import DatabaseError
 from django.dispatch import receiver
 
+from .faults import database_fault_response
+
 ADDRESSES = 2000
-CACHED_METHODS = frozenset(("GET", "HEAD"))
+
+
+class Missed(Exception):  # noqa: N818 (a signal, not an error)
+    """The cache holds no page for this request: the resolver and the view answer it."""
 
 
 class HitRoute(NamedTuple):
-    """How a cached public page answers a hit without its view: what its wrappers would do."""
+    """How a cached public page answers a hit without resolving its address."""
 
     view: Callable  # the view as public_page made it, the one the resolver must return
-    hit: Callable  # request → the kept page, or None
-    methods: frozenset[str]
-    after: Callable | None  # what the view's wrappers do to a response from the cache
+    # request → the kept page through the same layers the view has outside its cache (allowed
+    # methods, the fragment's CSRF cookie, whatever is added there), or raises Missed.
+    hit: Callable
 
 
-def answers_hits(view, *, hit: Callable, methods, after: Callable | None = None) -> None:
+def answers_hits(view, *, hit: Callable) -> None:
     """Let ``view``'s hits be answered before the URL resolver: ``hit`` finds the kept page."""
-    view.hit_route = HitRoute(view, hit, frozenset(methods) & CACHED_METHODS, after)
+    view.hit_route = HitRoute(view, hit)
 
 
 class PageAddresses:
@@ -108,11 +117,16 @@ class PageHitMiddleware:
         per_request_urlconf = hasattr(request, "urlconf")
         if not per_request_urlconf:
             route = page_addresses.get(_address(request))
-            if route is not None and request.method in route.methods:
-                response = route.hit(request)
-                if response is not None:
-                    if route.after is not None:
-                        route.after(request)
+            if route is not None:
+                try:
+                    return route.hit(request)
+                except Missed:
+                    pass
+                except DatabaseError as error:
+                    # Answered as the view's own fault would be: the 503 page, logged.
+                    response = database_fault_response(request, error)
+                    if response is None:
+                        raise
                     return response
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
@@ -120,7 +134,7 @@ class PageHitMiddleware:
         if (
             route is not None
             and route.view is match.func
-            and request.method in route.methods
+            and response.status_code == 200
             and not per_request_urlconf
         ):
             page_addresses.set(_address(request), route)

@@ -4,6 +4,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls.resolvers import URLResolver
 
@@ -12,10 +13,10 @@ from troubleshooting.flow import Flow
 from troubleshooting.page_addresses import PageAddresses, page_addresses
 
 
-def resolving(client, url, **headers):
+def resolving(client, url, method="get", **headers):
     """Return the response to a GET of ``url``, and how many times the URLconf was resolved."""
     with mock.patch.object(URLResolver, "resolve", autospec=True, side_effect=RESOLVE) as calls:
-        response = client.get(url, **headers)
+        response = getattr(client, method)(url, **headers)
     return response, calls.call_count
 
 
@@ -78,13 +79,35 @@ class TestHitsSkipTheResolver:
         assert response.status_code == 200
         assert resolved
 
-    def test_other_methods_still_reach_the_view(self, client, guide):
+    def test_other_methods_are_answered_by_the_same_layers(self, client, guide):
         url = guide[0].get_absolute_url()
         client.get(url)
         client.get(url)
-        head = client.head(url)
-        assert (head.status_code, head.content) == (200, b"")
-        assert client.post(url).status_code == 405
+        head, resolved = resolving(client, url, "head")
+        assert (head.status_code, resolved) == (200, 0)
+        # The view's allowed methods, checked by its own layer on the way to the cache.
+        refused = client.post(url)
+        assert refused.status_code == 405
+        assert refused["Allow"] == "GET, HEAD"
+
+    def test_an_address_that_found_nothing_is_not_remembered(self, client, guide):
+        url = f"{guide[0].get_absolute_url()}no-such-symptom/"
+        assert client.get(url).status_code == 404
+        response, resolved = resolving(client, url)
+        assert (response.status_code, bool(resolved)) == (404, True)
+        assert len(page_addresses) == 0
+
+    def test_a_database_that_fails_on_a_hit_gives_the_503_page_logged(self, client, guide, caplog):
+        url = guide[0].get_absolute_url()
+        client.get(url)
+        client.get(url)
+        down = OperationalError("could not connect to server: Connection refused")
+        with mock.patch.object(caching.page_cache, "get", side_effect=down) as looked_up:
+            response = client.get(url)
+        assert response.status_code == 503
+        assert looked_up.call_count == 1  # answered there: the view does not try again
+        assert response["Retry-After"]
+        assert "The database is unavailable" in caplog.text
 
     def test_each_language_is_its_own_address(self, client, guide):
         for url in ("/", "/es/", "/fr/"):

@@ -90,6 +90,7 @@ def public_page(
     if csrf_cookie_for_fragments:
         layers.append(_csrf_cookie_for_fragments)
     page = None
+    outside = len(layers)  # the layers before the cache's
     if cache:
         page = caching.cached_page(
             skip_if=previewing, query=query, targets=targets, session_param=session_param
@@ -103,9 +104,12 @@ def public_page(
         for layer in reversed(layers):
             view = layer(view)
         if page is not None:
-            # What the layers outside the cache do to a hit, for hits answered before the view.
-            after = _give_fragment_csrf_cookie if csrf_cookie_for_fragments else None
-            answers_hits(view, hit=page.hit, methods=methods, after=after)
+            # A hit answered before the URL resolver goes through the same layers outside the
+            # cache as the view (``outside``), whatever they are: only the view is left out.
+            hit = page.hit
+            for layer in reversed(layers[:outside]):
+                hit = layer(hit)
+            answers_hits(view, hit=hit)
         return view
 
     return decorator
