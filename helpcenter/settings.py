@@ -98,8 +98,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    # Last but one, as django-axes asks of its own: it turns a refused login into the lockout
+    # page, and sees every response of the one below.
     "axes.middleware.AxesMiddleware",
+    # Innermost, so every middleware above runs on a hit as before: a cached public page at an
+    # address already resolved is answered without resolving it again.
+    "troubleshooting.page_addresses.PageHitMiddleware",
 ]
 
 # django-axes first: it refuses a locked-out login before the password is even checked.

@@ -49,6 +49,7 @@ from urllib.parse import unquote, unquote_plus
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Now
@@ -67,6 +68,7 @@ from .models import (
     TriageQuestion,
 )
 from .outcomes import recording
+from .page_addresses import Missed, page_addresses
 from .page_entries import PageEntry, answer, answer_with, make_entry
 from .page_query import SESSION_PARAM, declared_fields, filed_query, show_only
 
@@ -320,10 +322,14 @@ class PageCache:
         self._resting: dict[str, float] = {}  # cache alias → left alone until, on monotonic()
 
     def reset(self) -> None:
-        """Start afresh, as a new process: no page kept, no version trusted, no cache resting."""
+        """Start afresh, as a new process: no page kept, no version trusted, no cache resting.
+
+        No address remembered either (``page_addresses.py``): every page is resolved again.
+        """
         self.recent.clear()
         self.forget_version()
         self._resting.clear()
+        page_addresses.clear()
         for data in _shared_data:
             data.forget()
 
@@ -420,7 +426,7 @@ def cached_page(
     query: tuple[str, ...] = (),
     targets: tuple[str, ...] = (),
     session_param: bool = False,
-):
+) -> CachedPage:
     """Serve a public page from the cache; ``skip_if(request)`` says when not to (previews).
 
     ``query``: the query parameters the view reads. The page is filed under those alone (in a
@@ -431,22 +437,28 @@ def cached_page(
     cached once for every session and each person's key filled in.
     """
     names = frozenset(query) | ({SESSION_PARAM} if session_param else frozenset())
-    htmx_targets = frozenset(targets)
+    return CachedPage(skip_if=skip_if, names=names, targets=frozenset(targets))
 
-    def decorator(view):
+
+class CachedPage:
+    """One view's page cache: a decorator for the view, and its hits answered on their own."""
+
+    def __init__(self, *, skip_if: Callable, names: frozenset[str], targets: frozenset[str]):
+        self.skip_if = skip_if
+        self.names = names
+        self.targets = targets
+
+    def __call__(self, view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if (
-                request.method not in ("GET", "HEAD")
-                or not settings.PAGE_CACHE_SECONDS
-                or skip_if(request)
-            ):
+            if not self.serves(request):
                 return view(request, *args, **kwargs)
-            fields = declared_fields(request, names)
-            # Read once: what the view's own layers count (searches) reads them from here.
-            request.page_query = fields
-            key, session = _page_key(request, fields, htmx_targets)
-            entry = page_cache.get(key)
+            missed = getattr(request, "page_missed", None)
+            if missed is not None and missed[0] is self:  # looked up already, before the view
+                _page, fields, key, session = missed
+                entry = None
+            else:
+                fields, key, session, entry = self._look_up(request)
             if entry is not None:
                 return answer(request, entry, session)
             show_only(request, fields, session)
@@ -454,7 +466,40 @@ def cached_page(
 
         return wrapper
 
-    return decorator
+    def serves(self, request) -> bool:
+        """Say whether the cache may answer this request (a GET or HEAD, no preview)."""
+        return bool(
+            request.method in ("GET", "HEAD")
+            and settings.PAGE_CACHE_SECONDS
+            and not self.skip_if(request)
+        )
+
+    def hit(self, request, *args, **kwargs):
+        """Return the kept page that answers ``request``, else raise ``Missed``: the view must.
+
+        What the view's own wrapper would answer from the cache, before the URL resolver has
+        run (``page_addresses.py``), called through the layers the view has outside its cache.
+        A request it can't read (too many query parameters) is left to the view, which refuses
+        it as it always did; a database that fails raises, as it would in the view.
+        """
+        if not self.serves(request):
+            raise Missed
+        try:
+            fields, key, session, entry = self._look_up(request)
+        except TooManyFieldsSent:
+            raise Missed from None
+        if entry is None:
+            # The view renders the page: its wrapper files it under this key, not looked up again.
+            request.page_missed = (self, fields, key, session)
+            raise Missed
+        return answer(request, entry, session)
+
+    def _look_up(self, request) -> tuple[dict[str, str], str, str, PageEntry | None]:
+        fields = declared_fields(request, self.names)
+        # Read once: what the view's own layers count (searches) reads them from here.
+        request.page_query = fields
+        key, session = _page_key(request, fields, self.targets)
+        return fields, key, session, page_cache.get(key)
 
 
 def _render_and_keep(request, response, key: str, session: str):

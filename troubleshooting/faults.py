@@ -71,17 +71,26 @@ class DatabaseFaultMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        fault = database_fault(exception)
-        if fault is None:
-            return None
-        logger.error(
-            "The database is %s: %s %s answered 503.",
-            fault,
-            request.method,
-            request.path,
-            exc_info=exception,
-        )
-        return fault_page(fault)
+        return database_fault_response(request, exception)
+
+
+def database_fault_response(request, exception) -> HttpResponse | None:
+    """Return the 503 page for a read-only or unreachable database, logged; None for the rest.
+
+    The middleware's answer to what a view raises, and the page cache's to what a hit answered
+    before the view raises (``page_addresses.py``).
+    """
+    fault = database_fault(exception)
+    if fault is None:
+        return None
+    logger.error(
+        "The database is %s: %s %s answered 503.",
+        fault,
+        request.method,
+        request.path,
+        exc_info=exception,
+    )
+    return fault_page(fault)
 
 
 def server_error(request):

@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from .. import caching, translating
 from ..language_codes import SOURCE_BASE_CODE
 from ..models import SlugRedirect
+from ..page_addresses import answers_hits
 from ..previewing import previewing
 
 DEFAULT_DESCRIPTION = gettext_lazy(
@@ -88,12 +89,13 @@ def public_page(
     layers = [require_http_methods(list(methods))]
     if csrf_cookie_for_fragments:
         layers.append(_csrf_cookie_for_fragments)
+    page = None
+    outside = len(layers)  # the layers before the cache's
     if cache:
-        layers.append(
-            caching.cached_page(
-                skip_if=previewing, query=query, targets=targets, session_param=session_param
-            )
+        page = caching.cached_page(
+            skip_if=previewing, query=query, targets=targets, session_param=session_param
         )
+        layers.append(page)
     if vary:
         layers.append(vary_on_headers(*vary))
     layers += [_translated_slugs, _follow_renamed_slugs, _never_cache_previews]
@@ -101,6 +103,13 @@ def public_page(
     def decorator(view):
         for layer in reversed(layers):
             view = layer(view)
+        if page is not None:
+            # A hit answered before the URL resolver goes through the same layers outside the
+            # cache as the view (``outside``), whatever they are: only the view is left out.
+            hit = page.hit
+            for layer in reversed(layers[:outside]):
+                hit = layer(hit)
+            answers_hits(view, hit=hit)
         return view
 
     return decorator
@@ -118,13 +127,18 @@ def _csrf_cookie_for_fragments(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        # From META: request.htmx would build request.headers, on the cached pages' fast path.
-        fragment = request.META.get("HTTP_HX_REQUEST") == "true"
-        if fragment and settings.CSRF_COOKIE_NAME not in request.COOKIES:
-            get_token(request)
+        _give_fragment_csrf_cookie(request)
         return response
 
     return wrapper
+
+
+def _give_fragment_csrf_cookie(request) -> None:
+    """Have the CSRF middleware set its cookie on an htmx fragment's response, if not sent."""
+    # From META: request.htmx would build request.headers, on the cached pages' fast path.
+    fragment = request.META.get("HTTP_HX_REQUEST") == "true"
+    if fragment and settings.CSRF_COOKIE_NAME not in request.COOKIES:
+        get_token(request)
 
 
 def _follow_renamed_slugs(view):
