@@ -12,11 +12,14 @@ stand-in is not found exactly once is not kept, and that template is rendered ev
 """
 
 import html as stdlib_html
+import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import get_template
+from django.utils import formats
 from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -70,6 +73,67 @@ def render(
     return mark_safe("".join(parts))  # noqa: S308
 
 
+# A stand-in as the shape of a filled template shows it, and anything left of one in its text.
+_STAND_IN = re.compile(r"zqxaddress(\d+)xqz")
+_LEFT_OVER = re.compile("zqx", re.IGNORECASE)
+# A filled template's text around its values, and which value goes after each piece but the last.
+_filled: dict[tuple, tuple[tuple[str, ...], tuple[int, ...]] | None] = {}
+
+
+def fill(
+    template_name: str,
+    flags: tuple,
+    values: tuple,
+    context: Callable[[tuple, tuple], dict],
+) -> SafeString | None:
+    """Return ``template_name`` rendered with ``context(flags, values)``, from its shape, or None.
+
+    The template's shape is kept per language, ``flags`` (what it decides by, hashable) and
+    which ``values`` are true (a value a condition tests, ``{% if via %}``), with stand-ins
+    where the values are printed: each value may be printed any number of times, autoescaped
+    (strings, safe strings and integers, no filter). None: the template changes a value it
+    prints (a filter, a test of what it holds), so its shape is not kept; render it instead.
+    """
+    # A false value is printed as it is (None, "", 0): the shape holds it, and is kept under it.
+    truths = tuple(True if value else value for value in values)
+    key = (template_name, flags, truths, get_language())
+    try:
+        shape = _filled[key]
+    except KeyError:
+        shown = tuple(_stand_in(number) if value else value for number, value in enumerate(values))
+        html = get_template(template_name).render(context(flags, shown))
+        shape = _filled[key] = _fill_shape(html)
+    if shape is None:
+        return None
+    pieces, order = shape
+    escaped = [_printed(value) if value else "" for value in values]
+    parts = [pieces[0]]
+    for number, piece in zip(order, pieces[1:], strict=True):
+        parts += (escaped[number], piece)
+    # Each piece is the template's own output, each value escaped as the template escapes it.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+def _fill_shape(html: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+    """Return the text around each stand-in of a rendered shape and their order, or None."""
+    split = _STAND_IN.split(html)
+    pieces, order = tuple(split[::2]), tuple(int(number) for number in split[1::2])
+    # A stand-in the template changed (a filter) is no longer found: its value would be lost.
+    if any(_LEFT_OVER.search(piece) for piece in pieces):
+        return None
+    return pieces, order
+
+
+def _printed(value) -> str:
+    """Return ``value`` as ``{{ value }}`` prints it, autoescaped."""
+    if isinstance(value, str):
+        return _escaped(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        # What localize() gives an integer: its digits, unless thousands are grouped.
+        return formats.localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
+    raise TypeError(f"A filled template prints strings and integers, not {type(value)}.")
+
+
 def _escaped(address: str) -> str:
     """Return ``address`` as autoescaping prints it (``conditional_escape``), without its wrapper.
 
@@ -86,3 +150,4 @@ def _escaped(address: str) -> str:
 def _forget(**kwargs) -> None:
     """Render every shape afresh: a changed setting or template may change its text."""
     _shapes.clear()
+    _filled.clear()

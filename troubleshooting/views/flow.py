@@ -4,12 +4,15 @@ Every state is a real address (``flow.Flow`` reads it); these views parse it, re
 people answer (``outcomes.recording``) and pick the page.
 """
 
+from types import SimpleNamespace
+
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .. import flow_reads, pieces
+from .. import flow_reads, pieces, shaped, translating
 from ..addresses import Addresses
 from ..blocks import Blocks
 from ..flow import (
@@ -24,13 +27,16 @@ from ..forms import AnswerForm
 from ..models import FixStep, Symptom, TriageQuestion, built_once
 from ..outcomes import recording
 from ..previewing import previewing
+from ..templatetags.languages import language_switcher
 from ..translating import active_language, overlay, overlay_choices
 from ..triage import choice_url, parent_url, visible_choices
-from .pages import public_page, render_page
+from .pages import is_fragment, public_page, render_page
 
 ANSWERABLE = ("GET", "HEAD", "POST")
 _CANT_DO = "troubleshooting/includes/cant_do.html"
 _ANSWER_BAR = "troubleshooting/includes/answer_bar.html"
+_KNOWN_ISSUES = "troubleshooting/includes/known_issue_banner.html"
+_STEP_MAIN = "troubleshooting/flow_step.html#main"
 
 
 @public_page(cache=True, query=("via",))
@@ -94,6 +100,8 @@ def flow_step(request, topic_slug, symptom_slug, number):
     if request.method == "POST":
         form = AnswerForm(request.POST, needs_confirmation=step.is_destructive)
     context = _step_context(request, flow, number=number, progress=progress, form=form)
+    if form is None and not flow.preview and is_fragment(request):
+        context["shaped_main"] = _shaped_main(request, context)
     status = 400 if form is not None else 200  # a valid answer has gone on to the next page
     return render_page(request, "troubleshooting/flow_step.html", context, status=status)
 
@@ -367,6 +375,7 @@ def _step_context(
         "session": flow.session,
         "answer_form": form,
         "answers": Answer,
+        "known_issue_banner": _known_issues(request, symptom, number=number),
         "answer_bar": _answer_bar(request, destructive=step.is_destructive),
         "cant_do": pieces.form_block(
             _CANT_DO, AnswerForm if form is None else form, answers=Answer
@@ -405,6 +414,92 @@ def _answer_bar(request, *, destructive: bool) -> str:
     return Blocks(keep=not previewing(request)).render(
         _ANSWER_BAR, (destructive,), lambda values: {"destructive": values[0], "answers": Answer}
     )
+
+
+def _known_issues(request, symptom: Symptom, *, number: int) -> str:
+    """Return the known issues' banners shown at the start of a guided fix (on step 1 only)."""
+    if number != 1:
+        return ""
+    context = {"symptom": symptom, "topic": symptom.topic, "start_of_fix": True}
+    return render_to_string(_KNOWN_ISSUES, {**context, "previewing": previewing(request)})
+
+
+def _shaped_main(request, context: dict) -> str | None:
+    """Return the fragment's ``main`` partial from its shape, or None to render it.
+
+    Everything the partial prints of the step, its flow and this request is a value filled into
+    text rendered once per language and kind of step (``shaped.fill``): the template engine's
+    walk of a dozen tags and interface words per request is left to the first of each kind.
+    An editor's preview and a refused answer's form are rendered by the template, as before.
+    """
+    step, confirmed = context["step"], context["confirmed"]
+    context["untranslated_in"] = translating.untranslated_notice(step)
+    flags = (confirmed, bool(step.interrupts), step.is_destructive)
+    shown = context["pieces"]
+    values = (
+        context["title"],
+        language_switcher({"request": request}, oob=True),
+        context["untranslated_in"],
+        context["symptom"].title,
+        context["number"],
+        context["total"],
+        step.title,
+        context["known_issue_banner"],
+        shown["meta"],
+        shown["body"] if confirmed else shown["warning"],
+        request.path,
+        context["results"],
+        context["version"],
+        context["via"],
+        context["session"],
+        context["step_url"],
+        step.pk,
+        context["resume_url"],
+        context["answer_url"],
+        context["answer_bar"],
+        context["cant_do"],
+        context["previous_url"],
+        context["back_label"],
+        context["article_url"],
+        context["end_url"],
+    )
+    return shaped.fill(_STEP_MAIN, flags, values, _shape_context)
+
+
+def _shape_context(flags: tuple, values: tuple) -> dict:
+    """Return the ``main`` partial's context of ``_shaped_main``'s flags and values."""
+    confirmed, interrupts, destructive = flags
+    step = {"title": values[6], "pk": values[16], "interrupts": interrupts}
+    return {
+        "title": values[0],
+        "switcher_html": values[1],
+        "fragment": True,
+        "previewing": False,
+        "request": SimpleNamespace(htmx=True, path=values[10]),
+        "untranslated_in": values[2],
+        "symptom": {"title": values[3]},
+        "number": values[4],
+        "total": values[5],
+        "step": {**step, "is_destructive": destructive},
+        "known_issue_banner": values[7],
+        "pieces": {"meta": values[8], "body": values[9], "warning": values[9]},
+        "answer_form": None,
+        "confirmed": confirmed,
+        "results": values[11],
+        "version": values[12],
+        "via": values[13],
+        "session": values[14],
+        "step_url": values[15],
+        "answers": Answer,
+        "resume_url": values[17],
+        "answer_url": values[18],
+        "answer_bar": values[19],
+        "cant_do": values[20],
+        "previous_url": values[21],
+        "back_label": values[22],
+        "article_url": values[23],
+        "end_url": values[24],
+    }
 
 
 def _back_label(number: int, previous_url: str, article_url: str) -> str:
