@@ -6,7 +6,7 @@ people answer (``outcomes.recording``) and pick the page.
 
 from types import SimpleNamespace
 
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -101,7 +101,18 @@ def flow_step(request, topic_slug, symptom_slug, number):
         form = AnswerForm(request.POST, needs_confirmation=step.is_destructive)
     context = _step_context(request, flow, number=number, progress=progress, form=form)
     if form is None and not flow.preview and is_fragment(request):
-        context["shaped_main"] = _shaped_main(request, context)
+        shaped_main = _shaped_main(request, context)
+        if shaped_main is not None:
+            # The partial's own text: the template would print the same (``_shaped_main``).
+            return HttpResponse(shaped_main)
+    context["description"] = _(
+        "%(symptom)s: step %(number)d of %(total)d of the guided fix. %(summary)s"
+    ) % {
+        "symptom": symptom.title,
+        "number": number,
+        "total": len(flow),
+        "summary": symptom.summary,
+    }
     status = 400 if form is not None else 200  # a valid answer has gone on to the next page
     return render_page(request, "troubleshooting/flow_step.html", context, status=status)
 
@@ -354,13 +365,6 @@ def _step_context(
     return {
         "title": _("Step %(number)d of %(total)d: %(title)s")
         % {"number": number, "total": len(flow), "title": step.title},
-        "description": _("%(symptom)s: step %(number)d of %(total)d of the guided fix. %(summary)s")
-        % {
-            "symptom": symptom.title,
-            "number": number,
-            "total": len(flow),
-            "summary": symptom.summary,
-        },
         # Answers make many addresses of one page; search engines index the article instead.
         "canonical_path": links["article_url"] if progress.results else request.path,
         "topic": symptom.topic,
@@ -433,13 +437,12 @@ def _shaped_main(request, context: dict) -> str | None:
     An editor's preview and a refused answer's form are rendered by the template, as before.
     """
     step, confirmed = context["step"], context["confirmed"]
-    context["untranslated_in"] = translating.untranslated_notice(step)
     flags = (confirmed, bool(step.interrupts), step.is_destructive)
     shown = context["pieces"]
     values = (
         context["title"],
         language_switcher({"request": request}, oob=True),
-        context["untranslated_in"],
+        translating.untranslated_notice(step),
         context["symptom"].title,
         context["number"],
         context["total"],

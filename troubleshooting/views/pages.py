@@ -39,8 +39,7 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
     if previewing(request):
         context.update(_preview_context(request, context))
     shown = next((context[name] for name in MAIN_ITEMS if context.get(name)), None)
-    if "untranslated_in" not in context:
-        context["untranslated_in"] = translating.untranslated_notice(shown)
+    context["untranslated_in"] = translating.untranslated_notice(shown)
     context["fragment"] = is_fragment(request)
     if context["fragment"]:
         template_name = f"{template_name}#main"
