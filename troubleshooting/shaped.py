@@ -92,7 +92,8 @@ def fill(
     which ``values`` are true (a value a condition tests, ``{% if via %}``), with stand-ins
     where the values are printed: each value may be printed any number of times, autoescaped
     (strings, safe strings and integers, no filter). None: the template changes a value it
-    prints (a filter, a test of what it holds), so its shape is not kept; render it instead.
+    prints (a filter, a test of what it holds), so its shape is not kept, or a value is of
+    another type: render it instead.
     """
     # A false value is printed as it is (None, "", 0): the shape holds it, and is kept under it.
     truths = tuple(True if value else value for value in values)
@@ -107,6 +108,8 @@ def fill(
         return None
     pieces, order = shape
     escaped = [_printed(value) if value else "" for value in values]
+    if None in escaped:
+        return None  # a value printed otherwise than these are (a date, a number with places)
     parts = [pieces[0]]
     for number, piece in zip(order, pieces[1:], strict=True):
         parts += (escaped[number], piece)
@@ -124,14 +127,14 @@ def _fill_shape(html: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
     return pieces, order
 
 
-def _printed(value) -> str:
-    """Return ``value`` as ``{{ value }}`` prints it, autoescaped."""
+def _printed(value) -> str | None:
+    """Return ``value`` as ``{{ value }}`` prints it, autoescaped; None for another type."""
     if isinstance(value, str):
         return _escaped(value)
     if isinstance(value, int) and not isinstance(value, bool):
         # What localize() gives an integer: its digits, unless thousands are grouped.
         return formats.localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
-    raise TypeError(f"A filled template prints strings and integers, not {type(value)}.")
+    return None
 
 
 def _escaped(address: str) -> str:

@@ -145,3 +145,5 @@ class TestFill:
         with override_settings(TEMPLATES=self.TEMPLATES):
             context = self._context
             assert shaped.fill("filtered.html", (False,), ("a", "", 1), context) is None
+            # A value printed otherwise than a string or an integer (a date, a decimal).
+            assert shaped.fill("twice.html", (False,), ("a", "", 1.5), context) is None
