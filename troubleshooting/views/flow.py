@@ -4,8 +4,6 @@ Every state is a real address (``flow.Flow`` reads it); these views parse it, re
 people answer (``outcomes.recording``) and pick the page.
 """
 
-from types import SimpleNamespace
-
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -435,74 +433,49 @@ def _shaped_main(request, context: dict) -> str | None:
     text rendered once per language and kind of step (``shaped.fill``): the template engine's
     walk of a dozen tags and interface words per request is left to the first of each kind.
     An editor's preview and a refused answer's form are rendered by the template, as before.
+    Each name the partial reads is mapped here, once: a shape that reads another is not kept.
     """
     step, confirmed = context["step"], context["confirmed"]
-    flags = (confirmed, bool(step.interrupts), step.is_destructive)
     shown = context["pieces"]
-    values = (
-        context["title"],
-        language_switcher({"request": request}, oob=True),
-        translating.untranslated_notice(step),
-        context["symptom"].title,
-        context["number"],
-        context["total"],
-        step.title,
-        context["known_issue_banner"],
-        shown["meta"],
-        shown["body"] if confirmed else shown["warning"],
-        request.path,
-        context["results"],
-        context["version"],
-        context["via"],
-        context["session"],
-        context["step_url"],
-        step.pk,
-        context["resume_url"],
-        context["answer_url"],
-        context["answer_bar"],
-        context["cant_do"],
-        context["previous_url"],
-        context["back_label"],
-        context["article_url"],
-        context["end_url"],
-    )
-    return shaped.fill(_STEP_MAIN, flags, values, _shape_context)
-
-
-def _shape_context(flags: tuple, values: tuple) -> dict:
-    """Return the ``main`` partial's context of ``_shaped_main``'s flags and values."""
-    confirmed, interrupts, destructive = flags
-    step = {"title": values[6], "pk": values[16], "interrupts": interrupts}
-    return {
-        "title": values[0],
-        "switcher_html": values[1],
+    flags = {
+        "request.htmx": True,
         "fragment": True,
         "previewing": False,
-        "request": SimpleNamespace(htmx=True, path=values[10]),
-        "untranslated_in": values[2],
-        "symptom": {"title": values[3]},
-        "number": values[4],
-        "total": values[5],
-        "step": {**step, "is_destructive": destructive},
-        "known_issue_banner": values[7],
-        "pieces": {"meta": values[8], "body": values[9], "warning": values[9]},
         "answer_form": None,
-        "confirmed": confirmed,
-        "results": values[11],
-        "version": values[12],
-        "via": values[13],
-        "session": values[14],
-        "step_url": values[15],
         "answers": Answer,
-        "resume_url": values[17],
-        "answer_url": values[18],
-        "answer_bar": values[19],
-        "cant_do": values[20],
-        "previous_url": values[21],
-        "back_label": values[22],
-        "article_url": values[23],
-        "end_url": values[24],
+        "confirmed": confirmed,
+        "step.interrupts": bool(step.interrupts),
+        "step.is_destructive": step.is_destructive,
     }
+    values = {
+        "title": context["title"],
+        "switcher_html": language_switcher({"request": request}, oob=True),
+        "untranslated_in": translating.untranslated_notice(step),
+        "symptom.title": context["symptom"].title,
+        "number": context["number"],
+        "total": context["total"],
+        "step.title": step.title,
+        "step.pk": step.pk,
+        "known_issue_banner": context["known_issue_banner"],
+        "pieces.meta": shown["meta"],
+        # The one of the two the partial shows.
+        "pieces.body" if confirmed else "pieces.warning": shown["body" if confirmed else "warning"],
+        "request.path": request.path,
+        "results": context["results"],
+        "version": context["version"],
+        "via": context["via"],
+        "session": context["session"],
+        "step_url": context["step_url"],
+        "resume_url": context["resume_url"],
+        "answer_url": context["answer_url"],
+        "answer_bar": context["answer_bar"],
+        "cant_do": context["cant_do"],
+        "previous_url": context["previous_url"],
+        "back_label": context["back_label"],
+        "article_url": context["article_url"],
+        "end_url": context["end_url"],
+    }
+    return shaped.fill(_STEP_MAIN, flags, values)
 
 
 def _back_label(number: int, previous_url: str, article_url: str) -> str:
