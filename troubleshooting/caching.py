@@ -213,6 +213,17 @@ def _htmx_header(meta, name: str) -> str | None:
     return value
 
 
+def is_htmx_swap(meta) -> bool:
+    """Return whether a request is htmx's for part of a page (not a history restore's whole one).
+
+    As django-htmx reads its headers (``request.htmx`` and its ``history_restore_request``),
+    from ``META`` without building ``request.headers``.
+    """
+    if _htmx_header(meta, "HTTP_HX_REQUEST") != "true":
+        return False
+    return _htmx_header(meta, "HTTP_HX_HISTORY_RESTORE_REQUEST") != "true"
+
+
 def _htmx_parts(request, targets: frozenset[str]) -> list[str]:
     """Return what the views branch on of htmx's headers, as django-htmx reads them.
 

@@ -75,7 +75,7 @@ class Prepared:
             return list(self.build(preview=False, **values))
         if statement is _NOTHING:
             return []
-        sql, params, places, server = statement
+        sql, params, places, server, names = statement
         params = _filled(params, places, values)
         if server is not None and _prepared_in_session(server):
             try:
@@ -83,7 +83,7 @@ class Prepared:
             except DatabaseError as error:
                 if not _lost(error, server):
                     raise
-        return _run(sql, params)
+        return _run(sql, dict(zip(names, params, strict=True)) if names else params)
 
     def dicts(self, *, preview: bool = False, **values) -> list[dict]:
         """Return the rows for ``values`` as dictionaries keyed by ``columns``."""
@@ -130,7 +130,10 @@ class Prepared:
         sql, params, places = written[0]
         if None in places:
             return _BY_THE_ORM, list(self.build(preview=False, **values))
-        return (sql, params, places, _on_server(sql, params)), rows
+        if connection.vendor == "sqlite" and params:
+            named, names = _named(sql, len(params))
+            return (named, params, places, None, names), rows
+        return (sql, params, places, _on_server(sql, params), None), rows
 
 
 _every: list[Prepared] = []
@@ -192,7 +195,21 @@ def _on_server(sql: str, params: list) -> _ServerStatement | None:
     return _ServerStatement(name, f"PREPARE {name}{types} AS {text}", f"EXECUTE {name}{values}")
 
 
-def _run(sql: str, params: list) -> list[tuple]:
+def _named(sql: str, count: int) -> tuple[str, tuple[str, ...]]:
+    """Return the SQL with its ``count`` parameters named (``%(p0)s``), and their names.
+
+    Django's SQLite backend rewrites ``%s`` placeholders into SQLite's ``?`` with a regular
+    expression on every execute: about 80 µs for a step page's 2.5 KB read, a third of its time.
+    Named ones it fills with Python's ``%`` operator (its documented ``pyformat`` style), which
+    costs a few microseconds; ``%%`` means ``%`` in both.
+    """
+    names = tuple(f"p{number}" for number in range(count))
+    numbers = iter(names)
+    named = _PLACEHOLDER.sub(lambda m: "%%" if m[0] == "%%" else f"%({next(numbers)})s", sql)
+    return named, names
+
+
+def _run(sql: str, params: list | dict) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

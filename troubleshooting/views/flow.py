@@ -4,12 +4,13 @@ Every state is a real address (``flow.Flow`` reads it); these views parse it, re
 people answer (``outcomes.recording``) and pick the page.
 """
 
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .. import flow_reads, pieces
+from .. import flow_reads, pieces, shaped, translating
 from ..addresses import Addresses
 from ..blocks import Blocks
 from ..flow import (
@@ -24,13 +25,16 @@ from ..forms import AnswerForm
 from ..models import FixStep, Symptom, TriageQuestion, built_once
 from ..outcomes import recording
 from ..previewing import previewing
+from ..templatetags.languages import language_switcher
 from ..translating import active_language, overlay, overlay_choices
 from ..triage import choice_url, parent_url, visible_choices
-from .pages import public_page, render_page
+from .pages import is_fragment, public_page, render_page
 
 ANSWERABLE = ("GET", "HEAD", "POST")
 _CANT_DO = "troubleshooting/includes/cant_do.html"
 _ANSWER_BAR = "troubleshooting/includes/answer_bar.html"
+_KNOWN_ISSUES = "troubleshooting/includes/known_issue_banner.html"
+_STEP_MAIN = "troubleshooting/flow_step.html#main"
 
 
 @public_page(cache=True, query=("via",))
@@ -94,6 +98,19 @@ def flow_step(request, topic_slug, symptom_slug, number):
     if request.method == "POST":
         form = AnswerForm(request.POST, needs_confirmation=step.is_destructive)
     context = _step_context(request, flow, number=number, progress=progress, form=form)
+    if form is None and not flow.preview and is_fragment(request):
+        shaped_main = _shaped_main(request, context)
+        if shaped_main is not None:
+            # The partial's own text: the template would print the same (``_shaped_main``).
+            return HttpResponse(shaped_main)
+    context["description"] = _(
+        "%(symptom)s: step %(number)d of %(total)d of the guided fix. %(summary)s"
+    ) % {
+        "symptom": symptom.title,
+        "number": number,
+        "total": len(flow),
+        "summary": symptom.summary,
+    }
     status = 400 if form is not None else 200  # a valid answer has gone on to the next page
     return render_page(request, "troubleshooting/flow_step.html", context, status=status)
 
@@ -346,13 +363,6 @@ def _step_context(
     return {
         "title": _("Step %(number)d of %(total)d: %(title)s")
         % {"number": number, "total": len(flow), "title": step.title},
-        "description": _("%(symptom)s: step %(number)d of %(total)d of the guided fix. %(summary)s")
-        % {
-            "symptom": symptom.title,
-            "number": number,
-            "total": len(flow),
-            "summary": symptom.summary,
-        },
         # Answers make many addresses of one page; search engines index the article instead.
         "canonical_path": links["article_url"] if progress.results else request.path,
         "topic": symptom.topic,
@@ -367,6 +377,7 @@ def _step_context(
         "session": flow.session,
         "answer_form": form,
         "answers": Answer,
+        "known_issue_banner": _known_issues(request, symptom, number=number),
         "answer_bar": _answer_bar(request, destructive=step.is_destructive),
         "cant_do": pieces.form_block(
             _CANT_DO, AnswerForm if form is None else form, answers=Answer
@@ -405,6 +416,66 @@ def _answer_bar(request, *, destructive: bool) -> str:
     return Blocks(keep=not previewing(request)).render(
         _ANSWER_BAR, (destructive,), lambda values: {"destructive": values[0], "answers": Answer}
     )
+
+
+def _known_issues(request, symptom: Symptom, *, number: int) -> str:
+    """Return the known issues' banners shown at the start of a guided fix (on step 1 only)."""
+    if number != 1:
+        return ""
+    context = {"symptom": symptom, "topic": symptom.topic, "start_of_fix": True}
+    return render_to_string(_KNOWN_ISSUES, {**context, "previewing": previewing(request)})
+
+
+def _shaped_main(request, context: dict) -> str | None:
+    """Return the fragment's ``main`` partial from its shape, or None to render it.
+
+    Everything the partial prints of the step, its flow and this request is a value filled into
+    text rendered once per language and kind of step (``shaped.fill``): the template engine's
+    walk of a dozen tags and interface words per request is left to the first of each kind.
+    An editor's preview and a refused answer's form are rendered by the template, as before.
+    Each name the partial reads is mapped here, once: a shape that reads another is not kept.
+    """
+    step, confirmed = context["step"], context["confirmed"]
+    shown = context["pieces"]
+    flags = {
+        "request.htmx": True,
+        "fragment": True,
+        "previewing": False,
+        "answer_form": None,
+        "answers": Answer,
+        "confirmed": confirmed,
+        "step.interrupts": bool(step.interrupts),
+        "step.is_destructive": step.is_destructive,
+    }
+    values = {
+        "title": context["title"],
+        "switcher_html": language_switcher({"request": request}, oob=True),
+        "untranslated_in": translating.untranslated_notice(step),
+        "symptom.title": context["symptom"].title,
+        "number": context["number"],
+        "total": context["total"],
+        "step.title": step.title,
+        "step.pk": step.pk,
+        "known_issue_banner": context["known_issue_banner"],
+        "pieces.meta": shown["meta"],
+        # The one of the two the partial shows.
+        "pieces.body" if confirmed else "pieces.warning": shown["body" if confirmed else "warning"],
+        "request.path": request.path,
+        "results": context["results"],
+        "version": context["version"],
+        "via": context["via"],
+        "session": context["session"],
+        "step_url": context["step_url"],
+        "resume_url": context["resume_url"],
+        "answer_url": context["answer_url"],
+        "answer_bar": context["answer_bar"],
+        "cant_do": context["cant_do"],
+        "previous_url": context["previous_url"],
+        "back_label": context["back_label"],
+        "article_url": context["article_url"],
+        "end_url": context["end_url"],
+    }
+    return shaped.fill(_STEP_MAIN, flags, values)
 
 
 def _back_label(number: int, previous_url: str, article_url: str) -> str:

@@ -41,11 +41,16 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
         context.update(_preview_context(request, context))
     shown = next((context[name] for name in MAIN_ITEMS if context.get(name)), None)
     context["untranslated_in"] = translating.untranslated_notice(shown)
-    htmx = getattr(request, "htmx", None)
-    context["fragment"] = bool(htmx and not htmx.history_restore_request)
+    context["fragment"] = is_fragment(request)
     if context["fragment"]:
         template_name = f"{template_name}#main"
     return TemplateResponse(request, template_name, context, status=status)
+
+
+def is_fragment(request) -> bool:
+    """Return whether the page is answered with its ``main`` partial alone (an htmx swap)."""
+    # Only through the middleware that answers ``request.htmx``, whose reading this is.
+    return hasattr(request, "htmx") and caching.is_htmx_swap(request.META)
 
 
 def _preview_context(request, context: dict) -> dict:
