@@ -19,7 +19,6 @@ cache would add a network round trip per block. An editor's preview never reads 
 """
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString
 
 from .addresses import address_context
+from .bounded import RecentlyUsed
 
 # How many blocks kept as their latest version alone (``Blocks.render(latest=True)``): each is a
 # page's worth of HTML (the home page's topics, ~40 KB), kept per template, language and address
@@ -39,32 +39,23 @@ LATEST_MAX = 16
 
 
 class BlockMemory:
-    """A bounded least-recently-used map from a block's key to its rendered HTML."""
+    """Rendered blocks by key, least recently used out first; each ``latest`` one's version."""
 
     def __init__(self):
-        self._kept: OrderedDict[Hashable, SafeString] = OrderedDict()
+        self._kept: RecentlyUsed[SafeString] = RecentlyUsed(lambda: settings.RENDERED_BLOCKS_MAX)
         # Blocks kept as their one latest version each (``latest``), by all their key but values:
         # a page's worth of HTML each, one per template, language and address root, so few.
         self._latest: dict[tuple, tuple[tuple, SafeString]] = {}
-        # Several threads may serve pages in one process: the order and the bound stay whole.
+        # Several threads may serve pages in one process: the bound stays whole.
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> SafeString | None:
         """Return the block kept under ``key`` (now the most recently used), or None."""
-        with self._lock:
-            html = self._kept.get(key)
-            if html is not None:
-                self._kept.move_to_end(key)
-            return html
+        return self._kept.get(key)
 
     def put(self, key: Hashable, html: SafeString) -> None:
         """Keep ``html`` under ``key``, forgetting the least recently used past the bound."""
-        most = settings.RENDERED_BLOCKS_MAX
-        with self._lock:
-            self._kept[key] = html
-            self._kept.move_to_end(key)
-            while len(self._kept) > most:
-                self._kept.popitem(last=False)
+        self._kept.put(key, html)
 
     def latest(self, key: tuple) -> SafeString | None:
         """Return the latest version kept of the block, if it was rendered for ``key``."""
@@ -86,8 +77,8 @@ class BlockMemory:
 
     def clear(self) -> None:
         """Forget every block."""
+        self._kept.clear()
         with self._lock:
-            self._kept.clear()
             self._latest.clear()
 
 

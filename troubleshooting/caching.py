@@ -39,9 +39,7 @@ import functools
 import hashlib
 import logging
 import secrets
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -55,6 +53,7 @@ from django.db.models import Subquery
 from django.db.models.functions import Now
 from django.utils.translation import get_language
 
+from .bounded import RecentlyUsed
 from .models import (
     TRANSLATION_MODELS,
     Cause,
@@ -284,40 +283,22 @@ def keep_out_of_cache(response):
     return response
 
 
-class RecentPages:
+class RecentPages(RecentlyUsed[tuple[float, PageEntry]]):
     """The pages this process served last, kept as they are, in front of the shared cache.
 
     Always right: what a key names never changes (the key holds the release and the content
     version). It saves the shared cache's round trip (Redis) and unpickling on the pages people
-    read most.
+    read most. Each is kept as long as the shared cache keeps it.
     """
 
-    def __init__(self, size: int):
-        self.size = size
-        self._pages: OrderedDict[str, tuple[float, PageEntry]] = OrderedDict()
-        self._lock = threading.Lock()
+    def get(self, key: str) -> PageEntry | None:
+        found = super().get(key)
+        if found is None or found[0] < time.monotonic():
+            return None
+        return found[1]
 
-    def get(self, key: str):
-        with self._lock:
-            found = self._pages.get(key)
-            if found is None or found[0] < time.monotonic():
-                return None
-            self._pages.move_to_end(key)
-            return found[1]
-
-    def set(self, key: str, entry: PageEntry) -> None:
-        with self._lock:
-            self._pages[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, entry)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._pages)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
+    def put(self, key: str, entry: PageEntry) -> None:
+        super().put(key, (time.monotonic() + settings.PAGE_CACHE_SECONDS, entry))
 
 
 class PageCache:
@@ -371,12 +352,12 @@ class PageCache:
         if entry is None:
             entry = self._ask("default", "get", key)
             if entry is not None:
-                self.recent.set(key, entry)
+                self.recent.put(key, entry)
         return entry
 
     def set(self, key: str, entry: PageEntry) -> None:
         """Keep a page's entry here and in the shared cache."""
-        self.recent.set(key, entry)
+        self.recent.put(key, entry)
         self._ask("default", "set", key, entry, settings.PAGE_CACHE_SECONDS)
 
     def _ask(self, alias: str, method: str, *args):

@@ -6,7 +6,7 @@ own patterns one by one, and builds a match with its route strings at every leve
 page cache's wrapper even looks for the page. What an address resolves to never changes while
 the process runs (the URLconf is fixed, and the language is the address's own), so once an
 address has been resolved to a cached public page, ``PageHitMiddleware`` remembers which one
-(``PageAddresses``: the address and its language → the page's ``HitRoute``) and answers the
+(``page_addresses``: the address and its language → the page's ``HitRoute``) and answers the
 next requests for it straight from the cache, as the page's own wrappers would have:
 
 - Only the view ``public_page`` made, as the resolver returned it: a view with a layer of its
@@ -29,8 +29,6 @@ URLconf or the languages.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -38,6 +36,7 @@ from django.core.signals import setting_changed
 from django.db import DatabaseError
 from django.dispatch import receiver
 
+from .bounded import RecentlyUsed
 from .faults import database_fault_response
 
 ADDRESSES = 2000
@@ -61,37 +60,8 @@ def answers_hits(view, *, hit: Callable) -> None:
     view.hit_route = HitRoute(view, hit)
 
 
-class PageAddresses:
-    """Which cached page each address (in its language) resolved to, the most recent kept."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._routes: OrderedDict[tuple[str, str | None], HitRoute] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, address: tuple[str, str | None]) -> HitRoute | None:
-        with self._lock:
-            route = self._routes.get(address)
-            if route is not None:
-                self._routes.move_to_end(address)
-            return route
-
-    def set(self, address: tuple[str, str | None], route: HitRoute) -> None:
-        with self._lock:
-            self._routes[address] = route
-            self._routes.move_to_end(address)
-            while len(self._routes) > self.size:
-                self._routes.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._routes)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._routes.clear()
-
-
-page_addresses = PageAddresses(ADDRESSES)
+# Which cached page each address (in its language) resolved to, the most recent kept.
+page_addresses: RecentlyUsed[HitRoute] = RecentlyUsed(ADDRESSES)
 
 
 @receiver(setting_changed)
@@ -137,5 +107,5 @@ class PageHitMiddleware:
             and response.status_code == 200
             and not per_request_urlconf
         ):
-            page_addresses.set(_address(request), route)
+            page_addresses.put(_address(request), route)
         return response

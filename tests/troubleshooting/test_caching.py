@@ -299,11 +299,11 @@ def test_each_process_keeps_pages_it_serves_in_front_of_the_shared_cache(client,
 def test_this_process_keeps_only_its_most_recent_pages(settings):
     pages = caching.RecentPages(size=2)
     for key in ("a", "b", "c"):
-        pages.set(key, (200, {}, key.encode()))
+        pages.put(key, (200, {}, key.encode()))
     assert pages.get("a") is None
     assert pages.get("c") == (200, {}, b"c")
     settings.PAGE_CACHE_SECONDS = -1  # kept no time at all
-    pages.set("d", (200, {}, b"d"))
+    pages.put("d", (200, {}, b"d"))
     assert pages.get("d") is None
 
 

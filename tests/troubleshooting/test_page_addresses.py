@@ -5,12 +5,13 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError
+from django.http import HttpResponse
 from django.test import Client
 from django.urls.resolvers import URLResolver
 
 from troubleshooting import caching
 from troubleshooting.flow import Flow
-from troubleshooting.page_addresses import PageAddresses, page_addresses
+from troubleshooting.page_addresses import HitRoute, PageHitMiddleware, page_addresses
 
 
 def resolving(client, url, method="get", **headers):
@@ -109,7 +110,7 @@ class TestHitsSkipTheResolver:
         assert response["Retry-After"]
         assert "The database is unavailable" in caplog.text
 
-    def test_each_language_is_its_own_address(self, client, guide):
+    def test_each_language_is_answered_in_its_own(self, client, guide):
         for url in ("/", "/es/", "/fr/"):
             client.get(url)
             client.get(url)
@@ -117,6 +118,17 @@ class TestHitsSkipTheResolver:
             response, resolved = resolving(client, url)
             assert response["Content-Language"][:2] == language
             assert not resolved
+
+    def test_an_address_remembered_in_one_language_is_not_used_in_another(self, rf):
+        # The resolver reads the active language: the same path in another one is resolved.
+        english = HttpResponse("the English page")
+        page_addresses.put(("/", "en"), HitRoute(view=None, hit=lambda request: english))
+        resolved = HttpResponse("resolved")
+        middleware = PageHitMiddleware(lambda request: resolved)
+        for language, answer in (("en", english), ("es", resolved)):
+            request = rf.get("/")
+            request.LANGUAGE_CODE = language
+            assert middleware(request) is answer
 
     def test_too_many_query_parameters_are_refused_as_before(self, client, guide, settings):
         url = guide[1].get_absolute_url()
@@ -154,19 +166,6 @@ class TestWhatTheViewsWrappersDoStillHappens:
         previewed, resolved = resolving(admin_client, topic.get_absolute_url())
         assert "no-store" in previewed["Cache-Control"]
         assert resolved
-
-
-def test_remembers_only_the_most_recent_addresses():
-    addresses = PageAddresses(size=2)
-    route = mock.sentinel.route
-    for path in ("/a/", "/b/", "/c/"):
-        addresses.set((path, "en"), route)
-    addresses.get(("/b/", "en"))
-    addresses.set(("/d/", "en"), route)
-    assert len(addresses) == 2
-    assert addresses.get(("/a/", "en")) is None
-    assert addresses.get(("/c/", "en")) is None
-    assert addresses.get(("/b/", "en")) is route
 
 
 @pytest.mark.parametrize("setting", ["ROOT_URLCONF", "LANGUAGES"])
