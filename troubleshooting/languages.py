@@ -131,11 +131,28 @@ def _address_in(
 
 
 def addresses(url: str, *, match: ResolverMatch | None = None) -> dict[str, str]:
-    """Return the address of the page at ``url`` in every language, by language code."""
+    """Return the address of the page at ``url`` in every language, by language code.
+
+    ``address_in()`` for each language, with what they share worked out once: the slug book
+    read, the address's English slugs found and its query put back for all of them.
+    """
     parts, place = urlsplit(url), address_place()
     path = _site_path(parts.path, place)
     match = match or resolve_address(path)
-    written_in = language_of_path(path)
-    return {
-        code: _address_in(parts, match, written_in, code, place) for code, _ in settings.LANGUAGES
-    }
+    codes = [code for code, _ in settings.LANGUAGES]
+    if match is None or not match.view_name:
+        return {code: _address_in(parts, match, "", code, place) for code in codes}
+    written_in = base_code(language_of_path(path))
+    arguments = translating.address_slugs_in(
+        match.captured_kwargs, written_in, {base_code(code) for code in codes}
+    )
+    tail = urlunsplit(("", "", "", parts.query, parts.fragment))
+    found = {}
+    for code in codes:
+        try:
+            found[code] = kwargs_url_in(place, code, match.view_name, arguments[base_code(code)])
+        except NoReverseMatch:
+            found[code] = kwargs_url_in(place, code, "troubleshooting:home", {})
+        else:
+            found[code] += tail
+    return found
