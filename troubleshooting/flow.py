@@ -57,6 +57,8 @@ _OPEN_RESULTS = re.compile(r"[nsc-]*")
 # Exactly one step fixed it, wherever it is in the list.
 _RESOLVED_RESULTS = re.compile(r"[nsc-]*y[nsc-]*")
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+# What urlencode() leaves as it is: a flow address's answers, version, slug and session key.
+_AS_IS = re.compile(r"[-a-zA-Z0-9_.~]*")
 
 
 class InvalidFlowState(ValueError):
@@ -116,6 +118,17 @@ def public_step_links(*, preview: bool):
         .select_related("step")
         .order_by("position")
     )
+
+
+def _query(params: dict[str, str]) -> str:
+    """Return ``urlencode(params)``, joined as it is when no value needs quoting (the usual)."""
+    # The answers, ``v``, ``via`` and the session key are letters, digits and dashes; a
+    # parameter from elsewhere (``confirm``) is too. urlencode() quotes each of them in turn.
+    if all(
+        isinstance(value, str) and _AS_IS.fullmatch(key + value) for key, value in params.items()
+    ):
+        return "&".join(f"{key}={value}" for key, value in params.items())
+    return urlencode(params)
 
 
 @dataclass(frozen=True)
@@ -277,7 +290,7 @@ class Flow:
             params["via"] = self.via
         if self.session:
             params["s"] = self.session
-        return f"{url}?{urlencode(params)}" if params else url
+        return f"{url}?{_query(params)}" if params else url
 
     def _as_progress(self, results: str | Progress) -> Progress:
         if isinstance(results, Progress):
