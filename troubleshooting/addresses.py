@@ -26,6 +26,8 @@ from django.utils.translation import get_language, override
 from .converters import StepNumber
 
 _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+# What urlencode() leaves as it is (quote_plus()'s always-safe characters).
+_UNQUOTED = re.compile(r"[-a-zA-Z0-9_.~]*")
 _STEP_NUMBER = re.compile(StepNumber.regex)
 # A shape not reversed yet (None is kept for an address that has no shape).
 _UNKNOWN = object()
@@ -150,6 +152,23 @@ def kwargs_url_in(place: tuple, language: str, name: str, kwargs: dict) -> str:
         return url
     with override(language):
         return kwargs_url(name, kwargs)
+
+
+def plain_query(pairs) -> str | None:
+    """Return the query of ``(key, value)`` pairs as ``urlencode()`` writes it, or None.
+
+    None when a key or value is not a string that ``urlencode()`` leaves as it is: then
+    ``urlencode()`` itself is needed. A flow address's answers, version, slugs and session
+    key never are, and joining them costs a fraction of quoting each in turn.
+    """
+    parts = []
+    for key, value in pairs:
+        if not (isinstance(key, str) and isinstance(value, str)):
+            return None
+        if not _UNQUOTED.fullmatch(key) or not _UNQUOTED.fullmatch(value):
+            return None
+        parts.append(f"{key}={value}")
+    return "&".join(parts)
 
 
 class Addresses:

@@ -27,7 +27,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from .addresses import Addresses, slug_url
+from .addresses import Addresses, plain_query, slug_url
 from .caching import SharedData
 from .models import (
     FixStep,
@@ -57,8 +57,6 @@ _OPEN_RESULTS = re.compile(r"[nsc-]*")
 # Exactly one step fixed it, wherever it is in the list.
 _RESOLVED_RESULTS = re.compile(r"[nsc-]*y[nsc-]*")
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
-# What urlencode() leaves as it is: a flow address's answers, version, slug and session key.
-_AS_IS = re.compile(r"[-a-zA-Z0-9_.~]*")
 
 
 class InvalidFlowState(ValueError):
@@ -121,14 +119,9 @@ def public_step_links(*, preview: bool):
 
 
 def _query(params: dict[str, str]) -> str:
-    """Return ``urlencode(params)``, joined as it is when no value needs quoting (the usual)."""
-    # The answers, ``v``, ``via`` and the session key are letters, digits and dashes; a
-    # parameter from elsewhere (``confirm``) is too. urlencode() quotes each of them in turn.
-    if all(
-        isinstance(value, str) and _AS_IS.fullmatch(key + value) for key, value in params.items()
-    ):
-        return "&".join(f"{key}={value}" for key, value in params.items())
-    return urlencode(params)
+    """Return ``urlencode(params)``; a flow's answers, ``v``, ``via`` and ``s`` need no quoting."""
+    query = plain_query(params.items())
+    return urlencode(params) if query is None else query
 
 
 @dataclass(frozen=True)

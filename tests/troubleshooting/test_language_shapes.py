@@ -6,6 +6,7 @@ exactly what the templates and ``reverse()`` give, whatever the slugs, prefix or
 """
 
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -246,3 +247,32 @@ class TestPagesAfterAnEdit:
         assert '<html lang="ar" dir="rtl">' in html
         assert switcher(html) == {"en-gb": ("/", False), "ar": ("/ar/", True)}
         assert alternates(html)["ar"] == "http://testserver/ar/"
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [],
+        [("r", "n-s"), ("v", "0123abcdef01"), ("via", "wifi_off"), ("s", "A.b~c")],
+        [("q", "a b")],
+        [("q", "é")],
+        [("a/b", "1")],
+        [("q", "a&b=c")],
+        [("n", 1)],
+    ],
+)
+def test_a_query_is_joined_as_it_is_only_where_urlencode_would_write_it_so(pairs):
+    joined = addresses.plain_query(pairs)
+    if joined is not None:
+        assert joined == urlencode(pairs)
+    else:
+        assert urlencode(pairs) != "&".join(f"{key}={value}" for key, value in pairs) or any(
+            not isinstance(value, str) for _key, value in pairs
+        )
+
+
+def test_the_switcher_keeps_a_query_that_needs_quoting_as_the_page_was_asked(client):
+    html = client.get(reverse("troubleshooting:search"), {"q": "a b/é"}).text
+    with translation.override("es"):
+        spanish = reverse("troubleshooting:search")
+    assert f'href="/es{spanish.removeprefix("/es")}?{urlencode({"q": "a b/é"})}"' in html
