@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
+from tests.factories import make_symptom
 from tests.troubleshooting.test_languages import (
     LANGUAGE_CODES,
     PREFIXES,
@@ -276,3 +277,21 @@ def test_the_switcher_keeps_a_query_that_needs_quoting_as_the_page_was_asked(cli
     with translation.override("es"):
         spanish = reverse("troubleshooting:search")
     assert f'href="/es{spanish.removeprefix("/es")}?{urlencode({"q": "a b/é"})}"' in html
+
+
+@pytest.mark.django_db
+def test_a_language_the_page_has_no_address_in_gets_its_home_page_the_others_keep_theirs():
+    symptom = make_symptom()
+    url = f"{symptom.get_absolute_url()}?via=wifi"
+    real = addresses.kwargs_url_in
+
+    def refusing_french(place, language, name, kwargs):
+        if language == "fr" and name != "troubleshooting:home":
+            raise NoReverseMatch(name)
+        return real(place, language, name, kwargs)
+
+    with mock.patch.object(languages, "kwargs_url_in", refusing_french):
+        found = languages.addresses(url)
+    assert found["fr"] == "/fr/"
+    assert found["es"] == f"/es{symptom.get_absolute_url()}?via=wifi"
+    assert found[settings.LANGUAGE_CODE] == url
