@@ -20,14 +20,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from urllib.parse import urlencode
 
 from django.db.models import TextChoices
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from .addresses import Addresses, plain_query, slug_url
+from .addresses import Addresses, query_string, slug_url
 from .caching import SharedData
 from .models import (
     FixStep,
@@ -116,12 +115,6 @@ def public_step_links(*, preview: bool):
         .select_related("step")
         .order_by("position")
     )
-
-
-def _query(params: dict[str, str]) -> str:
-    """Return ``urlencode(params)``; a flow's answers, ``v``, ``via`` and ``s`` need no quoting."""
-    query = plain_query(params.items())
-    return urlencode(params) if query is None else query
 
 
 @dataclass(frozen=True)
@@ -283,7 +276,7 @@ class Flow:
             params["via"] = self.via
         if self.session:
             params["s"] = self.session
-        return f"{url}?{_query(params)}" if params else url
+        return f"{url}?{query_string(params.items())}" if params else url
 
     def _as_progress(self, results: str | Progress) -> Progress:
         if isinstance(results, Progress):

@@ -339,8 +339,9 @@ def address_slugs(kwargs: dict, source: str, target: str) -> dict:
     return address_slugs_in(kwargs, source, (target,))[target]
 
 
-def address_slugs_in(kwargs: dict, source: str, targets) -> dict[str, dict]:
+def address_slugs_in(kwargs: dict, source: str, targets: Iterable[str]) -> dict[str, dict]:
     """Return ``address_slugs()`` into each of ``targets``, by target: the book read once."""
+    targets = set(targets)
     names = ADDRESS_SLUGS.keys() & kwargs.keys()
     if not names:
         return dict.fromkeys(targets, kwargs)

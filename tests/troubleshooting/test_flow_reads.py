@@ -217,7 +217,7 @@ def test_drafts_are_not_found_and_an_editor_previews_them(client, admin_client):
 
 
 @pytest.mark.parametrize("model", [Symptom, Topic, FixStep])
-def test_instances_put_values_in_the_field_order_from_db_takes(model):
+def test_an_instance_of_its_primary_key_alone_defers_every_other_field(model):
     build = Instances(model, ("id",))
     instance = build([7])
     assert instance.pk == 7
