@@ -17,6 +17,7 @@ once for a page's whole list of links.
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -26,6 +27,8 @@ from django.utils.translation import get_language, override
 from .converters import StepNumber
 
 _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+# What urlencode() leaves as it is (quote_plus()'s always-safe characters).
+_UNQUOTED = re.compile(r"[-a-zA-Z0-9_.~]*")
 _STEP_NUMBER = re.compile(StepNumber.regex)
 # A shape not reversed yet (None is kept for an address that has no shape).
 _UNKNOWN = object()
@@ -150,6 +153,22 @@ def kwargs_url_in(place: tuple, language: str, name: str, kwargs: dict) -> str:
         return url
     with override(language):
         return kwargs_url(name, kwargs)
+
+
+def query_string(pairs) -> str:
+    """Return ``urlencode(pairs)`` of ``(key, value)`` pairs, joined as they are where it can.
+
+    A key and value that are strings of the characters ``urlencode()`` leaves as they are (a
+    flow address's answers, version, slugs and session key always are) are joined without
+    quoting each in turn, at a fraction of the cost; anything else goes through ``urlencode()``.
+    """
+    pairs = list(pairs)
+    for key, value in pairs:
+        if not (isinstance(key, str) and isinstance(value, str)):
+            return urlencode(pairs)
+        if not _UNQUOTED.fullmatch(key) or not _UNQUOTED.fullmatch(value):
+            return urlencode(pairs)
+    return "&".join(f"{key}={value}" for key, value in pairs)
 
 
 class Addresses:

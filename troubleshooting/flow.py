@@ -20,14 +20,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from urllib.parse import urlencode
 
 from django.db.models import TextChoices
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from .addresses import Addresses, slug_url
+from .addresses import Addresses, query_string, slug_url
 from .caching import SharedData
 from .models import (
     FixStep,
@@ -277,7 +276,7 @@ class Flow:
             params["via"] = self.via
         if self.session:
             params["s"] = self.session
-        return f"{url}?{urlencode(params)}" if params else url
+        return f"{url}?{query_string(params.items())}" if params else url
 
     def _as_progress(self, results: str | Progress) -> Progress:
         if isinstance(results, Progress):

@@ -2,15 +2,16 @@
 
 English, the source, has the addresses it always had; every other language puts its code in
 front (``/es/…``, ``/fr/…``: ``helpcenter/urls.py``). The language switcher, the ``hreflang``
-alternates of every page and the sitemap's alternates all ask ``address_in()`` for "this page
-in that language", so a page whose address differs between languages (translated slugs) needs
-teaching here only: ``_arguments_in()``.
+alternates of every page and the sitemap's alternates all ask ``address_in()`` (or
+``addresses()``, the same for every language at once) for "this page in that language", so a
+page whose address differs between languages (translated slugs) needs teaching here only:
+``_arguments_in()``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -76,14 +77,14 @@ def resolve_address(path: str) -> ResolverMatch | None:
             return None
 
 
-def _arguments_in(language: str, match: ResolverMatch, written_in: str) -> dict:
-    """Return the page's address arguments, written in ``written_in``, as ``language`` writes them.
+def _arguments_in(languages: list[str], match: ResolverMatch, written_in: str) -> dict:
+    """Return the page's address arguments, written in ``written_in``, as each language writes them.
 
-    Items have a slug per language (their translations'); one without a live translation keeps
-    its English slug there.
+    By base code. Items have a slug per language (their translations'); one without a live
+    translation keeps its English slug there.
     """
-    return translating.address_slugs(
-        match.captured_kwargs, base_code(written_in), base_code(language)
+    return translating.address_slugs_in(
+        match.captured_kwargs, base_code(written_in), [base_code(code) for code in languages]
     )
 
 
@@ -94,10 +95,12 @@ def address_in(url: str, language: str, *, match: ResolverMatch | None = None) -
     one of the site's pages (an error page's) gives that language's home page. ``match``: the
     address already resolved (a request's ``resolver_match``), saving a second resolve.
     """
-    parts, place = urlsplit(url), address_place()
-    path = _site_path(parts.path, place)
-    match = match or resolve_address(path)
-    return _address_in(parts, match, language_of_path(path), language, place)
+    return _addresses_in(url, [language], match)[language]
+
+
+def addresses(url: str, *, match: ResolverMatch | None = None) -> dict[str, str]:
+    """Return the address of the page at ``url`` in every language, by language code."""
+    return _addresses_in(url, [code for code, _ in settings.LANGUAGES], match)
 
 
 def _site_path(path: str, place: tuple) -> str:
@@ -110,32 +113,26 @@ def _site_path(path: str, place: tuple) -> str:
     return path[len(prefix) - 1 :] if prefix != "/" and path.startswith(prefix) else path
 
 
-def _address_in(
-    parts: SplitResult, match: ResolverMatch | None, written_in: str, language: str, place: tuple
-) -> str:
-    """Return ``address_in()`` of an address split, resolved and its language known.
+def _addresses_in(url: str, languages: list[str], match: ResolverMatch | None) -> dict[str, str]:
+    """Return ``address_in()`` of ``url`` for each of ``languages``, by code.
 
-    ``place``: where addresses begin (``addresses.address_place()``), read once for every
-    language. No language is switched on for this: each one's address shape is learnt once.
+    What the languages share is worked out once: the address split and resolved, the slug
+    book read, the English slugs found, the query and fragment put back. No language is
+    switched on for this: each one's address shape is learnt once.
     """
-    if match is None or not match.view_name:
-        return kwargs_url_in(place, language, "troubleshooting:home", {})
-    try:
-        arguments = _arguments_in(language, match, written_in)
-        path = kwargs_url_in(place, language, match.view_name, arguments)
-    except NoReverseMatch:
-        return kwargs_url_in(place, language, "troubleshooting:home", {})
-    if not parts.query and not parts.fragment:
-        return path
-    return urlunsplit(("", "", path, parts.query, parts.fragment))
-
-
-def addresses(url: str, *, match: ResolverMatch | None = None) -> dict[str, str]:
-    """Return the address of the page at ``url`` in every language, by language code."""
     parts, place = urlsplit(url), address_place()
     path = _site_path(parts.path, place)
     match = match or resolve_address(path)
-    written_in = language_of_path(path)
-    return {
-        code: _address_in(parts, match, written_in, code, place) for code, _ in settings.LANGUAGES
-    }
+    if match is None or not match.view_name:
+        return {code: kwargs_url_in(place, code, "troubleshooting:home", {}) for code in languages}
+    arguments = _arguments_in(languages, match, language_of_path(path))
+    tail = urlunsplit(("", "", "", parts.query, parts.fragment))
+    found = {}
+    for code in languages:
+        try:
+            found[code] = kwargs_url_in(place, code, match.view_name, arguments[base_code(code)])
+        except NoReverseMatch:
+            found[code] = kwargs_url_in(place, code, "troubleshooting:home", {})
+        else:
+            found[code] += tail
+    return found

@@ -38,7 +38,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, models, transaction
+from django.db.models import DEFERRED
 from django.utils.translation import get_language
 
 # A read the ORM must run itself each time (its stand-ins did not come through unchanged).
@@ -311,11 +312,7 @@ class Instances:
 
     def __init__(self, model, names: tuple[str, ...]):
         # The fields with a column of the model's table, in the order from_db() takes them.
-        fields = [
-            field
-            for field in model._meta.get_fields()
-            if getattr(field, "concrete", False) and not field.many_to_many
-        ]
+        fields = list(model._meta.concrete_fields)
         by_name = {field.attname: field for field in fields}
         for name in names:
             field = by_name.get(name)
@@ -323,12 +320,15 @@ class Instances:
                 raise ImproperlyConfigured(f"{model.__name__}.{name} is not a plain column")
         self.model = model
         self.names = names
-        # from_db() takes the values in the model's field order.
-        self._order = sorted(range(len(names)), key=lambda n: fields.index(by_name[names[n]]))
+        # from_db() takes a value for each of the model's fields, in their order, DEFERRED for
+        # one not read: given all of them, it need not look each field up among the names.
+        self._places = [fields.index(by_name[name]) for name in names]
+        self._deferred = [DEFERRED] * len(fields)
         self._booleans = [
             n for n, name in enumerate(names) if isinstance(by_name[name], models.BooleanField)
         ]
-        self._sorted_names = [names[n] for n in self._order]
+        # The names read, in the model's order: what from_db() is told was loaded.
+        self._loaded = [field.attname for field in fields if field.attname in names]
 
     def __call__(self, values) -> models.Model:
         """Return the instance of one row's ``values`` (those of ``names``, in their order)."""
@@ -336,8 +336,11 @@ class Instances:
             values = list(values)
             for n in self._booleans:
                 values[n] = None if values[n] is None else bool(values[n])
-        ordered = [values[n] for n in self._order]
-        return self.model.from_db(connection.alias, self._sorted_names, ordered)
+        every = self._deferred.copy()
+        for place, value in zip(self._places, values, strict=True):
+            every[place] = value
+        # The reads run on ``connection``, the default database's.
+        return self.model.from_db(DEFAULT_DB_ALIAS, self._loaded, every)
 
 
 def _place(sql: str, params: list, stand_in, every: list) -> tuple[int, type] | None:

@@ -336,15 +336,28 @@ def address_slugs(kwargs: dict, source: str, target: str) -> dict:
     A slug without a live translation stays the English one (that page falls back to English),
     and so does every slug while the database cannot be read (the 503 page still links).
     """
+    return address_slugs_in(kwargs, source, (target,))[target]
+
+
+def address_slugs_in(kwargs: dict, source: str, targets: Iterable[str]) -> dict[str, dict]:
+    """Return ``address_slugs()`` into each of ``targets``, by target: the book read once."""
+    targets = set(targets)
     names = ADDRESS_SLUGS.keys() & kwargs.keys()
-    if not names or source == target:
-        return kwargs
+    if not names:
+        return dict.fromkeys(targets, kwargs)
+    moved_into = {target: kwargs for target in targets if target == source}
+    if len(moved_into) == len(targets):
+        return moved_into
     try:
         into, back = _book()
     except DatabaseError:
-        return kwargs
-    moved = dict(kwargs)
-    for name in names:
-        english = back.get((name, source), {}).get(kwargs[name], kwargs[name])
-        moved[name] = into.get((name, target), {}).get(english, english)
-    return moved
+        return dict.fromkeys(targets, kwargs)
+    english = {name: back.get((name, source), {}).get(kwargs[name], kwargs[name]) for name in names}
+    for target in targets:
+        if target in moved_into:
+            continue
+        moved = dict(kwargs)
+        for name in names:
+            moved[name] = into.get((name, target), {}).get(english[name], english[name])
+        moved_into[target] = moved
+    return moved_into

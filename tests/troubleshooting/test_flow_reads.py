@@ -217,12 +217,21 @@ def test_drafts_are_not_found_and_an_editor_previews_them(client, admin_client):
 
 
 @pytest.mark.parametrize("model", [Symptom, Topic, FixStep])
-def test_instances_put_values_in_the_field_order_from_db_takes(model):
+def test_an_instance_of_its_primary_key_alone_defers_every_other_field(model):
     build = Instances(model, ("id",))
-    assert build._order == [0]
-    columns = [
-        field
-        for field in model._meta.get_fields()
-        if getattr(field, "concrete", False) and not field.many_to_many
-    ]
-    assert columns == list(model._meta.concrete_fields)
+    instance = build([7])
+    assert instance.pk == 7
+    assert instance.get_deferred_fields() == {
+        field.attname for field in model._meta.concrete_fields if field.attname != "id"
+    }
+
+
+@pytest.mark.django_db
+def test_instances_are_the_rows_values_in_any_order_the_rest_deferred():
+    step = make_step(settings_path="Settings > Wi-Fi", interrupts=True)
+    build = Instances(FixStep, ("title", "interrupts", "id", "severity"))
+    instance = build((step.title, 1, step.pk, step.severity))
+    assert (instance.pk, instance.title, instance.severity) == (step.pk, step.title, step.severity)
+    assert instance.interrupts is True
+    assert instance.get_deferred_fields() >= {"settings_path", "instructions_html"}
+    assert instance.settings_path == "Settings > Wi-Fi"  # a deferred field is read on demand

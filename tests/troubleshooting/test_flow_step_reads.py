@@ -1,6 +1,7 @@
 """A step page reads its symptom and steps in one query, only the step it shows whole."""
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -178,3 +179,18 @@ def test_a_step_page_reads_its_symptom_and_steps_in_one_query(client, prefix):
         reads = [sql for sql in sqls if "troubleshooting_contentversion" not in sql]
         assert len(reads) == 1, reads
         assert "troubleshooting_symptomstep" in reads[0]
+
+
+@pytest.mark.django_db
+def test_a_step_address_quotes_its_query_as_urlencode_does():
+    symptom = make_symptom(steps=[make_step(), make_step()])
+    flow = Flow.for_symptom(symptom).with_via("wifi-off").with_session("a" * 32)
+    plain = flow.step_url(2, "n", confirm="1")
+    path, query = plain.split("?")
+    assert query == urlencode(
+        {"r": "n", "v": flow.version, "confirm": "1", "via": "wifi-off", "s": "a" * 32}
+    )
+    assert flow.step_url(2, "n", confirm="a b&c=d/é") == (
+        f"{path}?{urlencode({'r': 'n', 'v': flow.version, 'confirm': 'a b&c=d/é'})}"
+        f"&via=wifi-off&s={'a' * 32}"
+    )

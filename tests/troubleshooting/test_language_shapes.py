@@ -6,9 +6,11 @@ exactly what the templates and ``reverse()`` give, whatever the slugs, prefix or
 """
 
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 from django.template.loader import get_template
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
@@ -16,6 +18,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
+from tests.factories import make_symptom
 from tests.troubleshooting.test_languages import (
     LANGUAGE_CODES,
     PREFIXES,
@@ -24,7 +27,7 @@ from tests.troubleshooting.test_languages import (
     switcher,
 )
 from tests.troubleshooting.translation_factories import translate
-from troubleshooting import addresses, languages, middleware, shaped
+from troubleshooting import addresses, languages, middleware, shaped, translating
 from troubleshooting.flow import Flow
 from troubleshooting.templatetags import languages as language_tags
 
@@ -246,3 +249,40 @@ class TestPagesAfterAnEdit:
         assert '<html lang="ar" dir="rtl">' in html
         assert switcher(html) == {"en-gb": ("/", False), "ar": ("/ar/", True)}
         assert alternates(html)["ar"] == "http://testserver/ar/"
+
+
+def test_the_switcher_keeps_a_query_that_needs_quoting_as_the_page_was_asked(client):
+    html = client.get(reverse("troubleshooting:search"), {"q": "a b/é"}).text
+    with translation.override("es"):
+        spanish = reverse("troubleshooting:search")
+    assert f'href="{spanish}?{urlencode({"q": "a b/é"})}"' in html
+
+
+def test_a_language_the_page_has_no_address_in_gets_its_home_page_the_others_keep_theirs():
+    symptom = make_symptom()
+    url = f"{symptom.get_absolute_url()}?via=wifi"
+    real = addresses.kwargs_url_in
+
+    def refusing_french(place, language, name, kwargs):
+        if language == "fr" and name != "troubleshooting:home":
+            raise NoReverseMatch(name)
+        return real(place, language, name, kwargs)
+
+    with mock.patch.object(languages, "kwargs_url_in", refusing_french):
+        found = languages.addresses(url)
+    assert found["fr"] == "/fr/"
+    assert found["es"] == f"/es{symptom.get_absolute_url()}?via=wifi"
+    assert found[settings.LANGUAGE_CODE] == url
+
+
+def test_while_the_slugs_cannot_be_read_every_language_links_to_the_english_slugs():
+    symptom = make_symptom()
+    translate(symptom, "es")
+    url = symptom.get_absolute_url()
+    assert languages.addresses(url)["es"] == f"/es{url.replace(symptom.slug, symptom.slug + '-es')}"
+    with mock.patch.object(translating, "_book", side_effect=OperationalError("down")):
+        found = languages.addresses(url)
+    assert found == {
+        code: f"/{code}{url}" if code != settings.LANGUAGE_CODE else url
+        for code, _ in settings.LANGUAGES
+    }

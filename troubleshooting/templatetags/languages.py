@@ -9,6 +9,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.safestring import SafeString
 
 from .. import languages, shaped
+from ..addresses import query_string
 from ..language_codes import SOURCE_ADDRESS_CODE
 
 register = template.Library()
@@ -35,7 +36,7 @@ def _shown_address(request) -> str:
     keys on, with the guided fix's session key as a placeholder filled in per person, so a
     cached page never carries someone else's session in its links.
     """
-    query = request.GET.urlencode()
+    query = query_string((key, value) for key, values in request.GET.lists() for value in values)
     return f"{request.path}?{query}" if query else request.path
 
 
