@@ -7,6 +7,7 @@ from django.db.models import (
     BooleanField,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Subquery,
@@ -21,7 +22,6 @@ from .. import pieces
 from ..addresses import Addresses, slug_url
 from ..blocks import Blocks
 from ..models import (
-    TRANSLATION_MODELS,
     Cause,
     FixStep,
     Symptom,
@@ -31,6 +31,7 @@ from ..models import (
     TriageQuestion,
     live,
     live_count,
+    live_in_language,
 )
 from ..prepared import Instances, Prepared
 from ..previewing import previewing
@@ -295,19 +296,15 @@ def _visible_topics_query(*, preview: bool):
         # Each symptom as the page shows it: its visible translation's slug and title, the
         # English where it has none; the English title still orders them. Only the first few
         # are looked up, found first: a database works out a row's columns before it sorts.
-        translation = (
-            TRANSLATION_MODELS[Symptom]
-            .objects.in_language(language, preview=preview)
-            .filter(source=OuterRef("pk"))
-            .order_by()
-        )
         chosen = firsts(OuterRef(OuterRef("pk"))).values("pk")[:HOME_SYMPTOMS_PER_TOPIC]
+        visible = live_in_language(language, "translations__", preview=preview)
         listed = (
             Symptom.objects.filter(pk__in=chosen)
             .order_by()
+            .alias(translation=FilteredRelation("translations", condition=visible))
             .annotate(
-                shown_slug=Coalesce(Subquery(translation.values("slug")), F("slug")),
-                shown_title=Coalesce(Subquery(translation.values("title")), F("title")),
+                shown_slug=Coalesce("translation__slug", "slug"),
+                shown_title=Coalesce("translation__title", "title"),
             )
             .values("id", "shown_slug", "shown_title", "position", "title")
         )
