@@ -59,6 +59,7 @@ def test_a_translated_home_page_lists_each_symptoms_visible_translation_in_the_e
         for n in range(5)
     )
     make_symptom(topic=topic, title="Listed 9", slug="listed-9", position=9, featured=True)
+    make_symptom(topic=make_topic(title="Other topic"), title="Elsewhere", position=0)
 
     def translate(symptom, title, slug, **fields):
         fields = {"status": Status.PUBLISHED, "language": language, **fields}
@@ -79,12 +80,27 @@ def test_a_translated_home_page_lists_each_symptoms_visible_translation_in_the_e
         (f"/{language}/busy/listed-3/", "Listed 3"),  # one still scheduled too
         (f"/{language}/busy/listed-4/", "Listed 4"),  # one into another language too
     ]
+    assert [title for _, title in listed_links(topic_section(html, "Other topic"))] == ["Elsewhere"]
     # Each language has its own read: the English page lists the English, as before.
     assert client.get("/").content.decode() == english
     assert listed_links(topic_section(english, "Busy topic"))[:2] == [
         ("/busy/listed-0/", "Listed 0"),
         ("/busy/listed-1/", "Listed 1"),
     ]
+
+
+def test_a_preview_lists_draft_translations_as_the_public_will_see_them(admin_client, client):
+    topic = make_topic(title="Busy topic", slug="busy")
+    symptom = make_symptom(topic=topic, title="Listed", slug="listed")
+    SymptomTranslation.objects.create(
+        source=symptom, language="es", title="Borrador", slug="borrador", status=Status.DRAFT
+    )
+    public = client.get("/es/").content.decode()
+    admin_client.get(reverse("troubleshooting:preview"), {"next": "/es/"})
+    preview = admin_client.get("/es/").content.decode()
+    assert listed_links(topic_section(public, "Busy topic")) == [("/es/busy/listed/", "Listed")]
+    drafted = [("/es/busy/borrador/", "Borrador")]
+    assert listed_links(topic_section(preview, "Busy topic")) == drafted
 
 
 def test_a_topic_with_only_a_few_symptoms_has_no_link_to_more(client):

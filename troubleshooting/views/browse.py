@@ -298,6 +298,9 @@ def _visible_topics_query(*, preview: bool):
         # are looked up, found first: a database works out a row's columns before it sorts.
         chosen = firsts(OuterRef(OuterRef("pk"))).values("pk")[:HOME_SYMPTOMS_PER_TOPIC]
         visible = live_in_language(language, "translations__", preview=preview)
+        # One join per row finds the translation (two subqueries were four look-ups on
+        # PostgreSQL). No default ordering: its join of the topics' table would take the
+        # table's name from the outer query, and the six would be chosen by the wrong topic.
         listed = (
             Symptom.objects.filter(pk__in=chosen)
             .order_by()
