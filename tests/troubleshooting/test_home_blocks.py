@@ -12,6 +12,7 @@ from django.utils.autoreload import file_changed
 
 from troubleshooting import blocks
 from troubleshooting.models import Status, SymptomTranslation, TopicTranslation
+from troubleshooting.views import browse
 
 from ..factories import make_question, make_symptom, make_topic
 
@@ -45,12 +46,29 @@ def two_topics():
     return busy, quiet, listed
 
 
-def test_an_unchanged_page_renders_no_block_again(client, two_topics):
-    first, rendered = home(client)
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_an_unchanged_page_renders_no_block_again(client, two_topics, prefix):
+    first, rendered = home(client, f"{prefix}/")
     assert rendered == {TOPIC: 2, COMMON: 1}
-    again, rendered = home(client)
+    again, rendered = home(client, f"{prefix}/")
     assert again == first
     assert rendered == {TOPIC: 0, COMMON: 0}
+
+
+def test_a_kept_translated_page_reads_no_listing_back(client, two_topics, monkeypatch):
+    # In every language each topic is keyed by its listing as read, translations and all:
+    # a page whose blocks are kept never reads a listing into rows.
+    _, _, listed = two_topics
+    SymptomTranslation.objects.create(
+        source=listed[0], language="es", slug="cero", title="Cero", status=Status.PUBLISHED
+    )
+    first, _ = home(client, "/es/")
+    assert ">Cero<" in section(first, "Busy topic")
+    read_back = []
+    monkeypatch.setattr(browse, "_listed", lambda text: read_back.append(text))
+    again, _ = home(client, "/es/")
+    assert again == first
+    assert read_back == []
 
 
 def test_a_changed_title_renders_only_its_own_block_again(client, two_topics):

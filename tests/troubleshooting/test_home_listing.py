@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from troubleshooting.models import Status
+from troubleshooting.models import Status, SymptomTranslation
 from troubleshooting.prepared import logged_sql
 
 from ..factories import make_question, make_symptom, make_topic
@@ -38,6 +38,70 @@ def test_only_live_unfeatured_symptoms_are_listed_in_order_and_every_live_one_co
     # Seven listed or not, the one whose time came and the featured one (a card above):
     # drafts and those still scheduled are not.
     assert "All 9 problems in Busy topic" in section
+
+
+def listed_links(section: str) -> list[tuple[str, str]]:
+    """Return the (address, title) of each symptom a topic's section lists, in order."""
+    links = []
+    for item in section.split("</a></li>")[:-1]:
+        href = item.split('href="')[-1].split('"')[0]
+        links.append((href, item.split(">")[-1]))
+    return links
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_a_translated_home_page_lists_each_symptoms_visible_translation_in_the_english_order(
+    client, language
+):
+    topic = make_topic(title="Busy topic", slug="busy")
+    # All in the same place, so the English title decides their order.
+    first, second, third, fourth, fifth = (
+        make_symptom(topic=topic, title=f"Listed {n}", slug=f"listed-{n}", position=0)
+        for n in range(5)
+    )
+    make_symptom(topic=topic, title="Listed 9", slug="listed-9", position=9, featured=True)
+    make_symptom(topic=make_topic(title="Other topic"), title="Elsewhere", position=0)
+
+    def translate(symptom, title, slug, **fields):
+        fields = {"status": Status.PUBLISHED, "language": language, **fields}
+        SymptomTranslation.objects.create(source=symptom, title=title, slug=slug, **fields)
+
+    # Translated titles that sort otherwise than the English: the English order stays.
+    translate(first, "Zeta, primero", "zeta")
+    translate(second, "Alfa ✓", "alfa")
+    translate(third, "Borrador", "borrador", status=Status.DRAFT)
+    translate(fourth, "Mañana", "manana", publish_at=timezone.now() + timedelta(hours=1))
+    translate(fifth, "Other language", "other", language="fr" if language == "es" else "es")
+    english = client.get("/").content.decode()
+    html = client.get(f"/{language}/").content.decode()
+    assert listed_links(topic_section(html, "Busy topic")) == [
+        (f"/{language}/busy/zeta/", "Zeta, primero"),
+        (f"/{language}/busy/alfa/", "Alfa ✓"),
+        (f"/{language}/busy/listed-2/", "Listed 2"),  # a draft translation: the English
+        (f"/{language}/busy/listed-3/", "Listed 3"),  # one still scheduled too
+        (f"/{language}/busy/listed-4/", "Listed 4"),  # one into another language too
+    ]
+    assert [title for _, title in listed_links(topic_section(html, "Other topic"))] == ["Elsewhere"]
+    # Each language has its own read: the English page lists the English, as before.
+    assert client.get("/").content.decode() == english
+    assert listed_links(topic_section(english, "Busy topic"))[:2] == [
+        ("/busy/listed-0/", "Listed 0"),
+        ("/busy/listed-1/", "Listed 1"),
+    ]
+
+
+def test_a_preview_lists_draft_translations_as_the_public_will_see_them(admin_client, client):
+    topic = make_topic(title="Busy topic", slug="busy")
+    symptom = make_symptom(topic=topic, title="Listed", slug="listed")
+    SymptomTranslation.objects.create(
+        source=symptom, language="es", title="Borrador", slug="borrador", status=Status.DRAFT
+    )
+    public = client.get("/es/").content.decode()
+    admin_client.get(reverse("troubleshooting:preview"), {"next": "/es/"})
+    preview = admin_client.get("/es/").content.decode()
+    assert listed_links(topic_section(public, "Busy topic")) == [("/es/busy/listed/", "Listed")]
+    drafted = [("/es/busy/borrador/", "Borrador")]
+    assert listed_links(topic_section(preview, "Busy topic")) == drafted
 
 
 def test_a_topic_with_only_a_few_symptoms_has_no_link_to_more(client):

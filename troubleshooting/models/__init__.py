@@ -56,6 +56,7 @@ from .translations import (
     Translation,
     TriageQuestionTranslation,
     english_choices,
+    live_in_language,
     settings_path_parts_differ,
     validate_choice_texts,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "TopicTranslation",
     "Translation",
     "TriageQuestionTranslation",
+    "live_in_language",
     "AnswerTally",
     "ArticleVote",
     "CantDoReason",

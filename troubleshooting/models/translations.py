@@ -10,6 +10,7 @@ translation is outdated, and the admin shows what changed in the source.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from .publishing import (
     PublishableQuerySet,
     Status,
     clean_fields_without_nul,
+    live,
     normalize_newlines,
 )
 from .site import KeepsOldSlugs
@@ -78,10 +80,18 @@ def settings_path_parts_differ(english: str, translation: str) -> bool:
     return bool(english and translation) and count(english) != count(translation)
 
 
+def live_in_language(language: str, prefix: str = "", *, preview: bool = False) -> Q:
+    """Match the translations into ``language`` the public may see now, as ``live()`` does.
+
+    ``prefix`` reaches them from their item (``"translations__"``), for a join.
+    """
+    return live(prefix, preview=preview) & Q(**{f"{prefix}language": language})
+
+
 class TranslationQuerySet(PublishableQuerySet):
     def in_language(self, language: str, *, preview: bool = False):
         """Return the translations into ``language`` the public may see now."""
-        return self.visible(preview=preview).filter(language=language)
+        return self.filter(live_in_language(language, preview=preview))
 
 
 class TranslationManager(models.Manager.from_queryset(TranslationQuerySet)):

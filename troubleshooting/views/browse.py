@@ -7,12 +7,14 @@ from django.db.models import (
     BooleanField,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Subquery,
     TextField,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -29,6 +31,7 @@ from ..models import (
     TriageQuestion,
     live,
     live_count,
+    live_in_language,
 )
 from ..prepared import Instances, Prepared
 from ..previewing import previewing
@@ -53,16 +56,11 @@ def home(request):
     """Show the topics with their first symptoms, the common problems and where to start."""
     preview = previewing(request)
     cards, topics = _home_rows(preview=preview)
-    # Each topic's first symptoms came in its row, in order (``_ListedRows``). Where no
-    # translation can change them, that text is all its summary's key needs: it is read only
-    # when the summary is rendered, not on every request.
-    found = None
-    listed = []
-    if active_language() in TRANSLATED:
-        found = {topic["pk"]: _listed(topic["listed"]) for topic in topics}
-        listed = [row for rows in found.values() for row in rows]
+    # Each topic's first symptoms came in its row, in order, as the page shows them, their
+    # translations already put on (``_visible_topics_query``): that text is all its summary's
+    # key needs, in every language. It is read only when the summary is rendered.
     topic_slugs = overlay_rows(Topic, topics, preview=preview)
-    overlay_rows(Symptom, cards + listed, preview=preview)
+    overlay_rows(Symptom, cards, preview=preview)
     common = []
     for card in cards:
         topic_slug = topic_slugs.get(card["topic__slug"], card["topic__slug"])
@@ -78,7 +76,7 @@ def home(request):
     blocks = Blocks(keep=not preview)
     # The topics' section is one block (one look-up, no loop through the template engine),
     # made of a block per topic: a save that changes one topic renders that one again.
-    summaries = tuple(_topic_values(topic, found, start_topic) for topic in topics)
+    summaries = tuple(_topic_values(topic, start_topic) for topic in topics)
 
     def topics_context(values: tuple) -> dict:
         return {"topic_summaries": [blocks.render(TOPIC_BLOCK, v, _topic_context) for v in values]}
@@ -99,10 +97,14 @@ def _listed(text: str | None) -> list[dict]:
     if connection.vendor == "postgresql":
         return _spelled_out(text)
     listed = json.loads(text)
+    if not listed:
+        return []
     # SQLite's aggregate takes its rows in no promised order: put them in the page's, as its
-    # ORDER BY would (its text comparison is by code point, as Python's is).
-    listed.sort(key=lambda row: (row[3], row[2]))
-    return [{"pk": pk, "slug": slug, "title": title} for pk, slug, title, _position in listed]
+    # ORDER BY would (its text comparison is by code point, as Python's is), by position and
+    # English title (the fifth value when the shown title is a translation's).
+    title = 4 if len(listed[0]) > 4 else 2
+    listed.sort(key=lambda row: (row[3], row[title]))
+    return [{"pk": row[0], "slug": row[1], "title": row[2]} for row in listed]
 
 
 def _spelled_out(text: str) -> list[dict]:
@@ -121,30 +123,28 @@ def _spelled_out(text: str) -> list[dict]:
     return rows
 
 
-def _topic_values(topic: dict, found: dict | None, start_topic: dict | None) -> tuple:
-    """Return all a topic's summary shows, its first symptoms as (slug, title) pairs.
+def _topic_values(topic: dict, start_topic: dict | None) -> tuple:
+    """Return all a topic's summary shows, its first symptoms as the ``listed`` text as read.
 
-    Without translations (``found`` None) the first symptoms are the row's ``listed`` text as
-    read: the same text always lists the same symptoms, so it keys them exactly.
+    The same text always lists the same symptoms, with the same shown slugs and titles, in the
+    same order: it keys them exactly.
     """
-    if found is None:
-        listed = topic["listed"]
-    else:
-        listed = tuple((row["slug"], row["title"]) for row in found[topic["pk"]])
     # The hero offers the one topic's questions; then no summary repeats the offer.
     start = topic["has_start_question"] and start_topic is None
-    return (topic["slug"], topic["title"], topic["summary"], topic["symptom_count"], listed, start)
+    values = (topic["slug"], topic["title"], topic["summary"], topic["symptom_count"])
+    return (*values, topic["listed"], start)
 
 
 def _topic_context(values: tuple) -> dict:
     """Build a topic summary's context from its values alone, addresses made here."""
     slug, title, summary, count, listed, start = values
-    if not isinstance(listed, tuple):  # the row's text, as read
-        listed = tuple((row["slug"], row["title"]) for row in _listed(listed))
     addresses = Addresses()
     symptoms = [
-        {"url": addresses.slug_url("troubleshooting:symptom", slug, symptom), "title": name}
-        for symptom, name in listed
+        {
+            "url": addresses.slug_url("troubleshooting:symptom", slug, row["slug"]),
+            "title": row["title"],
+        }
+        for row in _listed(listed)
     ]
     topic = {
         "url": addresses.slug_url("troubleshooting:topic", slug),
@@ -229,20 +229,44 @@ class _ListedRows(Subquery):
     aggregate promises no order: the page sorts them. PostgreSQL's keeps the order (``ORDER
     BY`` inside the aggregate) and spells each row out as ``_spelled_out`` reads it, which
     costs its backend less than building JSON did (``docs/design.md``, the ninth pass).
+
+    ``shown``: the subquery's slug and title are those the page shows (``shown_slug`` and
+    ``shown_title``: a translation's), beside the English ``title``, which still orders the
+    rows: SQLite's array then carries it as a fifth value.
     """
 
-    template = (
+    output_field = TextField()
+    SQLITE = (
         '(SELECT JSON_GROUP_ARRAY(JSON_ARRAY("id", "slug", "title", "position"))'
         " FROM (%(subquery)s))"
     )
-    output_field = TextField()
+    SQLITE_SHOWN = (
+        "(SELECT JSON_GROUP_ARRAY("
+        'JSON_ARRAY("id", "shown_slug", "shown_title", "position", "title"))'
+        " FROM (%(subquery)s))"
+    )
+    POSTGRESQL = (
+        """(SELECT STRING_AGG(CONCAT("id", ',', LENGTH("slug"), ',', LENGTH("title"), ','"""
+        """, "slug", "title"), '' ORDER BY "position", "title")"""
+        ' FROM (%(subquery)s) AS "listed")'
+    )
+    POSTGRESQL_SHOWN = (
+        """(SELECT STRING_AGG(CONCAT("id", ',', LENGTH("shown_slug"), ','"""
+        """, LENGTH("shown_title"), ',', "shown_slug", "shown_title"), ''"""
+        """ ORDER BY "position", "title")"""
+        ' FROM (%(subquery)s) AS "listed")'
+    )
+
+    def __init__(self, queryset, *, shown: bool = False):
+        super().__init__(queryset)
+        self.shown = shown
+
+    def as_sql(self, compiler, connection, template=None, **extra):
+        template = template or (self.SQLITE_SHOWN if self.shown else self.SQLITE)
+        return super().as_sql(compiler, connection, template=template, **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
-        template = (
-            """(SELECT STRING_AGG(CONCAT("id", ',', LENGTH("slug"), ',', LENGTH("title"), ','"""
-            """, "slug", "title"), '' ORDER BY "position", "title")"""
-            ' FROM (%(subquery)s) AS "listed")'
-        )
+        template = self.POSTGRESQL_SHOWN if self.shown else self.POSTGRESQL
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
@@ -255,15 +279,41 @@ def _visible_topics_query(*, preview: bool):
     as plain values, their addresses made once (``Addresses``): hundreds of model instances,
     and the template engine's slower look-ups on them, were most of the page's time.
     """
+
     # The cards under "Common problems" are not listed again; other featured symptoms are.
     # They are found in the same statement, so no value of one read goes into another.
-    firsts = (
-        Symptom.objects.visible(preview=preview)
-        .filter(topic=OuterRef("pk"))
-        .exclude(pk__in=_card_ids(preview=preview))
-        .order_by("position", "title")
-        .values("id", "slug", "title", "position")[:HOME_SYMPTOMS_PER_TOPIC]
-    )
+    def firsts(topic):
+        return (
+            Symptom.objects.visible(preview=preview)
+            .filter(topic=topic)
+            .exclude(pk__in=_card_ids(preview=preview))
+            .order_by("position", "title")
+        )
+
+    language = active_language()
+    translated = language in TRANSLATED
+    if translated:
+        # Each symptom as the page shows it: its visible translation's slug and title, the
+        # English where it has none; the English title still orders them. Only the first few
+        # are looked up, found first: a database works out a row's columns before it sorts.
+        chosen = firsts(OuterRef(OuterRef("pk"))).values("pk")[:HOME_SYMPTOMS_PER_TOPIC]
+        visible = live_in_language(language, "translations__", preview=preview)
+        # One join per row finds the translation (two subqueries were four look-ups on
+        # PostgreSQL). No default ordering: its join of the topics' table would take the
+        # table's name from the outer query, and the six would be chosen by the wrong topic.
+        listed = (
+            Symptom.objects.filter(pk__in=chosen)
+            .order_by()
+            .alias(translation=FilteredRelation("translations", condition=visible))
+            .annotate(
+                shown_slug=Coalesce("translation__slug", "slug"),
+                shown_title=Coalesce("translation__title", "title"),
+            )
+            .values("id", "shown_slug", "shown_title", "position", "title")
+        )
+    else:
+        listed = firsts(OuterRef("pk")).values("id", "slug", "title", "position")
+        listed = listed[:HOME_SYMPTOMS_PER_TOPIC]
     start = TriageQuestion.objects.visible(preview=preview).filter(
         topic=OuterRef("pk"), is_start=True
     )
@@ -275,7 +325,7 @@ def _visible_topics_query(*, preview: bool):
         .annotate(
             symptom_count=count,
             has_start_question=Exists(start),
-            listed=_ListedRows(firsts),
+            listed=_ListedRows(listed, shown=translated),
         )
         .values_list(*TOPIC_FIELDS)
     )
