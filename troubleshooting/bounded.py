@@ -1,7 +1,8 @@
 """A bounded map for what one process keeps: the least recently used item goes first.
 
-The page cache's recent pages, the addresses answered before the resolver and the rendered
-blocks each keep a few thousand items at most, read and written by every thread of the process.
+The page cache's recent pages, the addresses answered before the resolver, the rendered blocks
+and the flows answers were posted to each keep a few thousand items at most, read and written
+by every thread of the process.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ class RecentlyUsed(Generic[Value]):
             self._items.move_to_end(key)
             while len(self._items) > size:
                 self._items.popitem(last=False)
+
+    def values(self) -> list[Value]:
+        """Return the items kept, the least recently used first."""
+        with self._lock:
+            return list(self._items.values())
 
     def __len__(self) -> int:
         return len(self._items)

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -27,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from .addresses import Addresses, query_string, slug_url
+from .bounded import RecentlyUsed
 from .caching import SharedData
 from .models import (
     FixStep,
@@ -378,23 +377,15 @@ class KeptFlows:
     """
 
     def __init__(self, size: int = KEPT_FLOWS):
-        self.size = size
         self.lists: set[tuple[int, str]] = set()
-        self._flows: OrderedDict[tuple, Flow] = OrderedDict()
-        self._lock = threading.Lock()
+        self._flows: RecentlyUsed[Flow] = RecentlyUsed(size)
 
     def get(self, key: tuple, load: Callable[[], Flow]) -> Flow:
         """Return the flow at ``key``, loading it (outside the lock) the first time."""
-        with self._lock:
-            flow = self._flows.get(key)
-            if flow is not None:
-                self._flows.move_to_end(key)
-                return flow
-        flow = replace(load(), kept_lists=self.lists)
-        with self._lock:
-            self._flows[key] = flow
-            while len(self._flows) > self.size:
-                self._flows.popitem(last=False)
+        flow = self._flows.get(key)
+        if flow is None:
+            flow = replace(load(), kept_lists=self.lists)
+            self._flows.put(key, flow)
         return flow
 
 

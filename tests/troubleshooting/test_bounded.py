@@ -18,6 +18,7 @@ def test_a_new_item_past_the_bound_pushes_out_the_least_recently_used():
     assert len(kept) == 2
     assert kept.get("b") is None
     assert (kept.get("a"), kept.get("c")) == (1, 3)
+    assert kept.values() == [1, 3]  # the least recently used first
 
 
 def test_putting_again_replaces_and_counts_as_a_use():
