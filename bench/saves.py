@@ -77,14 +77,24 @@ def run_saves(site: Site, *, seconds: int, every: float = 3, check: bool = False
 
     phase()  # unmeasured: every page rendered and cached by every worker first
     steady = phase()
+    # The editor's process is started and set up before the phase: an editor saves in a server
+    # already running, so the phase should see the saves, not an interpreter starting.
     editor = subprocess.Popen(
-        [sys.executable, "-m", "bench.corpus", "edit", f"--every={every}", f"--seconds={seconds}"],
+        [
+            *(sys.executable, "-m", "bench.corpus", "edit", "--on-cue"),
+            *(f"--every={every}", f"--seconds={seconds}"),
+        ],
         cwd=ROOT,
         env=site.env,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
+        if editor.stdout.readline().strip() != "ready":
+            raise SystemExit("The editor's process did not start; see its error above.")
+        editor.stdin.write("go\n")
+        editor.stdin.flush()
         saving = phase()
         saves = editor.communicate(timeout=seconds + 60)[0].strip()
     finally:

@@ -1,9 +1,11 @@
 """The benchmarks' bigger guide: copies of the demo guide, translations included."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
-from bench.corpus import copy_guide
+from bench.corpus import _wait_for_cue, copy_guide
 from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
 from troubleshooting.models import TriageQuestionTranslation
 
@@ -22,3 +24,15 @@ def test_copies_of_the_guide_carry_its_translations_whole(client):
         response = client.get(address)
         assert response.status_code == 200, address
         assert "untranslated-notice" not in response.content.decode(), address
+
+
+def test_the_editor_saves_only_once_told_to_go_after_saying_it_is_ready(monkeypatch, capsys):
+    # The saves scenario starts its measured phase between "ready" and "go": the editor's set-up
+    # then falls before it.
+    call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
+    monkeypatch.setattr("sys.stdin", io.StringIO("go\n"))
+    _wait_for_cue()
+    assert capsys.readouterr().out == "ready\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # the scenario gone before saying "go"
+    with pytest.raises(SystemExit):
+        _wait_for_cue()
