@@ -377,10 +377,14 @@ class Symptom(Content):
         permissions = [("publish_symptom", "Can publish symptoms")]
         # What the home page reads of thousands of symptoms, without reading them all: a
         # topic's first ones in order, how many are live, and the featured ones in order.
-        # The listing's publication time is read from the index too, not from each row.
+        # The listing's publication time is read from the index too, not from each row, and
+        # on PostgreSQL so are the id and slug it shows: a topic's first symptoms are then read
+        # from the index alone (where the table's pages are marked all-visible, as vacuum
+        # leaves them), not one table page each. SQLite builds the index without them.
         indexes = [
             models.Index(
                 fields=["topic", "status", "position", "title", "publish_at"],
+                include=["id", "slug"],
                 name="symptom_topic_listing",
             ),
             models.Index(fields=["topic", "status", "publish_at"], name="symptom_topic_live"),

@@ -27,6 +27,7 @@ from ..models import (
     Symptom,
     SymptomCause,
     SymptomStep,
+    SymptomTranslation,
     Topic,
     TriageQuestion,
     live,
@@ -293,24 +294,7 @@ def _visible_topics_query(*, preview: bool):
     language = active_language()
     translated = language in TRANSLATED
     if translated:
-        # Each symptom as the page shows it: its visible translation's slug and title, the
-        # English where it has none; the English title still orders them. Only the first few
-        # are looked up, found first: a database works out a row's columns before it sorts.
-        chosen = firsts(OuterRef(OuterRef("pk"))).values("pk")[:HOME_SYMPTOMS_PER_TOPIC]
-        visible = live_in_language(language, "translations__", preview=preview)
-        # One join per row finds the translation (two subqueries were four look-ups on
-        # PostgreSQL). No default ordering: its join of the topics' table would take the
-        # table's name from the outer query, and the six would be chosen by the wrong topic.
-        listed = (
-            Symptom.objects.filter(pk__in=chosen)
-            .order_by()
-            .alias(translation=FilteredRelation("translations", condition=visible))
-            .annotate(
-                shown_slug=Coalesce("translation__slug", "slug"),
-                shown_title=Coalesce("translation__title", "title"),
-            )
-            .values("id", "shown_slug", "shown_title", "position", "title")
-        )
+        listed = _translated_listing(firsts, language=language, preview=preview)
     else:
         listed = firsts(OuterRef("pk")).values("id", "slug", "title", "position")
         listed = listed[:HOME_SYMPTOMS_PER_TOPIC]
@@ -328,6 +312,48 @@ def _visible_topics_query(*, preview: bool):
             listed=_ListedRows(listed, shown=translated),
         )
         .values_list(*TOPIC_FIELDS)
+    )
+
+
+def _translated_listing(firsts, *, language: str, preview: bool):
+    """Return a topic's first symptoms as the page shows them in ``language``, for ``_ListedRows``.
+
+    Each symptom's visible translation's slug and title, the English where it has none; the
+    English title still orders them.
+    """
+    if connection.vendor == "postgresql":
+        # The look-ups sit in the limited read itself: PostgreSQL walks the topic's index in
+        # order and stops at the sixth, so only those six are looked up, and no symptom is read
+        # a second time by its key. A join inside the limited read was planned as a filter over
+        # every translation into the language (``docs/design.md``, the twelfth pass).
+        shown = (
+            SymptomTranslation.objects.in_language(language, preview=preview)
+            .filter(source=OuterRef("pk"))
+            .order_by()
+        )
+        return (
+            firsts(OuterRef("pk"))
+            .annotate(
+                shown_slug=Coalesce(Subquery(shown.values("slug")[:1]), "slug"),
+                shown_title=Coalesce(Subquery(shown.values("title")[:1]), "title"),
+            )
+            .values("id", "shown_slug", "shown_title", "position", "title")
+        )[:HOME_SYMPTOMS_PER_TOPIC]
+    # SQLite: the six are chosen first, then each is joined to its translation, which cost
+    # SQLite less than the two subqueries above. No default ordering: its join of the topics'
+    # table would take the table's name from the outer query, and the six would be chosen by
+    # the wrong topic.
+    chosen = firsts(OuterRef(OuterRef("pk"))).values("pk")[:HOME_SYMPTOMS_PER_TOPIC]
+    visible = live_in_language(language, "translations__", preview=preview)
+    return (
+        Symptom.objects.filter(pk__in=chosen)
+        .order_by()
+        .alias(translation=FilteredRelation("translations", condition=visible))
+        .annotate(
+            shown_slug=Coalesce("translation__slug", "slug"),
+            shown_title=Coalesce("translation__title", "title"),
+        )
+        .values("id", "shown_slug", "shown_title", "position", "title")
     )
 
 
