@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from troubleshooting import caching, pieces
+from troubleshooting import caching, listings, pieces
 from troubleshooting.models import (
     Cause,
     CauseTranslation,
@@ -52,6 +52,8 @@ class Command(BaseCommand):
         caching.content_changed()  # bulk_update() sends no signal
         # The safety net of the topics' stored numbers, run on every deploy (topic_counts.py).
         recounted = topic_counts.recount_all()
+        # The home page's listings, stored again once this commits (content_changed() asks too).
+        listings.relist_later()
         if not pieces_only:
             self.stdout.write(self.style.SUCCESS(f"Rendered the Markdown of {total} items."))
         if options["verbosity"]:
