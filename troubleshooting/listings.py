@@ -16,6 +16,7 @@ once a stored listing's ``until`` came).
 
 from __future__ import annotations
 
+import functools
 import threading
 
 from django.db import connections, transaction
@@ -209,16 +210,16 @@ def with_listing(topics: QuerySet, *, language: str, preview: bool) -> QuerySet:
     )
 
 
-def _scheduled(language: str) -> dict[str, Subquery]:
-    """The first future publication, by the database's clock, of rows that change the listing.
+def _scheduled() -> dict[str, Subquery]:
+    """The first future publication, by the database's clock, of rows that change a listing.
 
     A symptom's (listed or a card), a topic's (its featured symptoms become cards, left out of
-    its listing) and, in a translated language, a symptom translation's (its shown slug and
+    its listing) and, per translated language, a symptom translation's (its shown slug and
     title). Only published rows: a draft changes nothing until a save, which is a write.
     """
     models = {"symptom": Symptom.objects.all(), "topic": Topic.objects.all()}
-    if language in TRANSLATED:
-        models["translation"] = SymptomTranslation.objects.filter(language=language)
+    for language in sorted(TRANSLATED):
+        models[language] = SymptomTranslation.objects.filter(language=language)
     return {
         f"until_{name}": Subquery(
             rows.filter(status=Status.PUBLISHED, publish_at__gt=Now())
@@ -227,6 +228,25 @@ def _scheduled(language: str) -> dict[str, Subquery]:
         )
         for name, rows in models.items()
     }
+
+
+@functools.cache
+def _relist_query(using: str) -> QuerySet:
+    """Return every topic's listing in every language, the token and the first scheduled times.
+
+    Built once per process and database (never evaluated itself: it holds no rows, and the
+    database's clock decides ``until``); each relist runs a copy.
+    """
+    listed = {
+        f"listed_{language}": listing(language=language, preview=False) for language in LANGUAGES
+    }
+    scheduled = _scheduled()
+    return (
+        Topic.objects.using(using)
+        .order_by("pk")
+        .annotate(**listed, current_token=_token(), **scheduled)
+        .values_list("pk", "current_token", *listed, *scheduled)
+    )
 
 
 def relist(*, using: str = "default") -> int:
@@ -241,44 +261,40 @@ def relist(*, using: str = "default") -> int:
     as they would for their rows. SQLite ignores the lock: its writers take turns anyway
     (``BEGIN IMMEDIATE``).
 
-    Each language's listing, token and ``until`` come from one statement: its one snapshot.
-    Never changes the content version (``content_changed`` asks for a relist).
+    Every language's listings, the token and the scheduled times come from one statement: one
+    snapshot. Never changes the content version (``content_changed`` asks for a relist).
     """
     with transaction.atomic(using=using):
         version = ContentVersion.objects.using(using).select_for_update(no_key=True)
         if not list(version.filter(pk=1).values_list("pk", flat=True)):
             return 0  # no content saved yet: no token a listing could be stored under
-        stored = 0
-        for language in LANGUAGES:
-            scheduled = _scheduled(language)
-            topics = (
-                Topic.objects.using(using)
-                .order_by("pk")
-                .annotate(
-                    listed=listing(language=language, preview=False),
-                    current_token=_token(),
-                    **scheduled,
-                )
-                .values_list("pk", "listed", "current_token", *scheduled)
+        stored = []
+        for pk, token, *columns in _relist_query(using).all():
+            texts, (symptom, topic, *translations) = (
+                columns[: len(LANGUAGES)],
+                columns[len(LANGUAGES) :],
             )
-            listings = [
-                TopicListing(
-                    topic_id=pk,
-                    language=language,
-                    listed=listed,
-                    token=token,
-                    until=min((time for time in times if time is not None), default=None),
+            # English waits for no translation; each translated language for its own.
+            for language, listed, translation in zip(
+                LANGUAGES, texts, [None, *translations], strict=True
+            ):
+                times = [time for time in (symptom, topic, translation) if time is not None]
+                stored.append(
+                    TopicListing(
+                        topic_id=pk,
+                        language=language,
+                        listed=listed,
+                        token=token,
+                        until=min(times, default=None),
+                    )
                 )
-                for pk, listed, token, *times in topics
-            ]
-            TopicListing.objects.using(using).bulk_create(
-                listings,
-                update_conflicts=True,
-                unique_fields=["topic", "language"],
-                update_fields=["listed", "token", "until"],
-            )
-            stored += len(listings)
-    return stored
+        TopicListing.objects.using(using).bulk_create(
+            stored,
+            update_conflicts=True,
+            unique_fields=["topic", "language"],
+            update_fields=["listed", "token", "until"],
+        )
+    return len(stored)
 
 
 def relist_later(*, using: str = "default") -> None:
