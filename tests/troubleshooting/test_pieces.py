@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import NotSupportedError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -232,3 +233,30 @@ def test_pieces_are_not_content(demo_content):
 
     data = serializers.serialize("json", FixStep.objects.all()[:1])
     assert "pieces" not in data
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's compression")
+def test_a_steps_pieces_are_stored_compressed_with_lz4_where_the_server_has_it():
+    # Every read of a value in the pieces decompresses them whole: lz4 does it faster than pglz.
+    with connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                cursor.execute("CREATE TEMPORARY TABLE has_lz4 (value text COMPRESSION lz4)")
+        except NotSupportedError:
+            pytest.skip("This PostgreSQL was built without lz4.")
+        step = make_step(instructions="\n\n".join(f"{n}. Tap **Settings**." for n in range(60)))
+        cursor.execute(
+            "SELECT pg_column_compression(pieces) FROM troubleshooting_fixstep WHERE id = %s",
+            [step.pk],
+        )
+        assert cursor.fetchone() == ("lz4",)
+        cursor.execute(
+            "SELECT attrelid::regclass::text FROM pg_attribute"
+            " WHERE attname = 'pieces' AND attcompression = 'l' ORDER BY 1"
+        )
+        assert [name for (name,) in cursor.fetchall()] == [
+            "troubleshooting_cause",
+            "troubleshooting_causetranslation",
+            "troubleshooting_fixstep",
+            "troubleshooting_fixsteptranslation",
+        ]
