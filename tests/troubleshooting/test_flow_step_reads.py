@@ -75,7 +75,7 @@ def test_the_shown_step_is_counted_among_the_public_steps_alone():
         _, found = _shown(symptom, number)
         assert [listed.pk for listed in found] == [step.pk for step in shown]
         assert type(found[number - 1]) is FixStep and found[number - 1].pk == step.pk
-    # No step 0: the list comes whole, and no step is read.
+    # No step 0 (its address never matches): the list comes whole, and no step in full.
     _, found = _shown(symptom, 0)
     assert [type(listed) for listed in found] == [flow_reads.ListedStep] * 3
 
