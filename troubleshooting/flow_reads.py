@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import Aggregate, Func, IntegerField, OuterRef, Subquery, TextField, Window
 from django.db.models.functions import Cast, RowNumber
 
@@ -81,6 +82,22 @@ class JSONList(Aggregate):
         return self.as_sql(compiler, connection, function="JSON_AGG", **extra_context)
 
 
+class _Nth(Subquery):
+    """The ``number``-th row (from 1) of an ordered subquery limited to one row."""
+
+    # PostgreSQL takes the offset as a parameter, so one prepared statement serves every step.
+    template = "(%(subquery)s OFFSET GREATEST(%%s, 1) - 1)"
+
+    def __init__(self, queryset, number: int):
+        super().__init__(queryset)
+        self.number = number
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        """Return the subquery's SQL with the offset, its parameter after the subquery's."""
+        sql, params = super().as_sql(compiler, connection, template, **extra_context)
+        return sql, (*params, self.number)
+
+
 def _symptom_query(*, preview: bool, topic_slug: str, symptom_slug: str):
     """Return the visible symptom at a topic's and a symptom's slug, with its topic's fields."""
     return (
@@ -129,16 +146,21 @@ def _flow_query(*, preview: bool, topic_slug: str, symptom_slug: str, shown: int
     )
     # The shown step's id, by its number in the list's order (positions are unique), and then
     # its values, made into JSON for that step alone.
-    shown_id = (
-        links.filter(symptom=OuterRef(OuterRef("pk")))
-        .annotate(number=Window(RowNumber(), order_by=order))
-        .filter(number=shown)
-        .values("step_id")
-    )
+    steps = links.filter(symptom=OuterRef(OuterRef("pk")))
+    if connection.vendor == "postgresql":
+        # Walked in order on the (symptom, position) index and stopped at the shown step: a
+        # window numbered every step, sorted, then kept one (docs/design.md, thirteenth pass).
+        shown_id = _Nth(steps.values("step_id")[:1], shown)
+    else:
+        # SQLite: as before (its SQL unchanged; not measured there).
+        numbered = steps.annotate(number=Window(RowNumber(), order_by=order))
+        shown_id = Subquery(numbered.filter(number=shown).values("step_id"))
     values = (*STEP_FIELDS, Cast("pieces", output_field=TextField()))
-    step = FixStep.objects.filter(pk=Subquery(shown_id)).values(values=JSONValues(*values))
+    # One step by its key: no sort (the model's default order) for its one row.
+    step = FixStep.objects.filter(pk=shown_id).order_by().values(values=JSONValues(*values))
     symptom = _symptom_query(preview=preview, topic_slug=topic_slug, symptom_slug=symptom_slug)
-    return symptom.values_list(
+    # One symptom at its slugs: no sort either.
+    return symptom.order_by().values_list(
         *SYMPTOM_FIELDS,
         *(f"topic__{name}" for name in TOPIC_FIELDS),
         Subquery(ids),

@@ -1,12 +1,14 @@
 """A step page reads its symptom and steps in one query, only the step it shows whole."""
 
 import json
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_step, make_symptom, make_topic
 from troubleshooting import blocks, flow_reads
@@ -62,6 +64,20 @@ def test_the_steps_come_in_the_lists_order_whatever_their_positions_and_ids():
         assert [step.pk for step in found] == expected
         assert found[number - 1].pk == expected[number - 1]
         assert type(found[number - 1]) is FixStep
+
+
+def test_the_shown_step_is_counted_among_the_public_steps_alone():
+    draft = make_step(status=Status.DRAFT)
+    scheduled = make_step(publish_at=timezone.now() + timedelta(days=1))
+    shown = [make_step(), make_step(), make_step()]
+    symptom = make_symptom(steps=[draft, shown[0], scheduled, shown[1], shown[2]])
+    for number, step in enumerate(shown, start=1):
+        _, found = _shown(symptom, number)
+        assert [listed.pk for listed in found] == [step.pk for step in shown]
+        assert type(found[number - 1]) is FixStep and found[number - 1].pk == step.pk
+    # No step 0 (its address never matches): the list comes whole, and no step in full.
+    _, found = _shown(symptom, 0)
+    assert [type(listed) for listed in found] == [flow_reads.ListedStep] * 3
 
 
 def test_a_step_page_reads_no_symptom_it_may_not_show_and_no_step_of_none():

@@ -4,8 +4,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.db import NotSupportedError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -232,3 +234,34 @@ def test_pieces_are_not_content(demo_content):
 
     data = serializers.serialize("json", FixStep.objects.all()[:1])
     assert "pieces" not in data
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's compression")
+def test_a_steps_pieces_are_stored_compressed_with_lz4_where_the_server_has_it():
+    # Every read of a value in the pieces decompresses them whole: lz4 does it faster than pglz.
+    with connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                cursor.execute("CREATE TEMPORARY TABLE has_lz4 (value text COMPRESSION lz4)")
+        except NotSupportedError:
+            pytest.skip("This PostgreSQL was built without lz4.")
+        step = make_step(instructions="\n\n".join(f"{n}. Tap **Settings**." for n in range(60)))
+        cursor.execute(
+            "SELECT pg_column_compression(pieces) FROM troubleshooting_fixstep WHERE id = %s",
+            [step.pk],
+        )
+        assert cursor.fetchone() == ("lz4",)
+        # Every model's pieces, however many there are: a new one, or a later migration that
+        # alters the column's type (which resets its compression), would leave pglz.
+        tables = sorted(
+            model._meta.db_table
+            for model in apps.get_app_config("troubleshooting").get_models()
+            if any(field.name == "pieces" for field in model._meta.concrete_fields)
+        )
+        assert len(tables) >= 4
+        cursor.execute(
+            "SELECT attrelid::regclass::text, attcompression FROM pg_attribute"
+            " WHERE attname = 'pieces' AND attrelid::regclass::text = ANY(%s) ORDER BY 1",
+            [tables],
+        )
+        assert cursor.fetchall() == [(table, "l") for table in tables]

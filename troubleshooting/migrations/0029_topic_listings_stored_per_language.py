@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("troubleshooting", "0027_symptom_listing_index_covers_the_listed_columns"),
+        ("troubleshooting", "0028_pieces_compressed_with_lz4"),
     ]
 
     operations = [
