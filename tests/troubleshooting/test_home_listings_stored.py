@@ -257,6 +257,72 @@ def test_a_scheduled_translation_or_topic_bounds_the_stored_listings_too(
     assert until == {"en": later, "es": later, "fr": sooner}
 
 
+def bulk_title(symptoms):
+    Symptom.objects.filter(pk=symptoms[1].pk).update(title="Listed 2, renamed")
+
+
+def bulk_position(symptoms):
+    symptoms[7].position = 0
+    Symptom.objects.bulk_update([symptoms[7]], ["position"])
+
+
+def bulk_feature(symptoms):
+    Symptom.objects.filter(pk=symptoms[0].pk).update(featured=True)
+
+
+def bulk_schedule(symptoms):
+    later = timezone.now() + timedelta(days=1)
+    Symptom.objects.filter(pk=symptoms[0].pk).update(publish_at=later)
+
+
+def bulk_retranslate(symptoms):
+    translations = SymptomTranslation.objects.filter(source=symptoms[0], language="es")
+    translations.update(title="Primero, de nuevo")
+
+
+def bulk_hide_topic(symptoms):
+    Topic.objects.filter(slug="busy").update(publish_at=timezone.now() + timedelta(days=1))
+
+
+def bulk_upsert(symptoms):
+    symptoms[1].title = "Listed 2, upserted"
+    Symptom.objects.bulk_create(
+        [symptoms[1]], update_conflicts=True, unique_fields=["id"], update_fields=["title"]
+    )
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        bulk_title,
+        bulk_position,
+        bulk_feature,
+        bulk_schedule,
+        bulk_retranslate,
+        bulk_hide_topic,
+        bulk_upsert,
+    ],
+)
+def test_a_write_that_skips_save_shows_on_the_next_home_page(
+    client, guide, django_capture_on_commit_callbacks, write
+):
+    *_, symptoms = guide
+    before = pages(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(symptoms)
+    assert all_fresh()
+    shown = pages(client)
+    assert shown == live_pages(client)
+    assert shown != before
+
+
+def test_a_derived_columns_write_leaves_the_content_version(guide):
+    busy, *_ = guide
+    token = current_token()
+    Topic.objects.filter(pk=busy.pk).update(published_symptoms=0)
+    assert current_token() == token
+
+
 def test_deploys_and_migrations_store_the_listings(django_capture_on_commit_callbacks):
     make_symptom(topic=make_topic())
     assert not TopicListing.objects.exists()
