@@ -378,6 +378,69 @@ def _in_thread(work):
     return thread, errors
 
 
+def a_backend_waits_for_a_lock(seconds: float = 10) -> bool:
+    """Whether another backend of this database comes to wait for a lock within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.01)
+    return False
+
+
+def test_a_release_without_the_stored_listings_can_delete_a_topic(
+    guide, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        empty = make_topic(title="Empty topic")
+    assert TopicListing.objects.filter(topic=empty).exists()
+    # The previous release (a rolling deploy, a rollback of the code alone) knows no stored
+    # listing: its delete leaves their rows, which no constraint may refuse.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM troubleshooting_topic WHERE id = %s", [empty.pk])
+    connection.check_constraints()
+    # Left over, never read: no topic joins them.
+    assert TopicListing.objects.filter(topic_id=empty.pk).exists()
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_holding_a_topic_and_a_relist_storing_its_rows_both_finish():
+    topic = make_topic(title="Busy topic")
+    make_symptom(topic=topic, title="Before")
+    assert all_fresh()
+    TopicListing.objects.filter(topic=topic).delete()  # missing: the relist inserts them
+    locked, release = threading.Event(), threading.Event()
+
+    def approver():
+        # As ``review.apply``: the topic locked for update, then saved (a new token).
+        with transaction.atomic():
+            live = Topic.objects.select_for_update().get(pk=topic.pk)
+            locked.set()
+            release.wait(10)
+            live.title = "Approved"
+            live.save()
+
+    approving, approver_errors = _in_thread(approver)
+    assert locked.wait(10)
+    relisting, relist_errors = _in_thread(listings.relist)
+    # Holding the content version's row, the relist must not wait for the topic's lock: the
+    # approver's save waits for that row next (a deadlock on PostgreSQL).
+    relisting.join(10)
+    waited = relisting.is_alive()
+    release.set()
+    approving.join(20)
+    relisting.join(20)
+    assert not waited
+    assert approver_errors == relist_errors == []
+    assert all_fresh()
+
+
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite has one writer at a time")
 @pytest.mark.django_db(transaction=True)
 def test_a_relist_waits_for_a_writers_token_and_lists_what_it_wrote():

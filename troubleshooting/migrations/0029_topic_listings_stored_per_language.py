@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
                 (
                     "topic",
                     models.ForeignKey(
+                        db_constraint=False,
                         editable=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="listings",

@@ -12,8 +12,17 @@ from django.db import models
 class TopicListing(models.Model):
     """A topic's home page listing in one language, as of one content version."""
 
+    # No constraint in the database: a release without this model (a rolling deploy, a rollback
+    # of the code alone) deletes topics without their rows, and a relist inserting a row never
+    # waits for a topic's lock (an approval holds it, then waits for the content version's row,
+    # which the relist holds). Django still deletes a topic's rows with it; the unique
+    # constraint's index, topic first, serves the home page's join.
     topic = models.ForeignKey(
-        "troubleshooting.Topic", on_delete=models.CASCADE, related_name="listings", editable=False
+        "troubleshooting.Topic",
+        on_delete=models.CASCADE,
+        related_name="listings",
+        editable=False,
+        db_constraint=False,
     )
     language = models.CharField(max_length=10, editable=False)
     # The text the home page's listing subquery gives on this database (``listings.ListedRows``),
