@@ -35,7 +35,6 @@ from django.db.models.functions import Coalesce, Now
 
 from .language_codes import SOURCE_BASE_CODE
 from .models import (
-    TRANSLATION_LANGUAGES,
     ContentVersion,
     Status,
     Symptom,
@@ -44,10 +43,10 @@ from .models import (
     TopicListing,
     live_in_language,
 )
+from .translating import TRANSLATED
 
 HOME_SYMPTOMS_PER_TOPIC = 6
 HOME_COMMON_PROBLEMS = 6  # the featured symptoms shown as cards, the first by position
-TRANSLATED = frozenset(code for code, _ in TRANSLATION_LANGUAGES)
 # Every language a listing is stored in, as ``translating.active_language()`` names them.
 LANGUAGES = (SOURCE_BASE_CODE, *sorted(TRANSLATED))
 
@@ -115,7 +114,7 @@ class ListedRows(Subquery):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def listing(*, language: str, preview: bool) -> ListedRows:
+def listing(*, language: str, preview: bool, using: str = "default") -> ListedRows:
     """Return the outer query's topic's first symptoms in ``language``, worked out from the rows.
 
     The one definition of the listing: the home page's live read and the stored copy's
@@ -134,20 +133,20 @@ def listing(*, language: str, preview: bool) -> ListedRows:
 
     translated = language in TRANSLATED
     if translated:
-        listed = _translated_listing(firsts, language=language, preview=preview)
+        listed = _translated_listing(firsts, language=language, preview=preview, using=using)
     else:
         listed = firsts(OuterRef("pk")).values("id", "slug", "title", "position")
         listed = listed[:HOME_SYMPTOMS_PER_TOPIC]
     return ListedRows(listed, shown=translated)
 
 
-def _translated_listing(firsts, *, language: str, preview: bool):
+def _translated_listing(firsts, *, language: str, preview: bool, using: str):
     """Return a topic's first symptoms as the page shows them in ``language``, for ``ListedRows``.
 
     Each symptom's visible translation's slug and title, the English where it has none; the
-    English title still orders them.
+    English title still orders them. ``using``: the database the outer query runs on.
     """
-    if connections[Symptom.objects.db].vendor == "postgresql":
+    if connections[using].vendor == "postgresql":
         # The look-ups sit in the limited read itself: PostgreSQL walks the topic's index in
         # order and stops at the sixth, so only those six are looked up, and no symptom is read
         # a second time by its key. A join inside the limited read was planned as a filter over
@@ -196,7 +195,7 @@ def with_listing(topics: QuerySet, *, language: str, preview: bool) -> QuerySet:
     a preview, the listing is worked out live. Both engines evaluate ``CASE`` lazily: the live
     listing runs only for a topic whose stored one is stale or missing.
     """
-    live = listing(language=language, preview=preview)
+    live = listing(language=language, preview=preview, using=topics.db)
     if preview:
         return topics.annotate(listed=live)
     fresh = Q(stored_listing__token=_token()) & (
@@ -238,7 +237,8 @@ def _relist_query(using: str) -> QuerySet:
     database's clock decides ``until``); each relist runs a copy.
     """
     listed = {
-        f"listed_{language}": listing(language=language, preview=False) for language in LANGUAGES
+        f"listed_{language}": listing(language=language, preview=False, using=using)
+        for language in LANGUAGES
     }
     scheduled = _scheduled()
     return (

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from troubleshooting import caching, listings, pieces
+from troubleshooting import caching, pieces
 from troubleshooting.models import (
     Cause,
     CauseTranslation,
@@ -49,11 +49,11 @@ class Command(BaseCommand):
         # English items were saved, whose fields their pieces show too).
         rest = WITH_PIECES if pieces_only else (CauseTranslation, FixStepTranslation)
         rows += pieces.render_all(rest)
-        caching.content_changed()  # bulk_update() sends no signal
+        # The pieces' writes alone retire nothing (``publishing.DERIVED_FIELDS``). The home
+        # page's listings are stored again once this commits (``content_changed`` asks).
+        caching.content_changed()
         # The safety net of the topics' stored numbers, run on every deploy (topic_counts.py).
         recounted = topic_counts.recount_all()
-        # The home page's listings, stored again once this commits (content_changed() asks too).
-        listings.relist_later()
         if not pieces_only:
             self.stdout.write(self.style.SUCCESS(f"Rendered the Markdown of {total} items."))
         if options["verbosity"]:
