@@ -64,6 +64,7 @@ from .models import (
     Status,
     Symptom,
     Topic,
+    TopicListing,
     TriageQuestion,
 )
 from .outcomes import recording
@@ -99,6 +100,15 @@ def content_changed(**kwargs) -> None:
     Runs inside the writer's transaction, so the new token becomes visible with the change
     itself, and disappears with it if the change is rolled back.
     """
+    _new_version()
+    # The home page's stored listings are made again from the committed content: until then,
+    # the new token makes the page work them out live (``listings.py``).
+    from . import listings  # listings reads content, whose models import this module's
+
+    listings.relist_later()
+
+
+def _new_version() -> None:
     page_cache.forget_version()
     token = _new_token()
     if ContentVersion.objects.filter(pk=1).update(token=token):
@@ -111,9 +121,18 @@ def content_changed(**kwargs) -> None:
 
 
 def content_changed_after_migrate(using, **kwargs) -> None:
-    """Retire every cached page after migrations: they may have changed content or its meaning."""
-    if ContentVersion._meta.db_table in connections[using].introspection.table_names():
+    """Retire every cached page after migrations: they may have changed content or its meaning.
+
+    The home page's listings are stored again only where their table exists: migrations may
+    stop short of it.
+    """
+    tables = connections[using].introspection.table_names()
+    if ContentVersion._meta.db_table not in tables:
+        return
+    if TopicListing._meta.db_table in tables:
         content_changed()
+    else:
+        _new_version()
 
 
 def _went_live() -> dict:

@@ -5,7 +5,7 @@ other write path save through the model without going through our services; inde
 retiring cached pages are bookkeeping, not domain logic.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from . import caching, search
 from .models import (
@@ -70,3 +70,7 @@ for through in (
     KnownIssue.symptoms.through,
 ):
     m2m_changed.connect(caching.content_changed, sender=through, dispatch_uid=f"cache-{through}")
+# A topic's stored listings go with it (a cascade, before its own row): its new token is
+# written first, so a deleting writer takes the content version's lock before the listings'
+# rows, in the order a relist takes them, and neither waits for the other in a circle.
+pre_delete.connect(caching.content_changed, sender=Topic, dispatch_uid="cache-before-del-topic")

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from tests.factories import make_symptom, make_topic
+from troubleshooting import listings
 from troubleshooting.models import Status, Symptom
 from troubleshooting.prepared import Prepared
 from troubleshooting.views import browse
@@ -135,7 +136,7 @@ def test_a_topics_first_symptoms_come_in_the_databases_order_of_position_and_tit
     expected = list(
         Symptom.objects.filter(topic=topic)
         .order_by("position", "title")
-        .values_list("title", flat=True)[: browse.HOME_SYMPTOMS_PER_TOPIC]
+        .values_list("title", flat=True)[: listings.HOME_SYMPTOMS_PER_TOPIC]
     )
     for _ in range(2):  # written, then run from the statement
         _cards, (topic_row,) = browse._home_rows(preview=False)

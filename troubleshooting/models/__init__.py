@@ -46,6 +46,7 @@ from .site import (
     SlugRedirect,
 )
 from .step_lists import PastStepList
+from .topic_listings import TopicListing
 from .translations import (
     TRANSLATION_LANGUAGES,
     TRANSLATION_MODELS,
@@ -113,6 +114,7 @@ __all__ = [
     "SymptomCause",
     "SymptomStep",
     "Topic",
+    "TopicListing",
     "TriageChoice",
     "TriageQuestion",
     "built_once",

@@ -67,7 +67,38 @@ def _count(rows: models.QuerySet) -> Subquery:
     return Subquery(counted.values("n"))
 
 
+# Columns derived from the others and kept by the code that writes them, which retires the
+# content version itself when a page would show a change (``topic_counts.recount``, a render of
+# the pieces): their ``update()`` alone retires nothing, and a recount never bumps it twice.
+DERIVED_FIELDS = frozenset({"published_symptoms", "pieces"})
+
+
 class PublishableQuerySet(models.QuerySet):
+    """Content's queryset: its writes that skip ``save()`` retire the content version too.
+
+    ``update()`` (and ``bulk_update()``, which goes through it) and ``bulk_create()`` (an upsert
+    too) send no signal: without this, pages cached and the home page's stored listings
+    (``listings.py``) would keep showing the rows as they were, under the same token.
+    """
+
+    def update(self, **kwargs):
+        from ..caching import content_changed  # caching reads content: imported on use
+
+        count = super().update(**kwargs)
+        if not DERIVED_FIELDS.issuperset(kwargs):
+            # After the write, as the signals after a save: a page rendered in between is
+            # filed under the old version, never the new one with the old rows.
+            content_changed()
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from ..caching import content_changed
+
+        objs = super().bulk_create(objs, *args, **kwargs)
+        if objs:
+            content_changed()
+        return objs
+
     def visible(self, *, preview: bool = False):
         """Return what the public may see now, or everything for an editor previewing."""
         return self.filter(live(preview=preview))

@@ -52,16 +52,11 @@ class PiecesWrites:
     """
 
     def update(self, **kwargs):
-        from ..caching import content_changed
         from ..pieces import forget_pieces
 
-        values, shown = forget_pieces(self, kwargs)
-        count = super().update(**values)
-        if shown:
-            # After the write, as the signals retire pages after a save: a page rendered in
-            # between is filed under the old version, never the new one with the old rows.
-            content_changed()
-        return count
+        # The write retires the pages too (``PublishableQuerySet.update``).
+        values, _ = forget_pieces(self, kwargs)
+        return super().update(**values)
 
     def bulk_create(self, objs, *args, **kwargs):
         # Rows written in bulk (a copy of others, rows of another release) carry no piece.

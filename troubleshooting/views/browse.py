@@ -7,18 +7,16 @@ from django.db.models import (
     BooleanField,
     Exists,
     F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Subquery,
     TextField,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .. import pieces
+from .. import listings, pieces
 from ..addresses import Addresses, slug_url
 from ..blocks import Blocks
 from ..models import (
@@ -27,20 +25,16 @@ from ..models import (
     Symptom,
     SymptomCause,
     SymptomStep,
-    SymptomTranslation,
     Topic,
     TriageQuestion,
     live,
     live_count,
-    live_in_language,
 )
 from ..prepared import Instances, Prepared
 from ..previewing import previewing
-from ..translating import TRANSLATED, active_language, overlay, overlay_rows
+from ..translating import active_language, overlay, overlay_rows
 from .pages import public_page, render_page
 
-HOME_SYMPTOMS_PER_TOPIC = 6
-HOME_COMMON_PROBLEMS = 6  # the featured symptoms shown as cards, the first by position
 CARD_FIELDS = ("pk", "slug", "title", "summary", "topic__slug")
 TOPIC_FIELDS = ("pk", "slug", "title", "summary", "listed", "symptom_count", "has_start_question")
 # The home page's one read: the common problems' cards (kind 0), then the topics (1), each
@@ -184,16 +178,6 @@ def _home_rows(*, preview: bool) -> tuple[list[dict], list[dict]]:
     return cards, topics
 
 
-def _card_ids(*, preview: bool):
-    """Return the ids of the common problems: the first featured symptoms by position.
-
-    The page runs this twice in its read (the cards, and the cards left out of the listing):
-    the id breaks a tie of position and title, so both runs pick the same six.
-    """
-    featured = Symptom.objects.in_visible_topic(preview=preview).filter(featured=True)
-    return featured.order_by("position", "title", "pk").values("pk")[:HOME_COMMON_PROBLEMS]
-
-
 def _home_query(*, preview: bool):
     """Return the cards' rows (kind 0), then the topics' (1), in one query (one round trip).
 
@@ -205,7 +189,7 @@ def _home_query(*, preview: bool):
     """
     nulls = (Value(None, output_field=IntegerField()), Value(None, output_field=BooleanField()))
     cards = (
-        Symptom.objects.filter(pk__in=_card_ids(preview=preview))
+        Symptom.objects.filter(pk__in=listings.card_ids(preview=preview))
         .annotate(kind=Value(CARD_ROW), padding=nulls[0], padding_flag=nulls[1])
         .order_by()
         .values_list("kind", "position", *CARD_FIELDS, "padding", "padding_flag")
@@ -222,55 +206,6 @@ def _home_query(*, preview: bool):
 _home = Prepared(_home_query)
 
 
-class _ListedRows(Subquery):
-    """The rows a subquery selects (id, slug, title, position) as one text column, in its order.
-
-    A topic's first symptoms come in its own row: reading them by id afterwards was a second
-    query, one parameter for each symptom the page lists. SQLite's is a JSON array, whose
-    aggregate promises no order: the page sorts them. PostgreSQL's keeps the order (``ORDER
-    BY`` inside the aggregate) and spells each row out as ``_spelled_out`` reads it, which
-    costs its backend less than building JSON did (``docs/design.md``, the ninth pass).
-
-    ``shown``: the subquery's slug and title are those the page shows (``shown_slug`` and
-    ``shown_title``: a translation's), beside the English ``title``, which still orders the
-    rows: SQLite's array then carries it as a fifth value.
-    """
-
-    output_field = TextField()
-    SQLITE = (
-        '(SELECT JSON_GROUP_ARRAY(JSON_ARRAY("id", "slug", "title", "position"))'
-        " FROM (%(subquery)s))"
-    )
-    SQLITE_SHOWN = (
-        "(SELECT JSON_GROUP_ARRAY("
-        'JSON_ARRAY("id", "shown_slug", "shown_title", "position", "title"))'
-        " FROM (%(subquery)s))"
-    )
-    POSTGRESQL = (
-        """(SELECT STRING_AGG(CONCAT("id", ',', LENGTH("slug"), ',', LENGTH("title"), ','"""
-        """, "slug", "title"), '' ORDER BY "position", "title")"""
-        ' FROM (%(subquery)s) AS "listed")'
-    )
-    POSTGRESQL_SHOWN = (
-        """(SELECT STRING_AGG(CONCAT("id", ',', LENGTH("shown_slug"), ','"""
-        """, LENGTH("shown_title"), ',', "shown_slug", "shown_title"), ''"""
-        """ ORDER BY "position", "title")"""
-        ' FROM (%(subquery)s) AS "listed")'
-    )
-
-    def __init__(self, queryset, *, shown: bool = False):
-        super().__init__(queryset)
-        self.shown = shown
-
-    def as_sql(self, compiler, connection, template=None, **extra):
-        template = template or (self.SQLITE_SHOWN if self.shown else self.SQLITE)
-        return super().as_sql(compiler, connection, template=template, **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        template = self.POSTGRESQL_SHOWN if self.shown else self.POSTGRESQL
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-
 def _visible_topics_query(*, preview: bool):
     """Return the visible topics with their live symptom count, first symptoms and first question.
 
@@ -278,82 +213,20 @@ def _visible_topics_query(*, preview: bool):
     a prefetch sliced per topic numbers every symptom of every topic (a window over the whole
     table, most of a big site's home page), and a count joined in groups them all. Rows come
     as plain values, their addresses made once (``Addresses``): hundreds of model instances,
-    and the template engine's slower look-ups on them, were most of the page's time.
+    and the template engine's slower look-ups on them, were most of the page's time. Each
+    topic's first symptoms are its stored listing while that is fresh (``listings.py``).
     """
-
-    # The cards under "Common problems" are not listed again; other featured symptoms are.
-    # They are found in the same statement, so no value of one read goes into another.
-    def firsts(topic):
-        return (
-            Symptom.objects.visible(preview=preview)
-            .filter(topic=topic)
-            .exclude(pk__in=_card_ids(preview=preview))
-            .order_by("position", "title")
-        )
-
-    language = active_language()
-    translated = language in TRANSLATED
-    if translated:
-        listed = _translated_listing(firsts, language=language, preview=preview)
-    else:
-        listed = firsts(OuterRef("pk")).values("id", "slug", "title", "position")
-        listed = listed[:HOME_SYMPTOMS_PER_TOPIC]
     start = TriageQuestion.objects.visible(preview=preview).filter(
         topic=OuterRef("pk"), is_start=True
     )
     # The topic's stored number of published symptoms, kept right by every write
     # (``topic_counts.py``), less those still waiting for their time.
     count = live_count(Symptom, "topic", preview=preview, published=F("published_symptoms"))
-    return (
-        Topic.objects.visible(preview=preview)
-        .annotate(
-            symptom_count=count,
-            has_start_question=Exists(start),
-            listed=_ListedRows(listed, shown=translated),
-        )
-        .values_list(*TOPIC_FIELDS)
+    topics = listings.with_listing(
+        Topic.objects.visible(preview=preview), language=active_language(), preview=preview
     )
-
-
-def _translated_listing(firsts, *, language: str, preview: bool):
-    """Return a topic's first symptoms as the page shows them in ``language``, for ``_ListedRows``.
-
-    Each symptom's visible translation's slug and title, the English where it has none; the
-    English title still orders them.
-    """
-    if connection.vendor == "postgresql":
-        # The look-ups sit in the limited read itself: PostgreSQL walks the topic's index in
-        # order and stops at the sixth, so only those six are looked up, and no symptom is read
-        # a second time by its key. A join inside the limited read was planned as a filter over
-        # every translation into the language (``docs/design.md``, the twelfth pass).
-        shown = (
-            SymptomTranslation.objects.in_language(language, preview=preview)
-            .filter(source=OuterRef("pk"))
-            .order_by()
-        )
-        return (
-            firsts(OuterRef("pk"))
-            .annotate(
-                shown_slug=Coalesce(Subquery(shown.values("slug")[:1]), "slug"),
-                shown_title=Coalesce(Subquery(shown.values("title")[:1]), "title"),
-            )
-            .values("id", "shown_slug", "shown_title", "position", "title")
-        )[:HOME_SYMPTOMS_PER_TOPIC]
-    # SQLite: the six are chosen first, then each is joined to its translation, which cost
-    # SQLite less than the two subqueries above. No default ordering: its join of the topics'
-    # table would take the table's name from the outer query, and the six would be chosen by
-    # the wrong topic.
-    chosen = firsts(OuterRef(OuterRef("pk"))).values("pk")[:HOME_SYMPTOMS_PER_TOPIC]
-    visible = live_in_language(language, "translations__", preview=preview)
-    return (
-        Symptom.objects.filter(pk__in=chosen)
-        .order_by()
-        .alias(translation=FilteredRelation("translations", condition=visible))
-        .annotate(
-            shown_slug=Coalesce("translation__slug", "slug"),
-            shown_title=Coalesce("translation__title", "title"),
-        )
-        .values("id", "shown_slug", "shown_title", "position", "title")
+    return topics.annotate(symptom_count=count, has_start_question=Exists(start)).values_list(
+        *TOPIC_FIELDS
     )
 
 

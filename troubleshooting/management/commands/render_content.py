@@ -49,7 +49,9 @@ class Command(BaseCommand):
         # English items were saved, whose fields their pieces show too).
         rest = WITH_PIECES if pieces_only else (CauseTranslation, FixStepTranslation)
         rows += pieces.render_all(rest)
-        caching.content_changed()  # bulk_update() sends no signal
+        # The pieces' writes alone retire nothing (``publishing.DERIVED_FIELDS``). The home
+        # page's listings are stored again once this commits (``content_changed`` asks).
+        caching.content_changed()
         # The safety net of the topics' stored numbers, run on every deploy (topic_counts.py).
         recounted = topic_counts.recount_all()
         if not pieces_only:
