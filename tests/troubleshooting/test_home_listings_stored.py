@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from troubleshooting.prepared import logged_sql
 
 from ..factories import make_symptom, make_topic
 from .test_home_listing import listed_links, topic_section
+from .test_topic_counts import in_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -363,23 +364,6 @@ def test_a_topic_goes_with_its_stored_listings(client, guide, django_capture_on_
     assert all_fresh()
 
 
-def _in_thread(work):
-    """Run ``work`` on a connection of its own; return the thread and what went wrong in it."""
-    errors = []
-
-    def run():
-        try:
-            work()
-        except Exception as error:  # noqa: BLE001 (reported by the test)
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors
-
-
 def a_backend_waits_for_a_lock(seconds: float = 10) -> bool:
     """Whether another backend of this database comes to wait for a lock within ``seconds``."""
     deadline = time.monotonic() + seconds
@@ -428,9 +412,9 @@ def test_an_approval_holding_a_topic_and_a_relist_storing_its_rows_both_finish()
             live.title = "Approved"
             live.save()
 
-    approving, approver_errors = _in_thread(approver)
+    approving, approver_errors = in_thread(approver)
     assert locked.wait(10)
-    relisting, relist_errors = _in_thread(listings.relist)
+    relisting, relist_errors = in_thread(listings.relist)
     # Holding the content version's row, the relist must not wait for the topic's lock: the
     # approver's save waits for that row next (a deadlock on PostgreSQL).
     relisting.join(10)
@@ -459,9 +443,9 @@ def test_a_relist_waits_for_a_writers_token_and_lists_what_it_wrote():
             written.set()
             release.wait(10)
 
-    held, writer_errors = _in_thread(writer)
+    held, writer_errors = in_thread(writer)
     assert written.wait(10)
-    relisting, relist_errors = _in_thread(listings.relist)
+    relisting, relist_errors = in_thread(listings.relist)
     assert a_backend_waits_for_a_lock()  # the relist, for the content version's row
     assert relisting.is_alive()
     release.set()

@@ -247,7 +247,7 @@ def test_the_count_waits_for_the_writers_commit():
     assert stored(topic) == 4
 
 
-def _in_thread(work):
+def in_thread(work):
     """Run ``work`` on a connection of its own; return the thread and what went wrong in it."""
     errors = []
 
@@ -276,9 +276,9 @@ def test_a_recount_that_waited_for_the_lock_counts_what_was_committed_meanwhile(
             locked.set()
             release.wait(10)
 
-    holder, holder_errors = _in_thread(hold_the_topic)
+    holder, holder_errors = in_thread(hold_the_topic)
     assert locked.wait(10)
-    writer, writer_errors = _in_thread(lambda: make_symptom(topic=topic))
+    writer, writer_errors = in_thread(lambda: make_symptom(topic=topic))
     time.sleep(0.5)  # the writer committed; its recount waits for the topic's lock
     assert writer.is_alive()
     # Another writer commits meanwhile, without a recount of its own (no signal, no save()).
