@@ -20,9 +20,8 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
-from django.db.models import Aggregate, Func, IntegerField, OuterRef, Subquery, TextField, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db.models import Aggregate, Func, IntegerField, OuterRef, Subquery, TextField
+from django.db.models.functions import Cast
 
 from .flow import public_step_links
 from .models import FixStep, Symptom, SymptomStep, Topic
@@ -85,7 +84,7 @@ class JSONList(Aggregate):
 class _Nth(Subquery):
     """The ``number``-th row (from 1) of an ordered subquery limited to one row."""
 
-    # PostgreSQL takes the offset as a parameter, so one prepared statement serves every step.
+    # The offset is a parameter, so one prepared statement serves every step.
     template = "(%(subquery)s OFFSET GREATEST(%%s, 1) - 1)"
 
     def __init__(self, queryset, number: int):
@@ -96,6 +95,11 @@ class _Nth(Subquery):
         """Return the subquery's SQL with the offset, its parameter after the subquery's."""
         sql, params = super().as_sql(compiler, connection, template, **extra_context)
         return sql, (*params, self.number)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        """Write the offset with SQLite's ``MAX()``: it has no ``GREATEST()``."""
+        template = "(%(subquery)s OFFSET MAX(%%s, 1) - 1)"
+        return self.as_sql(compiler, connection, template, **extra_context)
 
 
 def _symptom_query(*, preview: bool, topic_slug: str, symptom_slug: str):
@@ -147,14 +151,10 @@ def _flow_query(*, preview: bool, topic_slug: str, symptom_slug: str, shown: int
     # The shown step's id, by its number in the list's order (positions are unique), and then
     # its values, made into JSON for that step alone.
     steps = links.filter(symptom=OuterRef(OuterRef("pk")))
-    if connection.vendor == "postgresql":
-        # Walked in order on the (symptom, position) index and stopped at the shown step: a
-        # window numbered every step, sorted, then kept one (docs/design.md, thirteenth pass).
-        shown_id = _Nth(steps.values("step_id")[:1], shown)
-    else:
-        # SQLite: as before (its SQL unchanged; not measured there).
-        numbered = steps.annotate(number=Window(RowNumber(), order_by=order))
-        shown_id = Subquery(numbered.filter(number=shown).values("step_id"))
+    # Walked in order on the (symptom, position) index and stopped at the shown step, on both
+    # engines: a window numbered every step, sorted, then kept one (docs/design.md, thirteenth
+    # pass; SQLite since the fourteenth).
+    shown_id = _Nth(steps.values("step_id")[:1], shown)
     values = (*STEP_FIELDS, Cast("pieces", output_field=TextField()))
     # One step by its key: no sort (the model's default order) for its one row.
     step = FixStep.objects.filter(pk=shown_id).order_by().values(values=JSONValues(*values))
