@@ -330,3 +330,29 @@ class TestContentLinks:
         for code in LANGUAGE_CODES:
             assert _judge_link(site, PREFIXES[code] + article) is None, code
         assert _judge_link(site, "/es/no-such-topic/") is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/es/",
+        "/es/messages/",
+        "/fr/a",
+        "/en-gb/",
+        "/es",
+        "/ES/messages/",
+        "/Es/x/",
+        "/es-mx/messages/",
+        "/en/",
+        "/de/x/",
+        "/messages/not-delivered/",
+        "//es/",
+        "es/x/",
+        "",
+    ],
+)
+def test_an_address_is_in_the_language_django_reads_from_its_prefix_as_written(path):
+    prefixed = translation.get_language_from_path(path)
+    expected = prefixed if prefixed and path.startswith(f"/{prefixed}/") else "en-gb"
+    assert languages.language_of_path(path) == expected
