@@ -9,8 +9,8 @@ their rows made into instances with only what the flow pages read, the other fie
 A step page is one read (``public_flow``): the symptom's row, with its topic's fields, the ids of
 its public steps, and the fields of the one step the page shows, picked by its number in the
 list's own order. The other steps' instructions, warnings and pre-rendered pieces (all
-languages': a few KB a step) are neither read nor sent. The shown step's pieces come as text,
-decoded when the page shows them. The other flow pages (start, fixed, end) read the symptom,
+languages': a few KB a step) are neither read nor sent. The shown step's pieces come as JSON
+within its values, decoded with them. The other flow pages (start, fixed, end) read the symptom,
 then every step whole (``public_symptom``, ``public_steps``). An editor's preview is read by the
 ORM, whole, as before (``Flow.for_symptom``).
 """
@@ -67,6 +67,18 @@ class JSONItem(JSONValues):
     def as_postgresql(self, compiler, connection, **extra_context):
         """Build the array as json, left json for the aggregate to take in as it is."""
         return self.as_sql(compiler, connection, function="JSON_BUILD_ARRAY", **extra_context)
+
+
+class EmbeddedJSON(Func):
+    """A JSON column's value, for a ``JSONValues`` to hold as JSON rather than as text."""
+
+    # Held as text, the value was escaped into the array on the server, then decoded twice.
+    function = "JSON"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        """Give the jsonb as it is: ``JSON_BUILD_ARRAY`` holds it as JSON."""
+        return self.as_sql(compiler, connection, template="%(expressions)s", **extra_context)
 
 
 class JSONList(Aggregate):
@@ -155,7 +167,8 @@ def _flow_query(*, preview: bool, topic_slug: str, symptom_slug: str, shown: int
     # engines: a window numbered every step, sorted, then kept one (docs/design.md, thirteenth
     # pass; SQLite since the fourteenth).
     shown_id = _Nth(steps.values("step_id")[:1], shown)
-    values = (*STEP_FIELDS, Cast("pieces", output_field=TextField()))
+    # Its pieces as JSON within the values: decoded with them, in one pass.
+    values = (*STEP_FIELDS, EmbeddedJSON("pieces"))
     # One step by its key: no sort (the model's default order) for its one row.
     step = FixStep.objects.filter(pk=shown_id).order_by().values(values=JSONValues(*values))
     symptom = _symptom_query(preview=preview, topic_slug=topic_slug, symptom_slug=symptom_slug)
@@ -218,7 +231,9 @@ def public_flow(
     # Each item is the step's sort values, then its id: in the list's order once sorted.
     steps = [ListedStep(item[-1]) for item in sorted(json.loads(ids))] if ids else []
     if values is not None and 1 <= shown <= len(steps):
-        steps[shown - 1] = _with_text(json.loads(values))
+        *fields, pieces = json.loads(values)
+        step = steps[shown - 1] = _step(fields)
+        step.pieces = pieces
     return _symptom_of(row), tuple(steps)
 
 
