@@ -293,10 +293,8 @@ class Flow:
         return self._url("flow_step", [self.symptom.slug, number], results, extra, at)
 
     def article_url(self, *, at: Addresses | None = None) -> str:
-        """Return the symptom's article, ``get_absolute_url()``, from the response's addresses."""
-        if at is None:
-            return self.symptom.get_absolute_url()
-        return at.slug_url("troubleshooting:symptom", self.symptom.topic.slug, self.symptom.slug)
+        """Return the symptom's article, from the response's addresses when given them."""
+        return self.symptom.get_absolute_url(at=at)
 
     def fixed_url(self, results: str | Progress) -> str:
         return self._url("flow_fixed", [self.symptom.slug], results, {})

@@ -62,11 +62,15 @@ _prefixes: list[tuple[frozenset[str], frozenset[str]]] = []
 
 
 def _path_prefixes() -> tuple[frozenset[str], frozenset[str]]:
-    if not _prefixes:
-        codes = [code for code, _name in settings.LANGUAGES]
-        found = (code for code in codes if _prefixed_language(f"/{code}/") == code)
-        _prefixes.append((frozenset(found), frozenset(code.lower() for code in codes)))
-    return _prefixes[0]
+    # Read once: another thread may clear the list between a test of it and a read.
+    known = _prefixes[:1]
+    if known:
+        return known[0]
+    codes = [code for code, _name in settings.LANGUAGES]
+    found = (code for code in codes if _prefixed_language(f"/{code}/") == code)
+    built = (frozenset(found), frozenset(code.lower() for code in codes))
+    _prefixes.append(built)
+    return built
 
 
 def _prefixed_language(path: str) -> str:

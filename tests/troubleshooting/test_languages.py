@@ -360,7 +360,13 @@ def test_an_address_is_in_the_language_django_reads_from_its_prefix_as_written(p
     assert languages.language_of_path(path) == expected
 
 
-@pytest.mark.django_db
+def test_an_address_in_a_language_switched_off_is_read_as_the_source_language(settings):
+    assert languages.language_of_path("/fr/x/") == "fr"
+    settings.LANGUAGES = [("en-gb", "English"), ("es", "Español")]
+    assert languages.language_of_path("/fr/x/") == "en-gb"
+    assert languages.language_of_path("/es/x/") == "es"
+
+
 def test_a_flows_article_from_the_pages_addresses_is_the_symptoms_own_address():
     symptom = make_symptom()
     translate(symptom.topic, slug="mensajes")
