@@ -71,6 +71,19 @@ def test_the_script_prefix_is_kept():
     assert slug_url("troubleshooting:topic", "messages") == "/messages/"
 
 
+def test_a_percent_sign_in_the_addresses_own_text_is_kept():
+    try:
+        set_script_prefix("/help%20centre/")
+        for _ in range(2):  # the shape worked out, then remembered
+            step = slug_url("troubleshooting:flow_step", "messages", "not-delivered", "2")
+            assert step == reverse(
+                "troubleshooting:flow_step", args=["messages", "not-delivered", "2"]
+            )
+            assert "%" in step
+    finally:
+        set_script_prefix("/")
+
+
 @override_settings(ROOT_URLCONF="bench.urls")
 def test_a_changed_urlconf_is_followed():
     assert slug_url("troubleshooting:topic", "messages") == reverse(

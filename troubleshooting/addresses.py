@@ -26,14 +26,15 @@ from django.utils.translation import get_language, override
 
 from .converters import StepNumber
 
-_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 # What urlencode() leaves as it is (quote_plus()'s always-safe characters).
 _UNQUOTED = re.compile(r"[-a-zA-Z0-9_.~]*")
 _STEP_NUMBER = re.compile(StepNumber.regex)
 # A shape not reversed yet (None is kept for an address that has no shape).
 _UNKNOWN = object()
-# An address's text around its arguments, and which of its places take numbers only.
-_shapes: dict[tuple, tuple[tuple[str, ...], tuple[bool, ...]] | None] = {}
+# An address's text with "%s" where its arguments go (its own "%" doubled), and the places
+# (by index) that take numbers only.
+_shapes: dict[tuple, tuple[str, tuple[int, ...]] | None] = {}
 
 
 def _stand_in(number: int) -> str:
@@ -49,9 +50,10 @@ def _reverse(name: str, keys: int | tuple[str, ...], values: list[str]) -> str:
 
 
 def _shape(name: str, keys: int | tuple[str, ...]) -> tuple | None:
-    """Return the address's text around its slugs and its numbers-only places, or None.
+    """Return the address's text to fill with its slugs and its numbers-only places, or None.
 
     ``keys``: how many positional arguments it takes, or the names of its keyword arguments.
+    The text is a ``%`` format with a ``%s`` per slug: filled in one step (``_filled``).
     """
     count = keys if isinstance(keys, int) else len(keys)
     stand_ins = [_stand_in(number) for number in range(count)]
@@ -65,7 +67,9 @@ def _shape(name: str, keys: int | tuple[str, ...]) -> tuple | None:
         if not found or _stand_in(number) in rest:
             return None
         pieces.append(before)
-    return (*pieces, rest), tuple(_numbers_only(name, keys, stand_ins, n) for n in range(count))
+    text = "%s".join(piece.replace("%", "%%") for piece in (*pieces, rest))
+    numbers_only = tuple(n for n in range(count) if _numbers_only(name, keys, stand_ins, n))
+    return text, numbers_only
 
 
 def _numbers_only(name: str, keys, stand_ins: list[str], number: int) -> bool:
@@ -99,8 +103,9 @@ def _shaped(
     are for. ``learn``: reverse the shape if it is not kept yet (which needs ``context``'s
     language active); else None for a shape not kept.
     """
-    if not all(_PLAIN_SLUG.match(slug) for slug in slugs):
-        return None
+    for slug in slugs:
+        if not _PLAIN_SLUG.fullmatch(slug):
+            return None
     key = (name, keys, *context)
     shape = _shapes.get(key, _UNKNOWN)
     if shape is _UNKNOWN:
@@ -112,14 +117,11 @@ def _shaped(
 
 def _filled(shape: tuple, slugs: tuple[str, ...]) -> str | None:
     """Return ``shape`` with plain ``slugs`` in its places, or None where a place refuses one."""
-    pieces, numbers_only = shape
-    for slug, numeric in zip(slugs, numbers_only, strict=True):
-        if numeric and not _STEP_NUMBER.fullmatch(slug):
+    text, numbers_only = shape
+    for place in numbers_only:
+        if not _STEP_NUMBER.fullmatch(slugs[place]):
             return None
-    parts = [pieces[0]]
-    for slug, piece in zip(slugs, pieces[1:], strict=True):
-        parts += (slug, piece)
-    return "".join(parts)
+    return text % slugs
 
 
 def _slug_url(context: tuple, name: str, slugs: tuple[str, ...]) -> str:
@@ -134,7 +136,7 @@ def slug_url(name: str, *slugs: str) -> str:
 
 def kwargs_url(name: str, kwargs: dict) -> str:
     """Return ``reverse(name, kwargs=kwargs)`` for arguments that are slugs or numbers."""
-    values = tuple(str(value) for value in kwargs.values())
+    values = tuple(map(str, kwargs.values()))
     url = _shaped(address_context(), name, values, tuple(kwargs))
     # What reverse() is given is the arguments as they came, each for its converter's to_url().
     return reverse(name, kwargs=kwargs) if url is None else url
@@ -147,7 +149,7 @@ def kwargs_url_in(place: tuple, language: str, name: str, kwargs: dict) -> str:
     shape in it (the first time) or to ``reverse()`` what has no shape: switching costs as much
     as the rest of an address.
     """
-    values = tuple(str(value) for value in kwargs.values())
+    values = tuple(map(str, kwargs.values()))
     url = _shaped((*place, language), name, values, tuple(kwargs), learn=False)
     if url is not None:
         return url

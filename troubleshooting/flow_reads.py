@@ -9,8 +9,8 @@ their rows made into instances with only what the flow pages read, the other fie
 A step page is one read (``public_flow``): the symptom's row, with its topic's fields, the ids of
 its public steps, and the fields of the one step the page shows, picked by its number in the
 list's own order. The other steps' instructions, warnings and pre-rendered pieces (all
-languages': a few KB a step) are neither read nor sent. The shown step's pieces come as text,
-decoded when the page shows them. The other flow pages (start, fixed, end) read the symptom,
+languages': a few KB a step) are neither read nor sent. The shown step's pieces come as JSON
+within its values, decoded with them. The other flow pages (start, fixed, end) read the symptom,
 then every step whole (``public_symptom``, ``public_steps``). An editor's preview is read by the
 ORM, whole, as before (``Flow.for_symptom``).
 """
@@ -20,9 +20,8 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
-from django.db.models import Aggregate, Func, IntegerField, OuterRef, Subquery, TextField, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db.models import Aggregate, Func, IntegerField, OuterRef, Subquery, TextField
+from django.db.models.functions import Cast
 
 from .flow import public_step_links
 from .models import FixStep, Symptom, SymptomStep, Topic
@@ -70,6 +69,18 @@ class JSONItem(JSONValues):
         return self.as_sql(compiler, connection, function="JSON_BUILD_ARRAY", **extra_context)
 
 
+class EmbeddedJSON(Func):
+    """A JSON column's value, for a ``JSONValues`` to hold as JSON rather than as text."""
+
+    # Held as text, the value was escaped into the array on the server, then decoded twice.
+    function = "JSON"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        """Give the jsonb as it is: ``JSON_BUILD_ARRAY`` holds it as JSON."""
+        return self.as_sql(compiler, connection, template="%(expressions)s", **extra_context)
+
+
 class JSONList(Aggregate):
     """A group's values as the text of a JSON array, in no order the database promises."""
 
@@ -85,7 +96,7 @@ class JSONList(Aggregate):
 class _Nth(Subquery):
     """The ``number``-th row (from 1) of an ordered subquery limited to one row."""
 
-    # PostgreSQL takes the offset as a parameter, so one prepared statement serves every step.
+    # The offset is a parameter, so one prepared statement serves every step.
     template = "(%(subquery)s OFFSET GREATEST(%%s, 1) - 1)"
 
     def __init__(self, queryset, number: int):
@@ -96,6 +107,11 @@ class _Nth(Subquery):
         """Return the subquery's SQL with the offset, its parameter after the subquery's."""
         sql, params = super().as_sql(compiler, connection, template, **extra_context)
         return sql, (*params, self.number)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        """Write the offset with SQLite's ``MAX()``: it has no ``GREATEST()``."""
+        template = "(%(subquery)s OFFSET MAX(%%s, 1) - 1)"
+        return self.as_sql(compiler, connection, template, **extra_context)
 
 
 def _symptom_query(*, preview: bool, topic_slug: str, symptom_slug: str):
@@ -147,15 +163,12 @@ def _flow_query(*, preview: bool, topic_slug: str, symptom_slug: str, shown: int
     # The shown step's id, by its number in the list's order (positions are unique), and then
     # its values, made into JSON for that step alone.
     steps = links.filter(symptom=OuterRef(OuterRef("pk")))
-    if connection.vendor == "postgresql":
-        # Walked in order on the (symptom, position) index and stopped at the shown step: a
-        # window numbered every step, sorted, then kept one (docs/design.md, thirteenth pass).
-        shown_id = _Nth(steps.values("step_id")[:1], shown)
-    else:
-        # SQLite: as before (its SQL unchanged; not measured there).
-        numbered = steps.annotate(number=Window(RowNumber(), order_by=order))
-        shown_id = Subquery(numbered.filter(number=shown).values("step_id"))
-    values = (*STEP_FIELDS, Cast("pieces", output_field=TextField()))
+    # Walked in order on the (symptom, position) index and stopped at the shown step, on both
+    # engines: a window numbered every step, sorted, then kept one (docs/design.md, thirteenth
+    # pass; SQLite since the fourteenth).
+    shown_id = _Nth(steps.values("step_id")[:1], shown)
+    # Its pieces as JSON within the values: decoded with them, in one pass.
+    values = (*STEP_FIELDS, EmbeddedJSON("pieces"))
     # One step by its key: no sort (the model's default order) for its one row.
     step = FixStep.objects.filter(pk=shown_id).order_by().values(values=JSONValues(*values))
     symptom = _symptom_query(preview=preview, topic_slug=topic_slug, symptom_slug=symptom_slug)
@@ -218,7 +231,9 @@ def public_flow(
     # Each item is the step's sort values, then its id: in the list's order once sorted.
     steps = [ListedStep(item[-1]) for item in sorted(json.loads(ids))] if ids else []
     if values is not None and 1 <= shown <= len(steps):
-        steps[shown - 1] = _with_text(json.loads(values))
+        *fields, pieces = json.loads(values)
+        step = steps[shown - 1] = _step(fields)
+        step.pieces = pieces
     return _symptom_of(row), tuple(steps)
 
 

@@ -53,6 +53,29 @@ def languages() -> tuple[Language, ...]:
 def _forget_languages(**kwargs) -> None:
     """Build the languages afresh after a test changes ``LANGUAGES`` (or any setting)."""
     _languages.clear()
+    _prefixes.clear()
+
+
+# The codes an address may start with (``/es/…``: each language Django finds in its own
+# prefix), and every language's code in lower case (what Django compares a prefix with).
+_prefixes: list[tuple[frozenset[str], frozenset[str]]] = []
+
+
+def _path_prefixes() -> tuple[frozenset[str], frozenset[str]]:
+    # Read once: another thread may clear the list between a test of it and a read.
+    known = _prefixes[:1]
+    if known:
+        return known[0]
+    codes = [code for code, _name in settings.LANGUAGES]
+    found = (code for code in codes if _prefixed_language(f"/{code}/") == code)
+    built = (frozenset(found), frozenset(code.lower() for code in codes))
+    _prefixes.append(built)
+    return built
+
+
+def _prefixed_language(path: str) -> str:
+    prefixed = translation.get_language_from_path(path)
+    return prefixed if prefixed and path.startswith(f"/{prefixed}/") else SOURCE_ADDRESS_CODE
 
 
 def current_language() -> str:
@@ -64,8 +87,18 @@ def current_language() -> str:
 
 def language_of_path(path: str) -> str:
     """Return the language an address of the site is in: its prefix's, else the source's."""
-    prefixed = translation.get_language_from_path(path)
-    return prefixed if prefixed and path.startswith(f"/{prefixed}/") else SOURCE_ADDRESS_CODE
+    # A prefix counts only as Django reads it and as it is, followed by a slash (``/es-mx/``
+    # is read as Spanish, but is no Spanish address). Every page's switcher asks: the site's
+    # own prefixes, and every first part of an address that is none, are known at a glance.
+    first, slash, _rest = path[1:].partition("/")
+    if not slash or path[:1] != "/":
+        return SOURCE_ADDRESS_CODE
+    prefixes, lowered = _path_prefixes()
+    if first in prefixes:
+        return first
+    if first.lower() not in lowered:
+        return SOURCE_ADDRESS_CODE
+    return _prefixed_language(path)  # a code of the site written otherwise (``/ES/``)
 
 
 def resolve_address(path: str) -> ResolverMatch | None:

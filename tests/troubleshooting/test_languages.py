@@ -14,11 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from tests.factories import make_topic
+from tests.factories import make_symptom, make_topic
 from tests.troubleshooting.translation_factories import translate
 from troubleshooting import languages
+from troubleshooting.addresses import Addresses
 from troubleshooting.flow import Flow
 from troubleshooting.models import TRANSLATION_MODELS
+from troubleshooting.translating import overlay
 
 pytestmark = pytest.mark.django_db
 
@@ -330,3 +332,49 @@ class TestContentLinks:
         for code in LANGUAGE_CODES:
             assert _judge_link(site, PREFIXES[code] + article) is None, code
         assert _judge_link(site, "/es/no-such-topic/") is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/es/",
+        "/es/messages/",
+        "/fr/a",
+        "/en-gb/",
+        "/es",
+        "/ES/messages/",
+        "/Es/x/",
+        "/es-mx/messages/",
+        "/en/",
+        "/de/x/",
+        "/messages/not-delivered/",
+        "//es/",
+        "es/x/",
+        "",
+    ],
+)
+def test_an_address_is_in_the_language_django_reads_from_its_prefix_as_written(path):
+    prefixed = translation.get_language_from_path(path)
+    expected = prefixed if prefixed and path.startswith(f"/{prefixed}/") else "en-gb"
+    assert languages.language_of_path(path) == expected
+
+
+def test_an_address_in_a_language_switched_off_is_read_as_the_source_language(settings):
+    assert languages.language_of_path("/fr/x/") == "fr"
+    settings.LANGUAGES = [("en-gb", "English"), ("es", "Español")]
+    assert languages.language_of_path("/fr/x/") == "en-gb"
+    assert languages.language_of_path("/es/x/") == "es"
+
+
+def test_a_flows_article_from_the_pages_addresses_is_the_symptoms_own_address():
+    symptom = make_symptom()
+    translate(symptom.topic, slug="mensajes")
+    translate(symptom, slug="no-se-entrega")
+    for language in ("en-gb", "es"):
+        with translation.override(language):
+            flow = Flow(symptom=symptom, steps=())
+            overlay(symptom, symptom.topic)
+            expected = symptom.get_absolute_url()
+            assert flow.article_url(at=Addresses()) == expected == flow.article_url()
+    assert expected == "/es/mensajes/no-se-entrega/"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
-from ..addresses import slug_url
+from ..addresses import Addresses, slug_url
 from ..rules import Severity, validate_slug_not_reserved
 from .publishing import Content, PublishableQuerySet, live, markdown_field
 from .stored_pieces import HasPieces, PiecesManager, pieces_field
@@ -398,8 +398,11 @@ class Symptom(Content):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return slug_url("troubleshooting:symptom", self.topic.slug, self.slug)
+    def get_absolute_url(self, *, at: Addresses | None = None):
+        """Return the article's address; ``at``: the response's ``Addresses``, if it has one."""
+        return (at.slug_url if at else slug_url)(
+            "troubleshooting:symptom", self.topic.slug, self.slug
+        )
 
     def clean(self):
         super().clean()
