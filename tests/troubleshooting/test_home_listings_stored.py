@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from troubleshooting import caching, listings
 from troubleshooting.models import (
@@ -64,6 +65,18 @@ def live_pages(client) -> dict[str, str]:
     return shown
 
 
+def translated(symptom, language: str, title: str, **fields) -> SymptomTranslation:
+    """Publish ``symptom``'s translation into ``language`` (its slug from the title)."""
+    return SymptomTranslation.objects.create(
+        source=symptom,
+        language=language,
+        title=title,
+        slug=slugify(title),
+        status=Status.PUBLISHED,
+        **fields,
+    )
+
+
 @pytest.fixture
 def guide(django_capture_on_commit_callbacks):
     """Two topics with listed symptoms, a card, translations; their listings stored."""
@@ -77,13 +90,7 @@ def guide(django_capture_on_commit_callbacks):
         make_symptom(topic=busy, title="A card", slug="card", position=0, featured=True)
         make_symptom(topic=other, title="Elsewhere", slug="elsewhere", position=1)
         for language in ("es", "fr"):
-            SymptomTranslation.objects.create(
-                source=symptoms[0],
-                language=language,
-                title=f"Primero ({language})",
-                slug=f"primero-{language}",
-                status=Status.PUBLISHED,
-            )
+            translated(symptoms[0], language, f"Primero ({language})")
     assert all_fresh()
     return busy, other, symptoms
 
@@ -151,13 +158,7 @@ def unpublish(symptoms):
 
 
 def translate(symptoms):
-    SymptomTranslation.objects.create(
-        source=symptoms[1],
-        language="es",
-        title="Segundo",
-        slug="segundo",
-        status=Status.PUBLISHED,
-    )
+    translated(symptoms[1], "es", "Segundo")
 
 
 def retranslate(symptoms):
@@ -243,14 +244,7 @@ def test_a_scheduled_translation_or_topic_bounds_the_stored_listings_too(
     _, _, symptoms = guide
     sooner, later = (timezone.now() + timedelta(hours=n) for n in (1, 2))
     with django_capture_on_commit_callbacks(execute=True):
-        SymptomTranslation.objects.create(
-            source=symptoms[2],
-            language="fr",
-            title="Plus tard",
-            slug="plus-tard",
-            status=Status.PUBLISHED,
-            publish_at=sooner,
-        )
+        translated(symptoms[2], "fr", "Plus tard", publish_at=sooner)
         make_topic(title="Later topic", publish_at=later)
     until = dict(
         TopicListing.objects.filter(topic=symptoms[0].topic).values_list("language", "until")
