@@ -348,6 +348,48 @@ def test_nothing_is_stored_before_any_content_is(db):
     assert not TopicListing.objects.exists()
 
 
+def relist_statements(queries) -> list[str]:
+    """The statements a relist ran (as a query log names them), its transaction's aside."""
+    sqls = [logged_sql(query["sql"]) for query in queries]
+    return [sql for sql in sqls if "SAVEPOINT" not in sql]
+
+
+def test_a_relist_stores_every_row_in_one_statement_after_its_lock(client, guide):
+    _, other, _ = guide
+    # Rows missing are inserted, the others replaced, all under the token read with them.
+    TopicListing.objects.filter(topic=other).delete()
+    ContentVersion.objects.filter(pk=1).update(token="r" * 32)
+    with CaptureQueriesContext(connection) as queries:
+        stored = listings.relist()
+        again = listings.relist()
+    assert stored == again == 2 * len(listings.LANGUAGES)
+    statements = relist_statements(queries)
+    assert len(statements) == 4
+    for lock, upsert in (statements[:2], statements[2:]):
+        assert '"troubleshooting_contentversion"' in lock
+        assert upsert.startswith('INSERT INTO "troubleshooting_topiclisting"')
+    assert all_fresh()
+    assert pages(client) == live_pages(client)
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL's prepared statements")
+def test_a_relist_is_prepared_once_in_a_session(guide, monkeypatch):
+    from troubleshooting import prepared
+
+    monkeypatch.setattr(prepared, "_switched_off", False)
+    listings.relist()
+    with CaptureQueriesContext(connection) as queries:
+        listings.relist()
+    *_, upsert = (query["sql"] for query in queries if "SAVEPOINT" not in query["sql"])
+    assert upsert.startswith("EXECUTE read_")
+    assert logged_sql(upsert).startswith('INSERT INTO "troubleshooting_topiclisting"')
+    name = upsert.removeprefix("EXECUTE ").partition("(")[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        assert (name,) in cursor.fetchall()
+    assert all_fresh()
+
+
 def test_a_topic_goes_with_its_stored_listings(client, guide, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         empty = make_topic(title="Empty topic")
