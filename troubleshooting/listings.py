@@ -20,6 +20,8 @@ import contextlib
 import functools
 import threading
 
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.db import connections, transaction
 from django.db.models import (
     Case,
@@ -33,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Now
+from django.dispatch import receiver
 
 from .language_codes import SOURCE_BASE_CODE
 from .models import (
@@ -231,7 +234,6 @@ def _scheduled() -> dict[str, Subquery]:
     }
 
 
-@functools.cache
 def _relist_query(using: str) -> QuerySet:
     """Return every topic's listing in every language, the token and the first scheduled times.
 
@@ -260,7 +262,8 @@ def _relist_statement(using: str, vendor: str) -> Written:
 
     The ORM writes the query (``_relist_query``: the listing's one definition, every language's
     a column); the statement stores it, one row per topic and language, in one upsert. The
-    query is materialised first, so each listing is worked out once, and each language's rows
+    query is a common table expression both engines materialise (it is read once per language),
+    so each listing is worked out once, and each language's rows
     select its own column: English's ``until`` is the first of the symptoms' and topics'
     scheduled times, a translated language's also its translations'. Every value is a
     parameter or a name from the models, quoted; ``vendor`` keys it with the SQL's dialect.
@@ -272,11 +275,14 @@ def _relist_statement(using: str, vendor: str) -> Written:
         written.append((sql, list(params or ())))
         raise _Written
 
+    query = _relist_query(using)  # built first: only its own statement is captured
     with database.cursor():  # connected first: what runs as a connection opens is not this
         pass
     with database.execute_wrapper(capture), contextlib.suppress(_Written):
-        list(_relist_query(using))
+        list(query)
     ((select, params),) = written
+    if not select.lstrip().upper().startswith("SELECT"):
+        raise ImproperlyConfigured(f"The relist's query was written as {select[:40]!r}")
 
     quote = database.ops.quote_name
     meta = TopicListing._meta
@@ -303,12 +309,18 @@ def _relist_statement(using: str, vendor: str) -> Written:
     # then). SQLite reads ``ON CONFLICT`` after ``WHERE`` as the upsert's, not a join's.
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(column.values())})"
-        f" WITH relisted ({', '.join(names)}) AS MATERIALIZED ({select})"
+        f" WITH relisted ({', '.join(names)}) AS ({select})"
         f" {' UNION ALL '.join(rows)}"
         f" ON CONFLICT ({column['topic']}, {column['language']}) DO UPDATE SET"
         f" {', '.join(f'{column[name]} = excluded.{column[name]}' for name in updated)}"
     )
     return Written(sql, [*params, *LANGUAGES])
+
+
+@receiver(setting_changed)
+def _forget_relist_statement(**kwargs) -> None:
+    """Write the relist's statement afresh after a test changes a setting (its databases)."""
+    _relist_statement.cache_clear()
 
 
 def relist(*, using: str = "default") -> int:

@@ -171,10 +171,14 @@ class Written:
         server = self._on_server()
         if server is not None and _prepared_in_session(server):
             try:
-                return _count(connection, server.execute, self.params)
+                # In a savepoint: where the session lost the statement (a pooler reset it), the
+                # caller's transaction is not spoiled, and the statement runs as written.
+                with transaction.atomic():
+                    return _count(connection, server.execute, self.params)
             except DatabaseError as error:
-                if not _lost(error, server):
+                if getattr(error.__cause__, "sqlstate", None) != "26000":
                     raise
+                _switch_off(error)
         return _count(connection, self.sql, self.params)
 
     def _on_server(self) -> _ServerStatement | None:

@@ -390,6 +390,21 @@ def test_a_relist_is_prepared_once_in_a_session(guide, monkeypatch):
     assert all_fresh()
 
 
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL's prepared statements")
+def test_a_relist_whose_statement_the_session_lost_still_stores_the_listings(guide, monkeypatch):
+    from troubleshooting import prepared
+
+    monkeypatch.setattr(prepared, "_switched_off", False)
+    listings.relist()
+    # As a pooler handing the client another session would, or a reset discarding it.
+    connection.connection.execute("DEALLOCATE ALL")
+    caching.content_changed()  # a new token: every stored listing is stale until relisted
+    assert not all_fresh()
+    assert listings.relist() == TopicListing.objects.count()
+    assert all_fresh()
+    assert prepared._switched_off  # as a prepared read does: this process sends it whole now
+
+
 def test_a_topic_goes_with_its_stored_listings(client, guide, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         empty = make_topic(title="Empty topic")
