@@ -16,9 +16,12 @@ once a stored listing's ``until`` came).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.db import connections, transaction
 from django.db.models import (
     Case,
@@ -32,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Now
+from django.dispatch import receiver
 
 from .language_codes import SOURCE_BASE_CODE
 from .models import (
@@ -43,6 +47,7 @@ from .models import (
     TopicListing,
     live_in_language,
 )
+from .prepared import Written
 from .translating import TRANSLATED
 
 HOME_SYMPTOMS_PER_TOPIC = 6
@@ -229,12 +234,10 @@ def _scheduled() -> dict[str, Subquery]:
     }
 
 
-@functools.cache
 def _relist_query(using: str) -> QuerySet:
     """Return every topic's listing in every language, the token and the first scheduled times.
 
-    Built once per process and database (never evaluated itself: it holds no rows, and the
-    database's clock decides ``until``); each relist runs a copy.
+    Never evaluated by the ORM: ``_relist_statement`` takes its SQL into the relist's upsert.
     """
     listed = {
         f"listed_{language}": listing(language=language, preview=False, using=using)
@@ -249,6 +252,77 @@ def _relist_query(using: str) -> QuerySet:
     )
 
 
+class _Written(Exception):
+    """The relist's query was written: raised so that the ORM never runs it on its own."""
+
+
+@functools.cache
+def _relist_statement(using: str, vendor: str) -> Written:
+    """Return the relist's one statement for this database, its SQL written once per process.
+
+    The ORM writes the query (``_relist_query``: the listing's one definition, every language's
+    a column); the statement stores it, one row per topic and language, in one upsert. The
+    query is a common table expression both engines materialise (it is read once per language),
+    so each listing is worked out once, and each language's rows
+    select its own column: English's ``until`` is the first of the symptoms' and topics'
+    scheduled times, a translated language's also its translations'. Every value is a
+    parameter or a name from the models, quoted; ``vendor`` keys it with the SQL's dialect.
+    """
+    database = connections[using]
+    written = []
+
+    def capture(execute, sql, params, many, context):
+        written.append((sql, list(params or ())))
+        raise _Written
+
+    query = _relist_query(using)  # built first: only its own statement is captured
+    with database.cursor():  # connected first: what runs as a connection opens is not this
+        pass
+    with database.execute_wrapper(capture), contextlib.suppress(_Written):
+        list(query)
+    ((select, params),) = written
+    if not select.lstrip().upper().startswith("SELECT"):
+        raise ImproperlyConfigured(f"The relist's query was written as {select[:40]!r}")
+
+    quote = database.ops.quote_name
+    meta = TopicListing._meta
+    column = {name: quote(meta.get_field(name).column) for name in ("topic", "language")}
+    column |= {name: quote(name) for name in ("listed", "token", "until")}
+    names = ["topic", "token", *(f"listed_{code}" for code in LANGUAGES), "symptom", "topic_at"]
+    names += [f"until_{code}" for code in LANGUAGES[1:]]
+    # SQLite's MIN() of several values is null where one is, PostgreSQL's LEAST() skips nulls:
+    # the least of each value coalesced with the others is the first time on both.
+    least = "MIN" if vendor == "sqlite" else "LEAST"
+
+    def first(times: list[str]) -> str:
+        turns = [", ".join(times[n:] + times[:n]) for n in range(len(times))]
+        return f"{least}({', '.join(f'COALESCE({turn})' for turn in turns)})"
+
+    rows = []
+    for code in LANGUAGES:
+        times = ["symptom", "topic_at"] + ([f"until_{code}"] if code != LANGUAGES[0] else [])
+        rows.append(
+            f"SELECT topic, %s, listed_{code}, token, {first(times)} FROM relisted WHERE true"  # noqa: S608
+        )
+    updated = ("listed", "token", "until")
+    # One statement, an INSERT from its first word (SQLite's driver counts the rows written only
+    # then). SQLite reads ``ON CONFLICT`` after ``WHERE`` as the upsert's, not a join's.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(column.values())})"
+        f" WITH relisted ({', '.join(names)}) AS ({select})"
+        f" {' UNION ALL '.join(rows)}"
+        f" ON CONFLICT ({column['topic']}, {column['language']}) DO UPDATE SET"
+        f" {', '.join(f'{column[name]} = excluded.{column[name]}' for name in updated)}"
+    )
+    return Written(sql, [*params, *LANGUAGES])
+
+
+@receiver(setting_changed)
+def _forget_relist_statement(**kwargs) -> None:
+    """Write the relist's statement afresh after a test changes a setting (its databases)."""
+    _relist_statement.cache_clear()
+
+
 def relist(*, using: str = "default") -> int:
     """Store every topic's listing in every language as of the content now; return the rows.
 
@@ -261,40 +335,16 @@ def relist(*, using: str = "default") -> int:
     as they would for their rows. SQLite ignores the lock: its writers take turns anyway
     (``BEGIN IMMEDIATE``).
 
-    Every language's listings, the token and the scheduled times come from one statement: one
-    snapshot. Never changes the content version (``content_changed`` asks for a relist).
+    Every language's listings, the token and the scheduled times come from one statement, which
+    also stores them: one snapshot. Never changes the content version (``content_changed`` asks
+    for a relist).
     """
+    statement = _relist_statement(using, connections[using].vendor)
     with transaction.atomic(using=using):
         version = ContentVersion.objects.using(using).select_for_update(no_key=True)
         if not list(version.filter(pk=1).values_list("pk", flat=True)):
             return 0  # no content saved yet: no token a listing could be stored under
-        stored = []
-        for pk, token, *columns in _relist_query(using).all():
-            texts, (symptom, topic, *translations) = (
-                columns[: len(LANGUAGES)],
-                columns[len(LANGUAGES) :],
-            )
-            # English waits for no translation; each translated language for its own.
-            for language, listed, translation in zip(
-                LANGUAGES, texts, [None, *translations], strict=True
-            ):
-                times = [time for time in (symptom, topic, translation) if time is not None]
-                stored.append(
-                    TopicListing(
-                        topic_id=pk,
-                        language=language,
-                        listed=listed,
-                        token=token,
-                        until=min(times, default=None),
-                    )
-                )
-        TopicListing.objects.using(using).bulk_create(
-            stored,
-            update_conflicts=True,
-            unique_fields=["topic", "language"],
-            update_fields=["listed", "token", "until"],
-        )
-    return len(stored)
+        return statement.run(using=using)
 
 
 def relist_later(*, using: str = "default") -> None:

@@ -38,7 +38,14 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, models, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
 from django.db.models import DEFERRED
 from django.utils.translation import get_language
 
@@ -138,6 +145,61 @@ class Prepared:
 
 
 _every: list[Prepared] = []
+
+
+class Written:
+    """A statement whose SQL and parameters its caller wrote once: no value changes between runs.
+
+    Run as a prepared read's statement is: on PostgreSQL prepared once in each database session
+    (``_on_server``), then ``EXECUTE``; on SQLite with its parameters named (``_named``). Another
+    database alias than the default's runs the SQL as written.
+    """
+
+    def __init__(self, sql: str, params: list):
+        self.sql = sql
+        self.params = list(params)
+        self._server: dict[tuple, _ServerStatement | None] = {}
+        self._named = _named(sql, len(self.params)) if self.params else (sql, ())
+
+    def run(self, *, using: str = DEFAULT_DB_ALIAS) -> int:
+        """Run the statement; return the rows it wrote or read, as the cursor counts them."""
+        if using != DEFAULT_DB_ALIAS:
+            return _count(connections[using], self.sql, self.params)
+        if connection.vendor == "sqlite":
+            sql, names = self._named
+            return _count(connection, sql, dict(zip(names, self.params, strict=True)))
+        server = self._on_server()
+        if server is not None and _prepared_in_session(server):
+            try:
+                # In a savepoint: where the session lost the statement (a pooler reset it), the
+                # caller's transaction is not spoiled, and the statement runs as written.
+                with transaction.atomic():
+                    return _count(connection, server.execute, self.params)
+            except DatabaseError as error:
+                if getattr(error.__cause__, "sqlstate", None) != "26000":
+                    raise
+                _switch_off(error)
+        return _count(connection, self.sql, self.params)
+
+    def _on_server(self) -> _ServerStatement | None:
+        # What ``_on_server`` decides by: the setting and whether sessions last.
+        options = connection.settings_dict
+        key = (
+            settings.DB_PREPARED_STATEMENTS,
+            options.get("CONN_MAX_AGE"),
+            bool(options.get("OPTIONS", {}).get("pool")),
+        )
+        if key not in self._server:
+            self._server[key] = _on_server(self.sql, self.params)
+        return self._server[key]
+
+
+def _count(database, sql: str, params: list | dict) -> int:
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
 # Where Django logs the SQL it sends: a statement prepared is logged there once, in full.
 logger = logging.getLogger("django.db.backends")
 

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from troubleshooting import caching, listings
 from troubleshooting.models import (
@@ -64,6 +65,18 @@ def live_pages(client) -> dict[str, str]:
     return shown
 
 
+def translated(symptom, language: str, title: str, **fields) -> SymptomTranslation:
+    """Publish ``symptom``'s translation into ``language`` (its slug from the title)."""
+    return SymptomTranslation.objects.create(
+        source=symptom,
+        language=language,
+        title=title,
+        slug=slugify(title),
+        status=Status.PUBLISHED,
+        **fields,
+    )
+
+
 @pytest.fixture
 def guide(django_capture_on_commit_callbacks):
     """Two topics with listed symptoms, a card, translations; their listings stored."""
@@ -77,13 +90,7 @@ def guide(django_capture_on_commit_callbacks):
         make_symptom(topic=busy, title="A card", slug="card", position=0, featured=True)
         make_symptom(topic=other, title="Elsewhere", slug="elsewhere", position=1)
         for language in ("es", "fr"):
-            SymptomTranslation.objects.create(
-                source=symptoms[0],
-                language=language,
-                title=f"Primero ({language})",
-                slug=f"primero-{language}",
-                status=Status.PUBLISHED,
-            )
+            translated(symptoms[0], language, f"Primero ({language})")
     assert all_fresh()
     return busy, other, symptoms
 
@@ -151,13 +158,7 @@ def unpublish(symptoms):
 
 
 def translate(symptoms):
-    SymptomTranslation.objects.create(
-        source=symptoms[1],
-        language="es",
-        title="Segundo",
-        slug="segundo",
-        status=Status.PUBLISHED,
-    )
+    translated(symptoms[1], "es", "Segundo")
 
 
 def retranslate(symptoms):
@@ -243,14 +244,7 @@ def test_a_scheduled_translation_or_topic_bounds_the_stored_listings_too(
     _, _, symptoms = guide
     sooner, later = (timezone.now() + timedelta(hours=n) for n in (1, 2))
     with django_capture_on_commit_callbacks(execute=True):
-        SymptomTranslation.objects.create(
-            source=symptoms[2],
-            language="fr",
-            title="Plus tard",
-            slug="plus-tard",
-            status=Status.PUBLISHED,
-            publish_at=sooner,
-        )
+        translated(symptoms[2], "fr", "Plus tard", publish_at=sooner)
         make_topic(title="Later topic", publish_at=later)
     until = dict(
         TopicListing.objects.filter(topic=symptoms[0].topic).values_list("language", "until")
@@ -352,6 +346,63 @@ def test_nothing_is_stored_before_any_content_is(db):
     ContentVersion.objects.all().delete()  # no content saved yet: no version row (migrate made one)
     assert listings.relist() == 0
     assert not TopicListing.objects.exists()
+
+
+def relist_statements(queries) -> list[str]:
+    """The statements a relist ran (as a query log names them), its transaction's aside."""
+    sqls = [logged_sql(query["sql"]) for query in queries]
+    return [sql for sql in sqls if "SAVEPOINT" not in sql]
+
+
+def test_a_relist_stores_every_row_in_one_statement_after_its_lock(client, guide):
+    _, other, _ = guide
+    # Rows missing are inserted, the others replaced, all under the token read with them.
+    TopicListing.objects.filter(topic=other).delete()
+    ContentVersion.objects.filter(pk=1).update(token="r" * 32)
+    with CaptureQueriesContext(connection) as queries:
+        stored = listings.relist()
+        again = listings.relist()
+    assert stored == again == 2 * len(listings.LANGUAGES)
+    statements = relist_statements(queries)
+    assert len(statements) == 4
+    for lock, upsert in (statements[:2], statements[2:]):
+        assert '"troubleshooting_contentversion"' in lock
+        assert upsert.startswith('INSERT INTO "troubleshooting_topiclisting"')
+    assert all_fresh()
+    assert pages(client) == live_pages(client)
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL's prepared statements")
+def test_a_relist_is_prepared_once_in_a_session(guide, monkeypatch):
+    from troubleshooting import prepared
+
+    monkeypatch.setattr(prepared, "_switched_off", False)
+    listings.relist()
+    with CaptureQueriesContext(connection) as queries:
+        listings.relist()
+    *_, upsert = (query["sql"] for query in queries if "SAVEPOINT" not in query["sql"])
+    assert upsert.startswith("EXECUTE read_")
+    assert logged_sql(upsert).startswith('INSERT INTO "troubleshooting_topiclisting"')
+    name = upsert.removeprefix("EXECUTE ").partition("(")[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        assert (name,) in cursor.fetchall()
+    assert all_fresh()
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL's prepared statements")
+def test_a_relist_whose_statement_the_session_lost_still_stores_the_listings(guide, monkeypatch):
+    from troubleshooting import prepared
+
+    monkeypatch.setattr(prepared, "_switched_off", False)
+    listings.relist()
+    # As a pooler handing the client another session would, or a reset discarding it.
+    connection.connection.execute("DEALLOCATE ALL")
+    caching.content_changed()  # a new token: every stored listing is stale until relisted
+    assert not all_fresh()
+    assert listings.relist() == TopicListing.objects.count()
+    assert all_fresh()
+    assert prepared._switched_off  # as a prepared read does: this process sends it whole now
 
 
 def test_a_topic_goes_with_its_stored_listings(client, guide, django_capture_on_commit_callbacks):

@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories import make_cause, make_step, make_symptom, make_topic
 from troubleshooting import search
-from troubleshooting.models import SearchDocument, SearchMiss, Status
+from troubleshooting.models import SearchDocument, SearchMiss, Status, SymptomTranslation
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,27 @@ class TestMisses:
         field_names = {f.name for f in SearchMiss._meta.get_fields()}
         # The language is that of the pages searched, not anything about the person.
         assert field_names == {"id", "query", "language", "count", "first_seen", "last_seen"}
+
+
+def test_an_items_save_writes_only_the_documents_whose_text_changed():
+    symptom = make_symptom(title="Keyboard lag", summary="Typing is slow.")
+    SymptomTranslation.objects.create(
+        source=symptom, language="es", title="Teclado lento", slug="teclado-lento",
+        status=Status.PUBLISHED,
+    )  # fmt: skip
+    documents = SearchDocument.objects.filter(object_id=symptom.pk)
+    written = dict(documents.values_list("language", "updated"))
+    symptom.summary = "Typing lags behind."
+    symptom.save()
+    rewritten = dict(documents.values_list("language", "updated"))
+    assert rewritten["es"] == written["es"] and rewritten["en"] > written["en"]
+    assert "lags behind" in documents.get(language="en").body
+    # What is compared is the stored text: a translation changed without a save (its document
+    # left behind) is written with the item's next save.
+    SymptomTranslation._base_manager.filter(source=symptom).update(title="Teclado muy lento")
+    symptom.save()
+    assert documents.get(language="es").title == "Teclado muy lento"
+    assert dict(documents.values_list("language", "updated"))["en"] == rewritten["en"]
 
 
 def test_rebuild_command_reports_what_it_indexed():

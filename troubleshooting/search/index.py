@@ -65,9 +65,21 @@ def index(obj) -> None:
     """Add, update or remove one item's documents, in every language; or one translation's."""
     if type(obj) in KIND_OF_MODEL:
         item, documents = obj, _documents_of(obj)
-        SearchDocument.objects.filter(kind=KIND_OF_MODEL[type(item)], object_id=item.pk).exclude(
-            language__in=documents.keys()
-        ).delete()
+        stored = SearchDocument.objects.filter(kind=KIND_OF_MODEL[type(item)], object_id=item.pk)
+        stored.exclude(language__in=documents.keys()).delete()
+        # A document whose text is as stored is not written again: an item's save rewrote each
+        # translation's unchanged, and a document's indexes (PostgreSQL's GIN, SQLite's FTS5
+        # triggers) with it, on every edit of the English.
+        names = {name for fields in documents.values() for name in fields}
+        kept = {
+            row.pop("language"): row
+            for row in stored.filter(language__in=documents.keys()).values("language", *names)
+        }
+        documents = {
+            language: fields
+            for language, fields in documents.items()
+            if {name: kept.get(language, {}).get(name) for name in fields} != fields
+        }
     else:
         item = obj.source
         fields = document_for(obj) if document_for(item) is not None else None
