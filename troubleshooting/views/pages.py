@@ -35,6 +35,10 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
     """Render the whole page, or only its ``main`` partial for an htmx swap."""
     context.setdefault("description", DEFAULT_DESCRIPTION)
     context.setdefault("og_type", "website")
+    # The frame makes its own switcher and alternates unless given them (a filled page's): a
+    # name the context lacks costs the template engine an exception on every page.
+    context.setdefault("switcher_html", "")
+    context.setdefault("alternates_html", "")
     canonical_path = context.pop("canonical_path", request.path)
     context["canonical_url"] = request.build_absolute_uri(canonical_path)
     if previewing(request):
