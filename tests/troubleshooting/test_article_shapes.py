@@ -6,6 +6,7 @@ The whole article and its htmx fragment are rendered once per language and kind 
 """
 
 import pytest
+from django.urls import set_script_prefix
 
 from tests.factories import make_cause, make_step, make_symptom, make_topic
 from tests.troubleshooting.known_issue_factories import make_issue
@@ -22,8 +23,18 @@ HOSTILE = 'Won\'t <script>alert(1)</script> & "send" {{ x }} %(p)s &amp;'
 def _filled_and_rendered(client, monkeypatch, url: str, headers=None) -> str:
     """Return the page at ``url`` filled into its shape, having held it to the template's."""
     shaped._filled.clear()
+    fill, returned = shaped.fill, []
+
+    def recorded(*args, **kwargs):
+        returned.append(fill(*args, **kwargs))
+        return returned[-1]
+
     # The first makes the shape, the second fills the one kept.
-    filled = [client.get(url, headers=headers) for _ in range(2)]
+    with monkeypatch.context() as spied:
+        spied.setattr(shaped, "fill", recorded)
+        filled = [client.get(url, headers=headers) for _ in range(2)]
+    assert len(returned) == 2
+    assert None not in returned  # each page filled, none rendered instead
     with monkeypatch.context() as switched_off:
         switched_off.setattr(shaped, "fill", lambda *args, **kwargs: None)
         rendered = client.get(url, headers=headers)
@@ -116,3 +127,32 @@ def test_a_history_restore_and_a_preview_are_rendered(client, monkeypatch, admin
     assert preview.status_code == 200
     assert "Stop previewing" in preview.text
     assert not shaped._filled
+
+
+def _under(client, script_name: str, path: str, **headers) -> str:
+    """Return the page at ``path`` served behind ``script_name``, as Django's WSGI handler does.
+
+    Unlike ``served_under``, no setting changes (which would forget every shape kept).
+    """
+    set_script_prefix(f"{script_name}/")
+    try:
+        response = client.get(path, SCRIPT_NAME=script_name, **headers)
+    finally:
+        set_script_prefix("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_each_place_the_site_is_served_under_has_its_own_links(client):
+    symptom = make_symptom(steps=[make_step()])
+    url = symptom.get_absolute_url()
+    assert client.get(url).status_code == 200  # the static files' address read at the root
+    shaped._filled.clear()
+    for prefix, other in (("/help", "/mirror"), ("/mirror", "/help")):
+        page = _under(client, prefix, url)
+        fragment = _under(client, prefix, url, HTTP_HX_REQUEST="true")
+        for html in (page, fragment):
+            assert f'href="{prefix}/"' in html  # the breadcrumb's home, kept text around values
+            assert f'"{other}/' not in html
+        assert f'action="{prefix}/search/"' in page  # the frame's search form
+    assert len(shaped._filled) == 4  # filled, each place's own

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from .. import listings, pieces, shaped, translating
+from .. import listings, pieces, shaped
 from ..addresses import Addresses, slug_url
 from ..blocks import Blocks
 from ..models import (
@@ -37,7 +37,7 @@ from ..previewing import previewing
 from ..templatetags.languages import hreflang_alternates, language_switcher
 from ..templatetags.pictures import message_picture, symptom_state
 from ..translating import active_language, overlay, overlay_rows
-from .pages import is_fragment, public_page, render_page
+from .pages import canonical_url, is_fragment, public_page, render_page, untranslated_in
 
 CARD_FIELDS = ("pk", "slug", "title", "summary", "topic__slug")
 TOPIC_FIELDS = ("pk", "slug", "title", "summary", "listed", "symptom_count", "has_start_question")
@@ -395,11 +395,11 @@ def _shaped_article(request, context: dict, addresses: Addresses) -> str | None:
     }
     values = {
         "title": context["title"],
-        "untranslated_in": translating.untranslated_notice(symptom),
+        "untranslated_in": untranslated_in(context),
         "symptom.title": symptom.title,
         "symptom.summary": symptom.summary,
         "topic.title": topic.title,
-        "topic.get_absolute_url": addresses.slug_url("troubleshooting:topic", topic.slug),
+        "topic.get_absolute_url": topic.get_absolute_url(),
         **{
             name: context[name]
             for name in (
@@ -419,11 +419,11 @@ def _shaped_article(request, context: dict, addresses: Addresses) -> str | None:
     if fragment:
         values["switcher_html"] = language_switcher(page, oob=True)
         return shaped.fill(f"{ARTICLE}#main", flags, values)
-    canonical_url = request.build_absolute_uri(request.path)
+    canonical = canonical_url(request)
     values.update(
         description=context["description"],
-        canonical_url=canonical_url,
-        alternates_html=hreflang_alternates(page, canonical_url),
+        canonical_url=canonical,
+        alternates_html=hreflang_alternates(page, canonical),
         switcher_html=language_switcher(page),
     )
     return shaped.fill(ARTICLE, flags, values)
