@@ -26,6 +26,8 @@ from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from .addresses import address_context
+
 logger = logging.getLogger(__name__)
 
 # A template's text around its addresses, or None where stand-ins do not show each one once.
@@ -105,7 +107,8 @@ def fill(template_name: str, flags: dict, values: dict) -> SafeString | None:
     """
     # A false value is printed as it is (None, "", 0): the shape holds it, and is kept under it.
     truths = tuple(True if value else value for value in values.values())
-    key = (template_name, tuple(flags.items()), tuple(values), truths, get_language())
+    # Where addresses begin too: a shape's interface text holds links (the brand, the search).
+    key = (template_name, tuple(flags.items()), tuple(values), truths, address_context())
     try:
         shape = _filled[key]
     except KeyError:

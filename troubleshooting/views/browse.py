@@ -13,10 +13,12 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from .. import listings, pieces
+from .. import listings, pieces, shaped
 from ..addresses import Addresses, slug_url
 from ..blocks import Blocks
 from ..models import (
@@ -32,8 +34,10 @@ from ..models import (
 )
 from ..prepared import Instances, Prepared
 from ..previewing import previewing
+from ..templatetags.languages import hreflang_alternates, language_switcher
+from ..templatetags.pictures import message_picture, symptom_state
 from ..translating import active_language, overlay, overlay_rows
-from .pages import public_page, render_page
+from .pages import canonical_url, is_fragment, public_page, render_page, untranslated_in
 
 CARD_FIELDS = ("pk", "slug", "title", "summary", "topic__slug")
 TOPIC_FIELDS = ("pk", "slug", "title", "summary", "listed", "symptom_count", "has_start_question")
@@ -43,6 +47,8 @@ CARD_ROW, TOPIC_ROW = 0, 1
 # The home page's blocks, each kept rendered for the values it shows (blocks.py).
 TOPIC_BLOCK = "troubleshooting/includes/home_topic.html"
 COMMON_BLOCK = "troubleshooting/includes/home_common.html"
+ARTICLE = "troubleshooting/symptom.html"
+KNOWN_ISSUE_BANNER = "troubleshooting/includes/known_issue_banner.html"
 TOPICS_BLOCK = "troubleshooting/includes/home_topics.html"
 
 
@@ -334,24 +340,93 @@ def symptom(request, topic_slug, symptom_slug):
     # Each step's and cause's block as stored with it (pieces.py), in their lists' shapes.
     steps = pieces.article_blocks(FixStep, steps, preview=preview)
     causes = pieces.article_blocks(Cause, causes, preview=preview)
-    slugs = (symptom.topic.slug, symptom.slug)
+    topic, slugs = symptom.topic, (symptom.topic.slug, symptom.slug)
     addresses = Addresses()
     context = {
         "title": symptom.title,
         "description": symptom.summary,
         "og_type": "article",
         "symptom": symptom,
-        "topic": symptom.topic,
-        "causes": causes,
-        "causes_list": causes and pieces.article_list(Cause, causes),
-        "steps": steps,
-        "steps_list": steps and pieces.article_list(FixStep, steps),
+        "topic": topic,
+        "step_count": len(steps),
+        "causes_list": pieces.article_list(Cause, causes) if causes else "",
+        "steps_list": pieces.article_list(FixStep, steps) if steps else "",
+        "picture_html": message_picture(symptom_state(symptom)),
+        "known_issue_banner": render_to_string(
+            KNOWN_ISSUE_BANNER, {"symptom": symptom, "topic": topic, "previewing": preview}
+        ),
+        # Stored HTML, sanitized when saved (``markdown.py``): the page prints it as it is.
+        "body_html": mark_safe(symptom.body_html),  # noqa: S308
+        "next_moves_html": mark_safe(symptom.next_moves_html),  # noqa: S308
+        "escalation_html": mark_safe(topic.escalation_html),  # noqa: S308
         "flow_url": addresses.slug_url("troubleshooting:flow_begin", *slugs),
         # Feedback is the public's to give: an editor's preview shows no form for it.
         "feedback_url": not preview
         and addresses.slug_url("troubleshooting:symptom_feedback", *slugs),
     }
-    return render_page(request, "troubleshooting/symptom.html", context)
+    if not preview:
+        shaped_page = _shaped_article(request, context, addresses)
+        if shaped_page is not None:
+            # The template's own text for this article (``_shaped_article``).
+            return HttpResponse(shaped_page)
+    return render_page(request, ARTICLE, context)
+
+
+def _shaped_article(request, context: dict, addresses: Addresses) -> str | None:
+    """Return the article, whole or as its ``main`` partial, from its shape; None to render it.
+
+    Everything the page prints of the article and the request is a value filled into text
+    rendered once per language and kind of article (``shaped.fill``): the frame's and the
+    article's tags and interface words are the template engine's work only for the first of
+    each. What it decides by (its number of steps, a fragment or not) is a flag. Each name the
+    template reads is mapped here, once: a shape that reads another is not kept. An editor's
+    preview, and a request htmx sends for a whole page (a history restore), are rendered.
+    """
+    fragment = is_fragment(request)
+    if not fragment and "HTTP_HX_REQUEST" in request.META:
+        return None
+    symptom, topic = context["symptom"], context["topic"]
+    flags = {
+        "request.htmx": fragment,
+        "fragment": fragment,
+        "previewing": False,
+        "og_type": context["og_type"],
+        "step_count": context["step_count"],
+    }
+    values = {
+        "title": context["title"],
+        "untranslated_in": untranslated_in(context),
+        "symptom.title": symptom.title,
+        "symptom.summary": symptom.summary,
+        "topic.title": topic.title,
+        "topic.get_absolute_url": topic.get_absolute_url(),
+        **{
+            name: context[name]
+            for name in (
+                "picture_html",
+                "known_issue_banner",
+                "flow_url",
+                "body_html",
+                "causes_list",
+                "steps_list",
+                "next_moves_html",
+                "escalation_html",
+                "feedback_url",
+            )
+        },
+    }
+    page = {"request": request}
+    if fragment:
+        values["switcher_html"] = language_switcher(page, oob=True)
+        return shaped.fill(f"{ARTICLE}#main", flags, values)
+    canonical = canonical_url(request)
+    values.update(
+        description=context["description"],
+        canonical_url=canonical,
+        alternates_html=hreflang_alternates(page, canonical),
+        switcher_html=language_switcher(page),
+    )
+    return shaped.fill(ARTICLE, flags, values)
 
 
 def _article_symptom_query(*, preview: bool, slug: str):

@@ -35,16 +35,29 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
     """Render the whole page, or only its ``main`` partial for an htmx swap."""
     context.setdefault("description", DEFAULT_DESCRIPTION)
     context.setdefault("og_type", "website")
-    canonical_path = context.pop("canonical_path", request.path)
-    context["canonical_url"] = request.build_absolute_uri(canonical_path)
+    # The frame makes its own switcher and alternates unless given them (a filled page's): a
+    # name the context lacks costs the template engine an exception on every page.
+    context.setdefault("switcher_html", "")
+    context.setdefault("alternates_html", "")
+    context["canonical_url"] = canonical_url(request, context.pop("canonical_path", None))
     if previewing(request):
         context.update(_preview_context(request, context))
-    shown = next((context[name] for name in MAIN_ITEMS if context.get(name)), None)
-    context["untranslated_in"] = translating.untranslated_notice(shown)
+    context["untranslated_in"] = untranslated_in(context)
     context["fragment"] = is_fragment(request)
     if context["fragment"]:
         template_name = f"{template_name}#main"
     return TemplateResponse(request, template_name, context, status=status)
+
+
+def canonical_url(request, path: str | None = None) -> str:
+    """Return the page's canonical address, absolute: ``path``, or the request's own."""
+    return request.build_absolute_uri(request.path if path is None else path)
+
+
+def untranslated_in(context: dict) -> str | None:
+    """Return the notice's language where the page's most specific item is not translated."""
+    shown = next((context[name] for name in MAIN_ITEMS if context.get(name)), None)
+    return translating.untranslated_notice(shown)
 
 
 def is_fragment(request) -> bool:
