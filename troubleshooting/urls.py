@@ -7,7 +7,7 @@ check, robots.txt, sitemap) are in ``system_urls.py``, outside the language pref
 from django.urls import path, register_converter
 
 from .converters import StepNumber
-from .views import browse, feedback, flow, known_issues, search, system
+from .views import article, browse, feedback, flow, known_issues, search, system
 
 app_name = "troubleshooting"
 
@@ -39,7 +39,7 @@ urlpatterns = [
     path("<slug:topic_slug>/", browse.topic, name="topic"),
     path("<slug:topic_slug>/fix/", flow.flow_start, name="flow_start"),
     path("<slug:topic_slug>/fix/<slug:question_slug>/", flow.flow_question, name="flow_question"),
-    path("<slug:topic_slug>/<slug:symptom_slug>/", browse.symptom, name="symptom"),
+    path("<slug:topic_slug>/<slug:symptom_slug>/", article.symptom, name="symptom"),
     path(
         "<slug:topic_slug>/<slug:symptom_slug>/feedback/",
         feedback.symptom_feedback,

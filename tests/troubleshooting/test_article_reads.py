@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from tests.factories import make_cause, make_guide, make_step, make_symptom, make_topic
 from tests.troubleshooting.translation_factories import translate
 from troubleshooting.models import Status, Symptom, SymptomCause, SymptomStep, Topic
-from troubleshooting.views import browse
+from troubleshooting.views import article, browse
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +50,8 @@ def test_the_article_and_topic_reads_are_the_querysets_rows(language):
     slugs = dict.fromkeys(("slug", "causes_of", "steps_of"), symptom.slug)
     with translation.override(language):
         for _ in range(2):  # written, then run from the statement
-            found = browse._article.rows(**slugs)
-            assert found == orm_rows(browse._article, **slugs)
+            found = article._article.rows(**slugs)
+            assert found == orm_rows(article._article, **slugs)
             assert found[0][:5] == (-1, 0, symptom.pk, symptom.slug, symptom.title)
             assert found[0][8] == topic.pk  # the symptom's topic_id, the topic's id too
             causes = [cause.pk for cause in symptom.causes.order_by("symptom_causes__position")]
@@ -61,7 +61,7 @@ def test_the_article_and_topic_reads_are_the_querysets_rows(language):
             ]
             # The items as an editor's preview reads them by the ORM, less the padding.
             ids = {"causes_of": symptom.pk, "steps_of": symptom.pk}
-            items = list(browse._article_items_query(preview=False, **ids))
+            items = list(article._article_items_query(preview=False, **ids))
             assert [row[:5] for row in found[1:]] == items
             assert all(row[5:] == (None,) * 7 for row in found[1:])
             found = browse._topic_row.rows(slug=topic.slug)
@@ -74,7 +74,7 @@ def test_the_article_and_topic_reads_are_the_querysets_rows(language):
 
 def article_rows(slug: str) -> list[tuple]:
     """Return the public article read's rows for the symptom at ``slug``."""
-    return browse._article.rows(**dict.fromkeys(("slug", "causes_of", "steps_of"), slug))
+    return article._article.rows(**dict.fromkeys(("slug", "causes_of", "steps_of"), slug))
 
 
 def test_a_read_for_one_slug_never_answers_for_another():

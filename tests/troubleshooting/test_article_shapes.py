@@ -2,7 +2,7 @@
 
 The whole article and its htmx fragment are rendered once per language and kind of article
 (its number of steps, which of its parts are empty) with stand-ins for everything they print
-(``views/browse._shaped_article``, ``shaped.fill``), then each request's values are filled in.
+(``views/article._shaped_article``, ``shaped.fill``), then each request's values are filled in.
 """
 
 import pytest
