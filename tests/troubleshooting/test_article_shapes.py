@@ -6,12 +6,13 @@ The whole article and its htmx fragment are rendered once per language and kind 
 """
 
 import pytest
-from django.urls import set_script_prefix
 
 from tests.factories import make_cause, make_step, make_symptom, make_topic
 from tests.troubleshooting.known_issue_factories import make_issue
 from tests.troubleshooting.translation_factories import translate
 from troubleshooting import shaped
+
+from .test_language_shapes import served_under_settings_kept
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_blocks")]
 
@@ -129,28 +130,14 @@ def test_a_history_restore_and_a_preview_are_rendered(client, monkeypatch, admin
     assert not shaped._filled
 
 
-def _under(client, script_name: str, path: str, **headers) -> str:
-    """Return the page at ``path`` served behind ``script_name``, as Django's WSGI handler does.
-
-    Unlike ``served_under``, no setting changes (which would forget every shape kept).
-    """
-    set_script_prefix(f"{script_name}/")
-    try:
-        response = client.get(path, SCRIPT_NAME=script_name, **headers)
-    finally:
-        set_script_prefix("/")
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 def test_each_place_the_site_is_served_under_has_its_own_links(client):
     symptom = make_symptom(steps=[make_step()])
     url = symptom.get_absolute_url()
     assert client.get(url).status_code == 200  # the static files' address read at the root
     shaped._filled.clear()
     for prefix, other in (("/help", "/mirror"), ("/mirror", "/help")):
-        page = _under(client, prefix, url)
-        fragment = _under(client, prefix, url, HTTP_HX_REQUEST="true")
+        page = served_under_settings_kept(client, prefix, url)
+        fragment = served_under_settings_kept(client, prefix, url, HTTP_HX_REQUEST="true")
         for html in (page, fragment):
             assert f'href="{prefix}/"' in html  # the breadcrumb's home, kept text around values
             assert f'"{other}/' not in html

@@ -62,11 +62,17 @@ def served_under(client, script_name: str, path: str, **headers) -> str:
     # Django adds the script prefix active when STATIC_URL is first read to it, and keeps it:
     # overridden here, the prefixed value is dropped again for the tests that follow.
     with override_settings(STATIC_URL=settings.STATIC_URL):
-        set_script_prefix(f"{script_name}/")
-        try:
-            response = client.get(path, SCRIPT_NAME=script_name, **headers)
-        finally:
-            set_script_prefix("/")
+        return served_under_settings_kept(client, script_name, path, **headers)
+
+
+def served_under_settings_kept(client, script_name: str, path: str, **headers) -> str:
+    """Return ``served_under()``'s page, changing no setting: what is kept for the settings (the
+    pages' shapes) stays kept. STATIC_URL must have been read outside the prefix already."""
+    set_script_prefix(f"{script_name}/")
+    try:
+        response = client.get(path, SCRIPT_NAME=script_name, **headers)
+    finally:
+        set_script_prefix("/")
     assert response.status_code == 200
     return response.content.decode()
 
