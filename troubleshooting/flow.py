@@ -292,10 +292,6 @@ class Flow:
         """
         return self._url("flow_step", [self.symptom.slug, number], results, extra, at)
 
-    def article_url(self, *, at: Addresses | None = None) -> str:
-        """Return the symptom's article, from the response's addresses when given them."""
-        return self.symptom.get_absolute_url(at=at)
-
     def fixed_url(self, results: str | Progress) -> str:
         return self._url("flow_fixed", [self.symptom.slug], results, {})
 

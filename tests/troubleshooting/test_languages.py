@@ -367,14 +367,16 @@ def test_an_address_in_a_language_switched_off_is_read_as_the_source_language(se
     assert languages.language_of_path("/es/x/") == "es"
 
 
-def test_a_flows_article_from_the_pages_addresses_is_the_symptoms_own_address():
+def test_an_article_and_topic_from_the_pages_addresses_are_their_own_addresses():
     symptom = make_symptom()
     translate(symptom.topic, slug="mensajes")
     translate(symptom, slug="no-se-entrega")
     for language in ("en-gb", "es"):
         with translation.override(language):
-            flow = Flow(symptom=symptom, steps=())
             overlay(symptom, symptom.topic)
             expected = symptom.get_absolute_url()
-            assert flow.article_url(at=Addresses()) == expected == flow.article_url()
+            assert symptom.get_absolute_url(at=Addresses()) == expected
+            topic = symptom.topic.get_absolute_url()
+            assert symptom.topic.get_absolute_url(at=Addresses()) == topic
     assert expected == "/es/mensajes/no-se-entrega/"
+    assert topic == "/es/mensajes/"

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from troubleshooting import prepared
-from troubleshooting.prepared import Written, logged_sql
+from troubleshooting.prepared import logged_sql
 
 pytestmark = pytest.mark.engine_independent
 
@@ -76,12 +76,3 @@ def test_a_read_is_sent_whole_where_it_would_be_prepared_to_run_once(
     # Switched off for a pooler that shares sessions.
     settings.DB_PREPARED_STATEMENTS = False
     assert prepared._on_server(SQL, VALUES) is None
-
-
-def test_a_written_statement_is_prepared_as_its_connection_is_set(as_postgresql, monkeypatch):
-    written = Written(SQL, VALUES)
-    statement = written._on_server()
-    assert statement == prepared._on_server(SQL, VALUES)
-    assert written._on_server() is statement  # worked out once for the same settings
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
-    assert written._on_server() is None

@@ -91,8 +91,9 @@ class Topic(Content):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return slug_url("troubleshooting:topic", self.slug)
+    def get_absolute_url(self, *, at: Addresses | None = None):
+        """Return the topic's address; ``at``: the response's ``Addresses``, if it has one."""
+        return (at.slug_url if at else slug_url)("troubleshooting:topic", self.slug)
 
 
 class Cause(HasPieces, Content):

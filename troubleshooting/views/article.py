@@ -103,7 +103,7 @@ def _shaped_article(request, context: dict, addresses: Addresses) -> str | None:
     preview, and a request htmx sends for a whole page (a history restore), are rendered.
     """
     fragment = is_fragment(request)
-    if not fragment and "HTTP_HX_REQUEST" in request.META:
+    if not fragment and request.htmx:
         return None
     symptom, topic = context["symptom"], context["topic"]
     flags = {
@@ -119,7 +119,7 @@ def _shaped_article(request, context: dict, addresses: Addresses) -> str | None:
         "symptom.title": symptom.title,
         "symptom.summary": symptom.summary,
         "topic.title": topic.title,
-        "topic.get_absolute_url": topic.get_absolute_url(),
+        "topic.get_absolute_url": topic.get_absolute_url(at=addresses),
         **{
             name: context[name]
             for name in (

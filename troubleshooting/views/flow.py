@@ -397,7 +397,7 @@ def _step_addresses(request, flow: Flow, *, number: int, progress: Progress) -> 
         flow.step_url(number, progress, at=at, confirm="1") if needs_confirmation else step_url
     )
     previous_url = flow.previous_url(results=progress, number=number, at=at)
-    article_url = flow.article_url(at=at)
+    article_url = flow.symptom.get_absolute_url(at=at)
     return {
         "confirmed": confirmed,
         "step_url": step_url,
