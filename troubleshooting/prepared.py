@@ -72,7 +72,9 @@ class Prepared:
         """Return the rows for ``values``; in ``preview``, as the ORM reads drafts."""
         if preview:
             return list(self.build(preview=True, **values))
-        key = (connection.alias, connection.vendor, get_language(), _shape(values))
+        # The default connection looked up once: each use of ``connection`` looks it up again.
+        db = connections[DEFAULT_DB_ALIAS]
+        key = (db.alias, db.vendor, get_language(), _shape(values))
         statement = self._statements.get(key)
         if statement is None:
             # Two threads may both write it: the same statement, and either is kept.
@@ -87,11 +89,11 @@ class Prepared:
         params = _filled(params, places, values)
         if server is not None and _prepared_in_session(server):
             try:
-                return _run(server.execute, params)
+                return _run(db, server.execute, params)
             except DatabaseError as error:
                 if not _lost(error, server):
                     raise
-        return _run(sql, dict(zip(names, params, strict=True)) if names else params)
+        return _run(db, sql, dict(zip(names, params, strict=True)) if names else params)
 
     def dicts(self, *, preview: bool = False, **values) -> list[dict]:
         """Return the rows for ``values`` as dictionaries keyed by ``columns``."""
@@ -260,8 +262,8 @@ def _named(sql: str, count: int) -> tuple[str, tuple[str, ...]]:
     return named, names
 
 
-def _run(sql: str, params: list | dict) -> list[tuple]:
-    with connection.cursor() as cursor:
+def _run(db, sql: str, params: list | dict) -> list[tuple]:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
