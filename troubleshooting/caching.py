@@ -11,6 +11,17 @@ Correctness:
   any save or delete of content (``signals.py``) and after ``migrate``, with the latest "publish
   on" time already passed, by the database's clock. A process trusts the version it last read for
   ``CONTENT_VERSION_CHECK_SECONDS`` (a second), so a change shows everywhere within that.
+- A symptom's own pages (those whose address names it: ``SYMPTOM_KWARG``, its article, the steps
+  of its guided fix, its "fixed" page) are filed instead under the frame token and that
+  symptom's own token, with the same times. A save that changes only what those pages alone show
+  of one symptom (``OWN_PAGE_FIELDS``: its summary, its text, in English or a translation) is
+  scoped to it: it changes the token (every listing, search and other page is retired, as
+  before) and that symptom's token (by each of its slugs, every language's), not the frame, so
+  every other symptom's pages stay kept. Anything else (titles, addresses, publishing, steps,
+  causes, topics, known issues, deletes, migrations, a rebuilt index, any write not classified)
+  changes the frame too: every page is retired, as does any write of the token alone (an older
+  release's). At most ``SCOPED_SLUGS`` symptom tokens are kept beside the frame; one more changes
+  the frame instead, so what each process holds is bounded.
 - The rest of the key is everything the page depends on: the language, scheme, host, path, the query
   parameters the view declares it reads (``public_page(query=...)``; the view sees no other, so
   junk parameters can't fill the cache with copies of one page), and what the views branch on of
@@ -37,19 +48,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import secrets
 import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError, IntegrityError, connections, transaction
-from django.db.models import Subquery
+from django.db.models import F, Subquery
 from django.db.models.functions import Now
 from django.utils.translation import get_language
 
@@ -63,6 +76,7 @@ from .models import (
     PendingChange,
     Status,
     Symptom,
+    SymptomTranslation,
     Topic,
     TopicListing,
     TriageQuestion,
@@ -88,19 +102,55 @@ SCHEDULED_MODELS = (
 SCHEDULED_ENDS = ((KnownIssue, "ends_at"),)
 CACHE_RETRY_SECONDS = 5
 RECENT_PAGES = 500
+# The URL parameter that makes a cached page one symptom's own: the views' addresses name it so.
+SYMPTOM_KWARG = "symptom_slug"
+# What a symptom's own pages alone show of a row: a save that changes nothing else (``updated``
+# changes on every save) retires that symptom's pages and the site's listings, not the others'.
+# Its title is not here: other pages show it (links, known issues, the end of a guided fix).
+OWN_PAGE_FIELDS = {
+    Symptom: frozenset(
+        {
+            "summary",
+            "body",
+            "body_html",
+            "aliases",
+            "next_moves",
+            "next_moves_html",
+            "reviewed_on",
+            "checked_on_ios",
+            "updated",
+        }
+    ),
+    SymptomTranslation: frozenset(
+        {
+            "summary",
+            "body",
+            "body_html",
+            "aliases",
+            "next_moves",
+            "next_moves_html",
+            "source_snapshot",
+            "updated",
+        }
+    ),
+}
+# Symptom tokens kept beside the frame (by slug); one more and the frame changes instead.
+SCOPED_SLUGS = 200
 
 
 def _new_token() -> str:
     return secrets.token_hex(16)
 
 
-def content_changed(**kwargs) -> None:
-    """Retire every cached page: something the public may see was saved or deleted.
+def content_changed(*, symptom_slugs: frozenset[str] | None = None, **kwargs) -> None:
+    """Retire the cached pages that may show what was saved or deleted: all, by default.
 
-    Runs inside the writer's transaction, so the new token becomes visible with the change
-    itself, and disappears with it if the change is rolled back.
+    ``symptom_slugs``: the change shows on those symptoms' own pages and on the pages that list
+    content, not on other symptoms' pages (``content_saved``). Runs inside the writer's
+    transaction, so the new token becomes visible with the change itself, and disappears with
+    it if the change is rolled back.
     """
-    _new_version()
+    _new_version(symptom_slugs)
     # The home page's stored listings are made again from the committed content: until then,
     # the new token makes the page work them out live (``listings.py``).
     from . import listings  # listings reads content, whose models import this module's
@@ -108,16 +158,86 @@ def content_changed(**kwargs) -> None:
     listings.relist_later()
 
 
-def _new_version() -> None:
+def _new_version(symptom_slugs: frozenset[str] | None = None) -> None:
     page_cache.forget_version()
     token = _new_token()
-    if ContentVersion.objects.filter(pk=1).update(token=token):
+    if symptom_slugs and _new_symptom_tokens(token, symptom_slugs):
+        return
+    if ContentVersion.objects.filter(pk=1).update(token=token, scoped=""):
         return
     try:
         with transaction.atomic():
             ContentVersion.objects.create(pk=1, token=token)
     except IntegrityError:  # another writer created it first: its token is as new
         pass
+
+
+def _new_symptom_tokens(token: str, slugs: frozenset[str]) -> bool:
+    """Give these symptoms' pages a new token, not the frame; return False if the frame must.
+
+    The row is written first: on PostgreSQL the write's lock holds other writers off until
+    this transaction ends, so none reads the symptoms' tokens in between and loses these.
+    """
+    row = ContentVersion.objects.filter(pk=1)
+    with transaction.atomic():
+        if not row.update(scoped=F("scoped")):
+            return False
+        frame, symptoms = _frame(*row.values_list("token", "scoped").get())
+        symptoms = {**symptoms, **dict.fromkeys(slugs, token)}
+        if len(symptoms) > SCOPED_SLUGS:
+            return False  # the caller changes the frame, in the same transaction
+        scoped = {"at": token, "frame": frame, "symptoms": symptoms}
+        row.update(token=token, scoped=json.dumps(scoped, sort_keys=True))
+    return True
+
+
+def _frame(token: str, scoped: str) -> tuple[str, dict[str, str]]:
+    """Return the frame token and the symptoms' tokens, from the token and what was scoped.
+
+    What was scoped holds only if the token is still the one it was written with: a write of
+    the token alone (a save of anything else, or an older release's) changed the frame.
+    """
+    held = json.loads(scoped) if scoped else None
+    if held is None or held["at"] != token:
+        return token, {}
+    return held["frame"], held["symptoms"]
+
+
+def content_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+    """Retire what a symptom's save (or its translation's) may have changed (``post_save``)."""
+    before = instance.__dict__.pop("_shown_before", None)
+    slugs = None
+    if not (created or raw) and before is not None:
+        slugs = _own_symptom_slugs(sender, instance, before)
+    content_changed(symptom_slugs=slugs)
+
+
+def remember_shown(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Read the row as it was, for ``content_saved`` to see what the save changes (``pre_save``)."""
+    if raw or instance.pk is None:
+        return
+    names = [field.attname for field in sender._meta.concrete_fields]
+    instance.__dict__["_shown_before"] = (
+        sender._base_manager.filter(pk=instance.pk).values(*names).first()
+    )
+
+
+def _own_symptom_slugs(model, instance, before: dict) -> frozenset[str] | None:
+    """Return the slugs of the symptom whose own pages alone show this save, else None."""
+    own = OWN_PAGE_FIELDS.get(model)
+    if own is None:
+        return None
+    fields = {field.attname: field.name for field in model._meta.concrete_fields}
+    changed = {fields[name] for name, value in before.items() if getattr(instance, name) != value}
+    if not changed <= own:
+        return None
+    symptom = instance.pk if model is Symptom else instance.source_id
+    # Every address of its pages: its English slug and each translation's (any status).
+    slugs = set(Symptom._base_manager.filter(pk=symptom).values_list("slug", flat=True))
+    slugs.update(
+        SymptomTranslation._base_manager.filter(source=symptom).values_list("slug", flat=True)
+    )
+    return frozenset(slugs) or None
 
 
 def content_changed_after_migrate(using, **kwargs) -> None:
@@ -152,6 +272,20 @@ def _went_live() -> dict:
     }
 
 
+class Version(NamedTuple):
+    """What cached pages are filed under now, as read from the database."""
+
+    whole: str  # the token and what has gone live: every page but a symptom's own
+    frame: str  # the frame token and what has gone live: a symptom's own pages
+    symptoms: dict[str, str]  # slug → the token of a symptom changed since the frame
+
+    def of_page(self, symptom_slug: str | None) -> str:
+        """Return what a page is filed under: one symptom's own, or any other."""
+        if symptom_slug is None:
+            return self.whole
+        return f"{self.frame}|{self.symptoms.get(symptom_slug, '')}"
+
+
 def content_version() -> str:
     """Return what cached pages are filed under now: the token, and what has gone live since."""
     return page_cache.content_version()
@@ -169,10 +303,10 @@ def _content_version_query():
     """Return the query that reads the token and what has gone live, unevaluated."""
     went_live = _went_live()
     query = ContentVersion.objects.filter(pk=1).annotate(**went_live, due_change=_due_change())
-    return query.values_list("token", *went_live, "due_change")
+    return query.values_list("token", "scoped", *went_live, "due_change")
 
 
-def _read_content_version() -> str:
+def _read_content_version() -> Version:
     row = _content_version_query().first()
     if row is None:  # a database no content was ever saved in
         content_changed()
@@ -184,7 +318,13 @@ def _read_content_version() -> str:
 
         review.apply_due_safely()
         row = _content_version_query().first()
-    return ":".join(str(value) for value in row[:-1])
+    token, scoped, *went_live = row[:-1]
+    frame, symptoms = _frame(token, scoped)
+    return Version(
+        whole=":".join(str(value) for value in (token, *went_live)),
+        frame=":".join(str(value) for value in (frame, *went_live)),
+        symptoms=symptoms,
+    )
 
 
 @functools.cache
@@ -258,8 +398,13 @@ def _htmx_parts(request, targets: frozenset[str]) -> list[str]:
     return ["htmx", target if target in targets else "", "restore" if restore else ""]
 
 
-def _page_key(request, fields: dict[str, str], targets: frozenset[str]) -> tuple[str, str]:
-    """Return the cache key of the page asked for, and the session key to fill in (if any)."""
+def _page_key(
+    request, fields: dict[str, str], targets: frozenset[str], symptom_slug: str | None = None
+) -> tuple[str, str]:
+    """Return the cache key of the page asked for, and the session key to fill in (if any).
+
+    ``symptom_slug``: the page is that symptom's own (its address names it).
+    """
     session = fields.get(SESSION_PARAM, "")
     if "%" in session or "+" in session:
         session = unquote_plus(session)
@@ -267,7 +412,7 @@ def _page_key(request, fields: dict[str, str], targets: frozenset[str]) -> tuple
     meta = request.META  # read directly: this runs on every page, ahead of everything else
     parts = [
         release(),
-        content_version(),
+        page_cache.version().of_page(symptom_slug),
         request.scheme,
         # The middleware already validated the host; get_host() would validate it again.
         meta.get("HTTP_HOST") or request.get_host(),
@@ -329,7 +474,7 @@ class PageCache:
 
     def __init__(self, *, recent_size: int = RECENT_PAGES):
         self.recent = RecentPages(size=recent_size)
-        self._trusted: tuple[str, float] | None = None  # (version, until) on time.monotonic()
+        self._trusted: tuple[Version, float] | None = None  # (version, until) on monotonic()
         self._resting: dict[str, float] = {}  # cache alias → left alone until, on monotonic()
 
     def reset(self) -> None:
@@ -350,6 +495,10 @@ class PageCache:
 
     def content_version(self) -> str:
         """Return the content version, read at most once per ``CONTENT_VERSION_CHECK_SECONDS``."""
+        return self.version().whole
+
+    def version(self) -> Version:
+        """Return every page's version, read at most once per ``CONTENT_VERSION_CHECK_SECONDS``."""
         trusted, clock = self._trusted, time.monotonic()
         if trusted is not None and trusted[1] > clock:
             return trusted[0]
@@ -469,7 +618,7 @@ class CachedPage:
                 _page, fields, key, session = missed
                 entry = None
             else:
-                fields, key, session, entry = self._look_up(request)
+                fields, key, session, entry = self._look_up(request, kwargs)
             if entry is not None:
                 return answer(request, entry, session)
             show_only(request, fields, session)
@@ -496,7 +645,7 @@ class CachedPage:
         if not self.serves(request):
             raise Missed
         try:
-            fields, key, session, entry = self._look_up(request)
+            fields, key, session, entry = self._look_up(request, kwargs)
         except TooManyFieldsSent:
             raise Missed from None
         if entry is None:
@@ -505,11 +654,11 @@ class CachedPage:
             raise Missed
         return answer(request, entry, session)
 
-    def _look_up(self, request) -> tuple[dict[str, str], str, str, PageEntry | None]:
+    def _look_up(self, request, kwargs) -> tuple[dict[str, str], str, str, PageEntry | None]:
         fields = declared_fields(request, self.names)
         # Read once: what the view's own layers count (searches) reads them from here.
         request.page_query = fields
-        key, session = _page_key(request, fields, self.targets)
+        key, session = _page_key(request, fields, self.targets, kwargs.get(SYMPTOM_KWARG))
         return fields, key, session, page_cache.get(key)
 
 

@@ -29,6 +29,7 @@ URLconf or the languages.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -51,7 +52,8 @@ class HitRoute(NamedTuple):
 
     view: Callable  # the view as public_page made it, the one the resolver must return
     # request → the kept page through the same layers the view has outside its cache (allowed
-    # methods, the fragment's CSRF cookie, whatever is added there), or raises Missed.
+    # methods, the fragment's CSRF cookie, whatever is added there), or raises Missed; with
+    # the address's parameters, as the resolver would pass them, once the address is known.
     hit: Callable
 
 
@@ -107,5 +109,9 @@ class PageHitMiddleware:
             and response.status_code == 200
             and not per_request_urlconf
         ):
+            # What the page is filed under may depend on its address's parameters (a symptom's
+            # slug): the hit gets them as the view does.
+            if match.kwargs:
+                route = route._replace(hit=functools.partial(route.hit, **match.kwargs))
             page_addresses.put(_address(request), route)
         return response

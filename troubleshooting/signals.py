@@ -5,7 +5,7 @@ other write path save through the model without going through our services; inde
 retiring cached pages are bookkeeping, not domain logic.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from . import caching, search
 from .models import (
@@ -60,7 +60,12 @@ for model in (*INDEXED_MODELS, *(TRANSLATION_MODELS[model] for model in INDEXED_
 
 
 for model in SHOWN_MODELS:
-    post_save.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-save-{model}")
+    if model in caching.OWN_PAGE_FIELDS:
+        # Its save may show on its own pages alone: what it changes says which pages to retire.
+        pre_save.connect(caching.remember_shown, sender=model, dispatch_uid=f"cache-pre-{model}")
+        post_save.connect(caching.content_saved, sender=model, dispatch_uid=f"cache-save-{model}")
+    else:
+        post_save.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-save-{model}")
     post_delete.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-del-{model}")
 for through in (
     FixStep.causes.through,

@@ -210,11 +210,16 @@ class ContentVersion(models.Model):
     """One row whose token changes whenever something the public sees is saved or deleted.
 
     Cached pages are filed under the token, with the latest "publish on" time already passed
-    (see ``caching.py``), so an editor's save, or a scheduled item's time coming, retires every
-    cached page at once, on every app server.
+    (see ``caching.py``), so an editor's save, or a scheduled item's time coming, retires
+    cached pages on every app server: every one, or, for a save that shows only on one
+    symptom's own pages, the listings and that symptom's pages (``scoped``).
     """
 
     token = models.CharField(max_length=32)
+    # JSON, written by a save scoped to some symptoms (``caching.py``): the frame token their
+    # pages and every other symptom's are filed under, a token per symptom's slug changed since,
+    # and the token it was written with. Any write of the token alone makes it void.
+    scoped = models.TextField(blank=True, default="")
 
     def __str__(self):
         return self.token
