@@ -278,16 +278,20 @@ def edit(*, every: float, seconds: float, field: str = "summary") -> int:
     the article's own pages and the listings alone; a title on other pages too, so its save
     retires every cached page (``caching.OWN_PAGE_FIELDS``).
     """
+    from django.db import transaction
+
     from troubleshooting.models import Symptom
 
     saves, ends = 0, time.monotonic() + seconds
     while time.monotonic() < ends:
         time.sleep(min(every, max(0.0, ends - time.monotonic())))
-        symptom = Symptom.objects.get(slug="not-delivered")
-        edited = " (Updated.)" if field == "summary" else " (updated)"
-        value = getattr(symptom, field)
-        setattr(symptom, field, value[: -len(edited)] if value.endswith(edited) else value + edited)
-        symptom.save()
+        with transaction.atomic():  # as the admin saves (a summary's save is then scoped)
+            symptom = Symptom.objects.get(slug="not-delivered")
+            edited = " (Updated.)" if field == "summary" else " (updated)"
+            value = getattr(symptom, field)
+            value = value[: -len(edited)] if value.endswith(edited) else value + edited
+            setattr(symptom, field, value)
+            symptom.save()
         saves += 1
     return saves
 
