@@ -267,23 +267,31 @@ def _wait_for_cue() -> None:
         raise SystemExit('edit --on-cue: no "go" on standard input.')
 
 
-def edit(*, every: float, seconds: float) -> int:
+EDITED_FIELDS = ("summary", "title")  # what bench/saves.py's editor may change
+
+
+def edit(*, every: float, seconds: float, field: str = "summary") -> int:
     """Save an article every ``every`` seconds for ``seconds``, as an editor would; return how many.
 
-    Each save changes its summary (back and forth), so it goes through everything a real save
-    does: the search index, and retiring every cached page.
+    Each save changes its ``field`` (back and forth), so it goes through everything a real save
+    does: the search index, and retiring the cached pages that may show it. A summary shows on
+    the article's own pages and the listings alone; a title on other pages too, so its save
+    retires every cached page (``caching.OWN_PAGE_FIELDS``).
     """
+    from django.db import transaction
+
     from troubleshooting.models import Symptom
 
     saves, ends = 0, time.monotonic() + seconds
     while time.monotonic() < ends:
         time.sleep(min(every, max(0.0, ends - time.monotonic())))
-        symptom = Symptom.objects.get(slug="not-delivered")
-        edited = " (Updated.)"
-        summary = symptom.summary
-        summary = summary[: -len(edited)] if summary.endswith(edited) else summary + edited
-        symptom.summary = summary
-        symptom.save()
+        with transaction.atomic():  # as the admin saves (a summary's save is then scoped)
+            symptom = Symptom.objects.get(slug="not-delivered")
+            edited = " (Updated.)" if field == "summary" else " (updated)"
+            value = getattr(symptom, field)
+            value = value[: -len(edited)] if value.endswith(edited) else value + edited
+            setattr(symptom, field, value)
+            symptom.save()
         saves += 1
     return saves
 
@@ -304,6 +312,7 @@ def main() -> None:
     editing = commands.add_parser("edit")
     editing.add_argument("--every", type=float, default=3)
     editing.add_argument("--seconds", type=float, default=12)
+    editing.add_argument("--field", choices=EDITED_FIELDS, default="summary")
     # Set up first, then say "ready" and wait for "go": the measured phase then sees the saves,
     # not this interpreter's start and Django's set-up (a second of CPU on the site's two cores).
     editing.add_argument("--on-cue", action="store_true")
@@ -323,7 +332,7 @@ def main() -> None:
     elif args.command == "edit":
         if args.on_cue:
             _wait_for_cue()
-        print(edit(every=args.every, seconds=args.seconds))
+        print(edit(every=args.every, seconds=args.seconds, field=args.field))
     else:
         json.dump(load_requests(), sys.stdout)
 

@@ -1,15 +1,17 @@
-"""An editor's save during a surge: latency while every cached page is retired, every few seconds.
+"""An editor's save during a surge: latency while cached pages are retired, every few seconds.
 
     .venv/bin/python bench/saves.py                       # 12 s steady, then 12 s of saves
     .venv/bin/python bench/saves.py --seconds 30 --every 5
+    .venv/bin/python bench/saves.py --field title         # a save that retires every page
 
 Serves the site as bench/http.py does, with the page cache, and cycles wrk's 64 connections
 through the public pages people read in a surge (bench/corpus.py's load requests: home, topics,
 triage questions, articles, every step of two guides as pages and htmx fragments, fixed and end
 pages; not searches, which bench/search.py measures). After a warm-up as long, first steady,
 then for as long again while an editor saves an article every few seconds
-(``python -m bench.corpus edit``): each save
-retires every cached page, so the requests right after it are rendered afresh. Prints both
+(``python -m bench.corpus edit``): each save of its summary (the default) retires the article's
+own pages and every listing, each save of its title every cached page (``caching.py``), so the
+requests right after it are rendered afresh. Prints both
 phases' figures, and exits 1 on any error, or, with --check, if the p99 latency during the saves
 is more than 3 times the steady one.
 """
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project, not bench/, comes first: bench/http.py would hide the standard library's http.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
+from bench.corpus import EDITED_FIELDS  # noqa: E402
 from bench.load import lua_script  # noqa: E402
 from bench.server import (  # noqa: E402
     BASELINE_PATH,
@@ -38,6 +41,8 @@ from bench.server import (  # noqa: E402
 
 CONNECTIONS = 64
 P99_LIMIT = 3.0  # the p99 during saves, at most this many times the steady p99
+# What each save retires of the cached pages, by what the editor changes (``caching.py``).
+RETIRED = {"summary": "the article's own pages and the listings", "title": "every cached page"}
 
 
 def read_requests(site: Site) -> list[dict]:
@@ -49,16 +54,18 @@ def read_requests(site: Site) -> list[dict]:
     ]
 
 
-def run_saves(site: Site, *, seconds: int, every: float = 3, check: bool = False) -> bool:
+def run_saves(
+    site: Site, *, seconds: int, every: float = 3, check: bool = False, field: str = "summary"
+) -> bool:
     """Run both phases against ``site``; print them; return False on any error (or, with
-    ``check``, a p99 during saves beyond the limit)."""
+    ``check``, a p99 during saves beyond the limit). ``field``: what the editor changes."""
     items = read_requests(site)
     script = site.workdir / "saves.lua"
     script.write_text(lua_script(items, token=""))
     print(
         f"\nAn editor's save during the load: {len(items)} pages and fragments cycled, "
         f"{CONNECTIONS} connections, {seconds} s steady, then {seconds} s with an article "
-        f"saved every {every:g} s (every cached page retired each time):",
+        f"saved every {every:g} s (its {field}: {RETIRED[field]} retired each time):",
         flush=True,
     )
 
@@ -82,7 +89,7 @@ def run_saves(site: Site, *, seconds: int, every: float = 3, check: bool = False
     editor = subprocess.Popen(
         [
             *(sys.executable, "-m", "bench.corpus", "edit", "--on-cue"),
-            *(f"--every={every}", f"--seconds={seconds}"),
+            *(f"--every={every}", f"--seconds={seconds}", f"--field={field}"),
         ],
         cwd=ROOT,
         env=site.env,
@@ -134,6 +141,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=12, help="length of each phase (12)")
     parser.add_argument("--every", type=float, default=3, help="seconds between saves (3)")
     parser.add_argument("--check", action="store_true", help="exit 1 if the p99 target is missed")
+    parser.add_argument(
+        "--field", choices=EDITED_FIELDS, default="summary", help="what the editor saves (summary)"
+    )
     add_site_arguments(parser)
     args = parser.parse_args()
     if not WRK:
@@ -141,7 +151,9 @@ def main() -> int:
         return 2
     with Site.from_arguments(args) as site:
         print(f"Site: {site.description}")
-        passed = run_saves(site, seconds=args.seconds, every=args.every, check=args.check)
+        passed = run_saves(
+            site, seconds=args.seconds, every=args.every, check=args.check, field=args.field
+        )
     return 0 if passed else 1
 
 

@@ -5,9 +5,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from bench.corpus import _wait_for_cue, copy_guide
+from bench.corpus import _wait_for_cue, copy_guide, edit
+from troubleshooting import caching
 from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
-from troubleshooting.models import TriageQuestionTranslation
+from troubleshooting.models import ContentVersion, Symptom, TriageQuestionTranslation
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +37,18 @@ def test_the_editor_saves_only_once_told_to_go_after_saying_it_is_ready(monkeypa
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # the scenario gone before saying "go"
     with pytest.raises(SystemExit):
         _wait_for_cue()
+
+
+@pytest.mark.parametrize(("field", "scoped"), [("summary", True), ("title", False)])
+def test_the_editor_changes_the_field_asked_for_and_back(field, scoped):
+    # The saves scenario's two edits: a summary retires the article's own pages and the
+    # listings, a title every cached page.
+    call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
+    caching.content_version()  # the version's row is there, as once any page was served
+    before = getattr(Symptom.objects.get(slug="not-delivered"), field)
+    assert edit(every=0, seconds=0.001, field=field) == 1
+    assert getattr(Symptom.objects.get(slug="not-delivered"), field) != before
+    version = ContentVersion.objects.get()
+    assert bool(caching._frame(version.token, version.scoped)[1]) is scoped
+    edit(every=0, seconds=0.001, field=field)
+    assert getattr(Symptom.objects.get(slug="not-delivered"), field) == before

@@ -14,14 +14,16 @@ Correctness:
 - A symptom's own pages (those whose address names it: ``SYMPTOM_KWARG``, its article, the steps
   of its guided fix, its "fixed" page) are filed instead under the frame token and that
   symptom's own token, with the same times. A save that changes only what those pages alone show
-  of one symptom (``OWN_PAGE_FIELDS``: its summary, its text, in English or a translation) is
-  scoped to it: it changes the token (every listing, search and other page is retired, as
-  before) and that symptom's token (by each of its slugs, every language's), not the frame, so
-  every other symptom's pages stay kept. Anything else (titles, addresses, publishing, steps,
-  causes, topics, known issues, deletes, migrations, a rebuilt index, any write not classified)
-  changes the frame too: every page is retired, as does any write of the token alone (an older
-  release's). At most ``SCOPED_SLUGS`` symptom tokens are kept beside the frame; one more changes
-  the frame instead, so what each process holds is bounded.
+  of one symptom (``OWN_PAGE_FIELDS``: its summary, its text, in English or a translation), made
+  inside a transaction as the admin's are (``remember_shown``), is scoped to it: it changes the
+  token (every listing, search and other page is retired, as before) and that symptom's token
+  (by each of its slugs, every language's), not the frame, so every other symptom's pages stay
+  kept. Anything else (titles, addresses, publishing, steps, causes, topics, known issues,
+  deletes, migrations, a rebuilt index, any write not classified) changes the frame too: every
+  page is retired, as does any write of the token alone (an older release's). So no page filed
+  under a symptom's slug may show another symptom's ``OWN_PAGE_FIELDS`` (a "related" block
+  would): such a field must then leave the map. At most ``SCOPED_SLUGS`` symptom tokens are kept
+  beside the frame; one more changes the frame instead, so what each process holds is bounded.
 - The rest of the key is everything the page depends on: the language, scheme, host, path, the query
   parameters the view declares it reads (``public_page(query=...)``; the view sees no other, so
   junk parameters can't fill the cache with copies of one page), and what the views branch on of
@@ -61,7 +63,7 @@ from urllib.parse import unquote, unquote_plus
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import TooManyFieldsSent
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.db.models import F, Subquery
 from django.db.models.functions import Now
 from django.utils.translation import get_language
@@ -197,10 +199,13 @@ def _frame(token: str, scoped: str) -> tuple[str, dict[str, str]]:
     What was scoped holds only if the token is still the one it was written with: a write of
     the token alone (a save of anything else, or an older release's) changed the frame.
     """
-    held = json.loads(scoped) if scoped else None
-    if held is None or held["at"] != token:
-        return token, {}
-    return held["frame"], held["symptoms"]
+    try:
+        held = json.loads(scoped) if scoped else {}
+        if held.get("at") == token:
+            return str(held["frame"]), dict(held["symptoms"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        logger.warning("The content version's scoped tokens are unreadable: every page retired.")
+    return token, {}
 
 
 def content_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
@@ -212,14 +217,23 @@ def content_saved(sender, instance, created: bool = False, raw: bool = False, **
     content_changed(symptom_slugs=slugs)
 
 
-def remember_shown(sender, instance, raw: bool = False, **kwargs) -> None:
-    """Read the row as it was, for ``content_saved`` to see what the save changes (``pre_save``)."""
-    if raw or instance.pk is None:
+def remember_shown(
+    sender, instance, raw: bool = False, using: str = DEFAULT_DB_ALIAS, **kwargs
+) -> None:
+    """Read the row as it was, for ``content_saved`` to see what the save changes (``pre_save``).
+
+    Only for a whole instance saved inside a transaction: the row is read locked until the save
+    commits (``select_for_update``; SQLite's writers already wait for each other), so no other
+    writer's change (a new slug) can come between this read and the save unseen. A save outside
+    a transaction, or of an instance with deferred fields, is not scoped: it retires every page.
+    """
+    if raw or instance.pk is None or instance.get_deferred_fields():
+        return
+    if not transaction.get_connection(using).in_atomic_block:
         return
     names = [field.attname for field in sender._meta.concrete_fields]
-    instance.__dict__["_shown_before"] = (
-        sender._base_manager.filter(pk=instance.pk).values(*names).first()
-    )
+    row = sender._base_manager.using(using).select_for_update().filter(pk=instance.pk)
+    instance.__dict__["_shown_before"] = row.values(*names).first()
 
 
 def _own_symptom_slugs(model, instance, before: dict) -> frozenset[str] | None:
@@ -233,10 +247,9 @@ def _own_symptom_slugs(model, instance, before: dict) -> frozenset[str] | None:
         return None
     symptom = instance.pk if model is Symptom else instance.source_id
     # Every address of its pages: its English slug and each translation's (any status).
-    slugs = set(Symptom._base_manager.filter(pk=symptom).values_list("slug", flat=True))
-    slugs.update(
-        SymptomTranslation._base_manager.filter(source=symptom).values_list("slug", flat=True)
-    )
+    slugs = set(Symptom._base_manager.filter(pk=symptom).order_by().values_list("slug", flat=True))
+    translations = SymptomTranslation._base_manager.filter(source=symptom).order_by()
+    slugs.update(translations.values_list("slug", flat=True))
     return frozenset(slugs) or None
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.utils import timezone
 
 from bench.page_snapshots import english_urls
@@ -332,3 +333,71 @@ def test_a_token_written_alone_changes_the_frame(demo):
         "written-by-an-older-release",
         {},
     )
+
+
+def frame_and_symptoms() -> tuple[str, dict]:
+    version = ContentVersion.objects.get()
+    return caching._frame(version.token, version.scoped)
+
+
+@pytest.fixture
+def versioned(demo):
+    caching.content_version()  # the row is there, as once any page was served
+    return frame_and_symptoms()[0]
+
+
+def test_a_summary_saved_with_a_new_slug_changes_the_frame(versioned):
+    item = symptom()
+    item.summary += " (Updated.)"
+    item.slug = "not-delivered-now"
+    item.save()
+    assert frame_and_symptoms() == (ContentVersion.objects.get().token, {})
+
+
+def test_a_scoped_save_and_another_in_one_transaction_change_the_frame(versioned):
+    with transaction.atomic():
+        edit_summary()
+        edit_title()
+    assert frame_and_symptoms()[0] not in (versioned, "")
+    assert frame_and_symptoms()[1] == {}
+
+
+def test_a_scoped_save_rolled_back_leaves_the_version(versioned):
+    token = ContentVersion.objects.get().token
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        edit_summary()
+        raise RuntimeError
+    assert ContentVersion.objects.get().token == token
+
+
+def test_a_scoped_save_keeps_the_frame_and_names_every_slug(versioned):
+    edit_summary()
+    frame, symptoms = frame_and_symptoms()
+    slugs = {
+        EDITED,
+        *SymptomTranslation.objects.filter(source__slug=EDITED).values_list("slug", flat=True),
+    }
+    assert frame == versioned
+    assert set(symptoms) == slugs
+
+
+def test_unreadable_scoped_tokens_retire_every_page_and_serve_it(client, versioned):
+    ContentVersion.objects.update(scoped='{"at": 1')
+    caching.page_cache.forget_version()
+    assert caching._frame("token", '{"at": 1') == ("token", {})
+    assert client.get(symptom().get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_outside_a_transaction_is_not_scoped():
+    # Another writer could change the row between the read of what it was and the save: only a
+    # save in a transaction, with the row read locked, is scoped.
+    load_demo()
+    caching.content_version()
+    before = frame_and_symptoms()[0]
+    edit_summary()
+    assert frame_and_symptoms() == (ContentVersion.objects.get().token, {})
+    assert frame_and_symptoms()[0] != before
+    with transaction.atomic():
+        edit_summary()
+    assert frame_and_symptoms()[1]
