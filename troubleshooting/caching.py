@@ -109,32 +109,12 @@ SYMPTOM_KWARG = "symptom_slug"
 # What a symptom's own pages alone show of a row: a save that changes nothing else (``updated``
 # changes on every save) retires that symptom's pages and the site's listings, not the others'.
 # Its title is not here: other pages show it (links, known issues, the end of a guided fix).
+_OWN_WORDS = frozenset(
+    {"summary", "body", "body_html", "aliases", "next_moves", "next_moves_html", "updated"}
+)
 OWN_PAGE_FIELDS = {
-    Symptom: frozenset(
-        {
-            "summary",
-            "body",
-            "body_html",
-            "aliases",
-            "next_moves",
-            "next_moves_html",
-            "reviewed_on",
-            "checked_on_ios",
-            "updated",
-        }
-    ),
-    SymptomTranslation: frozenset(
-        {
-            "summary",
-            "body",
-            "body_html",
-            "aliases",
-            "next_moves",
-            "next_moves_html",
-            "source_snapshot",
-            "updated",
-        }
-    ),
+    Symptom: _OWN_WORDS | {"reviewed_on", "checked_on_ios"},
+    SymptomTranslation: _OWN_WORDS | {"source_snapshot"},
 }
 # Symptom tokens kept beside the frame (by slug); one more and the frame changes instead.
 SCOPED_SLUGS = 200
