@@ -287,7 +287,7 @@ def edit(*, every: float, seconds: float, field: str = "summary") -> int:
         time.sleep(min(every, max(0.0, ends - time.monotonic())))
         with transaction.atomic():  # as the admin saves (a summary's save is then scoped)
             symptom = Symptom.objects.get(slug="not-delivered")
-            edited = " (Updated.)" if field == "summary" else " (updated)"
+            edited = " (Updated.)"
             value = getattr(symptom, field)
             value = value[: -len(edited)] if value.endswith(edited) else value + edited
             setattr(symptom, field, value)

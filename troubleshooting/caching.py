@@ -64,7 +64,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import TooManyFieldsSent
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
-from django.db.models import F, Subquery
+from django.db.models import Subquery
 from django.db.models.functions import Now
 from django.utils.translation import get_language
 
@@ -157,14 +157,16 @@ def _new_version(symptom_slugs: frozenset[str] | None = None) -> None:
 def _new_symptom_tokens(token: str, slugs: frozenset[str]) -> bool:
     """Give these symptoms' pages a new token, not the frame; return False if the frame must.
 
-    The row is written first: on PostgreSQL the write's lock holds other writers off until
-    this transaction ends, so none reads the symptoms' tokens in between and loses these.
+    The row is read locked (``select_for_update``; SQLite's writers already wait for each
+    other): no other writer reads the symptoms' tokens before this transaction ends and loses
+    these.
     """
     row = ContentVersion.objects.filter(pk=1)
     with transaction.atomic():
-        if not row.update(scoped=F("scoped")):
+        held = row.select_for_update().values_list("token", "scoped").first()
+        if held is None:
             return False
-        frame, symptoms = _frame(*row.values_list("token", "scoped").get())
+        frame, symptoms = _frame(*held)
         symptoms = {**symptoms, **dict.fromkeys(slugs, token)}
         if len(symptoms) > SCOPED_SLUGS:
             return False  # the caller changes the frame, in the same transaction
