@@ -59,7 +59,12 @@ class FlowSession(models.Model):
     """One person's go at a symptom's guided fix, from the first step to how it ended."""
 
     key = models.CharField(max_length=32, unique=True)
-    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="flow_sessions")
+    # Every answer writes a session, and each index is written with it: a symptom's sessions are
+    # found through the (symptom, started_at) index below, which leads with it, so the foreign
+    # key needs none of its own.
+    symptom = models.ForeignKey(
+        Symptom, on_delete=models.CASCADE, related_name="flow_sessions", db_index=False
+    )
     started_at = models.DateTimeField(default=timezone.now)
     last_active_at = models.DateTimeField(default=timezone.now)
     # Never "abandoned" here: that is an open session with no answer for a while.
@@ -73,6 +78,7 @@ class FlowSession(models.Model):
         null=True,
         blank=True,
         related_name="flow_sessions",
+        db_index=False,  # indexed below where it is set: most sessions have none
     )
     # The session's answers are in its language: they belong to it.
     language = language_field()
@@ -82,6 +88,13 @@ class FlowSession(models.Model):
             models.Index(fields=["symptom", "started_at"]),
             models.Index(fields=["started_at"]),
             models.Index(fields=["language", "started_at"]),
+            # A known issue's sessions (its deletion sets theirs to none); a session without
+            # one, nearly every session, writes nothing to it.
+            models.Index(
+                fields=["known_issue"],
+                condition=Q(known_issue__isnull=False),
+                name="flow_session_known_issue",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -102,7 +115,10 @@ class FlowSession(models.Model):
 class StepAnswer(models.Model):
     """The latest answer a session gave to one step, and the step's number when it was given."""
 
-    session = models.ForeignKey(FlowSession, on_delete=models.CASCADE, related_name="answers")
+    # Found through the unique (session, step) constraint below, which leads with it.
+    session = models.ForeignKey(
+        FlowSession, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     number = models.PositiveSmallIntegerField()
     step = models.ForeignKey(FixStep, on_delete=models.CASCADE, related_name="answers")
     result = models.CharField(max_length=1, choices=Result.choices)
