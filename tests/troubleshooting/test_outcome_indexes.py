@@ -8,11 +8,22 @@ from troubleshooting.models import FlowSession, StepAnswer
 pytestmark = pytest.mark.django_db
 
 
+def _partial(table: str) -> set[str]:
+    """Return the names of the table's indexes the database keeps only where a condition holds."""
+    if connection.vendor == "postgresql":
+        sql = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
+    else:
+        sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [table])
+        return {name for name, definition in cursor.fetchall() if " WHERE " in (definition or "")}
+
+
 def _indexes(model) -> dict[str, tuple[list[str], bool]]:
     """Each index of the model's table (unique constraints too): its columns, whether partial."""
     with connection.cursor() as cursor:
         found = connection.introspection.get_constraints(cursor, model._meta.db_table)
-    partial = {index.name for index in model._meta.indexes if index.condition is not None}
+    partial = _partial(model._meta.db_table)
     return {
         name: (details["columns"], name in partial)
         for name, details in found.items()
