@@ -18,12 +18,15 @@ Correctness:
   inside a transaction as the admin's are (``remember_shown``), is scoped to it: it changes the
   token (every listing, search and other page is retired, as before) and that symptom's token
   (by each of its slugs, every language's), not the frame, so every other symptom's pages stay
-  kept. Anything else (titles, addresses, publishing, steps, causes, topics, known issues,
-  deletes, migrations, a rebuilt index, any write not classified) changes the frame too: every
-  page is retired, as does any write of the token alone (an older release's). So no page filed
-  under a symptom's slug may show another symptom's ``OWN_PAGE_FIELDS`` (a "related" block
-  would): such a field must then leave the map. At most ``SCOPED_SLUGS`` symptom tokens are kept
-  beside the frame; one more changes the frame instead, so what each process holds is bounded.
+  kept. A known issue's save (its update's, its translation's, what it names) is scoped the same
+  way to the symptoms whose own pages show its banner (``known_issue_saved``). Anything else
+  (titles, addresses, publishing, steps, causes, topics, deletes, migrations, a rebuilt index,
+  any write not classified) changes the frame too: every page is retired, as does any write of
+  the token alone (an older release's). So no page filed under a symptom's slug may show
+  another symptom's ``OWN_PAGE_FIELDS`` (a "related" block would), nor an issue that names
+  neither it nor its topic: such a field, or such a page, must then leave the map. At most
+  ``SCOPED_SLUGS`` symptom tokens are kept beside the frame; one more changes the frame
+  instead, so what each process holds is bounded.
 - The rest of the key is everything the page depends on: the language, scheme, host, path, the query
   parameters the view declares it reads (``public_page(query=...)``; the view sees no other, so
   junk parameters can't fill the cache with copies of one page), and what the views branch on of
@@ -52,6 +55,7 @@ import functools
 import hashlib
 import json
 import logging
+import operator
 import secrets
 import time
 from collections.abc import Callable
@@ -64,7 +68,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import TooManyFieldsSent
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.db.models.functions import Now
 from django.utils.translation import get_language
 
@@ -75,6 +79,8 @@ from .models import (
     ContentVersion,
     FixStep,
     KnownIssue,
+    KnownIssueTranslation,
+    KnownIssueUpdate,
     PendingChange,
     Status,
     Symptom,
@@ -118,6 +124,8 @@ OWN_PAGE_FIELDS = {
 }
 # Symptom tokens kept beside the frame (by slug); one more and the frame changes instead.
 SCOPED_SLUGS = 200
+# The known issue a saved row belongs to (``known_issue_saved``): its banner is what changes.
+ISSUE_OF = {KnownIssue: "pk", KnownIssueUpdate: "issue_id", KnownIssueTranslation: "source_id"}
 
 
 def _new_token() -> str:
@@ -143,7 +151,7 @@ def content_changed(*, symptom_slugs: frozenset[str] | None = None, **kwargs) ->
 def _new_version(symptom_slugs: frozenset[str] | None = None) -> None:
     page_cache.forget_version()
     token = _new_token()
-    if symptom_slugs and _new_symptom_tokens(token, symptom_slugs):
+    if symptom_slugs is not None and _new_symptom_tokens(token, symptom_slugs):
         return
     if ContentVersion.objects.filter(pk=1).update(token=token, scoped=""):
         return
@@ -228,11 +236,72 @@ def _own_symptom_slugs(model, instance, before: dict) -> frozenset[str] | None:
     if not changed <= own:
         return None
     symptom = instance.pk if model is Symptom else instance.source_id
-    # Every address of its pages: its English slug and each translation's (any status).
-    slugs = set(Symptom._base_manager.filter(pk=symptom).order_by().values_list("slug", flat=True))
-    translations = SymptomTranslation._base_manager.filter(source=symptom).order_by()
-    slugs.update(translations.values_list("slug", flat=True))
-    return frozenset(slugs) or None
+    return _slugs_of(Q(pk=symptom)) or None
+
+
+def _slugs_of(symptoms: Q) -> frozenset[str]:
+    """Return every address of these symptoms' pages: English slugs and every translation's.
+
+    Translations in any status: a draft's address may be served to an editor, and one published
+    or withdrawn since is still in the cache. One query.
+    """
+    english = Symptom._base_manager.filter(symptoms).order_by().values_list("slug")
+    symptom_ids = Symptom._base_manager.filter(symptoms).values("pk")
+    translations = SymptomTranslation._base_manager.filter(source__in=symptom_ids).order_by()
+    rows = english.union(translations.values_list("slug"))
+    return frozenset(slug for (slug,) in rows)
+
+
+def known_issue_saved(
+    sender, instance, created: bool = False, raw: bool = False, using=DEFAULT_DB_ALIAS, **kwargs
+) -> None:
+    """Retire what a known issue's save (its update's, its translation's) changed (``post_save``).
+
+    Its banner shows on the listings (home, topics, search, the issues' pages) and on the own
+    pages of the symptoms it names or whose topic it names; every other symptom's pages stay
+    kept, so an issue's update in a surge doesn't retire the pages everyone is reading. Scoped
+    only inside a transaction, as the admin saves (``remember_shown``); a fixture's save, or one
+    outside a transaction, retires every page.
+    """
+    if raw or not transaction.get_connection(using).in_atomic_block:
+        content_changed()
+        return
+    issue = getattr(instance, ISSUE_OF[sender])
+    content_changed(symptom_slugs=_slugs_of(_shown_with(Q(knownissue=issue))))
+
+
+def known_issue_lists_changed(
+    sender, instance, action: str, reverse: bool, pk_set=None, **kwargs
+) -> None:
+    """Retire the pages of the symptoms an issue starts or stops naming (``m2m_changed``).
+
+    An issue's topics or symptoms (``KnownIssue.topics``, ``KnownIssue.symptoms``), from
+    either side: the symptoms added or removed (a topic's symptoms), or those a clear removes.
+    The listings are retired as on any save; the other symptoms' banners have not changed.
+    """
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    by_topic = sender is KnownIssue.topics.through
+    if reverse:  # a symptom's or a topic's issues: that symptom, or that topic's symptoms
+        shown = Q(topic=instance.pk) if by_topic else Q(pk=instance.pk)
+    elif action == "pre_clear":  # every symptom (topic) the issue names now
+        shown = _shown_with(Q(knownissue=instance.pk), topics=by_topic, symptoms=not by_topic)
+    else:
+        ids = pk_set or ()
+        shown = Q(topic__in=ids) if by_topic else Q(pk__in=ids)
+    content_changed(symptom_slugs=_slugs_of(shown))
+
+
+def _shown_with(issues: Q, *, topics: bool = True, symptoms: bool = True) -> Q:
+    """Return the symptoms whose own pages show these issues' banners (by name or by topic)."""
+    shown = []
+    if symptoms:
+        named = KnownIssue.symptoms.through.objects.filter(issues).values("symptom_id")
+        shown.append(Q(pk__in=named))
+    if topics:
+        by_topic = KnownIssue.topics.through.objects.filter(issues).values("topic_id")
+        shown.append(Q(topic__in=by_topic))
+    return functools.reduce(operator.or_, shown)
 
 
 def content_changed_after_migrate(using, **kwargs) -> None:

@@ -60,21 +60,25 @@ for model in (*INDEXED_MODELS, *(TRANSLATION_MODELS[model] for model in INDEXED_
 
 
 for model in SHOWN_MODELS:
-    if model in caching.OWN_PAGE_FIELDS:
+    if model in caching.ISSUE_OF:
+        # Its banner shows on the listings and on the pages of the symptoms its issue names.
+        post_save.connect(
+            caching.known_issue_saved, sender=model, dispatch_uid=f"cache-save-{model}"
+        )
+    elif model in caching.OWN_PAGE_FIELDS:
         # Its save may show on its own pages alone: what it changes says which pages to retire.
         pre_save.connect(caching.remember_shown, sender=model, dispatch_uid=f"cache-pre-{model}")
         post_save.connect(caching.content_saved, sender=model, dispatch_uid=f"cache-save-{model}")
     else:
         post_save.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-save-{model}")
     post_delete.connect(caching.content_changed, sender=model, dispatch_uid=f"cache-del-{model}")
-for through in (
-    FixStep.causes.through,
-    Symptom.causes.through,
-    Symptom.steps.through,
-    KnownIssue.topics.through,
-    KnownIssue.symptoms.through,
-):
+for through in (FixStep.causes.through, Symptom.causes.through, Symptom.steps.through):
     m2m_changed.connect(caching.content_changed, sender=through, dispatch_uid=f"cache-{through}")
+# What an issue names decides which symptoms' pages show its banner.
+for through in (KnownIssue.topics.through, KnownIssue.symptoms.through):
+    m2m_changed.connect(
+        caching.known_issue_lists_changed, sender=through, dispatch_uid=f"cache-{through}"
+    )
 # A topic's stored listings go with it (a cascade, before its own row): its new token is
 # written first, so a deleting writer takes the content version's lock before the listings'
 # rows, in the order a relist takes them, and neither waits for the other in a circle.
