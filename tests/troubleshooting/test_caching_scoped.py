@@ -118,9 +118,9 @@ def served_after(edit, client, monkeypatch, settings, *, cached=None) -> set:
     kept = kept_pages(client, monkeypatch, every)
     # Rendered afresh, as a process with an empty cache would (the cache's own view of the
     # query: its parameters in their order), then compared with what the cache holds.
+    caches["default"].clear()
+    caching.page_cache.reset()
     for url, htmx in kept:
-        caches["default"].clear()
-        caching.page_cache.reset()
         fresh = fetch(client, url, HTMX if htmx else {})
         assert fresh == before[(url, htmx)], f"{url} {'fragment' if htmx else 'page'} served stale"
     return kept
