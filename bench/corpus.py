@@ -261,13 +261,38 @@ def _wait_for_cue() -> None:
     """Load what a save uses, say "ready", and wait for "go" on standard input."""
     from troubleshooting.models import Symptom
 
-    Symptom.objects.get(slug="not-delivered")  # the connection opened, the model's code loaded
+    Symptom.objects.get(slug=EDITED_SLUG)  # the connection opened, the model's code loaded
     print("ready", flush=True)
     if sys.stdin.readline().strip() != "go":
         raise SystemExit('edit --on-cue: no "go" on standard input.')
 
 
-EDITED_FIELDS = ("summary", "title")  # what bench/saves.py's editor may change
+# What bench/saves.py's editor may change: an article's summary or title, or post an update to
+# the known issue naming it (``surge_issue``).
+EDITED_FIELDS = ("summary", "title", "issue")
+EDITED_SLUG = "not-delivered"
+SURGE_ISSUE = "bench-surge"
+
+
+def surge_issue():
+    """Return the known issue naming the edited article, published; made the first time."""
+    from django.db import transaction
+
+    from troubleshooting.models import KnownIssue, Status, Symptom
+
+    with transaction.atomic():
+        issue, created = KnownIssue.objects.get_or_create(
+            slug=SURGE_ISSUE,
+            defaults={
+                "title": "Messages not delivered after the iOS update",
+                "symptoms_seen": "Messages stay on **Not Delivered**.",
+                "workaround": "Send it as a text message.",
+                "status": Status.PUBLISHED,
+            },
+        )
+        if created:
+            issue.symptoms.add(Symptom.objects.get(slug=EDITED_SLUG))
+    return issue
 
 
 def edit(*, every: float, seconds: float, field: str = "summary") -> int:
@@ -276,22 +301,31 @@ def edit(*, every: float, seconds: float, field: str = "summary") -> int:
     Each save changes its ``field`` (back and forth), so it goes through everything a real save
     does: the search index, and retiring the cached pages that may show it. A summary shows on
     the article's own pages and the listings alone; a title on other pages too, so its save
-    retires every cached page (``caching.OWN_PAGE_FIELDS``).
+    retires every cached page (``caching.OWN_PAGE_FIELDS``). ``issue`` posts an update to the
+    known issue naming the article instead, as during an outage: its banner shows on the
+    article's pages and the listings alone (``caching.known_issue_saved``).
     """
     from django.db import transaction
 
-    from troubleshooting.models import Symptom
+    from troubleshooting.models import IssueState, KnownIssueUpdate, Symptom
 
+    issue = surge_issue() if field == "issue" else None
     saves, ends = 0, time.monotonic() + seconds
     while time.monotonic() < ends:
         time.sleep(min(every, max(0.0, ends - time.monotonic())))
         with transaction.atomic():  # as the admin saves (a summary's save is then scoped)
-            symptom = Symptom.objects.get(slug="not-delivered")
-            edited = " (Updated.)"
-            value = getattr(symptom, field)
-            value = value[: -len(edited)] if value.endswith(edited) else value + edited
-            setattr(symptom, field, value)
-            symptom.save()
+            if issue is not None:
+                body = f"Update {saves + 1}: Apple is still looking into it."
+                KnownIssueUpdate.objects.create(
+                    issue=issue, state=IssueState.INVESTIGATING, body=body
+                )
+            else:
+                symptom = Symptom.objects.get(slug=EDITED_SLUG)
+                edited = " (Updated.)"
+                value = getattr(symptom, field)
+                value = value[: -len(edited)] if value.endswith(edited) else value + edited
+                setattr(symptom, field, value)
+                symptom.save()
         saves += 1
     return saves
 
@@ -309,6 +343,7 @@ def main() -> None:
     translated.add_argument("url")
     translated.add_argument("--language", default="en")
     commands.add_parser("requests")
+    commands.add_parser("surge-issue")
     editing = commands.add_parser("edit")
     editing.add_argument("--every", type=float, default=3)
     editing.add_argument("--seconds", type=float, default=12)
@@ -329,6 +364,8 @@ def main() -> None:
         json.dump(bench_addresses(args.languages.split(",")), sys.stdout)
     elif args.command == "address":
         print(address(args.url, args.language))
+    elif args.command == "surge-issue":
+        print(surge_issue().get_absolute_url())
     elif args.command == "edit":
         if args.on_cue:
             _wait_for_cue()

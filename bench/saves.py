@@ -3,6 +3,7 @@
     .venv/bin/python bench/saves.py                       # 12 s steady, then 12 s of saves
     .venv/bin/python bench/saves.py --seconds 30 --every 5
     .venv/bin/python bench/saves.py --field title         # a save that retires every page
+    .venv/bin/python bench/saves.py --field issue         # a known issue's update, in an outage
 
 Serves the site as bench/http.py does, with the page cache, and cycles wrk's 64 connections
 through the public pages people read in a surge (bench/corpus.py's load requests: home, topics,
@@ -10,7 +11,8 @@ triage questions, articles, every step of two guides as pages and htmx fragments
 pages; not searches, which bench/search.py measures). After a warm-up as long, first steady,
 then for as long again while an editor saves an article every few seconds
 (``python -m bench.corpus edit``): each save of its summary (the default) retires the article's
-own pages and every listing, each save of its title every cached page (``caching.py``), so the
+own pages and every listing, each save of its title every cached page, each update posted to
+a known issue naming it (``--field issue``) the same pages as its summary (``caching.py``), so the
 requests right after it are rendered afresh. Prints both
 phases' figures, and exits 1 on any error, or, with --check, if the p99 latency during the saves
 is more than 3 times the steady one.
@@ -42,7 +44,17 @@ from bench.server import (  # noqa: E402
 CONNECTIONS = 64
 P99_LIMIT = 3.0  # the p99 during saves, at most this many times the steady p99
 # What each save retires of the cached pages, by what the editor changes (``caching.py``).
-RETIRED = {"summary": "the article's own pages and the listings", "title": "every cached page"}
+RETIRED = {
+    "summary": "the article's own pages and the listings",
+    "title": "every cached page",
+    "issue": "the article's own pages and the listings",
+}
+# What the editor does, by ``--field``.
+SAVED = {
+    "summary": "an article's summary saved",
+    "title": "an article's title saved",
+    "issue": "an update posted to the known issue naming an article",
+}
 
 
 def read_requests(site: Site) -> list[dict]:
@@ -59,13 +71,15 @@ def run_saves(
 ) -> bool:
     """Run both phases against ``site``; print them; return False on any error (or, with
     ``check``, a p99 during saves beyond the limit). ``field``: what the editor changes."""
+    if field == "issue":  # its banner shows from the start, on the pages warmed up first
+        site.app("surge-issue")
     items = read_requests(site)
     script = site.workdir / "saves.lua"
     script.write_text(lua_script(items, token=""))
     print(
         f"\nAn editor's save during the load: {len(items)} pages and fragments cycled, "
-        f"{CONNECTIONS} connections, {seconds} s steady, then {seconds} s with an article "
-        f"saved every {every:g} s (its {field}: {RETIRED[field]} retired each time):",
+        f"{CONNECTIONS} connections, {seconds} s steady, then {seconds} s with {SAVED[field]} "
+        f"every {every:g} s ({RETIRED[field]} retired each time):",
         flush=True,
     )
 

@@ -5,10 +5,15 @@ import io
 import pytest
 from django.core.management import call_command
 
-from bench.corpus import _wait_for_cue, copy_guide, edit
+from bench.corpus import SURGE_ISSUE, _wait_for_cue, copy_guide, edit
 from troubleshooting import caching
 from troubleshooting.management.commands.load_demo import DEMO_FIXTURE
-from troubleshooting.models import ContentVersion, Symptom, TriageQuestionTranslation
+from troubleshooting.models import (
+    ContentVersion,
+    KnownIssue,
+    Symptom,
+    TriageQuestionTranslation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +57,18 @@ def test_the_editor_changes_the_field_asked_for_and_back(field, scoped):
     assert bool(caching._frame(version.token, version.scoped)[1]) is scoped
     edit(every=0, seconds=0.001, field=field)
     assert getattr(Symptom.objects.get(slug="not-delivered"), field) == before
+
+
+def test_the_editor_posts_updates_to_one_issue_naming_the_article(client):
+    # The outage's edit: each save an update to the issue, scoped to the article it names.
+    call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
+    caching.content_version()
+    assert edit(every=0, seconds=0.001, field="issue") == 1
+    assert edit(every=0, seconds=0.001, field="issue") == 1
+    issue = KnownIssue.objects.get(slug=SURGE_ISSUE)
+    assert list(issue.symptoms.values_list("slug", flat=True)) == ["not-delivered"]
+    assert issue.updates.count() == 2
+    version = ContentVersion.objects.get()
+    assert "not-delivered" in caching._frame(version.token, version.scoped)[1]
+    page = client.get(Symptom.objects.get(slug="not-delivered").get_absolute_url()).text
+    assert issue.title in page
