@@ -55,7 +55,6 @@ import functools
 import hashlib
 import json
 import logging
-import operator
 import secrets
 import time
 from collections.abc import Callable
@@ -132,15 +131,15 @@ def _new_token() -> str:
     return secrets.token_hex(16)
 
 
-def content_changed(*, symptom_slugs: frozenset[str] | None = None, **kwargs) -> None:
+def content_changed(*, symptoms: Q | None = None, **kwargs) -> None:
     """Retire the cached pages that may show what was saved or deleted: all, by default.
 
-    ``symptom_slugs``: the change shows on those symptoms' own pages and on the pages that list
-    content, not on other symptoms' pages (``content_saved``). Runs inside the writer's
-    transaction, so the new token becomes visible with the change itself, and disappears with
-    it if the change is rolled back.
+    ``symptoms`` (a filter of ``Symptom``): the change shows on those symptoms' own pages and
+    on the pages that list content, not on other symptoms' pages (``content_saved``,
+    ``known_issue_saved``). Runs inside the writer's transaction, so the new token becomes
+    visible with the change itself, and disappears with it if the change is rolled back.
     """
-    _new_version(symptom_slugs)
+    _new_version(symptoms)
     # The home page's stored listings are made again from the committed content: until then,
     # the new token makes the page work them out live (``listings.py``).
     from . import listings  # listings reads content, whose models import this module's
@@ -148,10 +147,10 @@ def content_changed(*, symptom_slugs: frozenset[str] | None = None, **kwargs) ->
     listings.relist_later()
 
 
-def _new_version(symptom_slugs: frozenset[str] | None = None) -> None:
+def _new_version(symptoms: Q | None = None) -> None:
     page_cache.forget_version()
     token = _new_token()
-    if symptom_slugs is not None and _new_symptom_tokens(token, symptom_slugs):
+    if symptoms is not None and _new_symptom_tokens(token, symptoms):
         return
     if ContentVersion.objects.filter(pk=1).update(token=token, scoped=""):
         return
@@ -162,12 +161,15 @@ def _new_version(symptom_slugs: frozenset[str] | None = None) -> None:
         pass
 
 
-def _new_symptom_tokens(token: str, slugs: frozenset[str]) -> bool:
+def _new_symptom_tokens(token: str, shown: Q) -> bool:
     """Give these symptoms' pages a new token, not the frame; return False if the frame must.
 
     The row is read locked (``select_for_update``; SQLite's writers already wait for each
     other): no other writer reads the symptoms' tokens before this transaction ends and loses
-    these.
+    these. The symptoms are read after the lock is held: every writer that changes which
+    symptoms a filter finds (a symptom moved to another topic, a new slug) writes this row in
+    its transaction, so its change is committed and seen by then, and the pages it rendered
+    under its own token are retired here (PostgreSQL's statements each see what has committed).
     """
     row = ContentVersion.objects.filter(pk=1)
     with transaction.atomic():
@@ -175,7 +177,7 @@ def _new_symptom_tokens(token: str, slugs: frozenset[str]) -> bool:
         if held is None:
             return False
         frame, symptoms = _frame(*held)
-        symptoms = {**symptoms, **dict.fromkeys(slugs, token)}
+        symptoms = {**symptoms, **dict.fromkeys(_slugs_of(shown), token)}
         if len(symptoms) > SCOPED_SLUGS:
             return False  # the caller changes the frame, in the same transaction
         scoped = {"at": token, "frame": frame, "symptoms": symptoms}
@@ -201,10 +203,10 @@ def _frame(token: str, scoped: str) -> tuple[str, dict[str, str]]:
 def content_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
     """Retire what a symptom's save (or its translation's) may have changed (``post_save``)."""
     before = instance.__dict__.pop("_shown_before", None)
-    slugs = None
+    shown = None
     if not (created or raw) and before is not None:
-        slugs = _own_symptom_slugs(sender, instance, before)
-    content_changed(symptom_slugs=slugs)
+        shown = _own_symptom(sender, instance, before)
+    content_changed(symptoms=shown)
 
 
 def remember_shown(
@@ -226,8 +228,8 @@ def remember_shown(
     instance.__dict__["_shown_before"] = row.values(*names).first()
 
 
-def _own_symptom_slugs(model, instance, before: dict) -> frozenset[str] | None:
-    """Return the slugs of the symptom whose own pages alone show this save, else None."""
+def _own_symptom(model, instance, before: dict) -> Q | None:
+    """Return the symptom whose own pages alone show this save (a filter), else None."""
     own = OWN_PAGE_FIELDS.get(model)
     if own is None:
         return None
@@ -235,8 +237,7 @@ def _own_symptom_slugs(model, instance, before: dict) -> frozenset[str] | None:
     changed = {fields[name] for name, value in before.items() if getattr(instance, name) != value}
     if not changed <= own:
         return None
-    symptom = instance.pk if model is Symptom else instance.source_id
-    return _slugs_of(Q(pk=symptom)) or None
+    return Q(pk=instance.pk if model is Symptom else instance.source_id)
 
 
 def _slugs_of(symptoms: Q) -> frozenset[str]:
@@ -252,27 +253,23 @@ def _slugs_of(symptoms: Q) -> frozenset[str]:
     return frozenset(slug for (slug,) in rows)
 
 
-def known_issue_saved(
-    sender, instance, created: bool = False, raw: bool = False, using=DEFAULT_DB_ALIAS, **kwargs
-) -> None:
+def known_issue_saved(sender, instance, raw: bool = False, **kwargs) -> None:
     """Retire what a known issue's save (its update's, its translation's) changed (``post_save``).
 
     Its banner shows on the listings (home, topics, search, the issues' pages) and on the own
-    pages of the symptoms it names or whose topic it names; every other symptom's pages stay
-    kept, so an issue's update in a surge doesn't retire the pages everyone is reading. Scoped
-    only inside a transaction, as the admin saves (``remember_shown``); a fixture's save, or one
-    outside a transaction, retires every page.
+    pages of the symptoms it names or whose topic it names (``_showing``); every other symptom's
+    pages stay kept, so an issue's update in a surge doesn't retire the pages everyone is
+    reading. An update or a translation is never moved to another issue (the admin offers no
+    way), so the issue it belongs to now is the one whose banner changed. A fixture's save
+    (``raw``: its issue's lists may not be loaded yet) retires every page.
     """
-    if raw or not transaction.get_connection(using).in_atomic_block:
+    if raw:
         content_changed()
         return
-    issue = getattr(instance, ISSUE_OF[sender])
-    content_changed(symptom_slugs=_slugs_of(_shown_with(Q(knownissue=issue))))
+    content_changed(symptoms=_showing(Q(knownissue=getattr(instance, ISSUE_OF[sender]))))
 
 
-def known_issue_lists_changed(
-    sender, instance, action: str, reverse: bool, pk_set=None, **kwargs
-) -> None:
+def known_issue_lists_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs):
     """Retire the pages of the symptoms an issue starts or stops naming (``m2m_changed``).
 
     An issue's topics or symptoms (``KnownIssue.topics``, ``KnownIssue.symptoms``), from
@@ -283,25 +280,25 @@ def known_issue_lists_changed(
         return
     by_topic = sender is KnownIssue.topics.through
     if reverse:  # a symptom's or a topic's issues: that symptom, or that topic's symptoms
-        shown = Q(topic=instance.pk) if by_topic else Q(pk=instance.pk)
-    elif action == "pre_clear":  # every symptom (topic) the issue names now
-        shown = _shown_with(Q(knownissue=instance.pk), topics=by_topic, symptoms=not by_topic)
+        ids = [instance.pk]
+    elif action == "pre_clear":  # every symptom (topic) the issue names, before the clear
+        ids = sender.objects.filter(knownissue=instance.pk).values(
+            "topic_id" if by_topic else "symptom_id"
+        )
     else:
-        ids = pk_set or ()
-        shown = Q(topic__in=ids) if by_topic else Q(pk__in=ids)
-    content_changed(symptom_slugs=_slugs_of(shown))
+        ids = pk_set
+    content_changed(symptoms=Q(topic__in=ids) if by_topic else Q(pk__in=ids))
 
 
-def _shown_with(issues: Q, *, topics: bool = True, symptoms: bool = True) -> Q:
-    """Return the symptoms whose own pages show these issues' banners (by name or by topic)."""
-    shown = []
-    if symptoms:
-        named = KnownIssue.symptoms.through.objects.filter(issues).values("symptom_id")
-        shown.append(Q(pk__in=named))
-    if topics:
-        by_topic = KnownIssue.topics.through.objects.filter(issues).values("topic_id")
-        shown.append(Q(topic__in=by_topic))
-    return functools.reduce(operator.or_, shown)
+def _showing(issues: Q) -> Q:
+    """Return the symptoms whose own pages show these issues' banners (a filter of ``Symptom``).
+
+    Those each issue names and those of each topic it names, as the banner's tag picks them
+    (``templatetags.known_issues._affecting``: the two must agree).
+    """
+    named = KnownIssue.symptoms.through.objects.filter(issues).values("symptom_id")
+    by_topic = KnownIssue.topics.through.objects.filter(issues).values("topic_id")
+    return Q(pk__in=named) | Q(topic__in=by_topic)
 
 
 def content_changed_after_migrate(using, **kwargs) -> None:

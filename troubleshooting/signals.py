@@ -61,7 +61,8 @@ for model in (*INDEXED_MODELS, *(TRANSLATION_MODELS[model] for model in INDEXED_
 
 for model in SHOWN_MODELS:
     if model in caching.ISSUE_OF:
-        # Its banner shows on the listings and on the pages of the symptoms its issue names.
+        # Its banner shows on the listings and on the pages of the symptoms its issue names,
+        # or whose topic it names: a save retires those alone.
         post_save.connect(
             caching.known_issue_saved, sender=model, dispatch_uid=f"cache-save-{model}"
         )

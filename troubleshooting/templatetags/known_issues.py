@@ -99,7 +99,11 @@ def known_issues_here(context) -> list[KnownIssue]:
 
 
 def _affecting(active: _Active, symptom, topic) -> list[KnownIssue]:
-    """Return the active issues affecting the symptom, else the topic, else all of them."""
+    """Return the active issues affecting the symptom, else the topic, else all of them.
+
+    A symptom's pages are cached under its own token, which an issue's save changes for the
+    symptoms it shows on here (``caching._showing``): the two must pick the same symptoms.
+    """
     if symptom is not None:
         return [
             issue
