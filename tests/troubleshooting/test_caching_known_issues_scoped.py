@@ -25,9 +25,9 @@ from tests.troubleshooting.test_caching_scoped import (
     symptom,
 )
 from tests.troubleshooting.test_home_listings_stored import a_backend_waits_for_a_lock
+from tests.troubleshooting.test_known_issue_translations import translate_issue
 from tests.troubleshooting.test_known_issues_admin import form_data
 from tests.troubleshooting.test_topic_counts import in_thread
-from tests.troubleshooting.translation_factories import translate
 from troubleshooting import caching
 from troubleshooting.models import (
     ContentVersion,
@@ -52,15 +52,7 @@ def issue(db):
     for number in (1, 2):
         make_symptom(topic=outage, title=f"Outage {number}", slug=f"outage-{number}")
     issue = make_issue(symptoms=[symptom()], topics=[outage], updates=["We are looking into it."])
-    translate(
-        issue,
-        slug="caida-de-imessage",
-        title="Caída de iMessage",
-        symptoms_seen="Los mensajes se quedan en **Enviando…**.",
-        known="Apple lo está investigando.",
-        workaround="Envíalo como SMS.",
-        updates=["Lo estamos investigando."],
-    )
+    translate_issue(issue)
     return issue
 
 
