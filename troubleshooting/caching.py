@@ -19,12 +19,14 @@ Correctness:
   token (every listing, search and other page is retired, as before) and that symptom's token
   (by each of its slugs, every language's), not the frame, so every other symptom's pages stay
   kept. A known issue's save (its update's, its translation's, what it names) is scoped the same
-  way to the symptoms whose own pages show its banner (``known_issue_saved``). Anything else
-  (titles, addresses, publishing, steps, causes, topics, deletes, migrations, a rebuilt index,
-  any write not classified) changes the frame too: every page is retired, as does any write of
-  the token alone (an older release's). So no page filed under a symptom's slug may show
-  another symptom's ``OWN_PAGE_FIELDS`` (a "related" block would), nor an issue that names
-  neither it nor its topic: such a field, or such a page, must then leave the map. At most
+  way to the symptoms whose own pages show its banner (``known_issue_saved``), and a fix step's
+  or a cause's (or their translations') to the symptoms using it (``used_content_saved``).
+  Anything else (symptoms' titles, addresses, publishing, which steps and causes a symptom
+  uses, topics, deletes, migrations, a rebuilt index, any write not classified) changes the
+  frame too: every page is retired, as does any write of the token alone (an older release's).
+  So no page filed under a symptom's slug may show another symptom's ``OWN_PAGE_FIELDS`` (a
+  "related" block would), an issue that names neither it nor its topic, or a step or cause it
+  doesn't use: such a field, or such a page, must then leave the map. At most
   ``SCOPED_SLUGS`` symptom tokens are kept beside the frame; one more changes the frame
   instead, so what each process holds is bounded.
 - The rest of the key is everything the page depends on: the language, scheme, host, path, the query
@@ -125,6 +127,14 @@ OWN_PAGE_FIELDS = {
 SCOPED_SLUGS = 200
 # The known issue a saved row belongs to (``known_issue_saved``): its banner is what changes.
 ISSUE_OF = {KnownIssue: "pk", KnownIssueUpdate: "issue_id", KnownIssueTranslation: "source_id"}
+# Rows shown, of the symptoms' own pages, only on those of the symptoms using them
+# (``used_content_saved``): how a symptom names the row, and the row's own id on an instance.
+USED_BY = {
+    FixStep: ("symptom_steps__step", "pk"),
+    TRANSLATION_MODELS[FixStep]: ("symptom_steps__step", "source_id"),
+    Cause: ("symptom_causes__cause", "pk"),
+    TRANSLATION_MODELS[Cause]: ("symptom_causes__cause", "source_id"),
+}
 
 
 def _new_token() -> str:
@@ -136,8 +146,9 @@ def content_changed(*, symptoms: Q | None = None, **kwargs) -> None:
 
     ``symptoms`` (a filter of ``Symptom``): the change shows on those symptoms' own pages and
     on the pages that list content, not on other symptoms' pages (``content_saved``,
-    ``known_issue_saved``). Runs inside the writer's transaction, so the new token becomes
-    visible with the change itself, and disappears with it if the change is rolled back.
+    ``known_issue_saved``, ``used_content_saved``). Runs inside the writer's transaction, so
+    the new token becomes visible with the change itself, and disappears with it if the change
+    is rolled back.
     """
     _new_version(symptoms)
     # The home page's stored listings are made again from the committed content: until then,
@@ -251,6 +262,24 @@ def _slugs_of(symptoms: Q) -> frozenset[str]:
     translations = SymptomTranslation._base_manager.filter(source__in=symptom_ids).order_by()
     rows = english.union(translations.values_list("slug"))
     return frozenset(slug for (slug,) in rows)
+
+
+def used_content_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Retire what a fix step's or a cause's save (or its translation's) changed (``post_save``).
+
+    Shared between symptoms, each shows on the own pages of the symptoms using it (their
+    articles, guided fixes and "fixed" pages) and on the listings and searches, nowhere else:
+    every other symptom's pages stay kept. A page made for an earlier list of a symptom's steps,
+    which may show a step it no longer uses, is never kept (``views.flow._kept_if_current``).
+    Which symptoms use it is not changed by its save (a link's own save changes the frame), nor
+    is a translation's source (the admin shows it read-only once saved). A new one is used by
+    none yet: the listings alone are retired. A fixture's save (``raw``) retires every page.
+    """
+    if raw:
+        content_changed()
+        return
+    lookup, attname = USED_BY[sender]
+    content_changed(symptoms=Q(**{lookup: getattr(instance, attname)}))
 
 
 def known_issue_saved(sender, instance, raw: bool = False, **kwargs) -> None:

@@ -66,6 +66,11 @@ for model in SHOWN_MODELS:
         post_save.connect(
             caching.known_issue_saved, sender=model, dispatch_uid=f"cache-save-{model}"
         )
+    elif model in caching.USED_BY:
+        # Shared by symptoms: its save retires the pages of those using it, not the others'.
+        post_save.connect(
+            caching.used_content_saved, sender=model, dispatch_uid=f"cache-save-{model}"
+        )
     elif model in caching.OWN_PAGE_FIELDS:
         # Its save may show on its own pages alone: what it changes says which pages to retire.
         pre_save.connect(caching.remember_shown, sender=model, dispatch_uid=f"cache-pre-{model}")

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from .. import flow_reads, pieces, shaped, translating
 from ..addresses import Addresses
 from ..blocks import Blocks
+from ..caching import keep_out_of_cache
 from ..flow import (
     Answer,
     Flow,
@@ -102,7 +103,7 @@ def flow_step(request, topic_slug, symptom_slug, number):
         shaped_main = _shaped_main(request, context)
         if shaped_main is not None:
             # The partial's own text: the template would print the same (``_shaped_main``).
-            return HttpResponse(shaped_main)
+            return _kept_if_current(HttpResponse(shaped_main), flow, progress)
     context["description"] = _(
         "%(symptom)s: step %(number)d of %(total)d of the guided fix. %(summary)s"
     ) % {
@@ -112,7 +113,8 @@ def flow_step(request, topic_slug, symptom_slug, number):
         "summary": symptom.summary,
     }
     status = 400 if form is not None else 200  # a valid answer has gone on to the next page
-    return render_page(request, "troubleshooting/flow_step.html", context, status=status)
+    response = render_page(request, "troubleshooting/flow_step.html", context, status=status)
+    return _kept_if_current(response, flow, progress)
 
 
 @public_page(cache=True, query=("r", "v", "via"), session_param=True)
@@ -135,7 +137,21 @@ def flow_fixed(request, topic_slug, symptom_slug):
         "fixed_by": fixed_by,
         "tried": [attempt for attempt in attempts if attempt is not fixed_by],
     }
-    return render_page(request, "troubleshooting/flow_fixed.html", context)
+    response = render_page(request, "troubleshooting/flow_fixed.html", context)
+    return _kept_if_current(response, flow, progress)
+
+
+def _kept_if_current(response, flow: Flow, progress: Progress):
+    """Keep a page made for an earlier list of the symptom's steps out of the page cache.
+
+    It may show, or depend on, steps since removed from the symptom (``Flow._past_progress``),
+    which other symptoms may still use: a save of such a step retires the pages of the symptoms
+    using it now (``caching.used_content_saved``), not this one. Rare: a fix under way while an
+    editor changed its steps.
+    """
+    if progress.version != flow.version:
+        keep_out_of_cache(response)
+    return response
 
 
 @public_page()

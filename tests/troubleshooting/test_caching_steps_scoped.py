@@ -1,0 +1,169 @@
+"""A fix step's or a cause's save retires the pages of the symptoms using it, and keeps the rest.
+
+Steps and causes are shared between symptoms: a correction to one ("Restart your iPhone", in
+English or a translation) shows on the articles and guided fixes of the symptoms using it and on
+the listings and searches, so every other symptom's pages stay kept.
+"""
+
+import pytest
+
+from tests.demo_data import load_demo
+from tests.factories import make_step, make_symptom
+from tests.troubleshooting.test_caching_known_issues_scoped import scoped_now
+from tests.troubleshooting.test_caching_scoped import (
+    EDITED,
+    frame_and_symptoms,
+    pages,
+    served_after,
+)
+from tests.troubleshooting.test_flow_edits import follow, set_steps, walk
+from troubleshooting import caching
+from troubleshooting.models import (
+    TRANSLATION_MODELS,
+    Cause,
+    ContentVersion,
+    FixStep,
+    Status,
+    Symptom,
+    SymptomStep,
+    SymptomTranslation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+    caching.content_version()  # the row is there, as once any page was served
+    return frame_and_symptoms()[0]
+
+
+def step() -> FixStep:
+    """The edited symptom's step that the fewest other symptoms use."""
+    steps = FixStep.objects.filter(symptom_steps__symptom__slug=EDITED)
+    return min(steps, key=lambda item: (item.symptom_steps.count(), item.pk))
+
+
+def cause() -> Cause:
+    return Cause.objects.filter(symptom_causes__symptom__slug=EDITED).order_by("pk").first()
+
+
+def users(**lookup) -> set[str]:
+    """Return every address (English and translated) of the symptoms matching ``lookup``."""
+    english = set(Symptom._base_manager.filter(**lookup).values_list("slug", flat=True))
+    translated = SymptomTranslation._base_manager.filter(source__slug__in=english)
+    return english | set(translated.values_list("slug", flat=True))
+
+
+def of_step() -> set[str]:
+    return users(symptom_steps__step=step())
+
+
+def of_cause() -> set[str]:
+    return users(symptom_causes__cause=cause())
+
+
+def edit_step():
+    item = step()
+    item.title += " again"
+    item.save()
+
+
+def edit_step_translation():
+    item = TRANSLATION_MODELS[FixStep].objects.filter(source=step()).first()
+    item.title += " otra vez"
+    item.save()
+
+
+def edit_cause():
+    item = cause()
+    item.title += " indeed"
+    item.save()
+
+
+def edit_cause_translation():
+    item = TRANSLATION_MODELS[Cause].objects.filter(source=cause()).first()
+    item.title += " en effet"
+    item.save()
+
+
+EDITS = {
+    "step": (edit_step, of_step),
+    "step translation": (edit_step_translation, of_step),
+    "cause": (edit_cause, of_cause),
+    "cause translation": (edit_cause_translation, of_cause),
+}
+
+
+@pytest.mark.parametrize(("edit", "retired"), EDITS.values(), ids=EDITS.keys())
+def test_a_shared_rows_save_retires_the_pages_of_the_symptoms_using_it_alone(demo, edit, retired):
+    expected = retired()
+    assert EDITED in expected and expected != users()  # some symptom doesn't use it
+    edit()
+    assert scoped_now() == (demo, expected)
+
+
+def test_a_new_step_retires_the_listings_alone(demo):
+    make_step(title="Turn Wi-Fi calling off")
+    assert scoped_now() == (demo, set())
+    assert ContentVersion.objects.get().token != demo
+
+
+def test_a_step_given_to_another_symptom_retires_every_page(demo):
+    other = Symptom.objects.exclude(symptom_steps__step=step()).first()
+    SymptomStep.objects.create(symptom=other, step=step(), position=999)
+    assert frame_and_symptoms() == (ContentVersion.objects.get().token, {})
+
+
+def test_a_step_used_by_more_symptoms_than_kept_apart_retires_every_page(demo, monkeypatch):
+    monkeypatch.setattr(caching, "SCOPED_SLUGS", len(of_step()) - 1)
+    edit_step()
+    assert frame_and_symptoms() == (ContentVersion.objects.get().token, {})
+
+
+def test_no_page_is_served_stale_and_other_symptoms_pages_stay_after_a_steps_edit(
+    demo, client, monkeypatch, settings
+):
+    cached = set()
+    kept = served_after(edit_step, client, monkeypatch, settings, cached=cached)
+    using = of_step()
+    symptoms = set(Symptom._base_manager.values_list("slug", flat=True))
+    languages = {code for code, _name in settings.LANGUAGES}
+    others = 0
+    for url, headers, english in pages():
+        page = (url, bool(headers))
+        parts = english.strip("/").split("/")
+        if parts[0] in languages:  # an English address in another language's prefix
+            parts = parts[1:]
+        own = parts[1] if len(parts) > 1 and parts[1] in symptoms else None
+        if own is None or own in using:  # a listing, or a page showing the step
+            assert page not in kept, url
+        elif page in cached:
+            assert page in kept, url
+            others += 1
+    assert others
+
+
+def test_a_fix_begun_before_a_step_was_removed_shows_that_steps_edits(client):
+    # A page made for an earlier list of steps shows a step the symptom no longer uses: it is
+    # never kept, so an edit of that step (retiring the pages of the symptoms using it now)
+    # shows on it too.
+    removed, kept = make_step(title="Restart your iPhone"), make_step(title="Update iOS")
+    fixing = make_symptom(steps=[removed, kept])
+    make_symptom(steps=[removed])  # still uses it
+    url = walk(client, fixing, "n")  # "didn't fix it" at the first step
+    set_steps(fixing, [kept])
+    at_kept, _page = follow(client, url)
+    fixed = client.post(at_kept, {"answer": "y"})["Location"]
+    assert "Restart your iPhone" in client.get(fixed).text
+    caching.content_version()
+    removed.title = "Restart your iPhone or iPad"
+    removed.save()
+    caching.page_cache.forget_version()
+    assert "Restart your iPhone or iPad" in client.get(fixed).text
+    # Withdrawn, it no longer counts as tried: the step's address made with it leads on anew.
+    removed.status = Status.DRAFT
+    removed.save()
+    caching.page_cache.forget_version()
+    assert client.get(at_kept).status_code == 302
