@@ -126,6 +126,26 @@ def served_after(edit, client, monkeypatch, settings, *, cached=None) -> set:
     return kept
 
 
+def assert_scoped(kept: set, cached: set, retired: set[str]) -> None:
+    """Assert what a scoped edit left kept: no listing, no page of the symptoms it retired
+    (by slug), and every other symptom's page the cache held before (at least one)."""
+    symptoms = set(Symptom._base_manager.values_list("slug", flat=True))
+    languages = {code for code, _name in settings.LANGUAGES}
+    others = 0
+    for url, headers, english in pages():
+        page = (url, bool(headers))
+        parts = english.strip("/").split("/")
+        if parts[0] in languages:  # an English address in another language's prefix
+            parts = parts[1:]
+        own = parts[1] if len(parts) > 1 and parts[1] in symptoms else None
+        if own is None or own in retired:  # a listing, or a page showing the change
+            assert page not in kept, url
+        elif page in cached:
+            assert page in kept, url  # another symptom's page: nothing of it changed
+            others += 1
+    assert others
+
+
 def symptom():
     return Symptom.objects.get(slug=EDITED)
 
