@@ -303,7 +303,7 @@ def edit(*, every: float, seconds: float, field: str = "summary") -> int:
     the article's own pages and the listings alone; a title on other pages too, so its save
     retires every cached page (``caching.OWN_PAGE_FIELDS``). ``issue`` posts an update to the
     known issue naming the article instead, as during an outage: its banner shows on the
-    article's pages and the listings alone (``caching.known_issue_saved``).
+    article's pages and the listings alone (``caching.shared_content_saved``).
     """
     from django.db import transaction
 

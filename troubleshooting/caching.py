@@ -19,8 +19,8 @@ Correctness:
   token (every listing, search and other page is retired, as before) and that symptom's token
   (by each of its slugs, every language's), not the frame, so every other symptom's pages stay
   kept. A known issue's save (its update's, its translation's, what it names) is scoped the same
-  way to the symptoms whose own pages show its banner (``known_issue_saved``), and a fix step's
-  or a cause's (or their translations') to the symptoms using it (``used_content_saved``).
+  way to the symptoms whose own pages show its banner, and a fix step's or a cause's (or their
+  translations') to the symptoms using it (``shared_content_saved``, ``SHOWN_ON``).
   Anything else (symptoms' titles, addresses, publishing, which steps and causes a symptom
   uses, topics, deletes, migrations, a rebuilt index, any write not classified) changes the
   frame too: every page is retired, as does any write of the token alone (an older release's).
@@ -125,15 +125,19 @@ OWN_PAGE_FIELDS = {
 }
 # Symptom tokens kept beside the frame (by slug); one more and the frame changes instead.
 SCOPED_SLUGS = 200
-# The known issue a saved row belongs to (``known_issue_saved``): its banner is what changes.
-ISSUE_OF = {KnownIssue: "pk", KnownIssueUpdate: "issue_id", KnownIssueTranslation: "source_id"}
-# Rows shown, of the symptoms' own pages, only on those of the symptoms using them
-# (``used_content_saved``): how a symptom names the row, and the row's own id on an instance.
-USED_BY = {
-    FixStep: ("symptom_steps__step", "pk"),
-    TRANSLATION_MODELS[FixStep]: ("symptom_steps__step", "source_id"),
-    Cause: ("symptom_causes__cause", "pk"),
-    TRANSLATION_MODELS[Cause]: ("symptom_causes__cause", "source_id"),
+# Rows shown, of the symptoms' own pages, only on some symptoms' (``shared_content_saved``):
+# those symptoms (a filter of ``Symptom``), from a saved row.
+SHOWN_ON: dict[type, Callable[..., Q]] = {
+    # A known issue's banner (with its timeline and translation): the symptoms it names, or
+    # whose topic it names.
+    KnownIssue: lambda row: _showing(row.pk),
+    KnownIssueUpdate: lambda row: _showing(row.issue_id),
+    KnownIssueTranslation: lambda row: _showing(row.source_id),
+    # A fix step or a cause, shared between symptoms: those using it.
+    FixStep: lambda row: Q(symptom_steps__step=row.pk),
+    TRANSLATION_MODELS[FixStep]: lambda row: Q(symptom_steps__step=row.source_id),
+    Cause: lambda row: Q(symptom_causes__cause=row.pk),
+    TRANSLATION_MODELS[Cause]: lambda row: Q(symptom_causes__cause=row.source_id),
 }
 
 
@@ -146,7 +150,7 @@ def content_changed(*, symptoms: Q | None = None, **kwargs) -> None:
 
     ``symptoms`` (a filter of ``Symptom``): the change shows on those symptoms' own pages and
     on the pages that list content, not on other symptoms' pages (``content_saved``,
-    ``known_issue_saved``, ``used_content_saved``). Runs inside the writer's transaction, so
+    ``shared_content_saved``). Runs inside the writer's transaction, so
     the new token becomes visible with the change itself, and disappears with it if the change
     is rolled back.
     """
@@ -264,38 +268,27 @@ def _slugs_of(symptoms: Q) -> frozenset[str]:
     return frozenset(slug for (slug,) in rows)
 
 
-def used_content_saved(sender, instance, raw: bool = False, **kwargs) -> None:
-    """Retire what a fix step's or a cause's save (or its translation's) changed (``post_save``).
+def shared_content_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Retire what a save shown on some symptoms' own pages alone changed (``post_save``).
 
-    Shared between symptoms, each shows on the own pages of the symptoms using it (their
-    articles, guided fixes and "fixed" pages) and on the listings and searches, nowhere else:
-    every other symptom's pages stay kept. A page made for an earlier list of a symptom's steps,
-    which may show a step it no longer uses, is never kept (``views.flow._kept_if_current``).
-    Which symptoms use it is not changed by its save (a link's own save changes the frame), nor
-    is a translation's source (the admin shows it read-only once saved). A new one is used by
-    none yet: the listings alone are retired. A fixture's save (``raw``) retires every page.
+    A known issue (its update, its translation) shows its banner on the own pages of the
+    symptoms it names or whose topic it names; a fix step or a cause (or its translation) on
+    those of the symptoms using it (their articles, guided fixes and "fixed" pages; a page made
+    for an earlier list of a symptom's steps, which may show a step it no longer uses, is never
+    kept: ``views.flow._kept_if_current``). Both show on the listings and searches too. So the
+    save changes the token and those symptoms' tokens (``SHOWN_ON``): every other symptom's
+    pages stay kept, and an issue's update in a surge doesn't retire the pages everyone reads.
+
+    What a row shows on is not changed by its own save: which symptoms use a step or which an
+    issue names is a link's save (``known_issue_lists_changed``; the frame for steps' and
+    causes' links), and an update or a translation is never moved to another source (the admin
+    offers no way). A new one shows on none yet: the listings alone are retired. A fixture's
+    save (``raw``: its links may not be loaded yet) retires every page.
     """
     if raw:
         content_changed()
         return
-    lookup, attname = USED_BY[sender]
-    content_changed(symptoms=Q(**{lookup: getattr(instance, attname)}))
-
-
-def known_issue_saved(sender, instance, raw: bool = False, **kwargs) -> None:
-    """Retire what a known issue's save (its update's, its translation's) changed (``post_save``).
-
-    Its banner shows on the listings (home, topics, search, the issues' pages) and on the own
-    pages of the symptoms it names or whose topic it names (``_showing``); every other symptom's
-    pages stay kept, so an issue's update in a surge doesn't retire the pages everyone is
-    reading. An update or a translation is never moved to another issue (the admin offers no
-    way), so the issue it belongs to now is the one whose banner changed. A fixture's save
-    (``raw``: its issue's lists may not be loaded yet) retires every page.
-    """
-    if raw:
-        content_changed()
-        return
-    content_changed(symptoms=_showing(Q(knownissue=getattr(instance, ISSUE_OF[sender]))))
+    content_changed(symptoms=SHOWN_ON[sender](instance))
 
 
 def known_issue_lists_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs):
@@ -319,14 +312,14 @@ def known_issue_lists_changed(sender, instance, action: str, reverse: bool, pk_s
     content_changed(symptoms=Q(topic__in=ids) if by_topic else Q(pk__in=ids))
 
 
-def _showing(issues: Q) -> Q:
-    """Return the symptoms whose own pages show these issues' banners (a filter of ``Symptom``).
+def _showing(issue: int) -> Q:
+    """Return the symptoms whose own pages show an issue's banner (a filter of ``Symptom``).
 
-    Those each issue names and those of each topic it names, as the banner's tag picks them
+    Those it names and those of each topic it names, as the banner's tag picks them
     (``templatetags.known_issues._affecting``: the two must agree).
     """
-    named = KnownIssue.symptoms.through.objects.filter(issues).values("symptom_id")
-    by_topic = KnownIssue.topics.through.objects.filter(issues).values("topic_id")
+    named = KnownIssue.symptoms.through.objects.filter(knownissue=issue).values("symptom_id")
+    by_topic = KnownIssue.topics.through.objects.filter(knownissue=issue).values("topic_id")
     return Q(pk__in=named) | Q(topic__in=by_topic)
 
 

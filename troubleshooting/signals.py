@@ -60,16 +60,11 @@ for model in (*INDEXED_MODELS, *(TRANSLATION_MODELS[model] for model in INDEXED_
 
 
 for model in SHOWN_MODELS:
-    if model in caching.ISSUE_OF:
-        # Its banner shows on the listings and on the pages of the symptoms its issue names,
-        # or whose topic it names: a save retires those alone.
+    if model in caching.SHOWN_ON:
+        # Shown on some symptoms' pages (an issue's banner, a shared step or cause): its save
+        # retires those symptoms' pages and the listings, not the others'.
         post_save.connect(
-            caching.known_issue_saved, sender=model, dispatch_uid=f"cache-save-{model}"
-        )
-    elif model in caching.USED_BY:
-        # Shared by symptoms: its save retires the pages of those using it, not the others'.
-        post_save.connect(
-            caching.used_content_saved, sender=model, dispatch_uid=f"cache-save-{model}"
+            caching.shared_content_saved, sender=model, dispatch_uid=f"cache-save-{model}"
         )
     elif model in caching.OWN_PAGE_FIELDS:
         # Its save may show on its own pages alone: what it changes says which pages to retire.

@@ -146,7 +146,7 @@ def _kept_if_current(response, flow: Flow, progress: Progress):
 
     It may show, or depend on, steps since removed from the symptom (``Flow._past_progress``),
     which other symptoms may still use: a save of such a step retires the pages of the symptoms
-    using it now (``caching.used_content_saved``), not this one. Rare: a fix under way while an
+    using it now (``caching.shared_content_saved``), not this one. Rare: a fix under way while an
     editor changed its steps.
     """
     if progress.version != flow.version:
