@@ -37,6 +37,7 @@ from .models import (
     live,
 )
 from .outcomes.recording import record_safely
+from .translating import overlay
 from .triage import entry_url
 
 
@@ -185,6 +186,8 @@ class Flow:
             step.pk: step
             for step in FixStep.objects.filter(live(preview=self.preview), pk__in=gone_ids)
         }
+        # In the page's language, as the current steps are (``views.flow``).
+        overlay(list(gone.values()), preview=self.preview)
         found = {**gone, **current}
         pairs = [
             (found[pk], letter)

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import make_choice, make_guide, make_question, make_step
 from troubleshooting.flow import Flow
@@ -17,6 +18,8 @@ from troubleshooting.models import (
     StepAnswer,
     SymptomStep,
 )
+
+from .translation_factories import translate
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +34,8 @@ def set_steps(symptom, steps):
 def walk(client, symptom, answers: str) -> str:
     """Start the guided fix and answer one step per letter; return where that leads."""
     response = client.get(symptom.get_flow_url())
+    if response.status_code == 301:  # to the symptom's address in the active language
+        response = client.get(response["Location"])
     url = response["Location"]
     for letter in answers:
         response = client.post(url, {"answer": letter})
@@ -189,6 +194,39 @@ class TestOldLinksCarryOn:
         url, page = follow(client, saved)
         assert url != saved
         assert c.title in page.content.decode()
+
+
+class TestOldLinksInAnotherLanguage:
+    """A removed step that was answered is summed up in the language the fix is walked in."""
+
+    @pytest.fixture
+    def spanish(self, four):
+        symptom, steps = four
+        for item in (symptom.topic, symptom, *steps):
+            translate(item, "es")
+        with translation.override("es"):
+            yield four
+
+    @staticmethod
+    def in_spanish_only(html: str, title: str) -> bool:
+        return f"[es] {title}" in html and html.count(title) == html.count(f"[es] {title}")
+
+    def test_the_summary_at_the_end(self, client, spanish):
+        symptom, (a, b, c, d) = spanish
+        saved = walk(client, symptom, "nn")  # at c, step 3
+        set_steps(symptom, [b, c, d])
+        url, _ = follow(client, saved)
+        end = client.get(walk_on(client, url, "nn")).content.decode()
+        assert all(self.in_spanish_only(end, step.title) for step in (a, b, c, d))
+
+    def test_the_fixed_page(self, client, spanish):
+        symptom, (a, b, c, d) = spanish
+        saved = walk(client, symptom, "n")  # at b, step 2
+        set_steps(symptom, [b, c, d])
+        url, _ = follow(client, saved)
+        fixed = client.get(client.post(url, {"answer": "y"})["Location"]).content.decode()
+        assert self.in_spanish_only(fixed, a.title)
+        assert self.in_spanish_only(fixed, b.title)
 
 
 def walk_on(client, url: str, answers: str) -> str:
