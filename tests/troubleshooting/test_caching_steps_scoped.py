@@ -6,6 +6,11 @@ the listings and searches, so every other symptom's pages stay kept.
 """
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.db.models.signals import post_save
+from django.test import Client
+from django.utils import translation
 
 from tests.demo_data import load_demo
 from tests.factories import make_step, make_symptom
@@ -17,6 +22,7 @@ from tests.troubleshooting.test_caching_scoped import (
     served_after,
 )
 from tests.troubleshooting.test_flow_edits import follow, set_steps, walk
+from tests.troubleshooting.test_topic_counts import in_thread
 from troubleshooting import caching
 from troubleshooting.models import (
     TRANSLATION_MODELS,
@@ -28,6 +34,7 @@ from troubleshooting.models import (
     SymptomStep,
     SymptomTranslation,
 )
+from troubleshooting.rules import Severity
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +159,38 @@ def test_a_fix_begun_before_a_step_was_removed_shows_that_steps_edits(client):
     removed.save()
     caching.page_cache.forget_version()
     assert client.get(at_kept).status_code == 302
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database is one connection: a page would see the save",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_translated_page_rendered_during_a_save_made_outside_a_transaction_is_retired(client):
+    # An English step's save renders its translations' pieces again (they show its severity).
+    # Made in the shell, outside any transaction, the new version must not be seen before they
+    # are written: a Spanish page rendered in between would be kept with the old pieces.
+    load_demo()
+    item = step()
+    for translated in item.translations.all():
+        translated.save()  # its pieces stored, as the site's are (a bulk copy stores none)
+    with translation.override("es"):
+        url, page = follow(client, Symptom.objects.get(slug=EDITED).get_absolute_url())
+    assert page.status_code == 200
+
+    def render_in_between(sender, instance, **kwargs):
+        thread, errors = in_thread(lambda: Client().get(url))
+        thread.join(10)
+        assert errors == []
+
+    post_save.connect(render_in_between, sender=FixStep, dispatch_uid="test-in-between")
+    try:
+        item.severity = Severity.MODERATE if item.severity != Severity.MODERATE else Severity.QUICK
+        item.save()
+    finally:
+        post_save.disconnect(sender=FixStep, dispatch_uid="test-in-between")
+    caching.page_cache.forget_version()
+    served = client.get(url).text
+    caches["default"].clear()
+    caching.page_cache.reset()
+    assert served == client.get(url).text

@@ -6,7 +6,7 @@ skips ``save()`` empties them (``PiecesWrites``). Translations' pieces build on 
 ``translations.py``.
 """
 
-from django.db import models
+from django.db import models, router, transaction
 
 from .publishing import PublishableQuerySet, SlugManager
 
@@ -39,9 +39,14 @@ class HasPieces:
         if shown and update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "pieces"}
         creating = self._state.adding
-        super().save(*args, **kwargs)
-        if shown and not creating:
-            refresh_translations(self)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # One transaction (the caller's, if any): the save's new content version is never seen
+        # with its translations' pieces still as they were, or a page rendered in between, in
+        # another language, would be kept under the new version with the old pieces.
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
+            if shown and not creating:
+                refresh_translations(self)
 
 
 class PiecesWrites:
