@@ -15,7 +15,8 @@ and the fragment in Spanish too (``/es/``, at their translated addresses), besid
 the same aims. It does so twice from the same database, with the page cache (as served) and without
 it (``DJANGO_PAGE_CACHE_SECONDS=0``, as every page is right after an editor's save), and prints a
 table for each: requests per second, median and p99 latency, each as a ratio to the baseline of the
-same table, and the targets. Then, with the cache, the editor's-save scenario (bench/saves.py): 64
+same table, the CPU each request took in the server (gunicorn's processes) and, on PostgreSQL, in
+the database server's processes (read from /proc around each run), and the targets. Then, with the cache, the editor's-save scenario (bench/saves.py): 64
 connections, steady, then while content is saved every few seconds. Exits 1 if any response was not
 what it should be (the figures would mean nothing), and, with --check, if a target is not met.
 """
@@ -181,7 +182,8 @@ def measure_table(site: Site, plan: list[Target], args, *, cached: bool, below: 
     title = "With the page cache" if cached else "Without the page cache (every page rendered)"
     print(f"\n{title}:", flush=True)
 
-    def measure(target: Target, seconds: int) -> Run:
+    def measure(target: Target, seconds: int) -> tuple[Run, dict | None]:
+        before = site.cpu_seconds()
         run = wrk(
             site.base + target.path,
             seconds=seconds,
@@ -196,16 +198,24 @@ def measure_table(site: Site, plan: list[Target], args, *, cached: bool, below: 
         # run). A request of our own, queued behind them, returns once they are done.
         for _ in range(args.workers):
             fetch(site.base + BASELINE_PATH)
-        return run
+        after = site.cpu_seconds()
+        if before is None or after is None or not run.requests:
+            return run, None
+        # CPU per request, in ms: where a page's time goes beyond the server (the database).
+        return run, {kind: 1000 * (after[kind] - before[kind]) / run.requests for kind in after}
 
     runs: dict[str, list[Run]] = {target.name: [] for target in plan}
+    cpu: dict[str, list[dict]] = {target.name: [] for target in plan}
     if args.warmup:
         for target in plan:
             measure(target, args.warmup)
     for round_number in range(args.rounds):
         shift = round_number % len(plan)  # a different target goes first in every round
         for target in plan[shift:] + plan[:shift]:
-            runs[target.name].append(measure(target, args.seconds))
+            run, used = measure(target, args.seconds)
+            runs[target.name].append(run)
+            if used is not None:
+                cpu[target.name].append(used)
             site.check_alive()
         print(f"  round {round_number + 1} of {args.rounds} done", flush=True)
 
@@ -222,7 +232,8 @@ def measure_table(site: Site, plan: list[Target], args, *, cached: bool, below: 
         print("Not every response was as expected: these figures mean nothing.", file=sys.stderr)
         return 1
     below += [
-        f"{name} ({'cached' if cached else 'uncached'})" for name in report(plan, runs, cached)
+        f"{name} ({'cached' if cached else 'uncached'})"
+        for name in report(plan, runs, cached, cpu=cpu, database=bool(args.database_url))
     ]
     logged = site.logged_errors()
     if logged:
@@ -240,8 +251,24 @@ def statuses(results: list[Run]) -> dict[int, int]:
     return total
 
 
-def report(plan: list[Target], runs: dict[str, list[Run]], cached: bool) -> list[str]:
-    """Print the table; return the names of the targets not met."""
+def report(
+    plan: list[Target],
+    runs: dict[str, list[Run]],
+    cached: bool,
+    *,
+    cpu: dict[str, list[dict]] | None = None,
+    database: bool = False,
+) -> list[str]:
+    """Print the table; return the names of the targets not met.
+
+    ``cpu``: each run's CPU per request in ms, of the server and of the database's processes
+    (``Site.cpu_seconds``), shown as medians over rounds where it was measured; ``database``:
+    whether the database has processes of its own (PostgreSQL), whose column is shown then.
+    """
+    cpu = cpu or {}
+    kinds = [kind for kind in ("server", "database") if kind == "server" or database]
+    if not all(cpu.get(target.name) for target in plan):
+        kinds = []
     figures = {
         name: (
             statistics.median(run.rps for run in results),
@@ -255,7 +282,9 @@ def report(plan: list[Target], runs: dict[str, list[Run]], cached: bool) -> list
     base_rps, base_p50, base_p99, _, _ = figures["baseline"]
     print(
         f"{'':14}{'req/s':>9}{'median ms':>11}{'p99 ms':>9}{'bytes':>8}{'requests':>10}"
-        f"{'req/s ×base':>13}{'median ×base':>14}{'p99 ×base':>11}   target"
+        f"{'req/s ×base':>13}{'median ×base':>14}{'p99 ×base':>11}"
+        + "".join(f"{kind + ' CPU':>14}" for kind in kinds)
+        + "   target"
     )
     below = []
     for target in plan:
@@ -268,9 +297,12 @@ def report(plan: list[Target], runs: dict[str, list[Run]], cached: bool) -> list
             verdict = f"≥ {minimum:.1f}× {'PASS' if met else 'BELOW'}"
             if not met:
                 below.append(target.name)
+        used = "".join(
+            f"{statistics.median(run[kind] for run in cpu[target.name]):>14.2f}" for kind in kinds
+        )
         print(
             f"{target.name:14}{rps:>9.0f}{p50 * 1000:>11.1f}{p99 * 1000:>9.1f}{size:>8}{count:>10}"
-            f"{ratio:>13.2f}{p50 / base_p50:>14.1f}{p99 / base_p99:>11.1f}   {verdict}"
+            f"{ratio:>13.2f}{p50 / base_p50:>14.1f}{p99 / base_p99:>11.1f}{used}   {verdict}"
         )
     print(
         "req/s: median over rounds of each run's requests per second; median and p99 ms: "
@@ -278,6 +310,13 @@ def report(plan: list[Target], runs: dict[str, list[Run]], cached: bool) -> list
         "(higher is better; 1.00 is as fast as the bare view). Latency ×base = target ÷ "
         "baseline (lower is better). Every response was as expected (200; 303 for the answer)."
     )
+    if kinds:
+        print(
+            "CPU: ms of CPU per request, median over rounds, of the server (gunicorn's arbiter "
+            "and workers)"
+            + (" and of the database server's processes" if "database" in kinds else "")
+            + "; the rest of the two cores' time per request goes to wrk and the kernel."
+        )
     if below:
         print(f"Below target: {', '.join(below)}.")
     return below

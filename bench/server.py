@@ -42,6 +42,9 @@ CACHE_DESCRIPTION = (
 )
 
 
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -279,6 +282,35 @@ class Site:
                 pass  # not listening yet
             time.sleep(0.2)
         raise SystemExit(f"The site did not start at {self.base} within 60 s.")
+
+    def cpu_seconds(self) -> dict[str, float] | None:
+        """Return the CPU time used so far by the server's processes and the database's.
+
+        The server is gunicorn's process group (its arbiter and workers); the database, on
+        PostgreSQL, every ``postgres`` process (its backends do a page's SQL; SQLite's work is
+        the server's own). Read from /proc: None where there is none.
+        """
+        proc = Path("/proc")
+        if self._server is None or not (proc / "self" / "stat").exists():
+            return None
+        group = self._server.pid
+        used = {"server": 0.0, "database": 0.0}
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # ended meanwhile
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2 :].split()
+            # After the name: state, ppid, pgrp, ... utime and stime are the 12th and 13th.
+            seconds = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+            if int(fields[2]) == group:
+                used["server"] += seconds
+            elif self.database_url and name.startswith("postgres"):
+                used["database"] += seconds
+        return used
 
     def _stop(self) -> None:
         server, self._server = self._server, None
