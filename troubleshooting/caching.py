@@ -69,11 +69,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import TooManyFieldsSent
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
-from django.db.models import Q, Subquery
-from django.db.models.functions import Now
+from django.db.models import Q, Subquery, TextField
+from django.db.models.functions import Cast, Now
 from django.utils.translation import get_language
 
 from .bounded import RecentlyUsed
+from .prepared import Prepared
 from .models import (
     TRANSLATION_MODELS,
     Cause,
@@ -379,28 +380,36 @@ def _due_change() -> Subquery:
     return Subquery(PendingChange.objects.due().values("pk")[:1])
 
 
-# Built once per process: its dozen subqueries cost more to build than to run. It is never
-# evaluated itself, so it holds no rows, and it holds no time: the database's clock decides.
-@functools.cache
-def _content_version_query():
-    """Return the query that reads the token and what has gone live, unevaluated."""
-    went_live = _went_live()
+def _content_version_query(*, preview: bool):
+    """Return the query that reads the token and what has gone live, unevaluated.
+
+    Its SQL is written once per process (``prepared.Prepared``): its dozen subqueries cost more
+    to build and compile than to run, and it holds no time (the database's clock decides). The
+    times are read as text, as the database writes them, the same whether the ORM or the
+    driver returns the row.
+    """
+    went_live = {
+        name: Cast(subquery, output_field=TextField()) for name, subquery in _went_live().items()
+    }
     query = ContentVersion.objects.filter(pk=1).annotate(**went_live, due_change=_due_change())
     return query.values_list("token", "scoped", *went_live, "due_change")
 
 
+_content_version_read = Prepared(_content_version_query)
+
+
 def _read_content_version() -> Version:
-    row = _content_version_query().first()
+    row = next(iter(_content_version_read.rows()), None)
     if row is None:  # a database no content was ever saved in
         content_changed()
-        row = _content_version_query().first()
+        row = next(iter(_content_version_read.rows()), None)
     if row[-1] is not None:
         # A change approved for a time is applied by the first page to notice the time came, as
         # scheduled content appears: no cron job. It is the one write a page request may make.
         from . import review  # review writes content, whose signals call back into this module
 
         review.apply_due_safely()
-        row = _content_version_query().first()
+        row = next(iter(_content_version_read.rows()), None)
     token, scoped, *went_live = row[:-1]
     frame, symptoms = _frame(token, scoped)
     return Version(

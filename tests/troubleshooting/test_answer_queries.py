@@ -15,6 +15,7 @@ from tests.factories import make_guide, make_step
 from troubleshooting import flow
 from troubleshooting.models import FlowSession, Outcome, Status, StepAnswer, SymptomStep
 from troubleshooting.outcomes import recording
+from troubleshooting.prepared import logged_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,8 @@ def answer(client, url, value="n"):
 
 
 def statements(queries) -> list[str]:
-    return [query["sql"] for query in queries]
+    """Return the SQL of each query, a prepared read's own for its ``EXECUTE``."""
+    return [logged_sql(query["sql"]) for query in queries]
 
 
 def reads_content(queries) -> bool:

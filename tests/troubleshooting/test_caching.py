@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_guide, make_step, make_symptom
+from tests.troubleshooting.known_issue_factories import make_issue
 from troubleshooting import caching, page_entries, page_query, step_order
 from troubleshooting.flow import Flow
 from troubleshooting.models import SearchMiss, Severity, Status, Symptom
@@ -388,3 +389,20 @@ def forget_release() -> None:
     """Have the release fingerprint, and the rendering part it starts from, read afresh."""
     caching.release.cache_clear()
     caching.rendering_release.cache_clear()
+
+
+@pytest.mark.django_db
+def test_the_version_is_read_the_same_from_the_querys_statement_as_from_the_orm():
+    # The read's SQL is written once per process, then run through a cursor: the driver's row
+    # must make the same version as the ORM's first one, or every page would be retired once.
+    past = timezone.now() - timedelta(hours=1)
+    make_symptom(publish_at=past)  # gone live an hour ago: its time is in the version
+    make_issue(ends_at=past)  # ended then: so is its end
+    caching._content_version_read.forget()
+    first = caching._read_content_version()  # the statement written: the ORM's row
+    assert first == caching._read_content_version()  # run from the statement: the driver's row
+    assert caching._content_version_read.rows() == list(
+        caching._content_version_query(preview=False)
+    )
+    gone_live = [part for part in first.whole.split(":", 1)[1].split(":") if part != "None"]
+    assert len(gone_live) >= 2, first.whole
