@@ -16,8 +16,9 @@ the same aims. It does so twice from the same database, with the page cache (as 
 it (``DJANGO_PAGE_CACHE_SECONDS=0``, as every page is right after an editor's save), and prints a
 table for each: requests per second, median and p99 latency, each as a ratio to the baseline of the
 same table, the CPU each request took in the server (gunicorn's processes) and, on PostgreSQL, in
-the database server's processes (read from /proc around each run), and the targets. Then, with the cache, the editor's-save scenario (bench/saves.py): 64
-connections, steady, then while content is saved every few seconds. Exits 1 if any response was not
+the database server's processes (read from /proc around each run), and the targets. Then, with
+the cache, the editor's-save scenario (bench/saves.py): 64 connections, steady, then while
+content is saved every few seconds. Exits 1 if any response was not
 what it should be (the figures would mean nothing), and, with --check, if a target is not met.
 """
 
@@ -315,7 +316,7 @@ def report(
             "CPU: ms of CPU per request, median over rounds, of the server (gunicorn's arbiter "
             "and workers)"
             + (" and of the database server's processes" if "database" in kinds else "")
-            + "; the rest of the two cores' time per request goes to wrk and the kernel."
+            + "; the rest of the machine's time per request goes to wrk and the kernel."
         )
     if below:
         print(f"Below target: {', '.join(below)}.")

@@ -45,6 +45,25 @@ CACHE_DESCRIPTION = (
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
+def _stat(pid: str) -> tuple[int, int, int, float] | None:
+    """Return a process's id, parent, group and CPU seconds (its own and its ended children's)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    # After the name: state, parent, group, ...; user and system time 12th and 13th, then the
+    # same of the children it waited for.
+    ticks = sum(int(value) for value in fields[11:15])
+    return int(pid), int(fields[1]), int(fields[2]), ticks / _CLOCK_TICKS
+
+
+def _libpq_url(url: str) -> str:
+    """Return a Django database URL as libpq reads it (``postgres://``, no engine's name)."""
+    scheme, rest = url.split("://", 1)
+    return "postgresql://" + rest if scheme.startswith(("postgres", "pgsql")) else url
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -100,6 +119,7 @@ class Site:
     _server: subprocess.Popen | None = field(init=False, default=None)
     _drop_database: object = field(init=False, default=None)
     _failed: bool = field(init=False, default=False)
+    _postmaster_pid: int | None = field(init=False, default=None)
 
     @classmethod
     def from_arguments(cls, args) -> "Site":
@@ -287,30 +307,42 @@ class Site:
         """Return the CPU time used so far by the server's processes and the database's.
 
         The server is gunicorn's process group (its arbiter and workers); the database, on
-        PostgreSQL, every ``postgres`` process (its backends do a page's SQL; SQLite's work is
-        the server's own). Read from /proc: None where there is none.
+        PostgreSQL, the cluster serving the benchmark's database: its postmaster and every
+        process it started (backends, the log writer, autovacuum), those of other databases on
+        that cluster included. A process that ended counts in its parent's children's time, so
+        a worker or a backend replaced during a run keeps its share. Read from /proc: None
+        where there is none, and the database left out where its server runs elsewhere.
         """
-        proc = Path("/proc")
-        if self._server is None or not (proc / "self" / "stat").exists():
+        if self._server is None or not Path("/proc/self/stat").exists():
             return None
-        group = self._server.pid
-        used = {"server": 0.0, "database": 0.0}
-        for entry in proc.iterdir():
+        postmaster = self._postmaster()
+        used = {"server": 0.0, "database": 0.0} if postmaster else {"server": 0.0}
+        for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
+            stat = _stat(entry.name)
+            if stat is None:
                 continue  # ended meanwhile
-            name = stat[stat.index("(") + 1 : stat.rindex(")")]
-            fields = stat[stat.rindex(")") + 2 :].split()
-            # After the name: state, ppid, pgrp, ... utime and stime are the 12th and 13th.
-            seconds = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-            if int(fields[2]) == group:
+            pid, parent, group, seconds = stat
+            if group == self._server.pid:
                 used["server"] += seconds
-            elif self.database_url and name.startswith("postgres"):
+            elif postmaster and postmaster in (pid, parent):
                 used["database"] += seconds
         return used
+
+    def _postmaster(self) -> int | None:
+        """Return the process id of the PostgreSQL server on this machine, if it is here."""
+        if not self.database_url:
+            return None
+        if self._postmaster_pid is None:
+            import psycopg
+
+            with psycopg.connect(_libpq_url(self.env["DATABASE_URL"])) as connection:
+                (backend,) = connection.execute("SELECT pg_backend_pid()").fetchone()
+                stat = _stat(str(backend))
+            # A server in another machine or container: its processes are not ours to see.
+            self._postmaster_pid = stat[1] if stat else 0
+        return self._postmaster_pid or None
 
     def _stop(self) -> None:
         server, self._server = self._server, None
