@@ -137,9 +137,10 @@ def render_for_row(row) -> dict:
 
 def refresh_translations(item) -> None:
     """Render again the pieces of an English item's translations, which show its fields too."""
-    for row in item.translations.all():
+    using = item._state.db
+    for row in item.translations.using(using):
         row.source = item
-        type(row).objects.filter(pk=row.pk).update(pieces=render_for_row(row))
+        type(row).objects.using(using).filter(pk=row.pk).update(pieces=render_for_row(row))
 
 
 def forget_pieces(queryset, values: dict) -> tuple[dict, bool]:

@@ -5,9 +5,11 @@ English or a translation) shows on the articles and guided fixes of the symptoms
 the listings and searches, so every other symptom's pages stay kept.
 """
 
+import threading
+
 import pytest
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_save
 from django.test import Client
 from django.utils import translation
@@ -22,6 +24,7 @@ from tests.troubleshooting.test_caching_scoped import (
     served_after,
 )
 from tests.troubleshooting.test_flow_edits import follow, set_steps, walk
+from tests.troubleshooting.test_home_listings_stored import a_backend_waits_for_a_lock
 from tests.troubleshooting.test_topic_counts import in_thread
 from troubleshooting import caching
 from troubleshooting.models import (
@@ -178,9 +181,13 @@ def test_a_translated_page_rendered_during_a_save_made_outside_a_transaction_is_
         url, page = follow(client, Symptom.objects.get(slug=EDITED).get_absolute_url())
     assert page.status_code == 200
 
+    rendered = []
+
     def render_in_between(sender, instance, **kwargs):
-        thread, errors = in_thread(lambda: Client().get(url))
+        thread, errors = in_thread(lambda: rendered.append(Client().get(url).status_code))
         thread.join(10)
+        # Served while the save was under way, not after it: a page that waited would be right.
+        assert not thread.is_alive()
         assert errors == []
 
     post_save.connect(render_in_between, sender=FixStep, dispatch_uid="test-in-between")
@@ -189,8 +196,47 @@ def test_a_translated_page_rendered_during_a_save_made_outside_a_transaction_is_
         item.save()
     finally:
         post_save.disconnect(sender=FixStep, dispatch_uid="test-in-between")
+    assert rendered == [200]
     caching.page_cache.forget_version()
     served = client.get(url).text
     caches["default"].clear()
     caching.page_cache.reset()
     assert served == client.get(url).text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_a_steps_save_and_its_translations_save_at_once_both_succeed():
+    # The translation's save takes its row, then the content version's. The English save takes
+    # the translations' rows first too, so it waits instead of taking the version's row and
+    # then waiting for the translation's: no deadlock, and neither editor's save is lost.
+    load_demo()
+    item = step()
+    translated = item.translations.first()
+    translated.save()  # its pieces stored, as the site's are
+    holding, go = threading.Event(), threading.Event()
+
+    def translator():
+        with transaction.atomic():
+            row = type(translated).objects.select_for_update().get(pk=translated.pk)
+            holding.set()
+            go.wait(10)
+            row.title = "Traducción corregida"
+            row.save()
+
+    def editor():
+        english = FixStep.objects.get(pk=item.pk)
+        english.severity = next(level for level in Severity if level != english.severity)
+        english.save()  # in the shell: no transaction of its own
+
+    translating, translator_errors = in_thread(translator)
+    assert holding.wait(10)
+    editing, editor_errors = in_thread(editor)
+    assert a_backend_waits_for_a_lock()  # the editor, for the translation's row
+    go.set()
+    translating.join(20)
+    editing.join(20)
+    assert translator_errors == editor_errors == []
+    translated.refresh_from_db()
+    assert translated.title == "Traducción corregida"
+    assert FixStep.objects.get(pk=item.pk).severity != item.severity

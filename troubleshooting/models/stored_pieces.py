@@ -6,7 +6,7 @@ skips ``save()`` empties them (``PiecesWrites``). Translations' pieces build on 
 ``translations.py``.
 """
 
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 
 from .publishing import PublishableQuerySet, SlugManager
 
@@ -38,14 +38,18 @@ class HasPieces:
         shown = update_fields is None or shows_any(self, update_fields)
         if shown and update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "pieces"}
-        creating = self._state.adding
+        refresh = shown and not self._state.adding
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         # One transaction (the caller's, if any): the save's new content version is never seen
         # with its translations' pieces still as they were, or a page rendered in between, in
         # another language, would be kept under the new version with the old pieces.
         with transaction.atomic(using=using, savepoint=False):
+            if refresh and connections[using].features.has_select_for_update:
+                # Their rows first, as a translation's own save takes its row before the content
+                # version's: the two saves never wait for each other in a circle.
+                list(self.translations.using(using).select_for_update().values_list("pk"))
             super().save(*args, **kwargs)
-            if shown and not creating:
+            if refresh:
                 refresh_translations(self)
 
 
