@@ -74,7 +74,6 @@ from django.db.models.functions import Cast, Now
 from django.utils.translation import get_language
 
 from .bounded import RecentlyUsed
-from .prepared import Prepared
 from .models import (
     TRANSLATION_MODELS,
     Cause,
@@ -95,6 +94,7 @@ from .outcomes import recording
 from .page_addresses import Missed, page_addresses
 from .page_entries import PageEntry, answer, answer_with, make_entry
 from .page_query import SESSION_PARAM, declared_fields, filed_query, show_only
+from .prepared import Prepared
 
 logger = logging.getLogger(__name__)
 
@@ -383,10 +383,10 @@ def _due_change() -> Subquery:
 def _content_version_query(*, preview: bool):
     """Return the query that reads the token and what has gone live, unevaluated.
 
-    Its SQL is written once per process (``prepared.Prepared``): its dozen subqueries cost more
-    to build and compile than to run, and it holds no time (the database's clock decides). The
-    times are read as text, as the database writes them, the same whether the ORM or the
-    driver returns the row.
+    Its SQL is written once per process and language (``prepared.Prepared``): its dozen
+    subqueries cost more to build and compile than to run, and it holds no time (the
+    database's clock decides). The times are read as text, as the database writes them, the
+    same whether the ORM or the driver returns the row.
     """
     went_live = {
         name: Cast(subquery, output_field=TextField()) for name, subquery in _went_live().items()
