@@ -312,17 +312,6 @@ class Flow:
         """Return the answers once ``step`` has been answered."""
         return self.canonical(progress, **{str(step.pk): answer})
 
-    def url_after(
-        self, *, results: str | Progress, answer: str, step: FixStep | None = None
-    ) -> str:
-        """Return where the flow goes once the current step has been answered."""
-        progress = self.canonical(self._as_progress(results))
-        step = step or self.steps[self.next_number(progress) - 1]
-        answered = self.after(progress, step=step, answer=answer)
-        if answer == Answer.FIXED:
-            return self.fixed_url(answered)
-        return self.url_for(answered)
-
     def previous_url(
         self, *, results: str | Progress, number: int = 0, at: Addresses | None = None
     ) -> str:

@@ -20,7 +20,7 @@ from tests.factories import make_guide, make_step, make_symptom
 from tests.troubleshooting.known_issue_factories import make_issue
 from troubleshooting import caching, page_entries, page_query, step_order
 from troubleshooting.flow import Flow
-from troubleshooting.models import SearchMiss, Severity, Status, Symptom
+from troubleshooting.models import ContentVersion, SearchMiss, Severity, Status, Symptom
 from troubleshooting.outcomes.recording import new_key
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -407,3 +407,15 @@ def test_the_version_is_read_the_same_from_the_querys_statement_as_from_the_orm(
     (row,) = caching._content_version_read.rows()
     times = row[2:-1]  # after the token and what was scoped, before the first change due
     assert sum(time is not None for time in times) == 2, row  # the start and the end
+
+
+@pytest.mark.django_db
+def test_a_database_without_a_content_version_gets_one_on_the_first_page(client):
+    # A database whose content was never saved through the site (loaded by hand, restored
+    # from an older dump) has no version row: the first page makes it, and is served.
+    symptom = make_symptom()
+    ContentVersion.objects.all().delete()
+    caching.page_cache.reset()
+    assert client.get(symptom.get_absolute_url()).status_code == 200
+    (row,) = ContentVersion.objects.all()
+    assert caching.content_version().startswith(f"{row.token}:")
