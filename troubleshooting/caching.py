@@ -92,8 +92,8 @@ from .models import (
 )
 from .outcomes import recording
 from .page_addresses import Missed, page_addresses
-from .page_entries import PageEntry, answer, answer_with, make_entry
-from .page_query import SESSION_PARAM, declared_fields, filed_query, show_only
+from .page_entries import PageEntry, answer, answer_with, fill_in, make_entry
+from .page_query import SESSION_PARAM, declared_fields, filed_query, show_as_sent, show_only
 from .prepared import Prepared
 
 logger = logging.getLogger(__name__)
@@ -714,7 +714,13 @@ class CachedPage:
             if entry is not None:
                 return answer(request, entry, session)
             show_only(request, fields, session)
-            return _render_and_keep(request, view(request, *args, **kwargs), key, session)
+            try:
+                response = view(request, *args, **kwargs)
+            except Exception:
+                # The error page (a 404) is made from the query with the person's own key.
+                show_as_sent(request)
+                raise
+            return _render_and_keep(request, response, key, session)
 
         return wrapper
 
@@ -755,8 +761,17 @@ class CachedPage:
 
 
 def _render_and_keep(request, response, key: str, session: str):
-    """Keep a response the cache may hold, with its token and session as placeholders."""
+    """Keep a response the cache may hold, with its token and session as placeholders.
+
+    One it may not hold (``keep_out_of_cache``, an error page) is sent as the view made it, but
+    for the session: the view was shown a placeholder for it (``show_only``), which the person's
+    own key replaces, as in a kept page.
+    """
     if not _storable(response):
+        if session and not response.streaming:
+            if hasattr(response, "render"):
+                response.render()
+            response.content = fill_in(request, response.content, session, csrf=False)
         return response
     if hasattr(response, "render"):
         response.render()

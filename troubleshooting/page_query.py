@@ -85,3 +85,8 @@ def show_only(request, fields: dict[str, str], session: str) -> None:
         sent = f"{query}&{SESSION_PARAM}={session}".lstrip("&")
     request.GET = QueryDict(shown)
     request.META["QUERY_STRING"] = sent
+
+
+def show_as_sent(request) -> None:
+    """Let what the view did not answer itself (an error page) see the session key as sent."""
+    request.GET = QueryDict(request.META.get("QUERY_STRING", ""))

@@ -18,6 +18,7 @@ from troubleshooting.models import (
     StepAnswer,
     SymptomStep,
 )
+from troubleshooting.page_query import SESSION_PLACEHOLDER
 
 from .translation_factories import translate
 
@@ -185,6 +186,39 @@ class TestOldLinksCarryOn:
         # a was answered; b, moved before it, comes first.
         assert (number_of(final), query(final)["r"]) == ("1", "-n")
         assert b.title in page.content.decode()
+
+    def test_a_page_for_a_list_with_a_removed_step_carries_the_persons_session(self, client, four):
+        # Such a page is never kept in the page cache, which showed its view a stand-in for the
+        # session key: every link on it must carry the person's own, or their answers from
+        # there would be recorded under the stand-in, shared by everyone in the same case.
+        symptom, (a, b, c, d) = four
+        saved = walk(client, symptom, "n")  # at b, step 2
+        set_steps(symptom, [b, c, d])
+        url, page = follow(client, saved)
+        assert page.status_code == 200
+        session = query(saved)["s"]
+        fixed = client.get(client.post(url, {"answer": "y"})["Location"])
+        for html in (page.content.decode(), fixed.content.decode()):
+            assert SESSION_PLACEHOLDER not in html
+            assert f"s={session}" in html
+
+    @pytest.mark.parametrize(
+        ("where", "status"),
+        [
+            pytest.param("fix/99/", 404, id="a step out of range"),
+            pytest.param("fix/2/?r=zz", 400, id="answers it never wrote"),
+            pytest.param("fix/fixed/?r=n&v=000000000000", 400, id="a list it never kept"),
+        ],
+    )
+    def test_an_error_page_in_a_fix_carries_the_persons_session(self, client, four, where, status):
+        symptom, _steps = four
+        session = query(walk(client, symptom, ""))["s"]
+        joined = "&" if "?" in where else "?"
+        response = client.get(f"{symptom.get_absolute_url()}{where}{joined}s={session}")
+        assert response.status_code == status
+        html = response.content.decode()
+        assert SESSION_PLACEHOLDER not in html
+        assert f"s={session}" in html  # the language switcher's links keep it
 
     def test_an_old_link_never_gets_the_cached_page_of_the_old_list(self, client, four):
         symptom, (a, b, c, d) = four
