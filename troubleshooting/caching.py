@@ -93,7 +93,14 @@ from .models import (
 from .outcomes import recording
 from .page_addresses import Missed, page_addresses
 from .page_entries import PageEntry, answer, answer_with, fill_in, make_entry
-from .page_query import SESSION_PARAM, declared_fields, filed_query, show_as_sent, show_only
+from .page_query import (
+    SESSION_PARAM,
+    SESSION_PLACEHOLDER,
+    declared_fields,
+    filed_query,
+    show_as_sent,
+    show_only,
+)
 from .prepared import Prepared
 
 logger = logging.getLogger(__name__)
@@ -533,6 +540,25 @@ def _storable(response) -> bool:
     )
 
 
+# Headers that may hold an address of the page's own: a redirect's, htmx's.
+_ADDRESS_HEADERS = ("Location", "HX-Location", "HX-Push-Url", "HX-Redirect", "HX-Replace-Url")
+
+
+def _with_session(request, response, session: str):
+    """Return a response the cache does not keep with the person's key for the placeholder."""
+    for name in _ADDRESS_HEADERS:
+        if name in response:
+            response[name] = response[name].replace(SESSION_PLACEHOLDER, session)
+    if response.streaming:
+        logger.warning("A streamed page is sent with the session's placeholder: %s", request.path)
+        return response
+    if hasattr(response, "render"):
+        response.render()
+    response.headers.pop("Content-Length", None)  # the body sent sets it
+    response.content = fill_in(request, response.content, session, csrf=False)
+    return response
+
+
 def keep_out_of_cache(response):
     """Mark a response the page cache must not keep (it depends on more than its address)."""
     response.not_for_cache = True
@@ -715,12 +741,11 @@ class CachedPage:
                 return answer(request, entry, session)
             show_only(request, fields, session)
             try:
-                response = view(request, *args, **kwargs)
+                return _render_and_keep(request, view(request, *args, **kwargs), key, session)
             except Exception:
                 # The error page (a 404) is made from the query with the person's own key.
                 show_as_sent(request)
                 raise
-            return _render_and_keep(request, response, key, session)
 
         return wrapper
 
@@ -768,11 +793,7 @@ def _render_and_keep(request, response, key: str, session: str):
     own key replaces, as in a kept page.
     """
     if not _storable(response):
-        if session and not response.streaming:
-            if hasattr(response, "render"):
-                response.render()
-            response.content = fill_in(request, response.content, session, csrf=False)
-        return response
+        return _with_session(request, response, session) if session else response
     if hasattr(response, "render"):
         response.render()
     entry = make_entry(response)

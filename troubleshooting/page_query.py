@@ -88,5 +88,9 @@ def show_only(request, fields: dict[str, str], session: str) -> None:
 
 
 def show_as_sent(request) -> None:
-    """Let what the view did not answer itself (an error page) see the session key as sent."""
+    """Let what the view did not answer itself (an error page) see the person's session key.
+
+    The query the key holds, as ``show_only`` left it for the address (the declared
+    parameters), with the person's key instead of the placeholder.
+    """
     request.GET = QueryDict(request.META.get("QUERY_STRING", ""))

@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.http import HttpResponseRedirect
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,6 +23,7 @@ from troubleshooting import caching, page_entries, page_query, step_order
 from troubleshooting.flow import Flow
 from troubleshooting.models import ContentVersion, SearchMiss, Severity, Status, Symptom
 from troubleshooting.outcomes.recording import new_key
+from troubleshooting.page_query import SESSION_PLACEHOLDER
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -419,3 +421,12 @@ def test_a_database_without_a_content_version_gets_one_on_the_first_page(client)
     assert client.get(symptom.get_absolute_url()).status_code == 200
     (row,) = ContentVersion.objects.all()
     assert caching.content_version().startswith(f"{row.token}:")
+
+
+def test_a_redirect_the_cache_does_not_keep_carries_the_persons_session(rf):
+    # A view shown the placeholder may build an address from it: the person's key goes there.
+    key = new_key()
+    response = caching._render_and_keep(
+        rf.get("/"), HttpResponseRedirect(f"/fix/2/?r=n&s={SESSION_PLACEHOLDER}"), "k", key
+    )
+    assert response["Location"] == f"/fix/2/?r=n&s={key}"

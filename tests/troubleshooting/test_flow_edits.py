@@ -197,8 +197,9 @@ class TestOldLinksCarryOn:
         url, page = follow(client, saved)
         assert page.status_code == 200
         session = query(saved)["s"]
+        fragment = client.get(url, headers={"HX-Request": "true"})
         fixed = client.get(client.post(url, {"answer": "y"})["Location"])
-        for html in (page.content.decode(), fixed.content.decode()):
+        for html in (page.content.decode(), fragment.content.decode(), fixed.content.decode()):
             assert SESSION_PLACEHOLDER not in html
             assert f"s={session}" in html
 
