@@ -4,7 +4,7 @@ Every state is a real address (``flow.Flow`` reads it); these views parse it, re
 people answer (``outcomes.recording``) and pick the page.
 """
 
-from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -301,9 +301,8 @@ def _outdated_or_bad(request, flow: Flow, progress: Progress, number: int, statu
         return _bad_flow_state(request, flow.symptom)
     canonical = flow.canonical(progress)
     flow.remember(canonical)
-    # The page cache shows views a placeholder session key; the address holds the real one.
-    key = QueryDict(request.META.get("QUERY_STRING", "")).get("s", "")
-    flow = flow.with_session(key if recording.is_key(key) else "")
+    # Under the page cache the flow's session key is its placeholder: the cache puts the
+    # person's own into the redirect's address (``caching._with_session``).
     return HttpResponseRedirect(flow.url_for(canonical), status=status)
 
 
