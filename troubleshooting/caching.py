@@ -405,18 +405,24 @@ def _content_version_query(*, preview: bool):
 _content_version_read = Prepared(_content_version_query)
 
 
+def _version_row() -> tuple | None:
+    """Return the content version's row, or None in a database no content was ever saved in."""
+    rows = _content_version_read.rows()
+    return rows[0] if rows else None
+
+
 def _read_content_version() -> Version:
-    row = next(iter(_content_version_read.rows()), None)
+    row = _version_row()
     if row is None:  # a database no content was ever saved in
         content_changed()
-        row = next(iter(_content_version_read.rows()), None)
+        row = _version_row()
     if row[-1] is not None:
         # A change approved for a time is applied by the first page to notice the time came, as
         # scheduled content appears: no cron job. It is the one write a page request may make.
         from . import review  # review writes content, whose signals call back into this module
 
         review.apply_due_safely()
-        row = next(iter(_content_version_read.rows()), None)
+        row = _version_row()
     token, scoped, *went_live = row[:-1]
     frame, symptoms = _frame(token, scoped)
     return Version(
