@@ -20,13 +20,15 @@ Correctness:
   (by each of its slugs, every language's), not the frame, so every other symptom's pages stay
   kept. A known issue's save (its update's, its translation's, what it names) is scoped the same
   way to the symptoms whose own pages show its banner, and a fix step's or a cause's (or their
-  translations') to the symptoms using it (``shared_content_saved``, ``SHOWN_ON``).
-  Anything else (symptoms' titles, addresses, publishing, which steps and causes a symptom
-  uses, topics, deletes, migrations, a rebuilt index, any write not classified) changes the
-  frame too: every page is retired, as does any write of the token alone (an older release's).
-  So no page filed under a symptom's slug may show another symptom's ``OWN_PAGE_FIELDS`` (a
-  "related" block would), an issue that names neither it nor its topic, or a step or cause it
-  doesn't use: such a field, or such a page, must then leave the map. At most
+  translations') to the symptoms using it (``shared_content_saved``, ``SHOWN_ON``), and a
+  triage question's words or its answers' (``QUESTION_PAGE_FIELDS``) to no symptom: the token
+  changes, the frame is kept. Anything else (symptoms' titles, addresses, publishing, which
+  steps and causes a symptom uses, where a question leads, topics, deletes, migrations, a
+  rebuilt index, any write not classified) changes the frame too: every page is retired, as
+  does any write of the token alone (an older release's). So no page filed under a symptom's
+  slug may show another symptom's ``OWN_PAGE_FIELDS`` (a "related" block would), an issue that
+  names neither it nor its topic, a step or cause it doesn't use, or a question's words: such a
+  field, or such a page, must then leave the map. At most
   ``SCOPED_SLUGS`` symptom tokens are kept beside the frame; one more changes the frame
   instead, so what each process holds is bounded.
 - The rest of the key is everything the page depends on: the language, scheme, host, path, the query
@@ -88,7 +90,9 @@ from .models import (
     SymptomTranslation,
     Topic,
     TopicListing,
+    TriageChoice,
     TriageQuestion,
+    TriageQuestionTranslation,
 )
 from .outcomes import recording
 from .page_addresses import Missed, page_addresses
@@ -131,6 +135,19 @@ OWN_PAGE_FIELDS = {
     Symptom: _OWN_WORDS | {"reviewed_on", "checked_on_ios"},
     SymptomTranslation: _OWN_WORDS | {"source_snapshot"},
 }
+# What the guided fix's questions alone show of a row: a question's words and its answers'. No
+# symptom's own page shows them (step 1 links back to the question that led to it by its
+# address, which these leave as it is), so a save that changes nothing else retires the pages
+# no symptom owns (the questions, listings, searches) and keeps every symptom's own pages.
+# Where a question or an answer leads, and whether it is shown at all, are not here.
+_QUESTION_WORDS = frozenset({"prompt", "help", "help_html", "updated"})
+QUESTION_PAGE_FIELDS = {
+    TriageQuestion: _QUESTION_WORDS,
+    TriageQuestionTranslation: _QUESTION_WORDS | {"choices", "source_snapshot"},
+    TriageChoice: frozenset({"label", "hint"}),
+}
+# The symptoms such a save shows on: none.
+_NO_SYMPTOM = Q(pk__in=())
 # Symptom tokens kept beside the frame (by slug); one more and the frame changes instead.
 SCOPED_SLUGS = 200
 # Rows shown, of the symptoms' own pages, only on some symptoms' (``shared_content_saved``):
@@ -252,14 +269,19 @@ def remember_shown(
 
 
 def _own_symptom(model, instance, before: dict) -> Q | None:
-    """Return the symptom whose own pages alone show this save (a filter), else None."""
-    own = OWN_PAGE_FIELDS.get(model)
+    """Return the symptom whose own pages alone show this save (a filter), else None.
+
+    A question's (or an answer's) words are shown on no symptom's own page: a filter of none.
+    """
+    own = OWN_PAGE_FIELDS.get(model) or QUESTION_PAGE_FIELDS.get(model)
     if own is None:
         return None
     fields = {field.attname: field.name for field in model._meta.concrete_fields}
     changed = {fields[name] for name, value in before.items() if getattr(instance, name) != value}
     if not changed <= own:
         return None
+    if model in QUESTION_PAGE_FIELDS:
+        return _NO_SYMPTOM
     return Q(pk=instance.pk if model is Symptom else instance.source_id)
 
 

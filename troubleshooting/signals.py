@@ -66,8 +66,9 @@ for model in SHOWN_MODELS:
         post_save.connect(
             caching.shared_content_saved, sender=model, dispatch_uid=f"cache-save-{model}"
         )
-    elif model in caching.OWN_PAGE_FIELDS:
-        # Its save may show on its own pages alone: what it changes says which pages to retire.
+    elif model in caching.OWN_PAGE_FIELDS or model in caching.QUESTION_PAGE_FIELDS:
+        # Its save may show on its own pages alone (a symptom's), or on the questions alone:
+        # what it changes says which pages to retire.
         pre_save.connect(caching.remember_shown, sender=model, dispatch_uid=f"cache-pre-{model}")
         post_save.connect(caching.content_saved, sender=model, dispatch_uid=f"cache-save-{model}")
     else:
