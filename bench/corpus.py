@@ -269,7 +269,7 @@ def _wait_for_cue() -> None:
 
 # What bench/saves.py's editor may change: an article's summary or title, or post an update to
 # the known issue naming it (``surge_issue``).
-EDITED_FIELDS = ("summary", "title", "issue")
+EDITED_FIELDS = ("summary", "title", "issue", "question")
 EDITED_SLUG = "not-delivered"
 SURGE_ISSUE = "bench-surge"
 
@@ -303,11 +303,13 @@ def edit(*, every: float, seconds: float, field: str = "summary") -> int:
     the article's own pages and the listings alone; a title on other pages too, so its save
     retires every cached page (``caching.OWN_PAGE_FIELDS``). ``issue`` posts an update to the
     known issue naming the article instead, as during an outage: its banner shows on the
-    article's pages and the listings alone (``caching.shared_content_saved``).
+    article's pages and the listings alone (``caching.shared_content_saved``). ``question``
+    rewords the triage question leading to the article: the questions and the listings show it,
+    no symptom's own page (``caching.QUESTION_PAGE_FIELDS``).
     """
     from django.db import transaction
 
-    from troubleshooting.models import IssueState, KnownIssueUpdate, Symptom
+    from troubleshooting.models import IssueState, KnownIssueUpdate, Symptom, TriageQuestion
 
     issue = surge_issue() if field == "issue" else None
     saves, ends = 0, time.monotonic() + seconds
@@ -320,12 +322,16 @@ def edit(*, every: float, seconds: float, field: str = "summary") -> int:
                     issue=issue, state=IssueState.INVESTIGATING, body=body
                 )
             else:
-                symptom = Symptom.objects.get(slug=EDITED_SLUG)
+                if field == "question":
+                    item = TriageQuestion.objects.get(choices__symptom__slug=EDITED_SLUG)
+                    name = "prompt"
+                else:
+                    item, name = Symptom.objects.get(slug=EDITED_SLUG), field
                 edited = " (Updated.)"
-                value = getattr(symptom, field)
+                value = getattr(item, name)
                 value = value[: -len(edited)] if value.endswith(edited) else value + edited
-                setattr(symptom, field, value)
-                symptom.save()
+                setattr(item, name, value)
+                item.save()
         saves += 1
     return saves
 

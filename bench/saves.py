@@ -4,6 +4,7 @@
     .venv/bin/python bench/saves.py --seconds 30 --every 5
     .venv/bin/python bench/saves.py --field title         # a save that retires every page
     .venv/bin/python bench/saves.py --field issue         # a known issue's update, in an outage
+    .venv/bin/python bench/saves.py --field question      # a triage question reworded
 
 Serves the site as bench/http.py does, with the page cache, and cycles wrk's 64 connections
 through the public pages people read in a surge (bench/corpus.py's load requests: home, topics,
@@ -12,8 +13,9 @@ pages; not searches, which bench/search.py measures). After a warm-up as long, f
 then for as long again while an editor saves an article every few seconds
 (``python -m bench.corpus edit``): each save of its summary (the default) retires the article's
 own pages and every listing, each save of its title every cached page, each update posted to
-a known issue naming it (``--field issue``) the same pages as its summary (``caching.py``), so the
-requests right after it are rendered afresh. Prints both
+a known issue naming it (``--field issue``) the same pages as its summary, and each rewording
+of the triage question leading to it (``--field question``) the questions and the listings alone
+(``caching.py``), so the requests right after it are rendered afresh. Prints both
 phases' figures, and exits 1 on any error, or, with --check, if the p99 latency during the saves
 is more than 3 times the steady one.
 """
@@ -48,12 +50,14 @@ RETIRED = {
     "summary": "the article's own pages and the listings",
     "title": "every cached page",
     "issue": "the article's own pages and the listings",
+    "question": "the triage questions and the listings",
 }
 # What the editor does, by ``--field``.
 SAVED = {
     "summary": "an article's summary saved",
     "title": "an article's title saved",
     "issue": "an update posted to the known issue naming an article",
+    "question": "the triage question leading to an article reworded",
 }
 
 

@@ -12,6 +12,7 @@ from troubleshooting.models import (
     ContentVersion,
     KnownIssue,
     Symptom,
+    TriageQuestion,
     TriageQuestionTranslation,
 )
 
@@ -72,3 +73,18 @@ def test_the_editor_posts_updates_to_one_issue_naming_the_article(client):
     assert "not-delivered" in caching._frame(version.token, version.scoped)[1]
     page = client.get(Symptom.objects.get(slug="not-delivered").get_absolute_url()).text
     assert issue.title in page
+
+
+def test_the_editor_rewords_the_question_leading_to_the_article_and_back():
+    # A triage question's words: the questions and listings retire, every symptom's page stays.
+    call_command("loaddata", str(DEMO_FIXTURE), verbosity=0)
+    caching.content_version()
+    frame = caching._frame(*ContentVersion.objects.values_list("token", "scoped").get())[0]
+    question = TriageQuestion.objects.get(choices__symptom__slug="not-delivered")
+    assert edit(every=1, seconds=0.2, field="question") == 1
+    assert TriageQuestion.objects.get(pk=question.pk).prompt == question.prompt + " (Updated.)"
+    version = ContentVersion.objects.get()
+    assert caching._frame(version.token, version.scoped)[0] == frame
+    assert version.token != frame
+    edit(every=1, seconds=0.2, field="question")
+    assert TriageQuestion.objects.get(pk=question.pk).prompt == question.prompt
