@@ -19,6 +19,7 @@ from django.core import serializers
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
+from . import rules
 from .models import (
     Cause,
     FixStep,
@@ -106,22 +107,53 @@ def is_stale(change: PendingChange) -> bool:
 
 
 def _write(change: PendingChange, live) -> None:
-    """Put the proposed item and its lists in the live tables, in place of today's."""
-    owned = {(type(row), row.pk) for row in _rows(live)}
-    for row_model, owner in ORDERED_LISTS.get(change.model, ()):
-        # Rows are unique by position: the old ones go first, so two trading places never clash.
-        row_model._default_manager.filter(**{owner: live.pk}).delete()
-    for item in objects_of(change.proposed):
+    """Put the proposed item and its lists in the live tables, in place of today's.
+
+    A list's row the change leaves as it is stays untouched, and one changed but for what it is
+    unique by (an answer's label) is saved in place: each retires only the cached pages that
+    show it, as the same edit made in the admin does (``caching.py``).
+    """
+    owned = {(type(row), row.pk): row for row in _rows(live)}
+    items = objects_of(change.proposed)
+    # Rows are unique by position: those that go, or move, go first, so two trading places
+    # never clash; the others stay where they are.
+    in_place = {
+        (type(item.object), item.object.pk)
+        for item in items
+        if _same_unique_values(owned.get((type(item.object), item.object.pk)), item.object)
+    }
+    for row_model, _owner in ORDERED_LISTS.get(change.model, ()):
+        leaving = [pk for kind, pk in owned if kind is row_model and (kind, pk) not in in_place]
+        row_model._default_manager.filter(pk__in=leaving).delete()
+    for item in items:
         obj = item.object
+        key = (type(obj), obj.pk)
         if obj.pk == live.pk and type(obj) is change.model:
             obj._state.adding = False
             obj.save()  # through the model, so Markdown is rendered and renamed slugs kept
             for name, values in item.m2m_data.items():
                 getattr(obj, name).set(values)
+        elif key in in_place:
+            if _values(obj) != _values(owned[key]):
+                obj._state.adding = False
+                obj.save()
         else:
-            if (type(obj), obj.pk) not in owned:
+            if key not in owned:
                 obj.pk = None  # a row new in this change: the database gives it its own id
             obj.save(force_insert=True)
+
+
+def _values(row: models.Model) -> dict:
+    return {field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields}
+
+
+def _same_unique_values(live: models.Model | None, proposed: models.Model) -> bool:
+    """Whether a list's row keeps what it is unique by (its place, its step) in a change."""
+    if live is None:
+        return False
+    names = rules.unique_fields(type(live))
+    attnames = [live._meta.get_field(name).attname for name in names]
+    return all(getattr(live, name) == getattr(proposed, name) for name in attnames)
 
 
 def apply(change: PendingChange, *, user=None) -> None:

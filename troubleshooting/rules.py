@@ -138,6 +138,27 @@ def lacks_warning(severity: int, warning: str) -> bool:
     return is_destructive(severity) and not warning.strip()
 
 
+# A row of an ordered list moves only when what it is unique by changes -------------------------
+
+
+def unique_fields(model: type[models.Model]) -> frozenset[str]:
+    """Return the names of the fields a row of ``model`` is unique by, its key aside.
+
+    An ordered list's rows (a symptom's steps and causes, a question's answers) are unique by
+    their place, a symptom's also by the step or cause. A change to one of these is written by
+    taking the row out first, so that two rows trading places never clash half-way; any other
+    change (an answer's label) is saved in place, and retires only the pages that show it.
+    """
+    meta = model._meta
+    names = {field.name for field in meta.concrete_fields if field.unique and not field.primary_key}
+    for constraint in meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            names.update(constraint.fields)
+    for together in meta.unique_together:
+        names.update(together)
+    return frozenset(names)
+
+
 # An answer leads to exactly one place ----------------------------------------------------------
 
 

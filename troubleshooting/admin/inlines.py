@@ -25,7 +25,8 @@ class OrderedInlineFormSet(BaseInlineFormSet):
 
     Django's formset validation already refuses duplicate rows; this saves a valid change that
     swaps values between rows (two positions, or two steps) without tripping a unique constraint
-    half-way: the rows that change or go are removed first, and the changed ones written back.
+    half-way: the rows that go, or whose unique values change, are removed first, and the
+    changed ones written back. A row changed otherwise (an answer's label) is saved in place.
     """
 
     def marked_for_deletion(self, form) -> bool:
@@ -43,10 +44,12 @@ class OrderedInlineFormSet(BaseInlineFormSet):
     @transaction.atomic
     def save(self, commit=True):
         if commit:
+            unique = rules.unique_fields(self.model)
             touched = [
                 form.instance.pk
                 for form in self.initial_forms
-                if form.instance.pk and (form.has_changed() or self.marked_for_deletion(form))
+                if form.instance.pk
+                and (self.marked_for_deletion(form) or unique.intersection(form.changed_data))
             ]
             # Saving a changed row then inserts it again under its own id (its UPDATE finds
             # nothing), after every clashing value has gone.
