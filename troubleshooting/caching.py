@@ -142,7 +142,8 @@ OWN_PAGE_FIELDS = {
 # Where a question or an answer leads, and whether it is shown at all, are not here.
 _QUESTION_WORDS = frozenset({"prompt", "help", "help_html", "updated"})
 QUESTION_PAGE_FIELDS = {
-    TriageQuestion: _QUESTION_WORDS,
+    # An editor's review dates show on no public page.
+    TriageQuestion: _QUESTION_WORDS | {"reviewed_on", "checked_on_ios"},
     TriageQuestionTranslation: _QUESTION_WORDS | {"choices", "source_snapshot"},
     TriageChoice: frozenset({"label", "hint"}),
 }

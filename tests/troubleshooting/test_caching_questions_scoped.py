@@ -7,10 +7,12 @@ step 1 of a guided fix links back to the question that led to it.
 """
 
 import json
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from tests.demo_data import load_demo
 from tests.troubleshooting.test_admin import admin_url
@@ -128,11 +130,35 @@ def move_translated_question():
     item.save()
 
 
+def unstart_question():
+    item = TriageQuestion.objects.get(topic__slug="messages", is_start=True)
+    item.prompt += " now"
+    item.is_start = False
+    item.save()
+
+
+def schedule_question():
+    item = question()
+    item.prompt += " now"
+    item.publish_at = timezone.now() + timedelta(days=1)
+    item.save()
+
+
+def withdraw_translated_question():
+    item = TriageQuestionTranslation.objects.filter(source=question()).first()
+    item.prompt += " ahora"
+    item.status = Status.DRAFT
+    item.save()
+
+
 LEADS = {
     "answer's symptom": lead_elsewhere,
     "question's address": move_question,
     "question unpublished": unpublish_question,
+    "question no longer first": unstart_question,
+    "question scheduled": schedule_question,
     "translated question's address": move_translated_question,
+    "translated question withdrawn": withdraw_translated_question,
 }
 
 
