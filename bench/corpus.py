@@ -267,9 +267,10 @@ def _wait_for_cue() -> None:
         raise SystemExit('edit --on-cue: no "go" on standard input.')
 
 
-# What bench/saves.py's editor may change: an article's summary or title, or post an update to
-# the known issue naming it (``surge_issue``).
-EDITED_FIELDS = ("summary", "title", "issue", "question")
+# What bench/saves.py's editor may change: an article's summary or title, an update posted to
+# the known issue naming it (``surge_issue``), the triage question leading to it, or its topic's
+# title.
+EDITED_FIELDS = ("summary", "title", "issue", "question", "topic")
 EDITED_SLUG = "not-delivered"
 SURGE_ISSUE = "bench-surge"
 
@@ -299,17 +300,24 @@ def edit(*, every: float, seconds: float, field: str = "summary") -> int:
     """Save an article every ``every`` seconds for ``seconds``, as an editor would; return how many.
 
     Each save changes its ``field`` (back and forth), so it goes through everything a real save
-    does: the search index, and retiring the cached pages that may show it. A summary shows on
-    the article's own pages and the listings alone; a title on other pages too, so its save
-    retires every cached page (``caching.OWN_PAGE_FIELDS``). ``issue`` posts an update to the
-    known issue naming the article instead, as during an outage: its banner shows on the
-    article's pages and the listings alone (``caching.shared_content_saved``). ``question``
-    rewords the triage question leading to the article: the questions and the listings show it,
-    no symptom's own page (``caching.QUESTION_PAGE_FIELDS``).
+    does: the search index, and retiring the cached pages that may show it. A summary or a
+    title shows, of the symptoms' own pages, on the article's alone, and on the listings
+    (``caching.OWN_PAGE_FIELDS``). ``issue`` posts an update to the known issue naming the
+    article instead, as during an outage: its banner shows on the article's pages and the
+    listings alone (``caching.shared_content_saved``). ``question`` rewords the triage question
+    leading to the article: the questions and the listings show it, no symptom's own page
+    (``caching.QUESTION_PAGE_FIELDS``). ``topic`` renames the article's topic, which every page
+    of the topic shows (its breadcrumbs): its save retires every cached page.
     """
     from django.db import transaction
 
-    from troubleshooting.models import IssueState, KnownIssueUpdate, Symptom, TriageQuestion
+    from troubleshooting.models import (
+        IssueState,
+        KnownIssueUpdate,
+        Symptom,
+        Topic,
+        TriageQuestion,
+    )
 
     issue = surge_issue() if field == "issue" else None
     saves, ends = 0, time.monotonic() + seconds
@@ -325,6 +333,8 @@ def edit(*, every: float, seconds: float, field: str = "summary") -> int:
                 if field == "question":
                     item = TriageQuestion.objects.get(choices__symptom__slug=EDITED_SLUG)
                     name = "prompt"
+                elif field == "topic":
+                    item, name = Topic.objects.get(symptoms__slug=EDITED_SLUG), "title"
                 else:
                     item, name = Symptom.objects.get(slug=EDITED_SLUG), field
                 edited = " (Updated.)"

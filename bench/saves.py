@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/saves.py                       # 12 s steady, then 12 s of saves
     .venv/bin/python bench/saves.py --seconds 30 --every 5
-    .venv/bin/python bench/saves.py --field title         # a save that retires every page
+    .venv/bin/python bench/saves.py --field topic         # a save that retires every page
     .venv/bin/python bench/saves.py --field issue         # a known issue's update, in an outage
     .venv/bin/python bench/saves.py --field question      # a triage question reworded
 
@@ -11,11 +11,12 @@ through the public pages people read in a surge (bench/corpus.py's load requests
 triage questions, articles, every step of two guides as pages and htmx fragments, fixed and end
 pages; not searches, which bench/search.py measures). After a warm-up as long, first steady,
 then for as long again while an editor saves an article every few seconds
-(``python -m bench.corpus edit``): each save of its summary (the default) retires the article's
-own pages and every listing, each save of its title every cached page, each update posted to
-a known issue naming it (``--field issue``) the same pages as its summary, and each rewording
-of the triage question leading to it (``--field question``) the questions and the listings alone
-(``caching.py``), so the requests right after it are rendered afresh. Prints both
+(``python -m bench.corpus edit``): each save of its summary (the default) or its title
+(``--field title``) retires the article's own pages and every listing, each update posted to a
+known issue naming it (``--field issue``) the same pages, each rewording of the triage question
+leading to it (``--field question``) the questions and the listings alone, and each save of its
+topic's title (``--field topic``) every cached page (``caching.py``), so the requests right after
+it are rendered afresh. Prints both
 phases' figures, and exits 1 on any error, or, with --check, if the p99 latency during the saves
 is more than 3 times the steady one.
 """
@@ -48,9 +49,10 @@ P99_LIMIT = 3.0  # the p99 during saves, at most this many times the steady p99
 # What each save retires of the cached pages, by what the editor changes (``caching.py``).
 RETIRED = {
     "summary": "the article's own pages and the listings",
-    "title": "every cached page",
+    "title": "the article's own pages and the listings",
     "issue": "the article's own pages and the listings",
     "question": "the triage questions and the listings",
+    "topic": "every cached page",
 }
 # What the editor does, by ``--field``.
 SAVED = {
@@ -58,6 +60,7 @@ SAVED = {
     "title": "an article's title saved",
     "issue": "an update posted to the known issue naming an article",
     "question": "the triage question leading to an article reworded",
+    "topic": "the title of an article's topic saved",
 }
 
 

@@ -13,24 +13,24 @@ Correctness:
   ``CONTENT_VERSION_CHECK_SECONDS`` (a second), so a change shows everywhere within that.
 - A symptom's own pages (those whose address names it: ``SYMPTOM_KWARG``, its article, the steps
   of its guided fix, its "fixed" page) are filed instead under the frame token and that
-  symptom's own token, with the same times. A save that changes only what those pages alone show
-  of one symptom (``OWN_PAGE_FIELDS``: its summary, its text, in English or a translation), made
-  inside a transaction as the admin's are (``remember_shown``), is scoped to it: it changes the
-  token (every listing, search and other page is retired, as before) and that symptom's token
-  (by each of its slugs, every language's), not the frame, so every other symptom's pages stay
-  kept. A known issue's save (its update's, its translation's, what it names) is scoped the same
-  way to the symptoms whose own pages show its banner, and a fix step's or a cause's (or their
-  translations') to the symptoms using it (``shared_content_saved``, ``SHOWN_ON``), and a
-  triage question's words or its answers' (``QUESTION_PAGE_FIELDS``) to no symptom: the token
-  changes, the frame is kept. Anything else (symptoms' titles, addresses, publishing, which
-  steps and causes a symptom uses, where a question leads, topics, deletes, migrations, a
-  rebuilt index, any write not classified) changes the frame too: every page is retired, as
-  does any write of the token alone (an older release's). So no page filed under a symptom's
-  slug may show another symptom's ``OWN_PAGE_FIELDS`` (a "related" block would), an issue that
-  names neither it nor its topic, a step or cause it doesn't use, or a question's words: such a
-  field, or such a page, must then leave the map. At most
-  ``SCOPED_SLUGS`` symptom tokens are kept beside the frame; one more changes the frame
-  instead, so what each process holds is bounded.
+  symptom's own token, with the same times. A save that changes only what no other symptom's
+  own pages show (``OWN_PAGE_FIELDS``: its title, summary, text, in English or a translation),
+  made inside a transaction as the admin's are (``remember_shown``), is scoped to it: it
+  changes the token (every listing, search and other page is retired, as before) and that
+  symptom's token (by each of its slugs, every language's), not the frame, so every other
+  symptom's pages stay kept. A known issue's save (its update's, its translation's, what it
+  names) is scoped the same way to the symptoms whose own pages show its banner, a fix step's or
+  a cause's (or their translations') to the symptoms using it (``shared_content_saved``,
+  ``SHOWN_ON``), and a triage question's words or its answers' (``QUESTION_PAGE_FIELDS``) to no
+  symptom: the token changes, the frame is kept. Anything else (symptoms' addresses,
+  publishing, which steps and causes a symptom uses, where a question leads, topics, deletes,
+  migrations, a rebuilt index, any write not classified) changes the frame too: every page is
+  retired, as does any write of the token alone (an older release's). So no page filed under a
+  symptom's slug may show another symptom's ``OWN_PAGE_FIELDS`` (a "related" block would), an
+  issue that names neither it nor its topic, a step or cause it doesn't use, or a question's
+  words: such a field, or such a page, must then leave the map. At most ``SCOPED_SLUGS``
+  symptom tokens are kept beside the frame; one more changes the frame instead, so what each
+  process holds is bounded.
 - The rest of the key is everything the page depends on: the language, scheme, host, path, the query
   parameters the view declares it reads (``public_page(query=...)``; the view sees no other, so
   junk parameters can't fill the cache with copies of one page), and what the views branch on of
@@ -127,9 +127,10 @@ RECENT_PAGES = 500
 SYMPTOM_KWARG = "symptom_slug"
 # What a symptom's own pages alone show of a row: a save that changes nothing else (``updated``
 # changes on every save) retires that symptom's pages and the site's listings, not the others'.
-# Its title is not here: other pages show it (links, known issues, the end of a guided fix).
+# Its title shows on pages no symptom owns too (the listings, searches, questions and known
+# issues, all under the token), and on no other symptom's own page.
 _OWN_WORDS = frozenset(
-    {"summary", "body", "body_html", "aliases", "next_moves", "next_moves_html", "updated"}
+    {"title", "summary", "body", "body_html", "aliases", "next_moves", "next_moves_html", "updated"}
 )
 OWN_PAGE_FIELDS = {
     Symptom: _OWN_WORDS | {"reviewed_on", "checked_on_ios"},

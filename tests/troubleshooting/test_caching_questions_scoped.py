@@ -29,6 +29,7 @@ from troubleshooting.models import (
     Status,
     Symptom,
     SymptomTranslation,
+    Topic,
     TriageChoice,
     TriageQuestion,
     TriageQuestionTranslation,
@@ -168,10 +169,10 @@ def test_where_a_question_leads_retires_every_page(demo, edit):
     assert frame_and_symptoms() == (ContentVersion.objects.get().token, {})
 
 
-def test_a_symptoms_title_and_a_reworded_question_in_one_transaction_retire_every_page(demo):
+def test_a_topics_title_and_a_reworded_question_in_one_transaction_retire_every_page(demo):
     with transaction.atomic():
-        item = Symptom.objects.get(slug=EDITED)
-        item.title += " now"
+        item = Topic.objects.get(slug="messages")
+        item.title += " and more"
         item.save()
         edit_prompt()  # scoped, after a save that changed the frame: the frame stays new
     assert frame_and_symptoms()[0] not in (demo, "")

@@ -300,7 +300,7 @@ def test_an_approved_change_serves_nothing_stale(
     assert PendingChange.objects.get().state == "applied"
 
 
-@pytest.mark.parametrize("edit", [edit_summary, edit_body, edit_translated_summary])
+@pytest.mark.parametrize("edit", [edit_summary, edit_body, edit_translated_summary, edit_title])
 def test_a_symptoms_own_save_keeps_every_other_symptoms_pages(
     demo, client, monkeypatch, settings, edit
 ):
@@ -323,7 +323,7 @@ def test_a_scoped_save_leaves_most_pages_kept_and_others_retire_all(
     kept = served_after(edit_summary, client, monkeypatch, settings)
     assert len(kept) > every // 2
     caching.page_cache.reset()
-    assert not served_after(edit_title, client, monkeypatch, settings)
+    assert not served_after(edit_topic, client, monkeypatch, settings)
 
 
 def test_past_the_bound_a_scoped_save_changes_the_frame(demo, monkeypatch):
@@ -377,7 +377,7 @@ def test_a_summary_saved_with_a_new_slug_changes_the_frame(versioned):
 def test_a_scoped_save_and_another_in_one_transaction_change_the_frame(versioned):
     with transaction.atomic():
         edit_summary()
-        edit_title()
+        edit_topic()
     assert frame_and_symptoms()[0] not in (versioned, "")
     assert frame_and_symptoms()[1] == {}
 
