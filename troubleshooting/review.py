@@ -115,6 +115,11 @@ def _write(change: PendingChange, live) -> None:
     """
     owned = {(type(row), row.pk): row for row in _rows(live)}
     items = objects_of(change.proposed)
+    for row, item in zip(json.loads(change.proposed), items, strict=True):
+        if row.get("pk") is None:
+            # New in this change, though the deserializer may have found a live row by its
+            # natural key (an answer's place): that row is not this one.
+            item.object.pk = None
     # Rows are unique by position: those that go, or move, go first, so two trading places
     # never clash; the others stay where they are.
     in_place = {

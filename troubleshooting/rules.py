@@ -153,6 +153,8 @@ def unique_fields(model: type[models.Model]) -> frozenset[str]:
     names = {field.name for field in meta.concrete_fields if field.unique and not field.primary_key}
     for constraint in meta.constraints:
         if isinstance(constraint, models.UniqueConstraint):
+            if constraint.expressions:  # unique by what it computes: by any of its fields
+                return frozenset(field.name for field in meta.concrete_fields)
             names.update(constraint.fields)
     for together in meta.unique_together:
         names.update(together)

@@ -1,15 +1,16 @@
 """Changes to live content wait for approval: the public keeps the live version until then."""
 
+import json
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_guide, make_step
+from tests.factories import make_choice, make_guide, make_step
 from tests.troubleshooting.test_admin import admin_url, symptom_form_data
 from troubleshooting import caching, flow, review, roles
 from troubleshooting.models import PendingChange, ReviewState, Status, Symptom, SymptomStep
@@ -257,6 +258,46 @@ def test_removed_and_new_rows_of_a_change_are_applied(people):
     titles = set(symptom.symptom_steps.values_list("step__title", flat=True))
     assert len(titles) == 3 and "Update iOS" in titles
     assert SymptomStep.objects.filter(symptom=other).count() == 1
+
+
+def test_rows_trading_steps_in_place_a_removal_and_a_row_in_its_place_are_applied(people):
+    # Rows that keep their place but trade steps clash on (symptom, step) if written in place.
+    editor, publisher = people
+    _, symptom, steps, _ = make_guide(3)
+    rows = rows_of(symptom)
+    extra = make_step(title="Update iOS")
+    traded = [
+        (rows[0][0], rows[0][1], rows[1][2]),
+        (rows[1][0], rows[1][1], rows[0][2]),
+        (*rows[2], "delete"),
+        (None, rows[2][1], extra.pk),
+    ]
+    change, _ = propose(editor, symptom, step_rows=traded)
+    publisher.post(review_url(change), {"action": "approve"})
+    change.refresh_from_db()
+    assert change.state == ReviewState.APPLIED
+    order = list(symptom.symptom_steps.order_by("position").values_list("step_id", flat=True))
+    assert order == [rows[1][2], rows[0][2], extra.pk]
+
+
+def test_a_new_row_of_a_change_never_takes_a_live_rows_place_by_its_natural_key(people):
+    # An answer's natural key is its question and place: a new answer proposed at the place a
+    # moved answer leaves is added, not written over the moved one.
+    _, symptom, _, question = make_guide(1)
+    make_choice(question=question, label="Something else", symptom=symptom)
+    first, moved = question.choices.order_by("position")
+    base = review.snapshot(question)
+    proposed = json.loads(base)
+    row = next(item for item in proposed if item["pk"] == moved.pk and "choice" in item["model"])
+    new = {**row, "pk": None, "fields": {**row["fields"], "label": "Nothing at all"}}
+    row["fields"] = {**row["fields"], "position": moved.position + 1}
+    author = User.objects.create_user("kim", is_staff=True)
+    change = review.propose(
+        obj=question, proposed=json.dumps([*proposed, new]), base=base, author=author
+    )
+    review.apply(change, user=author)
+    labels = list(question.choices.order_by("position").values_list("label", flat=True))
+    assert labels == [first.label, "Nothing at all", "Something else"]
 
 
 def test_the_editors_home_counts_the_change_and_links_to_it(people):

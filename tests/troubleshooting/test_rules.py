@@ -55,3 +55,11 @@ def test_warnings_answers_loops_and_slugs():
     assert rules.reachable(4, lambda node: edges.get(node, [])) == set()
     with pytest.raises(ValidationError):
         rules.validate_slug_not_reserved("Admin")
+
+
+def test_a_lists_rows_are_unique_by_their_place_and_what_they_point_at():
+    from troubleshooting.models import SymptomCause, SymptomStep, TriageChoice
+
+    assert rules.unique_fields(SymptomStep) == {"symptom", "position", "step"}
+    assert rules.unique_fields(SymptomCause) == {"symptom", "cause"}
+    assert rules.unique_fields(TriageChoice) == {"question", "position"}
