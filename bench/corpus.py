@@ -297,7 +297,7 @@ def surge_issue():
 
 
 def edit(*, every: float, seconds: float, field: str = "summary") -> int:
-    """Save an article every ``every`` seconds for ``seconds``, as an editor would; return how many.
+    """Save an edit every ``every`` seconds for ``seconds``, as an editor would; return how many.
 
     Each save changes its ``field`` (back and forth), so it goes through everything a real save
     does: the search index, and retiring the cached pages that may show it. A summary or a
@@ -323,7 +323,7 @@ def edit(*, every: float, seconds: float, field: str = "summary") -> int:
     saves, ends = 0, time.monotonic() + seconds
     while time.monotonic() < ends:
         time.sleep(min(every, max(0.0, ends - time.monotonic())))
-        with transaction.atomic():  # as the admin saves (a summary's save is then scoped)
+        with transaction.atomic():  # as the admin saves: only a save in one is scoped
             if issue is not None:
                 body = f"Update {saves + 1}: Apple is still looking into it."
                 KnownIssueUpdate.objects.create(

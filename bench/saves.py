@@ -10,7 +10,7 @@ Serves the site as bench/http.py does, with the page cache, and cycles wrk's 64 
 through the public pages people read in a surge (bench/corpus.py's load requests: home, topics,
 triage questions, articles, every step of two guides as pages and htmx fragments, fixed and end
 pages; not searches, which bench/search.py measures). After a warm-up as long, first steady,
-then for as long again while an editor saves an article every few seconds
+then for as long again while an editor saves an edit every few seconds
 (``python -m bench.corpus edit``): each save of its summary (the default) or its title
 (``--field title``) retires the article's own pages and every listing, each update posted to a
 known issue naming it (``--field issue``) the same pages, each rewording of the triage question

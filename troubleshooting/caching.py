@@ -243,7 +243,11 @@ def _frame(token: str, scoped: str) -> tuple[str, dict[str, str]]:
 
 
 def content_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
-    """Retire what a symptom's save (or its translation's) may have changed (``post_save``)."""
+    """Retire what a save scoped by its fields may have changed (``post_save``).
+
+    A symptom's or its translation's (``OWN_PAGE_FIELDS``), a triage question's, its answers'
+    or its translation's (``QUESTION_PAGE_FIELDS``).
+    """
     before = instance.__dict__.pop("_shown_before", None)
     shown = None
     if not (created or raw) and before is not None:

@@ -120,8 +120,8 @@ def _write(change: PendingChange, live) -> None:
             # New in this change, though the deserializer may have found a live row by its
             # natural key (an answer's place): that row is not this one.
             item.object.pk = None
-    # Rows are unique by position: those that go, or move, go first, so two trading places
-    # never clash; the others stay where they are.
+    # Those that go, or whose unique values change (``rules.unique_fields``: a place, a step, a
+    # cause), go first, so two trading places never clash; the others stay where they are.
     in_place = {
         (type(item.object), item.object.pk)
         for item in items

@@ -144,8 +144,9 @@ def lacks_warning(severity: int, warning: str) -> bool:
 def unique_fields(model: type[models.Model]) -> frozenset[str]:
     """Return the names of the fields a row of ``model`` is unique by, its key aside.
 
-    An ordered list's rows (a symptom's steps and causes, a question's answers) are unique by
-    their place, a symptom's also by the step or cause. A change to one of these is written by
+    An ordered list's rows are unique within their owner by what they point at or where they
+    stand: a symptom's steps by step and by place, its causes by cause, a question's answers by
+    place. A change to one of these is written by
     taking the row out first, so that two rows trading places never clash half-way; any other
     change (an answer's label) is saved in place, and retires only the pages that show it.
     """
@@ -154,7 +155,9 @@ def unique_fields(model: type[models.Model]) -> frozenset[str]:
     for constraint in meta.constraints:
         if isinstance(constraint, models.UniqueConstraint):
             if constraint.expressions:  # unique by what it computes: by any of its fields
-                return frozenset(field.name for field in meta.concrete_fields)
+                return frozenset(
+                    field.name for field in meta.concrete_fields if not field.primary_key
+                )
             names.update(constraint.fields)
     for together in meta.unique_together:
         names.update(together)

@@ -239,7 +239,9 @@ def choice_row(data: dict, choice: TriageChoice) -> str:
     )
 
 
-def test_a_question_posted_unchanged_in_the_admin_changes_nothing(demo, admin_client):
+def test_a_question_posted_back_unchanged_keeps_its_answers_and_every_symptoms_pages(
+    demo, admin_client
+):
     item = question()
     before = [(row.pk, row.label, row.position) for row in item.choices.all()]
     response = admin_client.post(

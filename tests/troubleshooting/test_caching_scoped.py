@@ -300,7 +300,9 @@ def test_an_approved_change_serves_nothing_stale(
     assert PendingChange.objects.get().state == "applied"
 
 
-@pytest.mark.parametrize("edit", [edit_summary, edit_body, edit_translated_summary, edit_title])
+@pytest.mark.parametrize(
+    "edit", [edit_summary, edit_body, edit_translated_summary, edit_title, edit_translated_title]
+)
 def test_a_symptoms_own_save_keeps_every_other_symptoms_pages(
     demo, client, monkeypatch, settings, edit
 ):
